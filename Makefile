@@ -1,0 +1,137 @@
+# SCC — build, run, test.  `make` builds; `make run`, `make test`, `make bench`.
+# See README.md.  Nothing of nginx is vendored: the module is built against
+# Debian's nginx-dev tree, copied into build/.
+
+SHELL      := /bin/bash
+TOP        := $(CURDIR)
+BUILD      := build
+NGX_SRC    ?= /usr/share/nginx/src
+NGX_BUILD  := $(BUILD)/nginx
+MODULE_SO  := $(BUILD)/ngx_http_scc_module.so
+WORKER_BIN := $(BUILD)/scc-worker
+
+CC         ?= cc
+PKGS       := libpq yajl libcurl libcrypto gmime-3.0
+PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS    = $(shell pkg-config --libs $(PKGS))
+WARN       := -Wall -Wextra -Werror
+CFLAGS     ?= -O2 -g
+WCFLAGS     = $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Iworker $(PKG_CFLAGS)
+
+MODULE_C   := $(wildcard ngx_scc_module/*.c)
+MODULE_H   := $(wildcard ngx_scc_module/*.h)
+WORKER_C   := $(wildcard worker/*.c)
+WORKER_H   := $(wildcard worker/*.h)
+WORKER_O   := $(patsubst worker/%.c,$(BUILD)/worker/%.o,$(WORKER_C))
+WORKER_LIB_O := $(filter-out $(BUILD)/worker/main.o,$(WORKER_O))
+
+.PHONY: all module worker clean
+all: module worker
+
+module: $(MODULE_SO)
+worker: $(WORKER_BIN)
+
+# nginx's own flags (conf_flags) keep the module binary-compatible with
+# /usr/sbin/nginx; -W (= -Wextra) -Wall -Werror are nginx's defaults already,
+# nginx adds -Wno-unused-parameter for handler signatures.
+$(NGX_BUILD)/objs/Makefile: config
+	@test -d $(NGX_SRC) || { echo "nginx-dev is not installed (apt-get install nginx-dev)"; exit 1; }
+	rm -rf $(NGX_BUILD) && mkdir -p $(BUILD) && cp -r $(NGX_SRC) $(NGX_BUILD)
+	cd $(NGX_BUILD) && . ./conf_flags && ./configure "$${NGX_CONF_FLAGS[@]}" \
+	    --with-cc-opt="-Wextra -Werror" --add-dynamic-module=$(TOP) > configure.log
+
+$(MODULE_SO): $(NGX_BUILD)/objs/Makefile $(MODULE_C) $(MODULE_H)
+	$(MAKE) -s -C $(NGX_BUILD) -f objs/Makefile modules
+	cp $(NGX_BUILD)/objs/ngx_http_scc_module.so $@
+
+$(BUILD)/worker/%.o: worker/%.c $(WORKER_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(WCFLAGS) -c $< -o $@
+
+$(WORKER_BIN): $(WORKER_O)
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+clean:
+	rm -rf $(BUILD)
+
+# ---- unit tests (cmocka) ---------------------------------------------------
+# tests/unit/test_ngx_*.c test the module's pure files (no nginx runtime:
+# route matching, body validation, JWT); they compile against the configured
+# nginx headers and link the objects in build/unit/libsccngx.a.
+# Every other tests/unit/test_*.c links build/unit/libsccworker.a (all of
+# worker/ but main.c).  Run with `make unit`; TAP output, one binary a file.
+NGX_INCS    = -I$(NGX_BUILD)/src/core -I$(NGX_BUILD)/src/event \
+              -I$(NGX_BUILD)/src/event/modules -I$(NGX_BUILD)/src/os/unix \
+              -I$(NGX_BUILD)/objs -I$(NGX_BUILD)/src/http \
+              -I$(NGX_BUILD)/src/http/modules -I$(NGX_BUILD)/src/http/v2 \
+              -Ingx_scc_module \
+              $(shell pkg-config --cflags-only-I libpq)
+MODULE_PURE_C := $(wildcard $(addprefix ngx_scc_module/ngx_http_scc_, \
+                   route.c json.c jwt.c base64url.c))
+MODULE_PURE_O := $(patsubst ngx_scc_module/%.c,$(BUILD)/unit/%.o,$(MODULE_PURE_C))
+UNIT_C      := $(wildcard tests/unit/test_*.c)
+UNIT_NGX_C  := $(filter tests/unit/test_ngx_%,$(UNIT_C))
+UNIT_W_C    := $(filter-out $(UNIT_NGX_C),$(UNIT_C))
+UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_C))
+UNIT_CFLAGS  = $(CFLAGS) $(WARN) -Wno-unused-parameter -DSCC_VECTORS='"$(TOP)/../shared/vectors"'
+
+$(BUILD)/unit/ngx_%.o: ngx_scc_module/ngx_%.c $(MODULE_H) $(NGX_BUILD)/objs/Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) $(NGX_INCS) -c $< -o $@
+
+$(BUILD)/unit/libsccngx.a: $(MODULE_PURE_O)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/unit/libsccworker.a: $(WORKER_LIB_O)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/unit/test_ngx_%: tests/unit/test_ngx_%.c $(BUILD)/unit/libsccngx.a
+	$(CC) $(UNIT_CFLAGS) $(NGX_INCS) $< -o $@ $(BUILD)/unit/libsccngx.a \
+	    -lcmocka $(PKG_LIBS)
+
+$(BUILD)/unit/test_%: tests/unit/test_%.c $(BUILD)/unit/libsccworker.a $(WORKER_H)
+	$(CC) $(UNIT_CFLAGS) -std=gnu11 -D_GNU_SOURCE -Iworker $(PKG_CFLAGS) $< -o $@ \
+	    $(BUILD)/unit/libsccworker.a -lcmocka $(PKG_LIBS) -lm
+
+.PHONY: unit
+unit: $(UNIT_BINS)
+	@rc=0; for t in $(UNIT_BINS); do \
+	    CMOCKA_MESSAGE_OUTPUT=TAP $$t || rc=1; done; exit $$rc
+
+# ---- set-up, running, testing (conf/deps, conf/stack, tests/run) ------------
+# `make run` / `make up` keep their stack in var/ (port SCC_PORT, default 8080);
+# `make test` makes its own in var/test-XXXXXX on a free port, so both can run
+# at once.  Each step is sequential on purpose (deps before anything compiles).
+SCC_PORT   ?= 8080
+STACK      := conf/stack
+
+.PHONY: deps up down run test bench
+deps:
+	@conf/deps
+
+up: deps
+	@$(MAKE) --no-print-directory all
+	@$(STACK) up --dir var --port $(SCC_PORT)
+	@echo "SCC is up: http://127.0.0.1:$(SCC_PORT)/  (make down stops it)"
+
+down:
+	@$(STACK) down --dir var
+
+# Foreground: Ctrl-C (or TERM) stops nginx and PostgreSQL again.
+run: deps
+	@$(MAKE) --no-print-directory all
+	@trap '$(STACK) down --dir var; exit 0' INT TERM HUP; \
+	  $(STACK) up --dir var --port $(SCC_PORT) || { $(STACK) down --dir var; exit 1; }; \
+	  echo; echo "SCC is running: http://127.0.0.1:$(SCC_PORT)/   (Ctrl-C stops it)"; echo; \
+	  while :; do sleep 3600 & wait $$!; done
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@tests/run
+
+# Not part of `make test`: wrk and pgbench on a dedicated stack.
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@tests/bench/run

@@ -1,0 +1,45 @@
+
+/*
+ * SCC: what the files of ngx_http_scc_module share.
+ *
+ * The module is a thin, fast, safe door: it authenticates, matches a
+ * route, checks the body, builds one jsonb context and calls one SQL
+ * function through the per-process pool.  Business rules live in SQL.
+ */
+
+
+#ifndef _NGX_HTTP_SCC_H_INCLUDED_
+#define _NGX_HTTP_SCC_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_http_scc_route.h"
+#include "ngx_http_scc_json.h"
+#include "ngx_http_scc_pg.h"
+#include "ngx_http_scc_reply.h"
+
+
+typedef struct {
+    ngx_http_scc_pg_conf_t     pg;
+    ngx_uint_t                 api;          /* scc_api is used somewhere */
+    u_char                    *api_file;     /* where, for messages */
+    ngx_uint_t                 api_line;
+    ngx_int_t                  request_id_index;
+    ngx_http_scc_pg_pool_t    *pool;         /* this worker process's */
+} ngx_http_scc_main_conf_t;
+
+
+typedef struct {
+    ngx_http_scc_pg_query_t    query;
+    ngx_http_request_t        *request;
+    ngx_http_scc_match_t       match;
+} ngx_http_scc_ctx_t;
+
+
+extern ngx_module_t  ngx_http_scc_module;
+
+
+#endif /* _NGX_HTTP_SCC_H_INCLUDED_ */

@@ -1,0 +1,98 @@
+
+/*
+ * SCC: a per-worker-process pool of non-blocking libpq connections driven
+ * by nginx's event loop.
+ *
+ * The pool knows statements and queries, not HTTP: a caller hands it a
+ * query (statement index, one text parameter, a completion handler) and
+ * is called back exactly once, never from inside ngx_http_scc_pg_send().
+ * It must never call a blocking libpq function, never resolve a host
+ * name, and never keep a pointer to a query its owner has cancelled.
+ */
+
+
+#ifndef _NGX_HTTP_SCC_PG_H_INCLUDED_
+#define _NGX_HTTP_SCC_PG_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_event.h>
+
+#include <libpq-fe.h>
+
+
+/* why a query ended, for its completion handler */
+#define NGX_HTTP_SCC_PG_DONE          0   /* res holds the result */
+#define NGX_HTTP_SCC_PG_DOWN          1   /* the database went away */
+#define NGX_HTTP_SCC_PG_WAIT_TIMEOUT  2   /* no connection came free */
+#define NGX_HTTP_SCC_PG_QUERY_TIMEOUT 3   /* the result did not come */
+
+
+typedef struct ngx_http_scc_pg_pool_s   ngx_http_scc_pg_pool_t;
+typedef struct ngx_http_scc_pg_conn_s   ngx_http_scc_pg_conn_t;
+typedef struct ngx_http_scc_pg_query_s  ngx_http_scc_pg_query_t;
+
+/* res, when not NULL, belongs to the handler, which must PQclear() it */
+typedef void (*ngx_http_scc_pg_handler_pt)(ngx_http_scc_pg_query_t *q,
+    PGresult *res, ngx_uint_t reason);
+
+
+typedef struct {
+    ngx_str_t                    name;     /* NUL-terminated */
+    ngx_str_t                    sql;      /* NUL-terminated */
+} ngx_http_scc_pg_stmt_t;
+
+
+typedef struct {
+    ngx_str_t                    conninfo; /* NUL-terminated */
+    ngx_uint_t                   size;
+    ngx_msec_t                   wait_timeout;
+    ngx_msec_t                   query_timeout;
+    ngx_uint_t                   wait_queue;
+    ngx_http_scc_pg_stmt_t      *stmts;
+    ngx_uint_t                   nstmts;
+} ngx_http_scc_pg_conf_t;
+
+
+struct ngx_http_scc_pg_query_s {
+    ngx_queue_t                  queue;    /* in pool->waiting */
+    ngx_event_t                  timer;    /* wait, then query timeout */
+    ngx_http_scc_pg_pool_t      *pool;
+    ngx_http_scc_pg_conn_t      *conn;     /* while in flight */
+    ngx_uint_t                   stmt;
+    const char                  *param;    /* NUL-terminated */
+    ngx_http_scc_pg_handler_pt   handler;
+    void                        *data;
+    unsigned                     waiting:1;
+};
+
+
+typedef struct {
+    ngx_uint_t                   size;
+    ngx_uint_t                   connected;
+    ngx_uint_t                   busy;
+    ngx_uint_t                   waiting;
+} ngx_http_scc_pg_stats_t;
+
+
+ngx_http_scc_pg_pool_t *ngx_http_scc_pg_pool_create(ngx_cycle_t *cycle,
+    ngx_http_scc_pg_conf_t *conf);
+void ngx_http_scc_pg_pool_destroy(ngx_http_scc_pg_pool_t *pool);
+
+/*
+ * NGX_OK: the handler will be called later.  NGX_DECLINED: the database
+ * is down (no connection is up or coming up).  NGX_BUSY: the wait queue
+ * is full.  Nothing is called back unless NGX_OK is returned.
+ */
+ngx_int_t ngx_http_scc_pg_send(ngx_http_scc_pg_pool_t *pool,
+    ngx_http_scc_pg_query_t *q);
+
+/* the owner is gone: drop the query and never call its handler */
+void ngx_http_scc_pg_cancel(ngx_http_scc_pg_query_t *q);
+
+void ngx_http_scc_pg_stats(ngx_http_scc_pg_pool_t *pool,
+    ngx_http_scc_pg_stats_t *stats);
+
+
+#endif /* _NGX_HTTP_SCC_PG_H_INCLUDED_ */

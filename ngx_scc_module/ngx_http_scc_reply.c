@@ -1,0 +1,447 @@
+
+/*
+ * SCC: responses (see ngx_http_scc_reply.h).
+ *
+ * A route's SQL function answers (status int, body json); the body is
+ * sent from libpq's own result memory, released with the request pool,
+ * so a success is never parsed or copied again.  Errors raised by SQL
+ * carry their own SQLSTATE: "SCnnn" means HTTP nnn with the machine code
+ * in DETAIL; PostgreSQL's own classes map as the table below says.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_http_scc.h"
+
+
+typedef struct {
+    ngx_str_t                 sqlstate;   /* a prefix: a class or a code */
+    ngx_uint_t                status;
+    const char               *code;
+    const char               *message;    /* NULL: PostgreSQL's own words */
+} ngx_http_scc_sqlstate_t;
+
+
+static void *ngx_http_scc_yajl_malloc(void *ctx, size_t size);
+static void *ngx_http_scc_yajl_realloc(void *ctx, void *p, size_t size);
+static void ngx_http_scc_yajl_free(void *ctx, void *p);
+static void ngx_http_scc_json_print(void *ctx, const char *s, size_t len);
+static ngx_int_t ngx_http_scc_send_pg_error(ngx_http_request_t *r,
+    PGresult *res);
+static void ngx_http_scc_pqclear(void *data);
+
+
+static ngx_http_scc_sqlstate_t  ngx_http_scc_sqlstates[] = {
+
+    /* data exceptions: bad uuid, bad timestamp, out of range, \u0000 */
+    { ngx_string("22"), NGX_HTTP_BAD_REQUEST, "invalid_input", NULL },
+
+    { ngx_string("23502"), NGX_HTTP_BAD_REQUEST, "invalid_input",
+      "a required value is missing" },
+    { ngx_string("23514"), NGX_HTTP_BAD_REQUEST, "invalid_input",
+      "a value is not allowed here" },
+    { ngx_string("23505"), NGX_HTTP_CONFLICT, "conflict",
+      "this already exists" },
+    { ngx_string("23503"), NGX_HTTP_CONFLICT, "conflict",
+      "this refers to something that does not exist or is still in use" },
+    { ngx_string("23P01"), NGX_HTTP_CONFLICT, "conflict",
+      "this overlaps with something that exists" },
+
+    /* serialization failure, deadlock: the same request may well pass */
+    { ngx_string("40"), NGX_HTTP_SERVICE_UNAVAILABLE, "retry",
+      "a concurrent change got in the way; retry" },
+
+    { ngx_string("57014"), NGX_HTTP_GATEWAY_TIME_OUT, "db_timeout",
+      "the database did not answer in time" },
+    { ngx_string("57P"), NGX_HTTP_SERVICE_UNAVAILABLE, "db_unavailable",
+      "the database is unavailable; retry shortly" },
+    { ngx_string("08"), NGX_HTTP_SERVICE_UNAVAILABLE, "db_unavailable",
+      "the database is unavailable; retry shortly" },
+    { ngx_string("53"), NGX_HTTP_SERVICE_UNAVAILABLE, "db_unavailable",
+      "the database is out of resources; retry shortly" },
+};
+
+
+ngx_int_t
+ngx_http_scc_json_out_init(ngx_http_scc_json_out_t *out, ngx_pool_t *pool,
+    size_t size)
+{
+    yajl_alloc_funcs  afs;
+
+    out->pool = pool;
+    out->failed = 0;
+
+    out->buf = ngx_create_temp_buf(pool, size);
+    if (out->buf == NULL) {
+        return NGX_ERROR;
+    }
+
+    /* yajl copies the functions; everything it allocates is the pool's */
+
+    afs.malloc = ngx_http_scc_yajl_malloc;
+    afs.realloc = ngx_http_scc_yajl_realloc;
+    afs.free = ngx_http_scc_yajl_free;
+    afs.ctx = pool;
+
+    out->gen = yajl_gen_alloc(&afs);
+    if (out->gen == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (!yajl_gen_config(out->gen, yajl_gen_print_callback,
+                         ngx_http_scc_json_print, out)
+        || !yajl_gen_config(out->gen, yajl_gen_validate_utf8, 1))
+    {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_scc_json_out_raw(ngx_http_scc_json_out_t *out, u_char *data,
+    size_t len)
+{
+    ngx_http_scc_json_print(out, (const char *) data, len);
+
+    return out->failed ? NGX_ERROR : NGX_OK;
+}
+
+
+static void *
+ngx_http_scc_yajl_malloc(void *ctx, size_t size)
+{
+    return ngx_palloc(ctx, size);
+}
+
+
+/*
+ * yajl reallocates only its own output buffer, which the print callback
+ * replaces before anything is generated, so a realloc of live memory
+ * never happens; refusing it keeps that promise checked.
+ */
+
+static void *
+ngx_http_scc_yajl_realloc(void *ctx, void *p, size_t size)
+{
+    return p == NULL ? ngx_palloc(ctx, size) : NULL;
+}
+
+
+static void
+ngx_http_scc_yajl_free(void *ctx, void *p)
+{
+    /* the pool frees everything at once */
+}
+
+
+static void
+ngx_http_scc_json_print(void *ctx, const char *s, size_t len)
+{
+    size_t                    size;
+    ngx_buf_t                *b;
+    ngx_http_scc_json_out_t  *out;
+
+    out = ctx;
+    b = out->buf;
+
+    if (out->failed) {
+        return;
+    }
+
+    if ((size_t) (b->end - b->last) < len) {
+        size = ngx_max(2 * (size_t) (b->end - b->start),
+                       (size_t) (b->last - b->start) + len);
+
+        out->buf = ngx_create_temp_buf(out->pool, size);
+        if (out->buf == NULL) {
+            out->buf = b;
+            out->failed = 1;
+            return;
+        }
+
+        out->buf->last = ngx_cpymem(out->buf->pos, b->pos, b->last - b->pos);
+        (void) ngx_pfree(out->pool, b->start);
+
+        b = out->buf;
+    }
+
+    b->last = ngx_cpymem(b->last, s, len);
+}
+
+
+ngx_int_t
+ngx_http_scc_add_header(ngx_http_request_t *r, char *key, u_char *value,
+    size_t len)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+    h->key.data = (u_char *) key;
+    h->key.len = ngx_strlen(key);
+    h->value.data = value;
+    h->value.len = len;
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_scc_send_json(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_buf_t *b)
+{
+    ngx_int_t    rc;
+    ngx_chain_t  out;
+
+    r->headers_out.status = status;
+
+    ngx_str_set(&r->headers_out.content_type, "application/json");
+    r->headers_out.content_type_len = r->headers_out.content_type.len;
+    r->headers_out.content_type_lowcase = NULL;
+
+    r->headers_out.content_length_n = b ? b->last - b->pos : 0;
+
+    /* answers are per user and per moment */
+
+    if (ngx_http_scc_add_header(r, "Cache-Control", (u_char *) "no-store",
+                                sizeof("no-store") - 1)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    if (b == NULL || b->last == b->pos) {
+        r->header_only = 1;
+    }
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
+ngx_int_t
+ngx_http_scc_send_error(ngx_http_request_t *r, ngx_uint_t status,
+    const char *code, const char *message)
+{
+    yajl_gen                    g;
+    ngx_http_variable_value_t  *id;
+    ngx_http_scc_json_out_t     out;
+    ngx_http_scc_main_conf_t   *smcf;
+
+    smcf = ngx_http_get_module_main_conf(r, ngx_http_scc_module);
+
+    if (status == NGX_HTTP_SERVICE_UNAVAILABLE
+        && ngx_http_scc_add_header(r, "Retry-After", (u_char *) "1", 1)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    id = ngx_http_get_indexed_variable(r, smcf->request_id_index);
+
+    if (ngx_http_scc_json_out_init(&out, r->pool, 256) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    g = out.gen;
+
+    yajl_gen_map_open(g);
+    yajl_gen_string(g, (u_char *) "error", 5);
+    yajl_gen_map_open(g);
+
+    yajl_gen_string(g, (u_char *) "code", 4);
+    yajl_gen_string(g, (u_char *) code, ngx_strlen(code));
+
+    yajl_gen_string(g, (u_char *) "message", 7);
+
+    /* PostgreSQL's messages are UTF-8, but never trust a byte blindly */
+
+    if (yajl_gen_string(g, (u_char *) message, ngx_strlen(message))
+        != yajl_gen_status_ok)
+    {
+        yajl_gen_string(g, (u_char *) "(unprintable)", 13);
+    }
+
+    yajl_gen_string(g, (u_char *) "request_id", 10);
+
+    if (id && !id->not_found) {
+        yajl_gen_string(g, id->data, id->len);
+
+    } else {
+        yajl_gen_null(g);
+    }
+
+    yajl_gen_map_close(g);
+    yajl_gen_map_close(g);
+
+    if (out.failed) {
+        return NGX_ERROR;
+    }
+
+    return ngx_http_scc_send_json(r, status, out.buf);
+}
+
+
+ngx_int_t
+ngx_http_scc_send_result(ngx_http_request_t *r, PGresult *res)
+{
+    ngx_int_t            status;
+    ngx_buf_t           *b;
+    ngx_pool_cleanup_t  *cln;
+
+    if (res == NULL) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "scc: PostgreSQL gave no result");
+        return ngx_http_scc_send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                       "internal", "internal error");
+    }
+
+    switch (PQresultStatus(res)) {
+
+    case PGRES_TUPLES_OK:
+        break;
+
+    case PGRES_FATAL_ERROR:
+        return ngx_http_scc_send_pg_error(r, res);
+
+    default:
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "scc: unexpected PostgreSQL result %s",
+                      PQresStatus(PQresultStatus(res)));
+        PQclear(res);
+        return ngx_http_scc_send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                       "internal", "internal error");
+    }
+
+    status = NGX_ERROR;
+
+    if (PQntuples(res) == 1 && PQnfields(res) == 2 && !PQgetisnull(res, 0, 0))
+    {
+        status = ngx_atoi((u_char *) PQgetvalue(res, 0, 0),
+                          PQgetlength(res, 0, 0));
+    }
+
+    if (status < 200 || status > 599) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "scc: a route function must return one row "
+                      "(status 200..599, body json); got %d rows",
+                      PQntuples(res));
+        PQclear(res);
+        return ngx_http_scc_send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                       "internal", "internal error");
+    }
+
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+    if (cln == NULL) {
+        PQclear(res);
+        return NGX_ERROR;
+    }
+
+    cln->handler = ngx_http_scc_pqclear;
+    cln->data = res;
+
+    if (PQgetisnull(res, 0, 1)) {
+        return ngx_http_scc_send_json(r, status, NULL);
+    }
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_ERROR;
+    }
+
+    b->pos = (u_char *) PQgetvalue(res, 0, 1);
+    b->last = b->pos + PQgetlength(res, 0, 1);
+    b->memory = 1;
+
+    return ngx_http_scc_send_json(r, status, b);
+}
+
+
+static ngx_int_t
+ngx_http_scc_send_pg_error(ngx_http_request_t *r, PGresult *res)
+{
+    u_char                   *state;
+    ngx_int_t                 rc, status;
+    ngx_uint_t                i, level;
+    const char               *message, *detail;
+    ngx_http_scc_sqlstate_t  *s;
+
+    state = (u_char *) PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    message = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+    detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+
+    if (state == NULL || ngx_strlen(state) != 5 || message == NULL) {
+        goto internal;
+    }
+
+    /* our own: raise ... using errcode = 'SC409', detail = 'role_full' */
+
+    if (state[0] == 'S' && state[1] == 'C') {
+        status = ngx_atoi(state + 2, 3);
+
+        if (status >= 400 && status <= 599 && detail && detail[0]) {
+            rc = ngx_http_scc_send_error(r, status, detail, message);
+            PQclear(res);
+            return rc;
+        }
+
+        goto internal;
+    }
+
+    for (i = 0; i < sizeof(ngx_http_scc_sqlstates)
+                    / sizeof(ngx_http_scc_sqlstate_t); i++)
+    {
+        s = &ngx_http_scc_sqlstates[i];
+
+        if (ngx_strncmp(state, s->sqlstate.data, s->sqlstate.len) != 0) {
+            continue;
+        }
+
+        level = (s->status >= 500) ? NGX_LOG_ERR : NGX_LOG_INFO;
+
+        ngx_log_error(level, r->connection->log, 0, "scc: PostgreSQL: %s %s",
+                      state, PQresultErrorMessage(res));
+
+        rc = ngx_http_scc_send_error(r, s->status, s->code,
+                                     s->message ? s->message : message);
+        PQclear(res);
+        return rc;
+    }
+
+internal:
+
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                  "scc: PostgreSQL: %s %s", state ? (char *) state : "-",
+                  PQresultErrorMessage(res));
+    PQclear(res);
+
+    return ngx_http_scc_send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
+                                   "internal", "internal error");
+}
+
+
+static void
+ngx_http_scc_pqclear(void *data)
+{
+    PQclear(data);
+}

@@ -1,0 +1,46 @@
+
+/*
+ * SCC: what the module sends back, in one JSON shape everywhere.
+ *
+ * Success bodies come from the SQL function as text and are sent as they
+ * came; errors are {"error":{"code","message","request_id"}}.  Details a
+ * client should not see (SQL, constraint names) go to the error log only.
+ */
+
+
+#ifndef _NGX_HTTP_SCC_REPLY_H_INCLUDED_
+#define _NGX_HTTP_SCC_REPLY_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <libpq-fe.h>
+#include <yajl/yajl_gen.h>
+
+
+/* a yajl generator printing into a growing buffer of a pool */
+typedef struct {
+    yajl_gen                  gen;
+    ngx_buf_t                *buf;
+    ngx_pool_t               *pool;
+    ngx_uint_t                failed;   /* a buffer could not grow */
+} ngx_http_scc_json_out_t;
+
+
+ngx_int_t ngx_http_scc_json_out_init(ngx_http_scc_json_out_t *out,
+    ngx_pool_t *pool, size_t size);
+ngx_int_t ngx_http_scc_json_out_raw(ngx_http_scc_json_out_t *out,
+    u_char *data, size_t len);
+
+ngx_int_t ngx_http_scc_add_header(ngx_http_request_t *r, char *key,
+    u_char *value, size_t len);
+ngx_int_t ngx_http_scc_send_json(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_buf_t *b);
+ngx_int_t ngx_http_scc_send_error(ngx_http_request_t *r, ngx_uint_t status,
+    const char *code, const char *message);
+ngx_int_t ngx_http_scc_send_result(ngx_http_request_t *r, PGresult *res);
+
+
+#endif /* _NGX_HTTP_SCC_REPLY_H_INCLUDED_ */

@@ -1,0 +1,218 @@
+
+/*
+ * SCC: the route table and the matcher (see ngx_http_scc_route.h).
+ *
+ * The table is the whole public surface of the API: each row names the
+ * method, the path pattern, the scc_api function it calls, the least role
+ * allowed and what the request must carry.  Matching is a linear scan
+ * over a few dozen rows comparing bytes; it allocates nothing.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_http_scc_route.h"
+
+
+#define ngx_http_scc_route(m, p, f, role, flags)                             \
+    { m, ngx_string(p), ngx_string(f), role, flags }
+
+
+ngx_http_scc_route_t  ngx_http_scc_routes[] = {
+
+    /* liveness and the pool's figures: one round trip to PostgreSQL */
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/health", "scc_api.health",
+                       NGX_HTTP_SCC_ROLE_ANON,
+                       NGX_HTTP_SCC_PUBLIC|NGX_HTTP_SCC_POOL_INFO),
+};
+
+const ngx_uint_t  ngx_http_scc_nroutes =
+    sizeof(ngx_http_scc_routes) / sizeof(ngx_http_scc_route_t);
+
+
+static ngx_uint_t ngx_http_scc_route_path(ngx_http_scc_route_t *route,
+    ngx_str_t *path, ngx_http_scc_match_t *m);
+
+
+static struct {
+    ngx_uint_t    method;
+    ngx_str_t     name;
+} ngx_http_scc_methods[] = {
+    { NGX_HTTP_GET, ngx_string("GET") },
+    { NGX_HTTP_POST, ngx_string("POST") },
+    { NGX_HTTP_PUT, ngx_string("PUT") },
+    { NGX_HTTP_PATCH, ngx_string("PATCH") },
+    { NGX_HTTP_DELETE, ngx_string("DELETE") },
+};
+
+
+ngx_int_t
+ngx_http_scc_route_match(ngx_str_t *path, ngx_uint_t method,
+    ngx_http_scc_match_t *m)
+{
+    ngx_uint_t             i;
+    ngx_http_scc_route_t  *route;
+
+    /* HEAD is GET without the body; nginx drops the body itself */
+    if (method == NGX_HTTP_HEAD) {
+        method = NGX_HTTP_GET;
+    }
+
+    m->allow = 0;
+
+    for (i = 0; i < ngx_http_scc_nroutes; i++) {
+        route = &ngx_http_scc_routes[i];
+
+        if (!ngx_http_scc_route_path(route, path, m)) {
+            continue;
+        }
+
+        if (route->method == method) {
+            m->index = i;
+            m->route = route;
+            return NGX_OK;
+        }
+
+        m->allow |= route->method;
+    }
+
+    m->route = NULL;
+    m->nparams = 0;
+
+    return m->allow ? NGX_ABORT : NGX_DECLINED;
+}
+
+
+/*
+ * A ":name" segment in the pattern takes one non-empty path segment;
+ * everything else must be equal byte for byte, including the end.
+ */
+
+static ngx_uint_t
+ngx_http_scc_route_path(ngx_http_scc_route_t *route, ngx_str_t *path,
+    ngx_http_scc_match_t *m)
+{
+    u_char                *p, *pe, *u, *ue, *start;
+    ngx_http_scc_param_t  *param;
+
+    p = route->pattern.data;
+    pe = p + route->pattern.len;
+    u = path->data;
+    ue = u + path->len;
+
+    m->nparams = 0;
+
+    while (p < pe && u < ue) {
+
+        if (*p == ':' && p[-1] == '/') {
+
+            if (m->nparams == NGX_HTTP_SCC_MAX_PARAMS) {
+                return 0;
+            }
+
+            param = &m->params[m->nparams++];
+
+            start = ++p;
+            while (p < pe && *p != '/') {
+                p++;
+            }
+
+            param->name.data = start;
+            param->name.len = p - start;
+
+            start = u;
+            while (u < ue && *u != '/') {
+                u++;
+            }
+
+            if (u == start) {
+                return 0;
+            }
+
+            param->value.data = start;
+            param->value.len = u - start;
+
+            continue;
+        }
+
+        if (*p++ != *u++) {
+            return 0;
+        }
+    }
+
+    return p == pe && u == ue;
+}
+
+
+size_t
+ngx_http_scc_route_allow(ngx_uint_t allow, u_char *buf)
+{
+    u_char      *p;
+    ngx_uint_t   i;
+
+    p = buf;
+
+    for (i = 0; i < sizeof(ngx_http_scc_methods)
+                    / sizeof(ngx_http_scc_methods[0]); i++)
+    {
+        if (!(allow & ngx_http_scc_methods[i].method)) {
+            continue;
+        }
+
+        if (p != buf) {
+            *p++ = ',';
+            *p++ = ' ';
+        }
+
+        p = ngx_cpymem(p, ngx_http_scc_methods[i].name.data,
+                       ngx_http_scc_methods[i].name.len);
+    }
+
+    return p - buf;
+}
+
+
+ngx_int_t
+ngx_http_scc_route_check(ngx_str_t *err)
+{
+    u_char                *p, *pe;
+    ngx_uint_t             i, n;
+    ngx_http_scc_route_t  *route;
+
+    for (i = 0; i < ngx_http_scc_nroutes; i++) {
+        route = &ngx_http_scc_routes[i];
+
+        p = route->pattern.data;
+        pe = p + route->pattern.len;
+
+        if (route->pattern.len < 5 || ngx_strncmp(p, "/api/", 5) != 0) {
+            *err = route->pattern;
+            return NGX_ERROR;
+        }
+
+        n = 0;
+
+        for ( /* void */ ; p < pe; p++) {
+            if (*p == ':' && (p[-1] != '/' || p + 1 == pe || p[1] == '/')) {
+                *err = route->pattern;
+                return NGX_ERROR;
+            }
+
+            n += (*p == ':');
+        }
+
+        if (n > NGX_HTTP_SCC_MAX_PARAMS) {
+            *err = route->pattern;
+            return NGX_ERROR;
+        }
+
+        if (ngx_strncmp(route->function.data, "scc_api.", 8) != 0) {
+            *err = route->function;
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}

@@ -1,0 +1,81 @@
+
+/*
+ * SCC: the API's route table and its matcher.
+ *
+ * Pure code: no allocation and no nginx runtime, so that the cmocka tests
+ * link it alone.  Every route calls one SQL function in scc_api with one
+ * jsonb argument; the table is static and the SQL is derived from it at
+ * start-up, so nothing from a request ever becomes part of a statement.
+ */
+
+
+#ifndef _NGX_HTTP_SCC_ROUTE_H_INCLUDED_
+#define _NGX_HTTP_SCC_ROUTE_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+
+/* least role a route admits; the order is the hierarchy */
+#define NGX_HTTP_SCC_ROLE_ANON       0
+#define NGX_HTTP_SCC_ROLE_GUEST      1
+#define NGX_HTTP_SCC_ROLE_CREW       2
+#define NGX_HTTP_SCC_ROLE_CAPTAIN    3
+#define NGX_HTTP_SCC_ROLE_ADMIN      4
+
+/* route flags */
+#define NGX_HTTP_SCC_PUBLIC          0x0001  /* no token needed */
+#define NGX_HTTP_SCC_BODY            0x0002  /* a JSON object body is required */
+#define NGX_HTTP_SCC_POOL_INFO       0x0004  /* context carries pool figures */
+
+#define NGX_HTTP_SCC_MAX_PARAMS      4
+
+/* "Allow: GET, POST, PUT, PATCH, DELETE" fits easily */
+#define NGX_HTTP_SCC_ALLOW_LEN       64
+
+
+typedef struct {
+    ngx_uint_t                method;
+    ngx_str_t                 pattern;     /* "/api/events/:id/claim" */
+    ngx_str_t                 function;    /* "scc_api.health" */
+    ngx_uint_t                role;
+    ngx_uint_t                flags;
+} ngx_http_scc_route_t;
+
+
+typedef struct {
+    ngx_str_t                 name;
+    ngx_str_t                 value;       /* still percent-encoded */
+} ngx_http_scc_param_t;
+
+
+typedef struct {
+    ngx_uint_t                index;
+    ngx_http_scc_route_t     *route;
+    ngx_uint_t                nparams;
+    ngx_http_scc_param_t      params[NGX_HTTP_SCC_MAX_PARAMS];
+    ngx_uint_t                allow;       /* methods of a known path */
+} ngx_http_scc_match_t;
+
+
+extern ngx_http_scc_route_t   ngx_http_scc_routes[];
+extern const ngx_uint_t       ngx_http_scc_nroutes;
+
+
+/*
+ * NGX_OK: m->route matched.  NGX_DECLINED: no route has this path (404).
+ * NGX_ABORT: the path exists for other methods, listed in m->allow (405).
+ */
+ngx_int_t ngx_http_scc_route_match(ngx_str_t *path, ngx_uint_t method,
+    ngx_http_scc_match_t *m);
+
+/* writes "GET, POST" for a method mask; buf has NGX_HTTP_SCC_ALLOW_LEN */
+size_t ngx_http_scc_route_allow(ngx_uint_t allow, u_char *buf);
+
+/* checks the table itself: patterns, parameter counts, names */
+ngx_int_t ngx_http_scc_route_check(ngx_str_t *err);
+
+
+#endif /* _NGX_HTTP_SCC_ROUTE_H_INCLUDED_ */
