@@ -122,10 +122,10 @@ down:
 # Foreground: Ctrl-C (or TERM) stops nginx and PostgreSQL again.
 run: deps
 	@$(MAKE) --no-print-directory all
-	@trap '$(STACK) down --dir var; exit 0' INT TERM HUP; \
+	@sp=; trap 'kill $$sp 2>/dev/null; $(STACK) down --dir var; exit 0' INT TERM HUP; \
 	  $(STACK) up --dir var --port $(SCC_PORT) || { $(STACK) down --dir var; exit 1; }; \
 	  echo; echo "SCC is running: http://127.0.0.1:$(SCC_PORT)/   (Ctrl-C stops it)"; echo; \
-	  while :; do sleep 3600 & wait $$!; done
+	  while :; do sleep 3600 & sp=$$!; wait $$sp; done
 
 test: deps
 	@$(MAKE) --no-print-directory all

@@ -32,6 +32,7 @@ static int ngx_http_scc_json_string(void *data, const unsigned char *s,
 static int ngx_http_scc_json_start_map(void *data);
 static int ngx_http_scc_json_start_array(void *data);
 static int ngx_http_scc_json_end(void *data);
+static ngx_uint_t ngx_http_scc_json_utf8(const u_char *p, size_t len);
 
 
 static yajl_callbacks  ngx_http_scc_json_callbacks = {
@@ -58,6 +59,8 @@ ngx_http_scc_json_check(u_char *data, size_t len, ngx_uint_t max_depth,
     yajl_handle               h;
     yajl_status               status;
     ngx_http_scc_json_ctx_t   ctx;
+
+    static const char  prefix[] = "request body is not JSON: ";
 
     ctx.depth = 0;
     ctx.max_depth = max_depth;
@@ -96,11 +99,10 @@ ngx_http_scc_json_check(u_char *data, size_t len, ngx_uint_t max_depth,
             n--;
         }
 
-        n = ngx_min(n, NGX_HTTP_SCC_JSON_ERR_LEN - 25);
+        n = ngx_min(n, NGX_HTTP_SCC_JSON_ERR_LEN - sizeof(prefix));
 
-        ngx_memcpy(ngx_cpymem(err, "request body is not JSON: ", 24),
-                   msg, n);
-        err[24 + n] = '\0';
+        ngx_memcpy(ngx_cpymem(err, prefix, sizeof(prefix) - 1), msg, n);
+        err[sizeof(prefix) - 1 + n] = '\0';
 
         yajl_free_error(h, msg);
         yajl_free(h);
@@ -157,6 +159,18 @@ ngx_http_scc_json_number(void *data, const char *s, size_t len)
 static int
 ngx_http_scc_json_string(void *data, const unsigned char *s, size_t len)
 {
+    ngx_http_scc_json_ctx_t  *ctx = data;
+
+    /*
+     * yajl lets overlong forms and surrogates through; PostgreSQL would
+     * refuse them later, but the promise is that it never sees them.
+     */
+
+    if (!ngx_http_scc_json_utf8(s, len)) {
+        ctx->error = "request body is not valid UTF-8";
+        return 0;
+    }
+
     return ngx_http_scc_json_scalar(data);
 }
 
@@ -195,6 +209,67 @@ ngx_http_scc_json_end(void *data)
     ngx_http_scc_json_ctx_t  *ctx = data;
 
     ctx->depth--;
+
+    return 1;
+}
+
+
+/* strict UTF-8 (RFC 3629): shortest forms only, no surrogates, <= U+10FFFF */
+
+static ngx_uint_t
+ngx_http_scc_json_utf8(const u_char *p, size_t len)
+{
+    u_char         c;
+    uint32_t       u;
+    ngx_uint_t     n, i;
+    const u_char  *end;
+
+    end = p + len;
+
+    while (p < end) {
+        c = *p++;
+
+        if (c < 0x80) {
+            continue;
+        }
+
+        if (c >= 0xc2 && c <= 0xdf) {
+            n = 1;
+            u = c & 0x1f;
+
+        } else if (c >= 0xe0 && c <= 0xef) {
+            n = 2;
+            u = c & 0x0f;
+
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            n = 3;
+            u = c & 0x07;
+
+        } else {
+            return 0;
+        }
+
+        if ((size_t) (end - p) < n) {
+            return 0;
+        }
+
+        for (i = 0; i < n; i++) {
+            if ((p[i] & 0xc0) != 0x80) {
+                return 0;
+            }
+
+            u = (u << 6) | (p[i] & 0x3f);
+        }
+
+        p += n;
+
+        if ((n == 2 && u < 0x800)
+            || (n == 3 && (u < 0x10000 || u > 0x10ffff))
+            || (u >= 0xd800 && u <= 0xdfff))
+        {
+            return 0;
+        }
+    }
 
     return 1;
 }

@@ -1,0 +1,270 @@
+// pool.test.js — the module's PostgreSQL pool under pressure, against a real
+// nginx and a real PostgreSQL of the test's own (one nginx worker process, so
+// "a pool of 2" means exactly two connections).
+//
+// Slow queries are made without any test hook in the product: a psql session
+// takes an ACCESS EXCLUSIVE lock on scc.schema_migrations, which
+// scc_api.health reads, so every health query waits in PostgreSQL until the
+// session lets go.
+
+import test, { describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { startStack } from './lib/stack.js';
+
+const LOCK = 'begin; lock table scc.schema_migrations in access exclusive mode';
+
+async function health(stack, init) {
+  const res = await stack.fetch('/api/health', init);
+  const text = await res.text();
+  let body = null;
+  try { body = JSON.parse(text); } catch { /* asserted by callers */ }
+  return { status: res.status, headers: res.headers, body, text };
+}
+
+// Poll until the pool reports what we expect (or fail after `ms`).
+async function poolSettles(stack, want, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  let last;
+  while (Date.now() < deadline) {
+    last = await health(stack);
+    if (last.status === 200
+        && Object.entries(want).every(([k, v]) => last.body.pool[k] === v)) {
+      return last.body.pool;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`pool never reached ${JSON.stringify(want)}; last: ${last && last.text}`);
+}
+
+// Requests that have reached PostgreSQL and wait on the lock.
+async function waitingOnLock(stack, n, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const got = Number(await stack.psql(
+      "select count(*) from pg_stat_activity where application_name = 'scc-nginx' "
+      + "and wait_event_type = 'Lock'"));
+    if (got >= n) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.fail(`${n} queries never reached the lock`);
+}
+
+function errorShape(r, status, code) {
+  assert.equal(r.status, status, r.text);
+  assert.match(r.headers.get('content-type') ?? '', /^application\/json/);
+  assert.equal(r.body.error.code, code);
+  assert.equal(typeof r.body.error.message, 'string');
+  assert.match(r.body.error.request_id, /^[0-9a-f]{32}$/);
+}
+
+// After a reload, old workers (old settings) serve what they have in hand and
+// exit; keep-alive connections may reach them until then.
+async function reloaded(stack, opts) {
+  await stack.reload(opts);
+  const master = stack.nginxPid();
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const old = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+      try {
+        const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return ppid === master
+          && /shutting down/.test(fs.readFileSync(`/proc/${p}/cmdline`, 'utf8'));
+      } catch { return false; }
+    });
+    if (old.length === 0) return;
+    assert.ok(Date.now() < deadline, 'old nginx workers never exited');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function errorLog(stack) {
+  const f = path.join(stack.dir, 'logs', 'error.log');
+  return fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '';
+}
+
+describe('a pool of 2 connections', () => {
+  let stack;
+  before(async () => {
+    stack = await startStack({ poolSize: 2, workers: 1, waitTimeout: '20s', waitQueue: 1024 });
+  });
+  after(async () => {
+    assert.doesNotMatch(errorLog(stack), /\[(alert|crit|emerg)\]/);
+    await stack.stop();
+  });
+
+  test('1,000 concurrent requests are all answered correctly', async () => {
+    const all = await Promise.all(Array.from({ length: 1000 }, () => health(stack)));
+    const bad = all.filter((r) => r.status !== 200 || r.body?.status !== 'ok');
+    assert.equal(bad.length, 0, `first failure: ${bad[0]?.status} ${bad[0]?.text}`);
+    for (const r of all) {
+      assert.equal(r.body.pool.size, 2);
+      assert.ok(r.body.pool.busy <= 2);
+      assert.ok(r.body.pool.waiting <= 1000);
+    }
+    // and the pool is whole and quiet again
+    await poolSettles(stack, { connected: 2, busy: 0, waiting: 0 });
+    // a queue really formed: two connections cannot serve 1,000 at once
+    assert.ok(all.some((r) => r.body.pool.waiting > 0), 'some request saw a queue');
+  });
+
+  test('a client that hangs up mid-query leaves nothing dangling', async () => {
+    const db = await stack.session();
+    await db.query(LOCK);
+    try {
+      // two queries run (blocked on the lock), three wait for a connection
+      const aborters = Array.from({ length: 5 }, () => new AbortController());
+      const gone = aborters.map((a) => stack.fetch('/api/health', { signal: a.signal })
+        .then(() => 'answered', (e) => e.name));
+      await waitingOnLock(stack, 2);
+      for (const a of aborters) a.abort();
+      assert.deepEqual(await Promise.all(gone), Array(5).fill('AbortError'));
+      // nginx notices the hang-ups at once: the waiting ones leave the queue
+      // while the two running queries still hold both connections
+      const blocked = stack.fetch('/api/health');
+      await db.query('commit');
+      const r = await blocked;
+      assert.equal(r.status, 200);
+    } finally {
+      await db.close();
+    }
+    // both connections finished their abandoned queries and came back
+    const pool = await poolSettles(stack, { connected: 2, busy: 0, waiting: 0 });
+    assert.equal(pool.size, 2);
+    // still serving, on the same nginx
+    const again = await Promise.all(Array.from({ length: 50 }, () => health(stack)));
+    assert.ok(again.every((r) => r.status === 200));
+  });
+
+  test('past the wait timeout a request gets 503 with Retry-After', async () => {
+    await reloaded(stack, { poolSize: 2, workers: 1, waitTimeout: '300ms', waitQueue: 1024 });
+    await poolSettles(stack, { connected: 2, busy: 0 });
+    const db = await stack.session();
+    await db.query(LOCK);
+    try {
+      const running = [health(stack), health(stack)];
+      await waitingOnLock(stack, 2);
+      const waited = await Promise.all([health(stack), health(stack), health(stack)]);
+      for (const r of waited) {
+        errorShape(r, 503, 'busy');
+        assert.equal(r.headers.get('retry-after'), '1');
+      }
+      await db.query('commit');
+      for (const r of await Promise.all(running)) assert.equal(r.status, 200);
+    } finally {
+      await db.close();
+    }
+    await poolSettles(stack, { busy: 0, waiting: 0 });
+  });
+
+  test('a full wait queue answers 503 at once', async () => {
+    await reloaded(stack, { poolSize: 2, workers: 1, waitTimeout: '20s', waitQueue: 1 });
+    await poolSettles(stack, { connected: 2, busy: 0 });
+    const db = await stack.session();
+    await db.query(LOCK);
+    try {
+      const running = [health(stack), health(stack)];
+      await waitingOnLock(stack, 2);
+      const queued = health(stack);
+      // the queue holds one; wait until it does
+      const deadline = Date.now() + 5000;
+      let r;
+      for (;;) {
+        r = await health(stack);
+        if (r.status === 503) break;
+        assert.ok(Date.now() < deadline, 'the queue never filled');
+      }
+      errorShape(r, 503, 'busy');
+      await db.query('commit');
+      for (const x of await Promise.all([...running, queued])) assert.equal(x.status, 200);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('PostgreSQL going away and nginx reloading', () => {
+  let stack;
+  before(async () => {
+    stack = await startStack({ poolSize: 2, workers: 2, waitTimeout: '10s' });
+  });
+  after(async () => {
+    assert.doesNotMatch(errorLog(stack), /\[(alert|crit|emerg)\]/);
+    await stack.stop();
+  });
+
+  test('PostgreSQL stopped: 503 without waiting; started again: service back, same nginx', async () => {
+    const master = stack.nginxPid();
+    assert.equal((await health(stack)).status, 200);
+
+    await stack.pgStop();
+    for (let i = 0; i < 10; i++) {
+      const t0 = Date.now();
+      const r = await health(stack);
+      errorShape(r, 503, 'db_unavailable');
+      assert.equal(r.headers.get('retry-after'), '1');
+      // it fails fast: it did not sit in the queue for the 10 s wait timeout
+      assert.ok(Date.now() - t0 < 5000, 'answered without waiting for the timeout');
+    }
+
+    await stack.pgStart();
+    const deadline = Date.now() + 10_000;
+    let r;
+    do {
+      r = await health(stack);
+      if (r.status === 200) break;
+      await new Promise((res) => setTimeout(res, 20));
+    } while (Date.now() < deadline);
+    assert.equal(r.status, 200, 'service came back');
+    // every connection of every worker is back; nginx was never restarted
+    const burst = await Promise.all(Array.from({ length: 200 }, () => health(stack)));
+    assert.ok(burst.every((x) => x.status === 200), 'all answered after recovery');
+    assert.equal(stack.nginxPid(), master);
+  });
+
+  test('queries in flight when PostgreSQL stops get 503, not a hang', async () => {
+    const db = await stack.session();
+    await db.query(LOCK);
+    const inflight = [health(stack), health(stack), health(stack)];
+    // two worker processes share the three requests as the kernel pleases
+    await waitingOnLock(stack, 1);
+    await new Promise((r) => setTimeout(r, 200));
+    await stack.pgStop();
+    await db.close().catch(() => {});
+    for (const r of await Promise.all(inflight)) errorShape(r, 503, 'db_unavailable');
+    await stack.pgStart();
+    await poolSettles(stack, { connected: 2, busy: 0, waiting: 0 });
+  });
+
+  test('nginx -s reload while requests are in flight fails none', async () => {
+    const db = await stack.session();
+    await db.query(LOCK);
+    const held = Array.from({ length: 4 }, () => health(stack));
+    await waitingOnLock(stack, 1);
+    await new Promise((r) => setTimeout(r, 200));
+
+    // and a steady stream of requests across the reload
+    let stop = false;
+    const stream = (async () => {
+      const out = [];
+      while (!stop) out.push(await health(stack).catch((e) => ({ status: 0, text: String(e) })));
+      return out;
+    })();
+    // the stream needs connections that are not stuck behind the lock: the
+    // new workers' pools are fresh, the old workers' are held by `held`
+    await stack.reload({ poolSize: 2, workers: 2, waitTimeout: '10s' });
+    await new Promise((r) => setTimeout(r, 500));
+    await db.query('commit');
+    await db.close();
+    for (const r of await Promise.all(held)) assert.equal(r.status, 200, r.text);
+    await new Promise((r) => setTimeout(r, 300));
+    stop = true;
+    const streamed = await stream;
+    const failed = streamed.filter((r) => r.status !== 200);
+    assert.equal(failed.length, 0, `failed: ${JSON.stringify(failed.slice(0, 3))}`);
+    assert.ok(streamed.length > 0);
+  });
+});

@@ -1,0 +1,81 @@
+// stack.test.js — the harness itself (lib/stack.js + conf/stack) on a
+// dedicated stack: options reach nginx.conf, reload applies new ones,
+// PostgreSQL can be stopped and started under nginx, a held lock makes a
+// health query wait, and stop() leaves nothing running.  The module's own
+// pool behaviour is tested in depth elsewhere; this proves the tools work.
+
+import test, { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+
+import { startStack } from './lib/stack.js';
+
+let stack;
+before(async () => { stack = await startStack({ poolSize: 3, waitTimeout: '2s', waitQueue: 16, workers: 1 }); });
+after(async () => { if (stack) await stack.stop(); });
+
+async function health() {
+  const res = await stack.fetch('/api/health');
+  return { status: res.status, body: await res.json() };
+}
+
+/** Retry `fn` until it returns true or `ms` pass (bounded polling). */
+async function eventually(fn, ms = 10_000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (await fn()) return;
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('the options given to startStack reach nginx and the pool', async () => {
+  const conf = fs.readFileSync(`${stack.dir}/nginx.conf`, 'utf8');
+  assert.match(conf, /scc_pg_pool_size 3;/);
+  assert.match(conf, /scc_pg_wait_timeout 2s;/);
+  assert.match(conf, /scc_pg_wait_queue 16;/);
+  assert.match(conf, /worker_processes 1;/);
+  assert.match(conf, new RegExp(`scc_pg "host=${stack.pgHost} dbname=scc user=scc_web";`));
+  const h = await health();
+  assert.equal(h.status, 200);
+  assert.equal(h.body.pool.size, 3);
+});
+
+test('reload applies a new pool size without restarting the master', async () => {
+  const pid = stack.nginxPid();
+  await stack.reload({ poolSize: 5 });
+  await eventually(async () => (await health()).body.pool?.size === 5);
+  assert.equal(stack.nginxPid(), pid);
+});
+
+test('pgStop makes health 503 db_unavailable; pgStart brings it back, nginx untouched', async () => {
+  const pid = stack.nginxPid();
+  await stack.pgStop();
+  await eventually(async () => (await health()).status === 503);
+  const down = await health();
+  assert.equal(down.body.error.code, 'db_unavailable');
+  await stack.pgStart();
+  await eventually(async () => (await health()).status === 200);
+  assert.equal(stack.nginxPid(), pid);
+});
+
+test('a lock held in a session makes a health query wait until it is released', async () => {
+  const db = await stack.session();
+  await db.query('begin');
+  await db.query('lock table scc.schema_migrations in access exclusive mode');
+  let settled = false;
+  const pending = health().finally(() => { settled = true; });
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(settled, false, 'health answered while the table was locked');
+  await db.query('rollback');
+  const h = await pending;
+  assert.equal(h.status, 200);
+  await db.close();
+});
+
+test('psql reports SQL errors and can run as another role', async () => {
+  assert.equal(await stack.psql('select 1 + 1'), '2');
+  await assert.rejects(stack.psql('select * from scc.schema_migrations', { user: 'scc_web' }),
+    /permission denied/);
+  assert.match(await stack.psql(`select (scc_api.health('{}')).status`, { user: 'scc_web' }), /^200$/);
+});

@@ -1,0 +1,30 @@
+/*
+ * cli.c — shared pieces of scc-worker's command line (see cli.h).
+ *
+ * This file must never connect to the database: subcommands decide whether
+ * and when they need one.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+
+const char cli_common_help[] =
+    "  --config FILE   read settings from FILE (`key = value` lines; keys: pg, migrations_dir)\n"
+    "  -h, --help      show this help\n"
+    "\n"
+    "Environment: SCC_PG (a libpq conninfo) overrides `pg` from the config file.\n"
+    "Exit codes: 0 done, 1 runtime failure (e.g. database unreachable), 2 usage or config error.\n";
+
+int cli_load_config(scc_config *cfg, const char *config_path)
+{
+    char err[CONFIG_ERR_SIZE];
+
+    config_init(cfg);
+    if (config_path != NULL && config_load_file(cfg, config_path, err, sizeof(err)) != 0) {
+        fprintf(stderr, "scc-worker: %s\n", err);
+        config_free(cfg);
+        return EXIT_USAGE;
+    }
+    config_load_env(cfg);
+    return EXIT_OK;
+}

@@ -1,0 +1,39 @@
+/*
+ * cli.h — what every scc-worker subcommand shares: exit codes, the common
+ * options (--config, --help) and loading the configuration.
+ *
+ * This file must never hold a subcommand's own logic; each lives in its
+ * cmd_NAME.c and is listed once in main.c's command table.
+ */
+#ifndef SCC_CLI_H
+#define SCC_CLI_H
+
+#include "config.h"
+
+/* Exit codes, the same for every subcommand, so scripts can tell a typo in
+ * the command line from a database that is down. */
+enum {
+    EXIT_OK = 0,       /* did what was asked */
+    EXIT_FAILURE_ = 1, /* runtime failure: database unreachable, SQL error, refused migration */
+    EXIT_USAGE = 2     /* usage or configuration error: nothing was attempted */
+};
+
+/* A subcommand: `scc-worker NAME [options]`.  `run` gets argv with argv[0]
+ * set to the subcommand's name, so getopt_long works as for a program. */
+typedef struct {
+    const char *name;
+    const char *summary;   /* one line for `scc-worker --help` */
+    int (*run)(int argc, char **argv);
+} cli_command;
+
+/* Load --config FILE (may be NULL) and then the environment into `cfg`.
+ * Prints the error and returns EXIT_USAGE on a bad file, else EXIT_OK. */
+int cli_load_config(scc_config *cfg, const char *config_path);
+
+/* The lines every subcommand's --help ends with. */
+extern const char cli_common_help[];
+
+/* Subcommands (one file each). */
+int cmd_migrate(int argc, char **argv);
+
+#endif

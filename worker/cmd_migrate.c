@@ -1,0 +1,96 @@
+/*
+ * cmd_migrate.c — `scc-worker migrate`: the command line around the
+ * migration engine in migrate.c.
+ *
+ * This file must never contain migration logic itself (ordering, checksums,
+ * transactions live in migrate.c); it parses options, loads the config,
+ * connects and maps results to exit codes.
+ */
+#include "cli.h"
+#include "db.h"
+#include "migrate.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char migrate_help[] =
+    "usage: scc-worker migrate [--dir DIR] [--config FILE]\n"
+    "\n"
+    "Apply DIR/NNN_name.sql (default sql/migrations) in numeric order, each once,\n"
+    "each in its own transaction together with its row in scc.schema_migrations\n"
+    "(version, name, sha-256 checksum).  Already applied files are checked: one\n"
+    "that changed since is refused (exit 1) and nothing is applied.  Concurrent\n"
+    "runs wait for each other (advisory lock).  Connects as the schema owner.\n"
+    "\n"
+    "  --dir DIR       migrations directory (config key migrations_dir)\n";
+
+int cmd_migrate(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "dir",    required_argument, NULL, 'd' },
+        { "config", required_argument, NULL, 'c' },
+        { "help",   no_argument,       NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    const char *dir = NULL, *config_path = NULL;
+    int c;
+
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":hd:c:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': dir = optarg; break;
+        case 'c': config_path = optarg; break;
+        case 'h':
+            fputs(migrate_help, stdout);
+            fputs(cli_common_help, stdout);
+            return EXIT_OK;
+        case ':':
+            fprintf(stderr, "scc-worker migrate: %s needs a value\n", argv[optind - 1]);
+            return EXIT_USAGE;
+        default:
+            fprintf(stderr, "scc-worker migrate: unknown option %s (see --help)\n",
+                    argv[optind - 1]);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "scc-worker migrate: unexpected argument \"%s\" (see --help)\n",
+                argv[optind]);
+        return EXIT_USAGE;
+    }
+
+    scc_config cfg;
+    int rc = cli_load_config(&cfg, config_path);
+    if (rc != EXIT_OK)
+        return rc;
+
+    char err[CONFIG_ERR_SIZE];
+    if (config_check_pg(&cfg, err, sizeof(err)) != 0) {
+        fprintf(stderr, "scc-worker migrate: %s\n", err);
+        config_free(&cfg);
+        return EXIT_USAGE;
+    }
+    if (dir == NULL)
+        dir = cfg.migrations_dir ? cfg.migrations_dir : "sql/migrations";
+
+    /* Read the files before connecting: a misnamed file is found without
+     * needing a database, and nothing is half-done if the folder is wrong. */
+    migration_set set;
+    rc = migrate_load(dir, &set);
+    if (rc != MIGRATE_OK) {
+        config_free(&cfg);
+        return rc == MIGRATE_USAGE ? EXIT_USAGE : EXIT_FAILURE_;
+    }
+
+    PGconn *conn = db_connect(cfg.pg, "scc-worker migrate");
+    if (conn == NULL) {
+        rc = EXIT_FAILURE_;
+    } else {
+        rc = migrate_apply(conn, &set) == MIGRATE_OK ? EXIT_OK : EXIT_FAILURE_;
+        PQfinish(conn);
+    }
+    migrate_free(&set);
+    config_free(&cfg);
+    return rc;
+}

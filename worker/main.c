@@ -1,0 +1,48 @@
+/*
+ * main.c — scc-worker's entry point: picks the subcommand and runs it.
+ *
+ * This file must never grow a subcommand's logic: adding one means writing
+ * cmd_NAME.c, declaring it in cli.h and adding one row to `commands` below.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const cli_command commands[] = {
+    { "migrate", "apply sql/migrations in order, each once (see migrate --help)", cmd_migrate },
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *out)
+{
+    fputs("usage: scc-worker COMMAND [options]   (scc-worker COMMAND --help for more)\n"
+          "\n"
+          "SCC's worker: everything slow or scheduled, away from nginx.\n"
+          "\n"
+          "Commands:\n", out);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fputs("\nCommon options:\n", out);
+    fputs(cli_common_help, out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "scc-worker: unknown command \"%s\" (see scc-worker --help)\n", argv[1]);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,46 @@
+/*
+ * migrate.h — the migration engine behind `scc-worker migrate`: find
+ * sql/migrations/NNN_name.sql, check what the database already has, apply
+ * the rest in order, each once, each in its own transaction.
+ *
+ * This file must never edit, skip or re-apply a migration on its own: an
+ * applied file whose content changed is an error for a human to resolve.
+ */
+#ifndef SCC_MIGRATE_H
+#define SCC_MIGRATE_H
+
+#include <stddef.h>
+#include <libpq-fe.h>
+
+#include "sha256.h"
+
+/* One migration file found on disk. */
+typedef struct {
+    int   version;                    /* NNN, the order key (>= 1, unique) */
+    char *name;                       /* the file name, e.g. 001_foundation.sql */
+    char *path;                       /* dir + "/" + name */
+    char *body;                       /* file content, NUL-terminated */
+    char  checksum[SHA256_HEX_SIZE];  /* sha-256 hex of the content */
+} migration_file;
+
+typedef struct {
+    migration_file *files;
+    size_t          count;
+} migration_set;
+
+/* Results map one to one onto the process exit codes (see cli.h). */
+enum { MIGRATE_OK = 0, MIGRATE_FAILED = 1, MIGRATE_USAGE = 2 };
+
+/* Read every NNN_name.sql in `dir`, sorted by version.  Any other *.sql file
+ * and any repeated version are errors (a misnamed file would otherwise be
+ * skipped silently).  Files not ending in .sql (README.md) are ignored.
+ * Prints its errors to stderr. */
+int migrate_load(const char *dir, migration_set *set);
+void migrate_free(migration_set *set);
+
+/* Apply `set` over `conn` under an advisory lock; prints one line per
+ * migration applied and a summary ("up to date ..." when nothing was left).
+ * Returns MIGRATE_OK or MIGRATE_FAILED. */
+int migrate_apply(PGconn *conn, const migration_set *set);
+
+#endif
