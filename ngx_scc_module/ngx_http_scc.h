@@ -20,10 +20,18 @@
 #include "ngx_http_scc_json.h"
 #include "ngx_http_scc_pg.h"
 #include "ngx_http_scc_reply.h"
+#include "ngx_http_scc_jwt.h"
+#include "ngx_http_scc_auth.h"
 
 
 typedef struct {
     ngx_http_scc_pg_conf_t     pg;
+    ngx_http_scc_jwt_conf_t    jwt;          /* keys, iss, aud, leeway */
+    ngx_str_t                  secret_file;  /* for messages */
+    time_t                     jwt_ttl;
+    time_t                     refresh_ttl;
+    ngx_str_t                  public_origin;
+    ngx_flag_t                 cookie_secure;
     ngx_uint_t                 api;          /* scc_api is used somewhere */
     u_char                    *api_file;     /* where, for messages */
     ngx_uint_t                 api_line;
@@ -32,11 +40,15 @@ typedef struct {
 } ngx_http_scc_main_conf_t;
 
 
-typedef struct {
+struct ngx_http_scc_ctx_s {
     ngx_http_scc_pg_query_t    query;
     ngx_http_request_t        *request;
     ngx_http_scc_match_t       match;
-} ngx_http_scc_ctx_t;
+    ngx_http_scc_jwt_claims_t  claims;       /* valid when authenticated */
+    ngx_str_t                  refresh_token;
+    unsigned                   authenticated:1;
+    u_char                     storage[NGX_HTTP_SCC_JWT_STORAGE_SIZE];
+};
 
 
 extern ngx_module_t  ngx_http_scc_module;

@@ -46,6 +46,15 @@ static char *ngx_http_scc_pg(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static char *ngx_http_scc_pool_size(ngx_conf_t *cf, void *post, void *data);
 static char *ngx_http_scc_api(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_scc_secret_file(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_scc_load_key(ngx_conf_t *cf, ngx_str_t *file,
+    ngx_http_scc_jwt_key_t **key);
+static void ngx_http_scc_key_cleanup(void *data);
+static char *ngx_http_scc_origin(ngx_conf_t *cf, void *post, void *data);
+static ngx_int_t ngx_http_scc_add_variables(ngx_conf_t *cf);
+static ngx_int_t ngx_http_scc_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
 static void *ngx_http_scc_create_main_conf(ngx_conf_t *cf);
 static char *ngx_http_scc_init_main_conf(ngx_conf_t *cf, void *conf);
 static ngx_int_t ngx_http_scc_init_process(ngx_cycle_t *cycle);
@@ -54,6 +63,8 @@ static void ngx_http_scc_exit_process(ngx_cycle_t *cycle);
 
 static ngx_conf_post_handler_pt  ngx_http_scc_pool_size_p =
     ngx_http_scc_pool_size;
+static ngx_conf_post_handler_pt  ngx_http_scc_origin_p =
+    ngx_http_scc_origin;
 
 
 static ngx_command_t  ngx_http_scc_commands[] = {
@@ -93,6 +104,62 @@ static ngx_command_t  ngx_http_scc_commands[] = {
       offsetof(ngx_http_scc_main_conf_t, pg.query_timeout),
       NULL },
 
+    { ngx_string("scc_jwt_secret_file"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
+      ngx_http_scc_secret_file,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("scc_jwt_ttl"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_scc_main_conf_t, jwt_ttl),
+      NULL },
+
+    { ngx_string("scc_refresh_ttl"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_scc_main_conf_t, refresh_ttl),
+      NULL },
+
+    { ngx_string("scc_jwt_issuer"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_scc_main_conf_t, jwt.iss),
+      NULL },
+
+    { ngx_string("scc_jwt_audience"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_scc_main_conf_t, jwt.aud),
+      NULL },
+
+    { ngx_string("scc_jwt_leeway"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_scc_main_conf_t, jwt.leeway),
+      NULL },
+
+    { ngx_string("scc_public_origin"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_scc_main_conf_t, public_origin),
+      &ngx_http_scc_origin_p },
+
+    { ngx_string("scc_cookie_secure"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_scc_main_conf_t, cookie_secure),
+      NULL },
+
     { ngx_string("scc_api"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_http_scc_api,
@@ -104,8 +171,20 @@ static ngx_command_t  ngx_http_scc_commands[] = {
 };
 
 
+static ngx_http_variable_t  ngx_http_scc_vars[] = {
+
+    { ngx_string("scc_user_id"), NULL, ngx_http_scc_variable, 0,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("scc_role"), NULL, ngx_http_scc_variable, 1,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+      ngx_http_null_variable
+};
+
+
 static ngx_http_module_t  ngx_http_scc_module_ctx = {
-    NULL,                                  /* preconfiguration */
+    ngx_http_scc_add_variables,            /* preconfiguration */
     NULL,                                  /* postconfiguration */
 
     ngx_http_scc_create_main_conf,         /* create main configuration */
@@ -192,29 +271,20 @@ ngx_http_scc_handler(ngx_http_request_t *r)
 
     ngx_http_set_ctx(r, ctx, ngx_http_scc_module);
 
-    if (!(route->flags & NGX_HTTP_SCC_PUBLIC)) {
+    rc = ngx_http_scc_auth_check(r, ctx);
 
-        /* no route needs a token yet; authentication comes with JWT */
-
-        if (ngx_http_discard_request_body(r) != NGX_OK) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        if (ngx_http_scc_add_header(r, "WWW-Authenticate",
-                                    (u_char *) "Bearer realm=\"scc\"",
-                                    sizeof("Bearer realm=\"scc\"") - 1)
-            != NGX_OK)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        return ngx_http_scc_send_error(r, NGX_HTTP_UNAUTHORIZED,
-                                       "unauthorized",
-                                       "this route needs a token");
+    if (rc != NGX_DECLINED) {
+        return rc;
     }
 
-    if (route->flags & NGX_HTTP_SCC_BODY) {
+    if (route->flags & NGX_HTTP_SCC_LOCAL) {
+        return ngx_http_scc_auth_me(r, ctx);
+    }
 
+    if ((route->flags & NGX_HTTP_SCC_BODY)
+        || ((route->flags & NGX_HTTP_SCC_BODY_OPT)
+            && (r->headers_in.content_length_n > 0 || r->headers_in.chunked)))
+    {
         if (!ngx_http_scc_is_json(r)) {
 
             if (ngx_http_discard_request_body(r) != NGX_OK) {
@@ -266,6 +336,16 @@ ngx_http_scc_body_handler(ngx_http_request_t *r)
 
     if (ngx_http_scc_read_body(r, &body) != NGX_OK) {
         ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    if (body.len == 0 && !(ctx->match.route->flags & NGX_HTTP_SCC_BODY)) {
+        rc = ngx_http_scc_call(r, ctx, NULL);
+
+        if (rc != NGX_DONE) {
+            ngx_http_finalize_request(r, rc);
+        }
+
         return;
     }
 
@@ -469,6 +549,7 @@ ngx_http_scc_context(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx,
     ngx_str_t *body, u_char **param)
 {
     yajl_gen                    g;
+    ngx_str_t                  *role;
     ngx_uint_t                  i;
     ngx_http_scc_param_t       *p;
     ngx_http_scc_json_out_t     out;
@@ -490,7 +571,36 @@ ngx_http_scc_context(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx,
     yajl_gen_map_open(g);
 
     yajl_gen_string(g, (u_char *) "actor", 5);
-    yajl_gen_null(g);
+
+    if (ctx->authenticated) {
+        role = ngx_http_scc_jwt_role_name(ctx->claims.role);
+
+        yajl_gen_map_open(g);
+        yajl_gen_string(g, (u_char *) "id", 2);
+        yajl_gen_string(g, ctx->claims.sub.data, ctx->claims.sub.len);
+        yajl_gen_string(g, (u_char *) "role", 4);
+        yajl_gen_string(g, role->data, role->len);
+        yajl_gen_map_close(g);
+
+    } else {
+        yajl_gen_null(g);
+    }
+
+    if (ctx->refresh_token.len) {
+        yajl_gen_string(g, (u_char *) "refresh_token", 13);
+
+        if (yajl_gen_string(g, ctx->refresh_token.data,
+                            ctx->refresh_token.len)
+            != yajl_gen_status_ok)
+        {
+            yajl_gen_null(g);
+        }
+    }
+
+    if (ctx->match.route->flags & NGX_HTTP_SCC_ISSUE) {
+        yajl_gen_string(g, (u_char *) "refresh_ttl", 11);
+        yajl_gen_integer(g, smcf->refresh_ttl);
+    }
 
     /* nginx has already percent-decoded and normalised the path */
 
@@ -674,6 +784,20 @@ ngx_http_scc_query_done(ngx_http_scc_pg_query_t *q, PGresult *res,
     switch (reason) {
 
     case NGX_HTTP_SCC_PG_DONE:
+
+        if (ctx->match.route->flags & NGX_HTTP_SCC_ISSUE) {
+            rc = ngx_http_scc_auth_issue(r, ctx, res);
+            break;
+        }
+
+        if ((ctx->match.route->flags & NGX_HTTP_SCC_CLEAR)
+            && ngx_http_scc_auth_clear(r) != NGX_OK)
+        {
+            PQclear(res);
+            rc = NGX_ERROR;
+            break;
+        }
+
         rc = ngx_http_scc_send_result(r, res);
         break;
 
@@ -884,6 +1008,11 @@ ngx_http_scc_create_main_conf(ngx_conf_t *cf)
      *     smcf->pg.stmts = NULL;
      *     smcf->api = 0;
      *     smcf->pool = NULL;
+     *     smcf->jwt.current = NULL;
+     *     smcf->jwt.previous = NULL;
+     *     smcf->jwt.iss = { 0, NULL };
+     *     smcf->jwt.aud = { 0, NULL };
+     *     smcf->public_origin = { 0, NULL };
      */
 
     smcf->pg.size = NGX_CONF_UNSET_UINT;
@@ -891,6 +1020,10 @@ ngx_http_scc_create_main_conf(ngx_conf_t *cf)
     smcf->pg.query_timeout = NGX_CONF_UNSET_MSEC;
     smcf->pg.wait_queue = NGX_CONF_UNSET_UINT;
     smcf->request_id_index = NGX_ERROR;
+    smcf->jwt_ttl = NGX_CONF_UNSET;
+    smcf->refresh_ttl = NGX_CONF_UNSET;
+    smcf->jwt.leeway = NGX_CONF_UNSET;
+    smcf->cookie_secure = NGX_CONF_UNSET;
 
     return smcf;
 }
@@ -912,9 +1045,35 @@ ngx_http_scc_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_conf_init_msec_value(smcf->pg.wait_timeout, 3000);
     ngx_conf_init_msec_value(smcf->pg.query_timeout, 30000);
     ngx_conf_init_uint_value(smcf->pg.wait_queue, 1024);
+    ngx_conf_init_value(smcf->jwt_ttl, 900);
+    ngx_conf_init_value(smcf->refresh_ttl, 30 * 86400);
+    ngx_conf_init_value(smcf->jwt.leeway, 0);
+    ngx_conf_init_value(smcf->cookie_secure, 1);
 
     if (!smcf->api) {
         return NGX_CONF_OK;
+    }
+
+    if (smcf->jwt.current == NULL) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "\"scc_api\" in %s:%ui needs \"scc_jwt_secret_file\" "
+                      "in the http block", smcf->api_file, smcf->api_line);
+        return NGX_CONF_ERROR;
+    }
+
+    if (smcf->public_origin.len == 0) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "\"scc_api\" in %s:%ui needs \"scc_public_origin\" "
+                      "in the http block: browsers' requests are checked "
+                      "against it", smcf->api_file, smcf->api_line);
+        return NGX_CONF_ERROR;
+    }
+
+    if (smcf->jwt_ttl <= 0 || smcf->refresh_ttl <= smcf->jwt_ttl) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "\"scc_jwt_ttl\" must be positive and shorter than "
+                      "\"scc_refresh_ttl\"");
+        return NGX_CONF_ERROR;
     }
 
     if (smcf->pg.conninfo.data == NULL) {
@@ -952,6 +1111,10 @@ ngx_http_scc_init_main_conf(ngx_conf_t *cf, void *conf)
     for (i = 0; i < ngx_http_scc_nroutes; i++) {
         route = &ngx_http_scc_routes[i];
         stmt = &smcf->pg.stmts[i];
+
+        if (route->flags & NGX_HTTP_SCC_LOCAL) {
+            continue;
+        }
 
         p = ngx_pnalloc(cf->pool, sizeof("scc_") + NGX_INT_T_LEN);
         if (p == NULL) {
@@ -1015,4 +1178,219 @@ ngx_http_scc_exit_process(ngx_cycle_t *cycle)
         ngx_http_scc_pg_pool_destroy(smcf->pool);
         smcf->pool = NULL;
     }
+}
+
+
+/*
+ * scc_jwt_secret_file CURRENT [PREVIOUS]: at least 32 bytes each; one
+ * trailing newline is not part of the secret, so that "openssl rand -hex
+ * 32 > file" works.  The previous secret only verifies, for rotation.
+ */
+
+static char *
+ngx_http_scc_secret_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_scc_main_conf_t *smcf = conf;
+
+    char       *rv;
+    ngx_str_t  *value;
+
+    if (smcf->jwt.current) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    rv = ngx_http_scc_load_key(cf, &value[1], &smcf->jwt.current);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    smcf->secret_file = value[1];
+
+    if (cf->args->nelts == 3) {
+        return ngx_http_scc_load_key(cf, &value[2], &smcf->jwt.previous);
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_scc_load_key(ngx_conf_t *cf, ngx_str_t *file,
+    ngx_http_scc_jwt_key_t **key)
+{
+    u_char               buf[1024];
+    size_t               len;
+    ssize_t              n;
+    ngx_fd_t             fd;
+    ngx_file_t           f;
+    ngx_file_info_t      fi;
+    ngx_pool_cleanup_t  *cln;
+
+    if (ngx_conf_full_name(cf->cycle, file, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    fd = ngx_open_file(file->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+
+    if (fd == NGX_INVALID_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           ngx_open_file_n " \"%V\" failed", file);
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_fd_info(fd, &fi) != NGX_FILE_ERROR
+        && (ngx_file_access(&fi) & 0077))
+    {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "JWT secret file \"%V\" is readable by others; "
+                           "chmod 600 it", file);
+    }
+
+    ngx_memzero(&f, sizeof(ngx_file_t));
+    f.fd = fd;
+    f.name = *file;
+    f.log = cf->log;
+
+    n = ngx_read_file(&f, buf, sizeof(buf), 0);
+
+    if (ngx_close_file(fd) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_ALERT, cf, ngx_errno,
+                           ngx_close_file_n " \"%V\" failed", file);
+    }
+
+    if (n == NGX_ERROR) {
+        return NGX_CONF_ERROR;
+    }
+
+    len = n;
+
+    if (len && buf[len - 1] == '\n') {
+        len--;
+
+        if (len && buf[len - 1] == '\r') {
+            len--;
+        }
+    }
+
+    if (len < NGX_HTTP_SCC_JWT_SECRET_MIN || (size_t) n == sizeof(buf)) {
+        ngx_explicit_memzero(buf, sizeof(buf));
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "JWT secret file \"%V\" holds %uz bytes; it must "
+                           "hold between %d and %uz random bytes", file, len,
+                           NGX_HTTP_SCC_JWT_SECRET_MIN, sizeof(buf) - 1);
+        return NGX_CONF_ERROR;
+    }
+
+    *key = ngx_pcalloc(cf->pool, sizeof(ngx_http_scc_jwt_key_t));
+    if (*key == NULL) {
+        ngx_explicit_memzero(buf, sizeof(buf));
+        return NGX_CONF_ERROR;
+    }
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        ngx_explicit_memzero(buf, sizeof(buf));
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_scc_jwt_key_init(*key, buf, len) != NGX_OK) {
+        ngx_explicit_memzero(buf, sizeof(buf));
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "could not make an HMAC key of \"%V\"", file);
+        return NGX_CONF_ERROR;
+    }
+
+    /* OpenSSL keeps its own copy; ours goes */
+    ngx_explicit_memzero(buf, sizeof(buf));
+
+    cln->handler = ngx_http_scc_key_cleanup;
+    cln->data = *key;
+
+    return NGX_CONF_OK;
+}
+
+
+static void
+ngx_http_scc_key_cleanup(void *data)
+{
+    ngx_http_scc_jwt_key_cleanup(data);
+}
+
+
+/* scheme://host[:port], exactly as a browser sends it in Origin */
+
+static char *
+ngx_http_scc_origin(ngx_conf_t *cf, void *post, void *data)
+{
+    ngx_str_t  *origin = data;
+
+    u_char  *p, *host;
+
+    p = origin->data;
+
+    if (origin->len > 8 && ngx_strncmp(p, "https://", 8) == 0) {
+        host = p + 8;
+
+    } else if (origin->len > 7 && ngx_strncmp(p, "http://", 7) == 0) {
+        host = p + 7;
+
+    } else {
+        return "must start with http:// or https://";
+    }
+
+    if (ngx_strlchr(host, p + origin->len, '/') != NULL) {
+        return "must be scheme://host[:port], with no path or trailing slash";
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_scc_add_variables(ngx_conf_t *cf)
+{
+    ngx_http_variable_t  *var, *v;
+
+    for (v = ngx_http_scc_vars; v->name.len; v++) {
+        var = ngx_http_add_variable(cf, &v->name, v->flags);
+        if (var == NULL) {
+            return NGX_ERROR;
+        }
+
+        var->get_handler = v->get_handler;
+        var->data = v->data;
+    }
+
+    return NGX_OK;
+}
+
+
+/* $scc_user_id and $scc_role: who the access token said, for the logs */
+
+static ngx_int_t
+ngx_http_scc_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
+    uintptr_t data)
+{
+    ngx_str_t           *s;
+    ngx_http_scc_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_scc_module);
+
+    if (ctx == NULL || !ctx->authenticated) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    s = data ? ngx_http_scc_jwt_role_name(ctx->claims.role)
+             : &ctx->claims.sub;
+
+    v->data = s->data;
+    v->len = s->len;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+
+    return NGX_OK;
 }

@@ -93,6 +93,7 @@ static void ngx_http_scc_pg_broken(ngx_http_scc_pg_conn_t *pc,
     const char *what);
 static void ngx_http_scc_pg_close(ngx_http_scc_pg_conn_t *pc);
 static void ngx_http_scc_pg_schedule(ngx_http_scc_pg_conn_t *pc);
+static void ngx_http_scc_pg_wake(ngx_http_scc_pg_pool_t *pool);
 static ngx_uint_t ngx_http_scc_pg_live(ngx_http_scc_pg_pool_t *pool);
 static void ngx_http_scc_pg_fail_waiting(ngx_http_scc_pg_pool_t *pool);
 static void ngx_http_scc_pg_log_error(ngx_http_scc_pg_conn_t *pc,
@@ -353,6 +354,7 @@ ngx_http_scc_pg_connect_poll(ngx_http_scc_pg_conn_t *pc)
         pc->backoff = 0;
         pc->state = NGX_HTTP_SCC_PG_IDLE;
 
+        ngx_http_scc_pg_wake(pc->pool);
         ngx_http_scc_pg_release(pc);
         return;
 
@@ -926,6 +928,28 @@ ngx_http_scc_pg_schedule(ngx_http_scc_pg_conn_t *pc)
     delay = pc->backoff / 2 + (ngx_msec_t) ngx_random() % (pc->backoff / 2);
 
     ngx_add_timer(&pc->timer, delay);
+}
+
+
+/*
+ * One connection got through, so the database is back: the others stop
+ * waiting out their backoff and reconnect now.
+ */
+
+static void
+ngx_http_scc_pg_wake(ngx_http_scc_pg_pool_t *pool)
+{
+    ngx_uint_t               i;
+    ngx_http_scc_pg_conn_t  *pc;
+
+    for (i = 0; i < pool->conf->size; i++) {
+        pc = &pool->conns[i];
+
+        if (pc->state == NGX_HTTP_SCC_PG_CLOSED && pc->timer.timer_set) {
+            pc->backoff = 0;
+            ngx_add_timer(&pc->timer, 1);
+        }
+    }
 }
 
 

@@ -24,8 +24,40 @@ ngx_http_scc_route_t  ngx_http_scc_routes[] = {
 
     /* liveness and the pool's figures: one round trip to PostgreSQL */
     ngx_http_scc_route(NGX_HTTP_GET, "/api/health", "scc_api.health",
-                       NGX_HTTP_SCC_ROLE_ANON,
+                       NGX_HTTP_SCC_JWT_ROLE_NONE,
                        NGX_HTTP_SCC_PUBLIC|NGX_HTTP_SCC_POOL_INFO),
+
+    /* signing in: magic links, tokens, sessions */
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/auth/magic-link",
+                       "scc_api.auth_magic_link", NGX_HTTP_SCC_JWT_ROLE_NONE,
+                       NGX_HTTP_SCC_PUBLIC|NGX_HTTP_SCC_BODY),
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/auth/redeem",
+                       "scc_api.auth_redeem", NGX_HTTP_SCC_JWT_ROLE_NONE,
+                       NGX_HTTP_SCC_PUBLIC|NGX_HTTP_SCC_BODY
+                       |NGX_HTTP_SCC_ISSUE),
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/auth/refresh",
+                       "scc_api.auth_refresh", NGX_HTTP_SCC_JWT_ROLE_NONE,
+                       NGX_HTTP_SCC_PUBLIC|NGX_HTTP_SCC_BODY_OPT
+                       |NGX_HTTP_SCC_REFRESH|NGX_HTTP_SCC_ISSUE),
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/auth/logout",
+                       "scc_api.auth_logout", NGX_HTTP_SCC_JWT_ROLE_NONE,
+                       NGX_HTTP_SCC_PUBLIC|NGX_HTTP_SCC_BODY_OPT
+                       |NGX_HTTP_SCC_REFRESH|NGX_HTTP_SCC_CLEAR),
+
+    /* who the token says you are: no database round trip */
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/me", "",
+                       NGX_HTTP_SCC_JWT_ROLE_GUEST, NGX_HTTP_SCC_LOCAL),
+
+    /* people */
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/invites", "scc_api.invite_create",
+                       NGX_HTTP_SCC_JWT_ROLE_CAPTAIN, NGX_HTTP_SCC_BODY),
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/users", "scc_api.users_list",
+                       NGX_HTTP_SCC_JWT_ROLE_ADMIN, 0),
+    ngx_http_scc_route(NGX_HTTP_PATCH, "/api/users/:id", "scc_api.user_update",
+                       NGX_HTTP_SCC_JWT_ROLE_ADMIN, NGX_HTTP_SCC_BODY),
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/users/:id/disable",
+                       "scc_api.user_disable", NGX_HTTP_SCC_JWT_ROLE_ADMIN,
+                       NGX_HTTP_SCC_BODY_OPT),
 };
 
 const ngx_uint_t  ngx_http_scc_nroutes =
@@ -208,7 +240,18 @@ ngx_http_scc_route_check(ngx_str_t *err)
             return NGX_ERROR;
         }
 
-        if (ngx_strncmp(route->function.data, "scc_api.", 8) != 0) {
+        if (route->flags & NGX_HTTP_SCC_LOCAL) {
+            if (route->function.len != 0) {
+                *err = route->pattern;
+                return NGX_ERROR;
+            }
+
+            continue;
+        }
+
+        if (route->function.len <= 8
+            || ngx_strncmp(route->function.data, "scc_api.", 8) != 0)
+        {
             *err = route->function;
             return NGX_ERROR;
         }

@@ -17,18 +17,21 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include "ngx_http_scc_jwt.h"
 
-/* least role a route admits; the order is the hierarchy */
-#define NGX_HTTP_SCC_ROLE_ANON       0
-#define NGX_HTTP_SCC_ROLE_GUEST      1
-#define NGX_HTTP_SCC_ROLE_CREW       2
-#define NGX_HTTP_SCC_ROLE_CAPTAIN    3
-#define NGX_HTTP_SCC_ROLE_ADMIN      4
 
-/* route flags */
+/*
+ * Route flags.  A route's least role is one of NGX_HTTP_SCC_JWT_ROLE_*
+ * (NONE for public routes); the order is the hierarchy.
+ */
 #define NGX_HTTP_SCC_PUBLIC          0x0001  /* no token needed */
 #define NGX_HTTP_SCC_BODY            0x0002  /* a JSON object body is required */
-#define NGX_HTTP_SCC_POOL_INFO       0x0004  /* context carries pool figures */
+#define NGX_HTTP_SCC_BODY_OPT        0x0004  /* a JSON object body may come */
+#define NGX_HTTP_SCC_POOL_INFO       0x0008  /* context carries pool figures */
+#define NGX_HTTP_SCC_REFRESH         0x0010  /* context carries the scc_rt cookie */
+#define NGX_HTTP_SCC_ISSUE           0x0020  /* answer issues tokens and cookies */
+#define NGX_HTTP_SCC_CLEAR           0x0040  /* answer clears the cookies */
+#define NGX_HTTP_SCC_LOCAL           0x0080  /* answered by the module, no SQL */
 
 #define NGX_HTTP_SCC_MAX_PARAMS      4
 

@@ -10,18 +10,31 @@
 import test, { describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 
 import { startStack } from './lib/stack.js';
 
 const LOCK = 'begin; lock table scc.schema_migrations in access exclusive mode';
 
-async function health(stack, init) {
-  const res = await stack.fetch('/api/health', init);
-  const text = await res.text();
-  let body = null;
-  try { body = JSON.parse(text); } catch { /* asserted by callers */ }
-  return { status: res.status, headers: res.headers, body, text };
+// One request on a connection of its own (no keep-alive pool): after a
+// reload, a new connection always reaches a new worker, whereas a pooled one
+// may still be served by an old worker finishing its work.
+function health(stack, { signal } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(stack.urlFor('/api/health'), { agent: false, signal }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => {
+        let body = null;
+        try { body = JSON.parse(text); } catch { /* asserted by callers */ }
+        resolve({ status: res.statusCode, headers: new Headers(res.headers), body, text });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
 }
 
 // Poll until the pool reports what we expect (or fail after `ms`).
@@ -60,24 +73,34 @@ function errorShape(r, status, code) {
   assert.match(r.body.error.request_id, /^[0-9a-f]{32}$/);
 }
 
-// After a reload, old workers (old settings) serve what they have in hand and
-// exit; keep-alive connections may reach them until then.
+// After a reload: new workers (new settings) are up and the old ones have
+// stopped accepting.  Old workers may linger while a client keeps an idle
+// connection open (nginx waits for client_header_timeout); that is nginx's
+// own behaviour and no concern of these tests.
+function workers(master) {
+  return fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).flatMap((p) => {
+    try {
+      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== master) return [];
+      const title = fs.readFileSync(`/proc/${p}/cmdline`, 'utf8');
+      return [{ pid: Number(p), old: /shutting down/.test(title) }];
+    } catch { return []; }
+  });
+}
+
 async function reloaded(stack, opts) {
-  await stack.reload(opts);
   const master = stack.nginxPid();
+  const before = new Set(workers(master).map((w) => w.pid));
+  await stack.reload(opts);
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const old = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
-      try {
-        const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
-        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        return ppid === master
-          && /shutting down/.test(fs.readFileSync(`/proc/${p}/cmdline`, 'utf8'));
-      } catch { return false; }
-    });
-    if (old.length === 0) return;
-    assert.ok(Date.now() < deadline, 'old nginx workers never exited');
-    await new Promise((r) => setTimeout(r, 50));
+    const now = workers(master);
+    const fresh = now.filter((w) => !before.has(w.pid) && !w.old);
+    const stale = now.filter((w) => before.has(w.pid) && !w.old);
+    if (fresh.length > 0 && stale.length === 0) return;
+    assert.ok(Date.now() < deadline, 'new nginx workers never took over');
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -117,14 +140,14 @@ describe('a pool of 2 connections', () => {
     try {
       // two queries run (blocked on the lock), three wait for a connection
       const aborters = Array.from({ length: 5 }, () => new AbortController());
-      const gone = aborters.map((a) => stack.fetch('/api/health', { signal: a.signal })
+      const gone = aborters.map((a) => health(stack, { signal: a.signal })
         .then(() => 'answered', (e) => e.name));
       await waitingOnLock(stack, 2);
       for (const a of aborters) a.abort();
       assert.deepEqual(await Promise.all(gone), Array(5).fill('AbortError'));
       // nginx notices the hang-ups at once: the waiting ones leave the queue
       // while the two running queries still hold both connections
-      const blocked = stack.fetch('/api/health');
+      const blocked = health(stack);
       await db.query('commit');
       const r = await blocked;
       assert.equal(r.status, 200);
@@ -211,17 +234,20 @@ describe('PostgreSQL going away and nginx reloading', () => {
     }
 
     await stack.pgStart();
+    // every worker's pool reconnects on its own (how fast is make bench's
+    // business); here: it does, and then every request is served
+    await poolSettles(stack, { connected: 2 });
     const deadline = Date.now() + 10_000;
-    let r;
+    let burst;
     do {
-      r = await health(stack);
-      if (r.status === 200) break;
-      await new Promise((res) => setTimeout(res, 20));
+      burst = await Promise.all(Array.from({ length: 50 }, () => health(stack)));
+      if (burst.every((x) => x.status === 200)) break;
+      await new Promise((res) => setTimeout(res, 50));
     } while (Date.now() < deadline);
-    assert.equal(r.status, 200, 'service came back');
-    // every connection of every worker is back; nginx was never restarted
-    const burst = await Promise.all(Array.from({ length: 200 }, () => health(stack)));
+    assert.ok(burst.every((x) => x.status === 200), 'full service came back');
+    burst = await Promise.all(Array.from({ length: 200 }, () => health(stack)));
     assert.ok(burst.every((x) => x.status === 200), 'all answered after recovery');
+    // nginx was never restarted
     assert.equal(stack.nginxPid(), master);
   });
 

@@ -1,0 +1,588 @@
+
+/*
+ * SCC: authentication and authorisation at the door (see
+ * ngx_http_scc_auth.h).
+ *
+ * Order of checks for every route: find the access token (Bearer first,
+ * then the scc_at cookie); refuse a cookie-carrying unsafe request whose
+ * Origin is not ours (CSRF); verify the token; compare the role with the
+ * route's least role.  Public routes ignore a bad token rather than
+ * refuse it, so that a browser holding an expired cookie can still reach
+ * /api/auth/refresh.  Refusals follow RFC 6750.
+ *
+ * Nothing here touches PostgreSQL, and a refused request never reaches
+ * it.  Secrets and tokens are never logged.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <yajl/yajl_tree.h>
+
+#include "ngx_http_scc.h"
+
+
+#define NGX_HTTP_SCC_UNSAFE  (NGX_HTTP_POST|NGX_HTTP_PUT|NGX_HTTP_PATCH      \
+                              |NGX_HTTP_DELETE)
+
+
+static ngx_int_t ngx_http_scc_auth_refuse(ngx_http_request_t *r,
+    ngx_uint_t status, char *challenge, const char *code,
+    const char *message);
+static ngx_int_t ngx_http_scc_auth_bearer(ngx_http_request_t *r,
+    ngx_str_t *token);
+static ngx_table_elt_t *ngx_http_scc_auth_header(ngx_http_request_t *r,
+    ngx_str_t *name);
+static ngx_int_t ngx_http_scc_auth_cookie(ngx_http_request_t *r,
+    ngx_str_t *name, time_t max_age, ngx_str_t *value);
+static ngx_uint_t ngx_http_scc_auth_role(ngx_str_t *name);
+static void ngx_http_scc_auth_emit(yajl_gen g, yajl_val v);
+static void ngx_http_scc_auth_gen_str(yajl_gen g, const char *key,
+    u_char *data, size_t len);
+static size_t ngx_http_scc_auth_iso(u_char *buf, time_t t);
+
+
+static ngx_str_t  ngx_http_scc_access_cookie = ngx_string("scc_at");
+static ngx_str_t  ngx_http_scc_refresh_cookie = ngx_string("scc_rt");
+static ngx_str_t  ngx_http_scc_access_typ =
+    ngx_string(NGX_HTTP_SCC_JWT_TYP_ACCESS);
+static ngx_str_t  ngx_http_scc_origin = ngx_string("Origin");
+
+
+ngx_int_t
+ngx_http_scc_auth_check(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx)
+{
+    ngx_str_t                  token, at, rt, *origin;
+    ngx_int_t                  bearer;
+    ngx_table_elt_t           *h;
+    ngx_http_scc_route_t      *route;
+    ngx_http_scc_jwt_rc_e      rc;
+    ngx_http_scc_main_conf_t  *smcf;
+
+    smcf = ngx_http_get_module_main_conf(r, ngx_http_scc_module);
+    route = ctx->match.route;
+    origin = &smcf->public_origin;
+
+    ngx_str_null(&at);
+    ngx_str_null(&rt);
+
+    (void) ngx_http_parse_multi_header_lines(&r->headers_in.cookies,
+                                             &ngx_http_scc_access_cookie,
+                                             &at);
+    (void) ngx_http_parse_multi_header_lines(&r->headers_in.cookies,
+                                             &ngx_http_scc_refresh_cookie,
+                                             &rt);
+
+    bearer = ngx_http_scc_auth_bearer(r, &token);
+
+    if (bearer != NGX_OK) {
+        token = at;
+    }
+
+    /*
+     * The browser attaches cookies to any site's forms and fetches; only
+     * a request that names our own origin may use them to change things.
+     * API clients use Bearer tokens, which no other site can attach.
+     */
+
+    if ((r->method & NGX_HTTP_SCC_UNSAFE)
+        && bearer != NGX_OK
+        && (at.len || rt.len))
+    {
+        h = ngx_http_scc_auth_header(r, &ngx_http_scc_origin);
+
+        if (h == NULL
+            || h->value.len != origin->len
+            || ngx_strncmp(h->value.data, origin->data, origin->len) != 0)
+        {
+            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                          "scc: cookie-authenticated request from origin "
+                          "\"%V\" refused",
+                          h ? &h->value : &ngx_http_scc_origin);
+
+            return ngx_http_scc_auth_refuse(r, NGX_HTTP_FORBIDDEN, NULL,
+                                            "origin_mismatch",
+                                            "cross-site request refused");
+        }
+    }
+
+    if (route->flags & NGX_HTTP_SCC_REFRESH) {
+        ctx->refresh_token = rt;
+    }
+
+    if (token.len) {
+        rc = ngx_http_scc_jwt_verify(&smcf->jwt, &token,
+                                     &ngx_http_scc_access_typ, ngx_time(),
+                                     &ctx->claims, ctx->storage,
+                                     sizeof(ctx->storage));
+
+        if (rc == NGX_HTTP_SCC_JWT_OK) {
+            ctx->authenticated = 1;
+
+        } else {
+            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                          "scc: access token refused: %s",
+                          ngx_http_scc_jwt_strerror(rc));
+
+            if (!(route->flags & NGX_HTTP_SCC_PUBLIC)) {
+                return ngx_http_scc_auth_refuse(r, NGX_HTTP_UNAUTHORIZED,
+                           "Bearer realm=\"scc\", error=\"invalid_token\"",
+                           "invalid_token",
+                           "the access token is invalid or expired");
+            }
+        }
+    }
+
+    if (route->role == NGX_HTTP_SCC_JWT_ROLE_NONE) {
+        return NGX_DECLINED;
+    }
+
+    if (!ctx->authenticated) {
+        return ngx_http_scc_auth_refuse(r, NGX_HTTP_UNAUTHORIZED,
+                                        "Bearer realm=\"scc\"",
+                                        "unauthorized",
+                                        "this route needs an access token");
+    }
+
+    if (ctx->claims.role < route->role) {
+        return ngx_http_scc_auth_refuse(r, NGX_HTTP_FORBIDDEN,
+                   "Bearer realm=\"scc\", error=\"insufficient_scope\"",
+                   "insufficient_scope", "your role may not do this");
+    }
+
+    return NGX_DECLINED;
+}
+
+
+static ngx_int_t
+ngx_http_scc_auth_refuse(ngx_http_request_t *r, ngx_uint_t status,
+    char *challenge, const char *code, const char *message)
+{
+    if (ngx_http_discard_request_body(r) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (challenge
+        && ngx_http_scc_add_header(r, "WWW-Authenticate", (u_char *) challenge,
+                                   ngx_strlen(challenge))
+           != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_scc_send_error(r, status, code, message);
+}
+
+
+/* NGX_OK with the token of "Authorization: Bearer <token>" */
+
+static ngx_int_t
+ngx_http_scc_auth_bearer(ngx_http_request_t *r, ngx_str_t *token)
+{
+    u_char           *p, *end;
+    ngx_table_elt_t  *h;
+
+    h = r->headers_in.authorization;
+
+    if (h == NULL
+        || h->value.len < sizeof("Bearer ") - 1
+        || ngx_strncasecmp(h->value.data, (u_char *) "Bearer ",
+                           sizeof("Bearer ") - 1) != 0)
+    {
+        return NGX_DECLINED;
+    }
+
+    p = h->value.data + sizeof("Bearer ") - 1;
+    end = h->value.data + h->value.len;
+
+    while (p < end && *p == ' ') {
+        p++;
+    }
+
+    token->data = p;
+    token->len = end - p;
+
+    return NGX_OK;
+}
+
+
+static ngx_table_elt_t *
+ngx_http_scc_auth_header(ngx_http_request_t *r, ngx_str_t *name)
+{
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                return NULL;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len == name->len
+            && ngx_strncasecmp(h[i].key.data, name->data, name->len) == 0)
+        {
+            return &h[i];
+        }
+    }
+}
+
+
+ngx_int_t
+ngx_http_scc_auth_me(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx)
+{
+    u_char                    iso[32];
+    yajl_gen                  g;
+    ngx_str_t                *role;
+    ngx_http_scc_json_out_t   out;
+
+    if (ngx_http_discard_request_body(r) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_scc_json_out_init(&out, r->pool, 256) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    g = out.gen;
+    role = ngx_http_scc_jwt_role_name(ctx->claims.role);
+
+    yajl_gen_map_open(g);
+    yajl_gen_string(g, (u_char *) "user", 4);
+    yajl_gen_map_open(g);
+    ngx_http_scc_auth_gen_str(g, "id", ctx->claims.sub.data,
+                              ctx->claims.sub.len);
+    ngx_http_scc_auth_gen_str(g, "role", role->data, role->len);
+    yajl_gen_map_close(g);
+    ngx_http_scc_auth_gen_str(g, "expires_at", iso,
+                              ngx_http_scc_auth_iso(iso, ctx->claims.exp));
+    yajl_gen_map_close(g);
+
+    if (out.failed) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_scc_send_json(r, NGX_HTTP_OK, out.buf);
+}
+
+
+/*
+ * The SQL function answered {"user": {...}, "refresh_token": "...",
+ * "refresh_expires_at": "..."}: sign an access token for that user, put
+ * both tokens in HttpOnly cookies, and give them in the body only to API
+ * clients (no Origin header): a page's scripts never see a token.
+ */
+
+ngx_int_t
+ngx_http_scc_auth_issue(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx,
+    PGresult *res)
+{
+    char                       err[128];
+    u_char                    *buf;
+    ngx_int_t                  status;
+    ngx_str_t                  token, refresh, role_name;
+    yajl_gen                   g;
+    yajl_val                   root, user, id, role, rt, rexp;
+    ngx_uint_t                 api_client;
+    ngx_http_scc_json_out_t    out;
+    ngx_http_scc_jwt_claims_t  claims;
+    ngx_http_scc_main_conf_t  *smcf;
+
+    static const char  *user_path[] = { "user", NULL };
+    static const char  *id_path[] = { "id", NULL };
+    static const char  *role_path[] = { "role", NULL };
+    static const char  *rt_path[] = { "refresh_token", NULL };
+    static const char  *rexp_path[] = { "refresh_expires_at", NULL };
+
+    smcf = ngx_http_get_module_main_conf(r, ngx_http_scc_module);
+
+    status = NGX_ERROR;
+
+    if (PQresultStatus(res) == PGRES_TUPLES_OK
+        && PQntuples(res) == 1
+        && PQnfields(res) == 2
+        && !PQgetisnull(res, 0, 0)
+        && !PQgetisnull(res, 0, 1))
+    {
+        status = ngx_atoi((u_char *) PQgetvalue(res, 0, 0),
+                          PQgetlength(res, 0, 0));
+    }
+
+    if (status != NGX_HTTP_OK) {
+
+        /* a failed redeem or refresh leaves no stale session behind */
+
+        if (ngx_http_scc_auth_clear(r) != NGX_OK) {
+            PQclear(res);
+            return NGX_ERROR;
+        }
+
+        return ngx_http_scc_send_result(r, res);
+    }
+
+    root = yajl_tree_parse(PQgetvalue(res, 0, 1), err, sizeof(err));
+    PQclear(res);
+
+    if (root == NULL) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "scc: issuing route answered no JSON: %s", err);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    user = yajl_tree_get(root, user_path, yajl_t_object);
+    id = user ? yajl_tree_get(user, id_path, yajl_t_string) : NULL;
+    role = user ? yajl_tree_get(user, role_path, yajl_t_string) : NULL;
+    rt = yajl_tree_get(root, rt_path, yajl_t_string);
+    rexp = yajl_tree_get(root, rexp_path, yajl_t_string);
+
+    ngx_memzero(&claims, sizeof(ngx_http_scc_jwt_claims_t));
+
+    if (role) {
+        role_name.data = (u_char *) YAJL_GET_STRING(role);
+        role_name.len = ngx_strlen(role_name.data);
+        claims.role = ngx_http_scc_auth_role(&role_name);
+    }
+
+    if (id == NULL || rt == NULL || claims.role == NGX_HTTP_SCC_JWT_ROLE_NONE)
+    {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "scc: issuing route answered without user.id, "
+                      "user.role or refresh_token");
+        yajl_tree_free(root);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    claims.sub.data = (u_char *) YAJL_GET_STRING(id);
+    claims.sub.len = ngx_strlen(claims.sub.data);
+    claims.iat = ngx_time();
+    claims.exp = claims.iat + smcf->jwt_ttl;
+
+    buf = ngx_pnalloc(r->pool, NGX_HTTP_SCC_JWT_SIGN_SIZE
+                               + NGX_HTTP_SCC_JWT_JTI_LEN);
+    if (buf == NULL) {
+        yajl_tree_free(root);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    claims.jti.data = buf + NGX_HTTP_SCC_JWT_SIGN_SIZE;
+    claims.jti.len = NGX_HTTP_SCC_JWT_JTI_LEN;
+
+    if (ngx_http_scc_jwt_jti(claims.jti.data) != NGX_OK
+        || ngx_http_scc_jwt_sign(&smcf->jwt, &ngx_http_scc_access_typ,
+                                 &claims, buf, NGX_HTTP_SCC_JWT_SIGN_SIZE,
+                                 &token)
+           != NGX_OK)
+    {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "scc: could not sign an access token");
+        yajl_tree_free(root);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    refresh.data = (u_char *) YAJL_GET_STRING(rt);
+    refresh.len = ngx_strlen(refresh.data);
+
+    if (ngx_http_scc_auth_cookie(r, &ngx_http_scc_access_cookie,
+                                 smcf->jwt_ttl, &token)
+           != NGX_OK
+        || ngx_http_scc_auth_cookie(r, &ngx_http_scc_refresh_cookie,
+                                    smcf->refresh_ttl, &refresh)
+           != NGX_OK
+        || ngx_http_scc_json_out_init(&out, r->pool, 1024) != NGX_OK)
+    {
+        yajl_tree_free(root);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    api_client = (ngx_http_scc_auth_header(r, &ngx_http_scc_origin) == NULL);
+
+    g = out.gen;
+
+    yajl_gen_map_open(g);
+    yajl_gen_string(g, (u_char *) "user", 4);
+    ngx_http_scc_auth_emit(g, user);
+    ngx_http_scc_auth_gen_str(g, "token_type", (u_char *) "Bearer", 6);
+    yajl_gen_string(g, (u_char *) "expires_in", 10);
+    yajl_gen_integer(g, smcf->jwt_ttl);
+
+    if (api_client) {
+        ngx_http_scc_auth_gen_str(g, "access_token", token.data, token.len);
+        ngx_http_scc_auth_gen_str(g, "refresh_token", refresh.data,
+                                  refresh.len);
+
+        if (rexp) {
+            yajl_gen_string(g, (u_char *) "refresh_expires_at", 18);
+            ngx_http_scc_auth_emit(g, rexp);
+        }
+    }
+
+    yajl_gen_map_close(g);
+
+    yajl_tree_free(root);
+
+    if (out.failed) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_scc_send_json(r, NGX_HTTP_OK, out.buf);
+}
+
+
+ngx_int_t
+ngx_http_scc_auth_clear(ngx_http_request_t *r)
+{
+    ngx_str_t  empty = ngx_null_string;
+
+    if (ngx_http_scc_auth_cookie(r, &ngx_http_scc_access_cookie, 0, &empty)
+        != NGX_OK
+        || ngx_http_scc_auth_cookie(r, &ngx_http_scc_refresh_cookie, 0,
+                                    &empty)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * HttpOnly: no script reads them; SameSite=Strict: no other site's page
+ * sends them; the access token goes to /api, the refresh token only to
+ * /api/auth, so it crosses the wire as rarely as possible.
+ */
+
+static ngx_int_t
+ngx_http_scc_auth_cookie(ngx_http_request_t *r, ngx_str_t *name,
+    time_t max_age, ngx_str_t *value)
+{
+    size_t                     len;
+    u_char                    *p, *last;
+    ngx_str_t                  path;
+    ngx_http_scc_main_conf_t  *smcf;
+
+    smcf = ngx_http_get_module_main_conf(r, ngx_http_scc_module);
+
+    if (name == &ngx_http_scc_refresh_cookie) {
+        ngx_str_set(&path, "/api/auth");
+
+    } else {
+        ngx_str_set(&path, "/api");
+    }
+
+    len = name->len + value->len + path.len + NGX_TIME_T_LEN
+          + sizeof("=; Path=; Max-Age=; HttpOnly; SameSite=Strict; Secure");
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    last = ngx_sprintf(p, "%V=%V; Path=%V; Max-Age=%T; HttpOnly; "
+                       "SameSite=Strict%s", name, value, &path, max_age,
+                       smcf->cookie_secure ? "; Secure" : "");
+
+    return ngx_http_scc_add_header(r, "Set-Cookie", p, last - p);
+}
+
+
+static ngx_uint_t
+ngx_http_scc_auth_role(ngx_str_t *name)
+{
+    ngx_uint_t   role;
+    ngx_str_t   *n;
+
+    for (role = NGX_HTTP_SCC_JWT_ROLE_GUEST;
+         role <= NGX_HTTP_SCC_JWT_ROLE_ADMIN;
+         role++)
+    {
+        n = ngx_http_scc_jwt_role_name(role);
+
+        if (n->len == name->len
+            && ngx_strncmp(n->data, name->data, name->len) == 0)
+        {
+            return role;
+        }
+    }
+
+    return NGX_HTTP_SCC_JWT_ROLE_NONE;
+}
+
+
+/* writes a parsed JSON value back out as it was */
+
+static void
+ngx_http_scc_auth_emit(yajl_gen g, yajl_val v)
+{
+    size_t  i;
+
+    if (YAJL_IS_STRING(v)) {
+        yajl_gen_string(g, (u_char *) v->u.string, ngx_strlen(v->u.string));
+
+    } else if (YAJL_IS_NUMBER(v)) {
+        yajl_gen_number(g, v->u.number.r, ngx_strlen(v->u.number.r));
+
+    } else if (YAJL_IS_OBJECT(v)) {
+        yajl_gen_map_open(g);
+
+        for (i = 0; i < v->u.object.len; i++) {
+            yajl_gen_string(g, (u_char *) v->u.object.keys[i],
+                            ngx_strlen(v->u.object.keys[i]));
+            ngx_http_scc_auth_emit(g, v->u.object.values[i]);
+        }
+
+        yajl_gen_map_close(g);
+
+    } else if (YAJL_IS_ARRAY(v)) {
+        yajl_gen_array_open(g);
+
+        for (i = 0; i < v->u.array.len; i++) {
+            ngx_http_scc_auth_emit(g, v->u.array.values[i]);
+        }
+
+        yajl_gen_array_close(g);
+
+    } else if (YAJL_IS_TRUE(v)) {
+        yajl_gen_bool(g, 1);
+
+    } else if (YAJL_IS_FALSE(v)) {
+        yajl_gen_bool(g, 0);
+
+    } else {
+        yajl_gen_null(g);
+    }
+}
+
+
+static void
+ngx_http_scc_auth_gen_str(yajl_gen g, const char *key, u_char *data,
+    size_t len)
+{
+    yajl_gen_string(g, (u_char *) key, ngx_strlen(key));
+    yajl_gen_string(g, data, len);
+}
+
+
+static size_t
+ngx_http_scc_auth_iso(u_char *buf, time_t t)
+{
+    ngx_tm_t  tm;
+
+    ngx_gmtime(t, &tm);
+
+    return ngx_sprintf(buf, "%4d-%02d-%02dT%02d:%02d:%02dZ",
+                       tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
+                       tm.ngx_tm_hour, tm.ngx_tm_min, tm.ngx_tm_sec)
+           - buf;
+}
