@@ -42,7 +42,8 @@ $(NGX_BUILD)/objs/Makefile: config
 
 $(MODULE_SO): $(NGX_BUILD)/objs/Makefile $(MODULE_C) $(MODULE_H)
 	$(MAKE) -s -C $(NGX_BUILD) -f objs/Makefile modules
-	cp $(NGX_BUILD)/objs/ngx_http_scc_module.so $@
+	@# a new inode: running nginx processes keep the code they have mapped
+	cp $(NGX_BUILD)/objs/ngx_http_scc_module.so $@.new && mv -f $@.new $@
 
 $(BUILD)/worker/%.o: worker/%.c $(WORKER_H)
 	@mkdir -p $(dir $@)
@@ -107,6 +108,11 @@ unit: $(UNIT_BINS)
 SCC_PORT   ?= 8080
 STACK      := conf/stack
 
+# The demo admin of `make up` / `make run`: a fresh sign-in link each time
+# (scc-worker invite; an existing admin@scc.example keeps their account).
+DEMO_ADMIN  = . var/env && SCC_PUBLIC_URL=http://127.0.0.1:$(SCC_PORT) $(WORKER_BIN) invite \
+              --role admin --name "Demo Admin" --ttl 1d admin@scc.example
+
 .PHONY: deps up down run test bench
 deps:
 	@conf/deps
@@ -115,6 +121,7 @@ up: deps
 	@$(MAKE) --no-print-directory all
 	@$(STACK) up --dir var --port $(SCC_PORT)
 	@echo "SCC is up: http://127.0.0.1:$(SCC_PORT)/  (make down stops it)"
+	@link="$$($(DEMO_ADMIN))" && echo "Demo admin (admin@scc.example), sign in with: $$link"
 
 down:
 	@$(STACK) down --dir var
@@ -124,7 +131,9 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@sp=; trap 'kill $$sp 2>/dev/null; $(STACK) down --dir var; exit 0' INT TERM HUP; \
 	  $(STACK) up --dir var --port $(SCC_PORT) || { $(STACK) down --dir var; exit 1; }; \
-	  echo; echo "SCC is running: http://127.0.0.1:$(SCC_PORT)/   (Ctrl-C stops it)"; echo; \
+	  echo; echo "SCC is running: http://127.0.0.1:$(SCC_PORT)/   (Ctrl-C stops it)"; \
+	  link="$$($(DEMO_ADMIN))" || link="(scc-worker invite failed: above)"; \
+	  echo "Demo admin (admin@scc.example), sign in with: $$link"; echo; \
 	  while :; do sleep 3600 & sp=$$!; wait $$sp; done
 
 test: deps
