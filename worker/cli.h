@@ -35,5 +35,8 @@ extern const char cli_common_help[];
 
 /* Subcommands (one file each). */
 int cmd_migrate(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_invite(int argc, char **argv);
+int cmd_send_test_email(int argc, char **argv);
 
 #endif

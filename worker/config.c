@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libpq-fe.h>
 
@@ -23,6 +24,30 @@ static const struct {
 } config_keys[] = {
     { "pg",             offsetof(scc_config, pg) },
     { "migrations_dir", offsetof(scc_config, migrations_dir) },
+    { "poll_interval",  offsetof(scc_config, poll_interval) },
+    { "lease_seconds",  offsetof(scc_config, lease_seconds) },
+    { "batch_size",     offsetof(scc_config, batch_size) },
+    { "job_retention",  offsetof(scc_config, job_retention) },
+    { "worker_id",      offsetof(scc_config, worker_id) },
+    { "retry_base",     offsetof(scc_config, retry_base) },
+    { "retry_max",      offsetof(scc_config, retry_max) },
+    { "transport",    offsetof(scc_config, transport) },
+    { "sender",       offsetof(scc_config, sender) },
+    { "public_url",   offsetof(scc_config, public_url) },
+    { "region",       offsetof(scc_config, region) },
+    { "ses_endpoint", offsetof(scc_config, ses_endpoint) },
+    { "aws_access_key_id", offsetof(scc_config, aws_access_key_id) },
+    { "aws_secret_access_key_file", offsetof(scc_config, aws_secret_access_key_file) },
+    { "smtp_url",     offsetof(scc_config, smtp_url) },
+    { "smtp_starttls", offsetof(scc_config, smtp_starttls) },
+    { "smtp_user",    offsetof(scc_config, smtp_user) },
+    { "smtp_password", offsetof(scc_config, smtp_password) },
+    { "smtp_password_file", offsetof(scc_config, smtp_password_file) },
+    { "outbox_dir",   offsetof(scc_config, outbox_dir) },
+    { "send_rate",    offsetof(scc_config, send_rate) },
+    { "send_pause",   offsetof(scc_config, send_pause) },
+    { "audit_bcc",    offsetof(scc_config, audit_bcc) },
+    { "templates_dir", offsetof(scc_config, templates_dir) },
 };
 
 void config_init(scc_config *cfg)
@@ -147,5 +172,85 @@ void config_free(scc_config *cfg)
 {
     free(cfg->pg);
     free(cfg->migrations_dir);
+    free(cfg->poll_interval);
+    free(cfg->lease_seconds);
+    free(cfg->batch_size);
+    free(cfg->job_retention);
+    free(cfg->worker_id);
+    free(cfg->retry_base);
+    free(cfg->retry_max);
+    free(cfg->transport);
+    free(cfg->sender);
+    free(cfg->public_url);
+    free(cfg->region);
+    free(cfg->ses_endpoint);
+    free(cfg->aws_access_key_id);
+    free(cfg->aws_secret_access_key_file);
+    free(cfg->smtp_url);
+    free(cfg->smtp_starttls);
+    free(cfg->smtp_user);
+    free(cfg->smtp_password);
+    free(cfg->smtp_password_file);
+    free(cfg->outbox_dir);
+    free(cfg->send_rate);
+    free(cfg->send_pause);
+    free(cfg->audit_bcc);
+    free(cfg->templates_dir);
     memset(cfg, 0, sizeof(*cfg));
+}
+
+/* A number for KEY: VALUE when set, else DEF; within [lo, hi]. */
+static int run_number(const char *key, const char *value, double def, double lo, double hi,
+                      double *out, char *err, size_t errlen)
+{
+    if (value == NULL || *value == '\0') {
+        *out = def;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    double v = strtod(value, &end);
+    if (errno != 0 || end == value || *end != '\0' || v != v || v < lo || v > hi) {
+        snprintf(err, errlen, "%s must be a number from %g to %g (got \"%s\")", key, lo, hi, value);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int config_run_settings(const scc_config *cfg, scc_run_settings *out, char *err, size_t errlen)
+{
+    double batch;
+    memset(out, 0, sizeof(*out));
+    if (run_number("poll_interval", cfg->poll_interval, 5, 0.01, 3600, &out->poll_interval, err, errlen) ||
+        run_number("lease_seconds", cfg->lease_seconds, 60, 1, 86400, &out->lease_seconds, err, errlen) ||
+        run_number("batch_size", cfg->batch_size, 100, 1, 10000, &batch, err, errlen) ||
+        run_number("job_retention", cfg->job_retention, 7, 0, 36500, &out->job_retention, err, errlen) ||
+        run_number("retry_base", cfg->retry_base, 2, 0.001, 86400, &out->retry_base, err, errlen) ||
+        run_number("retry_max", cfg->retry_max, 3600, 0.001, 30 * 86400, &out->retry_max, err, errlen))
+        return -1;
+    if (batch != (int)batch) {
+        snprintf(err, errlen, "batch_size must be a whole number (got \"%s\")", cfg->batch_size);
+        return -1;
+    }
+    out->batch_size = (int)batch;
+    if (out->retry_max < out->retry_base) {
+        snprintf(err, errlen, "retry_max (%g) must not be less than retry_base (%g)",
+                 out->retry_max, out->retry_base);
+        return -1;
+    }
+    if (cfg->worker_id != NULL && *cfg->worker_id != '\0') {
+        if (strlen(cfg->worker_id) >= sizeof(out->worker_id)) {
+            snprintf(err, errlen, "worker_id is longer than %zu bytes", sizeof(out->worker_id) - 1);
+            return -1;
+        }
+        snprintf(out->worker_id, sizeof(out->worker_id), "%s", cfg->worker_id);
+    } else {
+        char host[64] = "localhost";
+        if (gethostname(host, sizeof(host)) != 0)
+            snprintf(host, sizeof(host), "localhost");
+        host[sizeof(host) - 1] = '\0';
+        snprintf(out->worker_id, sizeof(out->worker_id), "%s:%ld", host, (long)getpid());
+    }
+    return 0;
 }

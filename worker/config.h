@@ -16,6 +16,32 @@
 typedef struct {
     char *pg;              /* libpq conninfo (key `pg`, env SCC_PG) */
     char *migrations_dir;  /* key `migrations_dir`; default "sql/migrations" */
+    /* scc-worker run (parsed and checked by config_run_settings) */
+    char *poll_interval;   /* seconds between polls when no NOTIFY came; default 5 */
+    char *lease_seconds;   /* a claimed job's lease; default 60 */
+    char *batch_size;      /* jobs claimed per round trip; default 100 */
+    char *job_retention;   /* days a done job is kept; default 7 */
+    char *worker_id;       /* jobs' locked_by; default host:pid */
+    char *retry_base;      /* seconds: first retry delay (doubles each time); default 2 */
+    char *retry_max;       /* seconds: longest retry delay; default 3600 */
+    /* email (mail.c, transport.c; parsed and checked by mail_settings) */
+    char *transport;       /* ses | smtp | outbox; default outbox */
+    char *sender;          /* From: "Name <addr>" (required to send) */
+    char *public_url;      /* links in emails: public_url + "/signin.html?code=..." */
+    char *region;          /* AWS region (env AWS_REGION / AWS_DEFAULT_REGION win) */
+    char *ses_endpoint;    /* default https://email.REGION.amazonaws.com */
+    char *aws_access_key_id;          /* env AWS_ACCESS_KEY_ID wins */
+    char *aws_secret_access_key_file; /* file holding the secret (env AWS_SECRET_ACCESS_KEY wins) */
+    char *smtp_url;        /* smtp://host:587 (STARTTLS) or smtps://host:465 */
+    char *smtp_starttls;   /* yes | no; default yes: refuse to send in clear */
+    char *smtp_user;
+    char *smtp_password;   /* prefer smtp_password_file */
+    char *smtp_password_file;
+    char *outbox_dir;      /* outbox transport: folder of .eml files; default var/mail */
+    char *send_rate;       /* messages per second, 0 = no limit; default 0 */
+    char *send_pause;      /* seconds all sending pauses on AccountSuspended/SendingPaused; default 3600 */
+    char *audit_bcc;       /* an address blind-copied on every message */
+    char *templates_dir;   /* default worker/templates */
 } scc_config;
 
 /* Size of the buffer config functions write their error message into. */
@@ -39,5 +65,20 @@ void config_load_env(scc_config *cfg);
 int config_check_pg(const scc_config *cfg, char *err, size_t errlen);
 
 void config_free(scc_config *cfg);
+
+/* The settings of `scc-worker run`, as numbers, with defaults applied. */
+typedef struct {
+    double poll_interval;   /* > 0 */
+    double lease_seconds;   /* >= 1 */
+    int    batch_size;      /* 1..10000 */
+    double job_retention;   /* days, >= 0 (0: prune done jobs at once) */
+    double retry_base;      /* > 0 */
+    double retry_max;       /* >= retry_base */
+    char   worker_id[128];
+} scc_run_settings;
+
+/* Parse and check the run settings.  Returns 0, or -1 with `err` naming
+ * the key and what is wrong. */
+int config_run_settings(const scc_config *cfg, scc_run_settings *out, char *err, size_t errlen);
 
 #endif

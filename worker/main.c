@@ -10,7 +10,10 @@
 #include <string.h>
 
 static const cli_command commands[] = {
+    { "run",     "the daemon: run queued jobs and report schedules (see run --help)", cmd_run },
     { "migrate", "apply sql/migrations in order, each once (see migrate --help)", cmd_migrate },
+    { "invite",  "print a sign-in link for a new or existing user (see invite --help)", cmd_invite },
+    { "send-test-email", "send a test email now through the configured transport (see send-test-email --help)", cmd_send_test_email },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -23,7 +26,7 @@ static void usage(FILE *out)
           "\n"
           "Commands:\n", out);
     for (size_t i = 0; i < N_COMMANDS; i++)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-16s %s\n", commands[i].name, commands[i].summary);
     fputs("\nCommon options:\n", out);
     fputs(cli_common_help, out);
 }

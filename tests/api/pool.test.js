@@ -258,7 +258,10 @@ describe('PostgreSQL going away and nginx reloading', () => {
     // two worker processes share the three requests as the kernel pleases
     await waitingOnLock(stack, 1);
     await new Promise((r) => setTimeout(r, 200));
-    await stack.pgStop();
+    // immediate: every backend exits at once without releasing its locks, so
+    // no waiting query can slip through (a fast stop ends sessions in no
+    // set order, and a query whose lock holder went first may well finish)
+    await stack.pgStop({ mode: 'immediate' });
     await db.close().catch(() => {});
     for (const r of await Promise.all(inflight)) errorShape(r, 503, 'db_unavailable');
     await stack.pgStart();

@@ -190,8 +190,9 @@ export class Stack {
   }
 }
 
-function stackOptions({ poolSize, waitTimeout, waitQueue, workers, valgrind } = {}) {
+function stackOptions({ poolSize, waitTimeout, waitQueue, workers, valgrind, noWorker } = {}) {
   const a = [];
+  if (noWorker) a.push('--no-worker');
   if (poolSize !== undefined) a.push('--pool-size', String(poolSize));
   if (waitTimeout !== undefined) a.push('--wait-timeout', String(waitTimeout));
   if (waitQueue !== undefined) a.push('--wait-queue', String(waitQueue));
@@ -203,7 +204,8 @@ function stackOptions({ poolSize, waitTimeout, waitQueue, workers, valgrind } = 
 /**
  * Start a dedicated stack in a fresh temp folder on a free port.
  * opts: { poolSize, waitTimeout ('3s'), waitQueue, workers (nginx worker_processes),
- *         valgrind (bool; also on when env SCC_VALGRIND=1) }.
+ *         valgrind (bool; also on when env SCC_VALGRIND=1),
+ *         noWorker (bool: no `scc-worker run` in the background; tests/worker start their own) }.
  * The folder is under $SCC_STACKS_DIR or the OS temp dir; SCC_KEEP_STACKS=1
  * keeps it after stop() for post-mortems.
  */

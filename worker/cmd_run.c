@@ -1,0 +1,407 @@
+/*
+ * cmd_run.c — `scc-worker run`: the daemon.  Connects, LISTENs on
+ * scc_jobs, claims jobs in batches, runs each through the handler of its
+ * kind (jobs.c), records the outcome, queues due schedule slots, prunes old
+ * done jobs, and reconnects with backoff when PostgreSQL goes away.
+ *
+ * Wake-ups: a NOTIFY (the insert trigger), a poll every poll_interval
+ * seconds, and a poll right after every (re)connect, because notifications
+ * sent while we were away are lost.  Between them it waits on the socket
+ * with poll(), never in a sleep loop.  SIGTERM/SIGINT: the job in hand is
+ * finished and recorded, the rest of the batch is given back, exit 0.
+ *
+ * This file must never hold a job kind's logic (handlers live in their own
+ * files) nor SQL beyond LISTEN (queue.c and schedule.c call the functions).
+ */
+#include "backoff.h"
+#include "cli.h"
+#include "db.h"
+#include "jobs.h"
+#include "queue.h"
+#include "schedule.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+static double mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Waits `seconds` unless a signal arrives first (poll returns EINTR). */
+static void pause_for(double seconds)
+{
+    if (!stop_flag && seconds > 0)
+        (void)poll(NULL, 0, (int)(seconds * 1000));
+}
+
+static const char run_help[] =
+    "usage: scc-worker run [--config FILE] [--until-idle]\n"
+    "\n"
+    "Run the worker: LISTEN scc_jobs, claim due jobs in batches (FOR UPDATE SKIP LOCKED),\n"
+    "run each by kind, queue due report schedule slots, prune done jobs.  Several workers\n"
+    "may run at once, on any machine.  SIGTERM or SIGINT: finish the job in hand, exit 0.\n"
+    "\n"
+    "  --until-idle    exit 0 once no job is due (benchmarks, one-shot runs)\n"
+    "\n"
+    "Config keys: poll_interval (s, 5), lease_seconds (60), batch_size (100),\n"
+    "job_retention (days, 7), worker_id (host:pid), retry_base (s, 2), retry_max (s, 3600).\n"
+    "Connect as scc_worker.  One line per job on stderr: kind, id, attempt, outcome, ms.\n"
+    "\n";
+
+typedef struct {
+    scc_worker        w;
+    scc_run_settings  set;
+    int               until_idle;
+    /* Done jobs not yet recorded: completing in one statement per batch is
+     * what lets one process run thousands of short jobs a second. */
+    int64_t          *done;
+    int               ndone;
+    double            first_done;   /* when the oldest unrecorded one finished */
+} run_state;
+
+static int conn_lost(PGconn *conn)
+{
+    return conn == NULL || PQstatus(conn) != CONNECTION_OK;
+}
+
+static int flush_done(run_state *st)
+{
+    if (st->ndone == 0)
+        return 0;
+    int n = queue_complete(st->w.conn, st->w.worker_id, st->done, st->ndone);
+    if (n < 0) {
+        /* Not recorded: these jobs run again after their lease (at least
+         * once).  Forget them so the next batch has the whole buffer. */
+        st->ndone = 0;
+        return -1;
+    }
+    if (n != st->ndone)
+        fprintf(stderr, "warning: %d of %d finished jobs were no longer ours (lease lost)\n",
+                st->ndone - n, st->ndone);
+    st->ndone = 0;
+    return 0;
+}
+
+static void log_job(const scc_job *job, const char *outcome, double ms, const char *err)
+{
+    char when[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (err != NULL && *err != '\0')
+        fprintf(stderr, "%s job kind=%s id=%" PRId64 " attempt=%d/%d outcome=%s ms=%.1f error=\"%s\"\n",
+                when, job->kind, job->id, job->attempt, job->max_attempts, outcome, ms, err);
+    else
+        fprintf(stderr, "%s job kind=%s id=%" PRId64 " attempt=%d/%d outcome=%s ms=%.1f\n",
+                when, job->kind, job->id, job->attempt, job->max_attempts, outcome, ms);
+}
+
+/* Runs one claimed job and records a failure at once (a done job is
+ * recorded with its batch).  Returns -1 when the connection broke. */
+static int run_one(run_state *st, const queue_batch *b, int i)
+{
+    scc_job job;
+    const char *payload;
+    queue_batch_job(b, i, &job.id, &job.kind, &payload, &job.attempt, &job.max_attempts);
+    job.payload_text = payload;
+
+    char err[1024] = "";
+    scc_job_result r;
+    double t0 = mono();
+    char perr[256];
+    yajl_val tree = yajl_tree_parse(payload, perr, sizeof(perr));
+    scc_job_handler h = jobs_handler(job.kind);
+    if (tree == NULL) {
+        snprintf(err, sizeof(err), "payload is not JSON: %s", perr);
+        r = JOB_FAIL;
+    } else if (h == NULL) {
+        /* Cannot happen (we claim only our kinds) unless the table changed. */
+        snprintf(err, sizeof(err), "no handler for kind %s", job.kind);
+        r = JOB_RETRY;
+    } else {
+        job.payload = tree;
+        r = h(&st->w, &job, err, sizeof(err));
+    }
+    yajl_tree_free(tree);
+    double ms = (mono() - t0) * 1000;
+
+    if (r == JOB_DONE) {
+        st->done[st->ndone++] = job.id;
+        if (st->ndone == 1)
+            st->first_done = mono();
+        log_job(&job, "done", ms, NULL);
+        return 0;
+    }
+    if (err[0] == '\0')
+        snprintf(err, sizeof(err), "%s", r == JOB_FAIL ? "failed" : "temporary failure");
+    double delay = scc_backoff(job.attempt, st->set.retry_base, st->set.retry_max,
+                               scc_backoff_random());
+    char state[16];
+    if (conn_lost(st->w.conn) ||
+        queue_fail(st->w.conn, st->w.worker_id, job.id, err, delay, r == JOB_FAIL, state) != 0) {
+        log_job(&job, "unrecorded", ms, err);
+        return -1;
+    }
+    if (strcmp(state, "queued") == 0) {
+        char outcome[48];
+        snprintf(outcome, sizeof(outcome), "retry-in-%.1fs", delay);
+        log_job(&job, outcome, ms, err);
+    } else {
+        log_job(&job, state, ms, err);   /* dead, or lost */
+    }
+    return 0;
+}
+
+/* Claims and runs batches until none is due.  Returns the number of jobs
+ * run, or -1 when the connection broke. */
+static int drain(run_state *st)
+{
+    int total = 0;
+    while (!stop_flag) {
+        queue_batch b;
+        int n = queue_claim(st->w.conn, st->w.worker_id, st->set.batch_size,
+                            st->set.lease_seconds, &b);
+        if (n < 0)
+            return -1;
+        st->w.last_extend = mono();  /* claiming set the lease */
+        int i;
+        for (i = 0; i < n && !stop_flag; i++) {
+            if (worker_keep_lease(&st->w) != 0 || run_one(st, &b, i) != 0) {
+                queue_batch_free(&b);
+                return -1;
+            }
+            /* A slow job must not hold earlier ones unrecorded for long. */
+            if (st->ndone > 0 && mono() - st->first_done > 0.05 && flush_done(st) != 0) {
+                queue_batch_free(&b);
+                return -1;
+            }
+        }
+        if (flush_done(st) != 0) {
+            queue_batch_free(&b);
+            return -1;
+        }
+        if (i < n) {
+            /* Stopping: give back what we claimed but did not start, so it
+             * does not wait for our lease to expire. */
+            int64_t *rest = malloc(sizeof(int64_t) * (size_t)(n - i));
+            int k = 0;
+            for (int j = i; rest != NULL && j < n; j++)
+                rest[k++] = strtoll(PQgetvalue(b.res, j, 0), NULL, 10);
+            if (rest != NULL && queue_release(st->w.conn, st->w.worker_id, rest, k) >= 0)
+                fprintf(stderr, "gave back %d claimed job(s) not started\n", k);
+            free(rest);
+        }
+        queue_batch_free(&b);
+        total += i;
+        if (n < st->set.batch_size)
+            break;
+    }
+    return total;
+}
+
+static PGconn *connect_and_listen(const scc_config *cfg, const char *worker_id)
+{
+    char app[160];
+    snprintf(app, sizeof(app), "scc-worker %s", worker_id);
+    PGconn *conn = db_connect(cfg->pg, app);
+    if (conn == NULL)
+        return NULL;
+    if (db_exec(conn, "listen scc_jobs", "LISTEN scc_jobs") != 0) {
+        PQfinish(conn);
+        return NULL;
+    }
+    return conn;
+}
+
+/* Reads what arrived on the socket; returns 1 when a notification came,
+ * 0 when none, -1 when the connection is gone. */
+static int take_notifications(PGconn *conn)
+{
+    if (!PQconsumeInput(conn))
+        return -1;
+    int got = 0;
+    PGnotify *n;
+    while ((n = PQnotifies(conn)) != NULL) {
+        got = 1;
+        PQfreemem(n);
+    }
+    return got;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "config", required_argument, NULL, 'c' },
+        { "until-idle", no_argument, NULL, 'u' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *config_path = NULL;
+    run_state st;
+    memset(&st, 0, sizeof(st));
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:uh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': config_path = optarg; break;
+        case 'u': st.until_idle = 1; break;
+        case 'h': fputs(run_help, stdout); fputs(cli_common_help, stdout); return EXIT_OK;
+        default: fputs(run_help, stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "scc-worker run: unexpected argument \"%s\"\n", argv[optind]);
+        return EXIT_USAGE;
+    }
+
+    scc_config cfg;
+    char err[CONFIG_ERR_SIZE];
+    if (cli_load_config(&cfg, config_path) != EXIT_OK)
+        return EXIT_USAGE;
+    if (config_check_pg(&cfg, err, sizeof(err)) != 0 ||
+        config_run_settings(&cfg, &st.set, err, sizeof(err)) != 0) {
+        fprintf(stderr, "scc-worker run: %s\n", err);
+        config_free(&cfg);
+        return EXIT_USAGE;
+    }
+    st.done = malloc(sizeof(int64_t) * (size_t)st.set.batch_size);
+    if (st.done == NULL) {
+        fprintf(stderr, "scc-worker run: out of memory\n");
+        config_free(&cfg);
+        return EXIT_FAILURE_;
+    }
+    st.w.cfg = &cfg;
+    st.w.worker_id = st.set.worker_id;
+    st.w.lease_seconds = st.set.lease_seconds;
+    st.w.stopping = &stop_flag;
+
+    /* No SA_RESTART: a signal must interrupt poll() so we notice it. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_stop;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    /* stderr goes to a log file under make run: keep lines whole and
+     * timely without a flush per line. */
+    setvbuf(stderr, NULL, _IOLBF, 0);
+    fprintf(stderr, "scc-worker run: worker %s (poll %gs, lease %gs, batch %d, kinds %s)\n",
+            st.w.worker_id, st.set.poll_interval, st.set.lease_seconds, st.set.batch_size,
+            queue_kinds_literal());
+
+    int rc = EXIT_OK, failures = 0, first = 1;
+    double next_poll = 0, next_prune = 0;
+    while (!stop_flag) {
+        if (conn_lost(st.w.conn)) {
+            if (st.w.conn != NULL) {
+                fprintf(stderr, "scc-worker run: lost the database connection; reconnecting\n");
+                PQfinish(st.w.conn);
+                st.w.conn = NULL;
+                st.ndone = 0;   /* unrecorded: they run again after the lease */
+            }
+            st.w.conn = connect_and_listen(&cfg, st.w.worker_id);
+            if (st.w.conn == NULL) {
+                if (first && st.until_idle) {
+                    rc = EXIT_FAILURE_;
+                    break;
+                }
+                failures++;
+                pause_for(scc_backoff(failures, 0.2, 2.0, scc_backoff_random()));
+                continue;
+            }
+            if (!first)
+                fprintf(stderr, "scc-worker run: reconnected\n");
+            first = 0;
+            failures = 0;
+            next_poll = 0;   /* poll at once: notifications sent meanwhile are lost */
+        }
+
+        double now = mono();
+        if (now >= next_poll) {
+            next_poll = now + st.set.poll_interval;
+            if (queue_recover(st.w.conn) < 0 || schedule_tick(st.w.conn, time(NULL)) < 0) {
+                if (conn_lost(st.w.conn))
+                    continue;
+            }
+            if (now >= next_prune) {
+                next_prune = now + 600;
+                /* 10,000 rows a statement keeps each transaction short; a
+                 * few rounds keep up with thousands of jobs a second. */
+                int pruned = 0, n;
+                for (int round = 0; round < 100; round++) {
+                    n = queue_prune(st.w.conn, st.set.job_retention);
+                    if (n > 0)
+                        pruned += n;
+                    if (n < 10000)
+                        break;
+                }
+                if (pruned > 0)
+                    fprintf(stderr, "pruned %d done job(s) older than %g day(s)\n",
+                            pruned, st.set.job_retention);
+            }
+        }
+        int ran = drain(&st);
+        if (ran < 0) {
+            if (conn_lost(st.w.conn))
+                continue;
+            /* An SQL error with the connection up (a bug, a missing
+             * migration): do not spin on it. */
+            if (st.until_idle) {
+                rc = EXIT_FAILURE_;
+                break;
+            }
+            pause_for(st.set.poll_interval);
+            continue;
+        }
+        if (st.until_idle && ran == 0)
+            break;
+        if (ran > 0 || stop_flag)
+            continue;   /* maybe more became due meanwhile */
+
+        /* Wait for a notification or the next poll. */
+        int timeout = (int)((next_poll - mono()) * 1000) + 1;
+        if (timeout < 0)
+            timeout = 0;
+        struct pollfd pfd = { .fd = PQsocket(st.w.conn), .events = POLLIN };
+        int pr = poll(&pfd, 1, timeout);
+        if (pr < 0 && errno != EINTR) {
+            fprintf(stderr, "scc-worker run: poll: %s\n", strerror(errno));
+            rc = EXIT_FAILURE_;
+            break;
+        }
+        if (pr > 0 && take_notifications(st.w.conn) < 0) {
+            /* libpq marks the connection bad; the loop reconnects. */
+            continue;
+        }
+    }
+
+    if (!conn_lost(st.w.conn))
+        (void)flush_done(&st);
+    if (stop_flag)
+        fprintf(stderr, "scc-worker run: stopping on signal (job in hand finished)\n");
+    PQfinish(st.w.conn);
+    free(st.done);
+    config_free(&cfg);
+    return rc;
+}

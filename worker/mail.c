@@ -1,0 +1,784 @@
+/*
+ * mail.c — one email from template to provider (see mail.h), and the
+ * 'email' job kind.
+ *
+ * Order of events for one message (why: SES has no idempotency key):
+ *   1. render subject, text and HTML; parse the recipients;
+ *   2. scc.email_prepare: find or create the job's outbox row (suppressed
+ *      recipients dropped; a row an earlier attempt left `sending` becomes
+ *      `unknown` and is NOT sent again);
+ *   0. (before 2) wait for the rate limit;
+ *   3. email_prepare has also marked the row `sending` and taken its
+ *      advisory lock, COMMITTED (autocommit) BEFORE the provider call;
+ *      the message is built with the outbox id in X-SCC-Outbox-Id;
+ *   4. the transport sends; 5. scc.email_finish records the outcome and,
+ *      once final, removes the plain code from the job's payload.
+ *
+ * This file must never build SQL from values, log credentials, or put the
+ * magic-link code in a log line or an error message.
+ */
+#include "mail.h"
+
+#include "jobs.h"
+#include "ratelimit.h"
+#include "template.h"
+#include "transport.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <yajl/yajl_gen.h>
+
+typedef struct {
+    char         *key;      /* "name.kind" */
+    scc_template *t;        /* NULL: the file does not exist */
+} tpl_entry;
+
+struct scc_mailer {
+    scc_transport *transport;
+    char          *sender;        /* as configured: "Name <addr>" or "addr" */
+    char           sender_addr[320];
+    char          *audit_bcc;     /* bare address or NULL */
+    char          *public_url;    /* without trailing slash, or NULL */
+    char          *templates_dir;
+    double         pause_seconds;
+    scc_ratelimit  rl;
+    tpl_entry     *tpl;
+    size_t         ntpl;
+    scc_buf        mime;
+};
+
+/* ---- configuration ----------------------------------------------------------- */
+
+static int parse_number(const char *key, const char *v, double def, double lo, double hi,
+                        double *out, char *err, size_t errlen)
+{
+    if (v == NULL || *v == '\0') {
+        *out = def;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    if (errno || end == v || *end != '\0' || d != d || d < lo || d > hi) {
+        snprintf(err, errlen, "%s must be a number from %g to %g (got \"%s\")", key, lo, hi, v);
+        return -1;
+    }
+    *out = d;
+    return 0;
+}
+
+int mail_check_config(const scc_config *cfg, int need_sender, char *err, size_t errlen)
+{
+    double d;
+    const char *t = cfg->transport;
+    if (t && *t && strcmp(t, "ses") && strcmp(t, "smtp") && strcmp(t, "outbox")) {
+        snprintf(err, errlen, "unknown transport \"%s\" (expected ses, smtp or outbox)", t);
+        return -1;
+    }
+    if (parse_number("send_rate", cfg->send_rate, 0, 0, 100000, &d, err, errlen) ||
+        parse_number("send_pause", cfg->send_pause, 3600, 1, 7 * 86400.0, &d, err, errlen))
+        return -1;
+    char addr[320];
+    if (cfg->sender == NULL || *cfg->sender == '\0') {
+        if (need_sender) {
+            snprintf(err, errlen, "no sender configured: set `sender = SCC <noreply@example.com>` "
+                     "in the config file (the From of every email)");
+            return -1;
+        }
+    } else if (scc_mime_addr_spec(cfg->sender, addr, sizeof(addr)) != 0) {
+        snprintf(err, errlen, "sender \"%s\" is not one email address", cfg->sender);
+        return -1;
+    }
+    if (cfg->audit_bcc && *cfg->audit_bcc &&
+        scc_mime_addr_spec(cfg->audit_bcc, addr, sizeof(addr)) != 0) {
+        snprintf(err, errlen, "audit_bcc \"%s\" is not one email address", cfg->audit_bcc);
+        return -1;
+    }
+    if (cfg->public_url && *cfg->public_url && strncmp(cfg->public_url, "http://", 7) &&
+        strncmp(cfg->public_url, "https://", 8)) {
+        snprintf(err, errlen, "public_url must start with http:// or https:// (got \"%s\")",
+                 cfg->public_url);
+        return -1;
+    }
+    return 0;
+}
+
+scc_mailer *mailer_new(const scc_config *cfg, const char *transport, char *err, size_t errlen)
+{
+    if (mail_check_config(cfg, 1, err, errlen) != 0)
+        return NULL;
+    scc_mailer *m = calloc(1, sizeof(*m));
+    if (!m) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    m->transport = scc_transport_new(cfg, transport, err, errlen);
+    if (!m->transport) {
+        free(m);
+        return NULL;
+    }
+    m->sender = strdup(cfg->sender);
+    scc_mime_addr_spec(cfg->sender, m->sender_addr, sizeof(m->sender_addr));
+    if (cfg->audit_bcc && *cfg->audit_bcc) {
+        char a[320];
+        scc_mime_addr_spec(cfg->audit_bcc, a, sizeof(a));
+        m->audit_bcc = strdup(a);
+    }
+    if (cfg->public_url && *cfg->public_url) {
+        m->public_url = strdup(cfg->public_url);
+        size_t n = strlen(m->public_url);
+        while (n > 0 && m->public_url[n - 1] == '/')
+            m->public_url[--n] = '\0';
+    }
+    m->templates_dir = strdup(cfg->templates_dir && *cfg->templates_dir ? cfg->templates_dir
+                                                                        : "worker/templates");
+    double rate = 0;
+    parse_number("send_rate", cfg->send_rate, 0, 0, 100000, &rate, err, errlen);
+    parse_number("send_pause", cfg->send_pause, 3600, 1, 7 * 86400.0, &m->pause_seconds, err, errlen);
+    /* A burst of one second's worth (at least 1): steady, never above rate. */
+    scc_ratelimit_init(&m->rl, rate, rate, scc_monotonic());
+    scc_buf_init(&m->mime);
+    return m;
+}
+
+void mailer_free(scc_mailer *m)
+{
+    if (!m)
+        return;
+    scc_transport_free(m->transport);
+    free(m->sender);
+    free(m->audit_bcc);
+    free(m->public_url);
+    free(m->templates_dir);
+    for (size_t i = 0; i < m->ntpl; i++) {
+        free(m->tpl[i].key);
+        scc_template_free(m->tpl[i].t);
+    }
+    free(m->tpl);
+    scc_buf_free(&m->mime);
+    free(m);
+}
+
+const char *mailer_transport_name(const scc_mailer *m)
+{
+    return m->transport->name;
+}
+
+/* ---- templates --------------------------------------------------------------- */
+
+static int name_ok(const char *s)
+{
+    if (!s || !*s || strlen(s) > 64)
+        return 0;
+    for (; *s; s++)
+        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_' || *s == '-'))
+            return 0;
+    return 1;
+}
+
+/* The compiled template NAME.KIND.mustache; *missing set when there is no
+ * such file.  NULL with err on a read or compile error. */
+static const scc_template *get_template(scc_mailer *m, const char *name, const char *kind,
+                                        int *missing, char *err, size_t errlen)
+{
+    char key[160];
+    snprintf(key, sizeof(key), "%s.%s", name, kind);
+    *missing = 0;
+    for (size_t i = 0; i < m->ntpl; i++) {
+        if (strcmp(m->tpl[i].key, key) == 0) {
+            *missing = m->tpl[i].t == NULL;
+            return m->tpl[i].t;
+        }
+    }
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s.mustache", m->templates_dir, key);
+    scc_template *t = NULL;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        if (errno != ENOENT) {
+            snprintf(err, errlen, "cannot read template %.300s: %s", path, strerror(errno));
+            return NULL;
+        }
+        *missing = 1;
+    } else {
+        scc_buf src;
+        scc_buf_init(&src);
+        char chunk[8192];
+        size_t n;
+        int bad = 0;
+        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+            bad |= scc_buf_append(&src, chunk, n);
+        fclose(f);
+        char cerr[256] = "";
+        if (!bad)
+            t = scc_template_compile(src.data ? src.data : "", src.len, cerr, sizeof(cerr));
+        scc_buf_free(&src);
+        if (t == NULL) {
+            snprintf(err, errlen, "template %.300s: %s", path, bad ? "out of memory" : cerr);
+            return NULL;
+        }
+    }
+    tpl_entry *grown = realloc(m->tpl, sizeof(*grown) * (m->ntpl + 1));
+    if (!grown) {
+        scc_template_free(t);
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    m->tpl = grown;
+    m->tpl[m->ntpl].key = strdup(key);
+    m->tpl[m->ntpl].t = t;
+    m->ntpl++;
+    return t;
+}
+
+static int render(scc_mailer *m, const char *name, const char *kind, yajl_val ctx,
+                  scc_buf *out, int required, char *err, size_t errlen)
+{
+    int missing;
+    const scc_template *t = get_template(m, name, kind, &missing, err, errlen);
+    if (missing) {
+        if (required) {
+            snprintf(err, errlen, "no template %s/%s.%s.mustache", m->templates_dir, name, kind);
+            return -1;
+        }
+        return 1;
+    }
+    if (!t)
+        return -1;
+    return scc_template_render(t, ctx, NULL, NULL, out, err, errlen);
+}
+
+static void gen_str(yajl_gen g, const char *s)
+{
+    yajl_gen_string(g, (const unsigned char *)s, strlen(s));
+}
+
+static void gen_val(yajl_gen g, yajl_val v)
+{
+    if (v == NULL || YAJL_IS_NULL(v)) {
+        yajl_gen_null(g);
+    } else if (YAJL_IS_STRING(v)) {
+        gen_str(g, v->u.string);
+    } else if (YAJL_IS_NUMBER(v)) {
+        yajl_gen_number(g, v->u.number.r, strlen(v->u.number.r));
+    } else if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v)) {
+        yajl_gen_bool(g, YAJL_IS_TRUE(v));
+    } else if (YAJL_IS_ARRAY(v)) {
+        yajl_gen_array_open(g);
+        for (size_t i = 0; i < v->u.array.len; i++)
+            gen_val(g, v->u.array.values[i]);
+        yajl_gen_array_close(g);
+    } else if (YAJL_IS_OBJECT(v)) {
+        yajl_gen_map_open(g);
+        for (size_t i = 0; i < v->u.object.len; i++) {
+            gen_str(g, v->u.object.keys[i]);
+            gen_val(g, v->u.object.values[i]);
+        }
+        yajl_gen_map_close(g);
+    }
+}
+
+/* The rendering context: data's keys, then link / public_url / to / sender. */
+static yajl_val build_context(scc_mailer *m, const scc_mail *mail, char *err, size_t errlen)
+{
+    char *link = NULL;
+    if (mail->code && *mail->code) {
+        if (!m->public_url) {
+            snprintf(err, errlen, "public_url is not configured: cannot build the link of a "
+                     "%s email", mail->template);
+            return NULL;
+        }
+        /* Codes are URL-safe (base64url / hex); refuse anything else rather
+         * than build a broken link. */
+        for (const char *p = mail->code; *p; p++) {
+            if (!(isalnum((unsigned char)*p) || *p == '-' || *p == '_' || *p == '.' || *p == '~')) {
+                snprintf(err, errlen, "the code of this %s email is not URL-safe", mail->template);
+                return NULL;
+            }
+        }
+        if (asprintf(&link, "%s/signin.html?code=%s", m->public_url, mail->code) < 0)
+            link = NULL;
+    }
+    yajl_gen g = yajl_gen_alloc(NULL);
+    yajl_gen_map_open(g);
+    if (mail->data && YAJL_IS_OBJECT(mail->data)) {
+        for (size_t i = 0; i < mail->data->u.object.len; i++) {
+            const char *k = mail->data->u.object.keys[i];
+            if (link && strcmp(k, "link") == 0)
+                continue;
+            gen_str(g, k);
+            gen_val(g, mail->data->u.object.values[i]);
+        }
+    }
+    if (link) {
+        gen_str(g, "link");
+        gen_str(g, link);
+    }
+    if (m->public_url) {
+        gen_str(g, "public_url");
+        gen_str(g, m->public_url);
+    }
+    gen_str(g, "to");
+    gen_str(g, mail->n_to ? mail->to[0] : "");
+    gen_str(g, "sender");
+    gen_str(g, m->sender_addr);
+    yajl_gen_map_close(g);
+    const unsigned char *buf;
+    size_t len;
+    yajl_gen_get_buf(g, &buf, &len);
+    char *text = strndup((const char *)buf, len);
+    yajl_gen_free(g);
+    if (link) {
+        memset(link, 0, strlen(link));
+        free(link);
+    }
+    char perr[128];
+    yajl_val v = text ? yajl_tree_parse(text, perr, sizeof(perr)) : NULL;
+    if (text) {
+        memset(text, 0, strlen(text));   /* it holds the code */
+        free(text);
+    }
+    if (!v)
+        snprintf(err, errlen, "out of memory building the template context");
+    return v;
+}
+
+/* ---- PostgreSQL arrays ----------------------------------------------------------- */
+
+static int pg_array(scc_buf *b, const char *const *v, size_t n)
+{
+    int bad = scc_buf_append(b, "{", 1);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            bad |= scc_buf_append(b, ",", 1);
+        bad |= scc_buf_append(b, "\"", 1);
+        for (const char *p = v[i]; *p; p++) {
+            if (*p == '"' || *p == '\\')
+                bad |= scc_buf_append(b, "\\", 1);
+            bad |= scc_buf_append(b, p, 1);
+        }
+        bad |= scc_buf_append(b, "\"", 1);
+    }
+    bad |= scc_buf_append(b, "}", 1);
+    return bad;
+}
+
+/* Parse a text[] in text form into n strings inside one allocation. */
+static char **parse_pg_array(const char *s, size_t *n)
+{
+    size_t cap = strlen(s) + 1, count = 0;
+    char **out = malloc(sizeof(char *) * (cap / 2 + 2) + cap);
+    if (!out)
+        return NULL;
+    char *w = (char *)(out + cap / 2 + 2);
+    const char *p = s;
+    if (*p == '{')
+        p++;
+    while (*p && *p != '}') {
+        out[count++] = w;
+        if (*p == '"') {
+            p++;
+            while (*p && *p != '"') {
+                if (*p == '\\' && p[1])
+                    p++;
+                *w++ = *p++;
+            }
+            if (*p == '"')
+                p++;
+        } else {
+            while (*p && *p != ',' && *p != '}')
+                *w++ = *p++;
+        }
+        *w++ = '\0';
+        if (*p == ',')
+            p++;
+    }
+    *n = count;
+    return out;
+}
+
+/* ---- database steps --------------------------------------------------------------- */
+
+static int db_error(PGconn *conn, PGresult *res, const char *what, char *info, size_t infolen)
+{
+    const char *msg = res ? PQresultErrorMessage(res) : NULL;
+    if (!msg || !*msg)
+        msg = PQerrorMessage(conn);
+    char clean[300];
+    scc_copy_message(clean, sizeof(clean), msg, strlen(msg));
+    snprintf(info, infolen, "%s: %s", what, clean);
+    PQclear(res);
+    return -1;
+}
+
+static int finish(PGconn *conn, int64_t id, const char *status, const char *message_id,
+                  const char *error, int64_t scrub_job, char *info, size_t infolen)
+{
+    char idbuf[24], jobbuf[24];
+    snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
+    snprintf(jobbuf, sizeof(jobbuf), "%" PRId64, scrub_job);
+    const char *params[5] = { idbuf, status, message_id && *message_id ? message_id : NULL,
+                              error && *error ? error : NULL, scrub_job > 0 ? jobbuf : NULL };
+    PGresult *res = PQexecParams(conn, "select scc.email_finish($1::bigint, $2, $3, $4, $5::bigint)",
+                                 5, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        return db_error(conn, res, "recording the email outcome", info, infolen);
+    PQclear(res);
+    return 0;
+}
+
+static int scrub(PGconn *conn, int64_t job_id)
+{
+    if (job_id <= 0)
+        return 0;
+    char jobbuf[24];
+    snprintf(jobbuf, sizeof(jobbuf), "%" PRId64, job_id);
+    const char *params[1] = { jobbuf };
+    PGresult *res = PQexecParams(conn, "select scc.email_scrub_code($1::bigint)", 1, NULL, params,
+                                 NULL, NULL, 0);
+    int ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+    PQclear(res);
+    return ok ? 0 : -1;
+}
+
+int mail_recover(PGconn *conn)
+{
+    PGresult *res = PQexec(conn, "select scc.email_recover()");
+    int n = -1;
+    if (PQresultStatus(res) == PGRES_TUPLES_OK)
+        n = atoi(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return n;
+}
+
+static void sleep_seconds(double s)
+{
+    struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* ---- one message --------------------------------------------------------------------- */
+
+scc_mail_outcome mail_send(scc_mailer *m, PGconn *conn, const scc_mail *mail,
+                           int64_t *outbox_id, char *info, size_t infolen)
+{
+    *outbox_id = 0;
+    info[0] = '\0';
+    if (!name_ok(mail->template)) {
+        snprintf(info, infolen, "bad template name \"%.64s\"", mail->template ? mail->template : "");
+        return MAIL_FAILED;
+    }
+    if (mail->n_to == 0) {
+        snprintf(info, infolen, "no recipient");
+        return MAIL_FAILED;
+    }
+    /* Bare addresses for the envelope and the outbox row. */
+    char (*addrs)[320] = calloc(mail->n_to, sizeof(*addrs));
+    const char **addrp = calloc(mail->n_to, sizeof(char *));
+    scc_buf subject, text, html, arr, bcc;
+    scc_buf_init(&subject); scc_buf_init(&text); scc_buf_init(&html);
+    scc_buf_init(&arr); scc_buf_init(&bcc);
+    yajl_val ctx = NULL;
+    char **kept = NULL;
+    scc_mail_outcome out = MAIL_RETRY;
+    int64_t scrub_job = 0;
+    if (!addrs || !addrp) {
+        snprintf(info, infolen, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < mail->n_to; i++) {
+        if (scc_mime_addr_spec(mail->to[i], addrs[i], sizeof(addrs[i])) != 0) {
+            snprintf(info, infolen, "bad recipient address \"%.200s\"", mail->to[i]);
+            out = MAIL_FAILED;
+            goto done;
+        }
+        addrp[i] = addrs[i];
+    }
+
+    /* Render first: a broken template must not leave an outbox row behind. */
+    ctx = build_context(m, mail, info, infolen);
+    if (!ctx)
+        goto done;
+    int hr;
+    if (render(m, mail->template, "subject", ctx, &subject, 1, info, infolen) != 0 ||
+        render(m, mail->template, "txt", ctx, &text, 1, info, infolen) != 0 ||
+        (hr = render(m, mail->template, "html", ctx, &html, 0, info, infolen)) < 0) {
+        /* A missing or broken template is a deployment problem: retry, it
+         * may be fixed before the attempts run out. */
+        goto done;
+    }
+    /* Subjects are one line. */
+    for (size_t i = 0; i < subject.len; i++)
+        if (subject.data[i] == '\r' || subject.data[i] == '\n' || subject.data[i] == '\t')
+            subject.data[i] = ' ';
+    while (subject.len > 0 && subject.data[subject.len - 1] == ' ')
+        subject.data[--subject.len] = '\0';
+
+    double wait = scc_send_paused(time(NULL));
+    if (wait > 0) {
+        snprintf(info, infolen, "sending is paused for %.0f more seconds (the provider said the "
+                 "account cannot send)", wait);
+        goto done;
+    }
+
+    /* The send rate: wait for a token before the row is claimed, so no
+     * row sits in `sending` while we sleep. */
+    for (;;) {
+        double w = scc_ratelimit_take(&m->rl, scc_monotonic());
+        if (w <= 0)
+            break;
+        sleep_seconds(w);
+    }
+
+    const char *bccv[1] = { m->audit_bcc };
+    size_t n_bcc = m->audit_bcc ? 1 : 0;
+    char jobbuf[24];
+    snprintf(jobbuf, sizeof(jobbuf), "%" PRId64, mail->job_id);
+    if (pg_array(&arr, addrp, mail->n_to) || pg_array(&bcc, bccv, n_bcc)) {
+        snprintf(info, infolen, "out of memory");
+        goto done;
+    }
+    const char *params[7] = { mail->job_id > 0 ? jobbuf : NULL, m->sender_addr, arr.data, bcc.data,
+                              subject.data ? subject.data : "", mail->template, m->transport->name };
+    PGresult *res = PQexecParams(conn,
+        "select outbox_id, status, recipients from scc.email_prepare($1::bigint, $2, $3::text[], "
+        "$4::text[], $5, $6, $7)", 7, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+        db_error(conn, res, "recording the email in scc.email_outbox", info, infolen);
+        goto done;
+    }
+    *outbox_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    char status[16];
+    snprintf(status, sizeof(status), "%s", PQgetvalue(res, 0, 1));
+    size_t n_kept = 0;
+    kept = parse_pg_array(PQgetvalue(res, 0, 2), &n_kept);
+    PQclear(res);
+
+    if (strcmp(status, "sent") == 0 || strcmp(status, "failed") == 0) {
+        snprintf(info, infolen, "outbox %" PRId64 " was already %s by an earlier attempt",
+                 *outbox_id, status);
+        scrub_job = mail->job_id;
+        out = MAIL_NOTHING;
+        goto done;
+    }
+    if (strcmp(status, "suppressed") == 0) {
+        snprintf(info, infolen, "outbox %" PRId64 ": every recipient is suppressed; not sent",
+                 *outbox_id);
+        scrub_job = mail->job_id;
+        out = MAIL_SUPPRESSED;
+        goto done;
+    }
+    if (strcmp(status, "unknown") == 0) {
+        snprintf(info, infolen, "outbox %" PRId64 " is 'unknown': an earlier attempt stopped during "
+                 "the provider call, so it may have been delivered; not resent automatically "
+                 "(check the provider's logs for X-SCC-Outbox-Id %" PRId64 ", then resend by hand)",
+                 *outbox_id, *outbox_id);
+        scrub_job = mail->job_id;
+        out = MAIL_UNKNOWN;
+        goto done;
+    }
+    if (strcmp(status, "sending") != 0 || !kept || n_kept == 0) {
+        snprintf(info, infolen, "outbox %" PRId64 " is being sent by another worker", *outbox_id);
+        goto done;
+    }
+
+    /* The To header keeps the display names of the recipients still
+     * mailed (the row holds bare addresses). */
+    const char **shown = calloc(n_kept, sizeof(char *));
+    if (!shown) {
+        snprintf(info, infolen, "out of memory");
+        goto done;
+    }
+    for (size_t k = 0; k < n_kept; k++) {
+        shown[k] = kept[k];
+        for (size_t i = 0; i < mail->n_to; i++)
+            if (strcasecmp(addrs[i], kept[k]) == 0) {
+                shown[k] = mail->to[i];
+                break;
+            }
+    }
+    /* The message, tagged with its outbox id. */
+    scc_mime_message mm = {
+        .from = m->sender, .to = shown, .n_to = n_kept,
+        .subject = subject.data ? subject.data : "", .text = text.data ? text.data : "",
+        .html = hr == 0 ? (html.data ? html.data : "") : NULL,
+        .attachments = mail->attachments, .n_attachments = mail->n_attachments,
+        .outbox_id = *outbox_id,
+    };
+    scc_buf_reset(&m->mime);
+    char merr[256];
+    int built = scc_mime_build(&mm, &m->mime, merr, sizeof(merr));
+    free(shown);
+    if (built != 0) {
+        snprintf(info, infolen, "building the message: %s", merr);
+        finish(conn, *outbox_id, "failed", NULL, info, mail->job_id, merr, sizeof(merr));
+        out = MAIL_FAILED;
+        goto done;
+    }
+
+    /* The row is `sending` (committed) and this session holds its lock. */
+    scc_envelope env = {
+        .from = m->sender_addr, .to = (const char *const *)kept, .n_to = n_kept,
+        .bcc = bccv, .n_bcc = n_bcc, .outbox_id = *outbox_id, .template = mail->template,
+    };
+    scc_send_result r;
+    m->transport->send(m->transport, &env, m->mime.data, m->mime.len, &r);
+
+    const char *st;
+    switch (r.status) {
+    case SEND_OK:
+        st = "sent";
+        out = MAIL_SENT;
+        snprintf(info, infolen, "%s", r.message_id);
+        break;
+    case SEND_FAIL:
+        st = "failed";
+        out = MAIL_FAILED;
+        snprintf(info, infolen, "%s", r.error);
+        break;
+    case SEND_UNKNOWN:
+        st = "unknown";
+        out = MAIL_UNKNOWN;
+        snprintf(info, infolen, "outbox %" PRId64 ": %s; not resent automatically", *outbox_id,
+                 r.error);
+        break;
+    case SEND_PAUSE:
+        scc_send_pause_until(time(NULL) + (time_t)m->pause_seconds);
+        fprintf(stderr, "email: sending paused for %.0f s: %s\n", m->pause_seconds, r.error);
+        /* fall through */
+    default:
+        st = "queued";
+        out = MAIL_RETRY;
+        snprintf(info, infolen, "%s", r.error);
+        break;
+    }
+    int64_t sj = (out != MAIL_RETRY || mail->final_attempt) ? mail->job_id : 0;
+    char ferr[256];
+    if (finish(conn, *outbox_id, st, r.status == SEND_OK ? r.message_id : NULL,
+               r.status == SEND_OK ? NULL : r.error, sj, ferr, sizeof(ferr)) != 0) {
+        /* The provider's outcome stands; the row stays `sending` and a later
+         * attempt marks it `unknown` (never resent blindly). */
+        fprintf(stderr, "email: outbox %" PRId64 " %s but %s\n", *outbox_id, st, ferr);
+        if (out == MAIL_RETRY)
+            out = MAIL_UNKNOWN;
+    }
+    fprintf(stderr, "email: outbox=%" PRId64 " template=%s to=%s%s transport=%s outcome=%s%s%s\n",
+            *outbox_id, mail->template, kept[0], n_kept > 1 ? ",..." : "", m->transport->name, st,
+            r.status == SEND_OK && r.message_id[0] ? " provider_id=" : "",
+            r.status == SEND_OK ? r.message_id : "");
+    goto cleanup;
+
+done:
+    if (out == MAIL_RETRY && mail->final_attempt)
+        scrub_job = mail->job_id;
+    if (scrub_job > 0)
+        scrub(conn, scrub_job);
+cleanup:
+    if (ctx)
+        yajl_tree_free(ctx);
+    free(kept);
+    free(addrs);
+    free(addrp);
+    scc_buf_free(&subject);
+    scc_buf_free(&text);
+    scc_buf_free(&html);
+    scc_buf_free(&arr);
+    scc_buf_free(&bcc);
+    return out;
+}
+
+/* ---- the 'email' job kind --------------------------------------------------------------- */
+
+static scc_mailer *proc_mailer;
+static int proc_recovered;
+
+/* payload: {"template": "...", "to": "a@b" | ["a@b", ...], "data": {...}, "code": "..."} */
+scc_job_result job_email(scc_worker *w, const scc_job *job, char *err, size_t errlen)
+{
+    if (!proc_mailer) {
+        char merr[512];
+        proc_mailer = mailer_new(w->cfg, NULL, merr, sizeof(merr));
+        if (!proc_mailer) {
+            fprintf(stderr, "email: cannot send: %s\n", merr);
+            snprintf(err, errlen, "email settings: %s", merr);
+            return JOB_RETRY;
+        }
+    }
+    if (!proc_recovered) {
+        int n = mail_recover(w->conn);
+        if (n < 0) {
+            snprintf(err, errlen, "scc.email_recover failed (is migration 003_email applied?)");
+            return JOB_RETRY;
+        }
+        if (n > 0)
+            fprintf(stderr, "email: %d outbox row(s) left 'sending' by a stopped worker are now "
+                    "'unknown' (not resent)\n", n);
+        proc_recovered = 1;
+    }
+
+    const char *tp[] = { "template", NULL }, *top[] = { "to", NULL };
+    const char *dp[] = { "data", NULL }, *cp[] = { "code", NULL };
+    yajl_val tv = yajl_tree_get(job->payload, tp, yajl_t_string);
+    yajl_val to = yajl_tree_get(job->payload, top, yajl_t_any);
+    yajl_val data = yajl_tree_get(job->payload, dp, yajl_t_object);
+    yajl_val code = yajl_tree_get(job->payload, cp, yajl_t_string);
+
+    const char *list[64];
+    size_t n = 0;
+    if (to && YAJL_IS_STRING(to)) {
+        list[n++] = to->u.string;
+    } else if (to && YAJL_IS_ARRAY(to)) {
+        for (size_t i = 0; i < to->u.array.len && n < 64; i++) {
+            yajl_val e = to->u.array.values[i];
+            if (!YAJL_IS_STRING(e)) {
+                snprintf(err, errlen, "email: \"to\" must hold strings");
+                return JOB_FAIL;
+            }
+            list[n++] = e->u.string;
+        }
+        if (to->u.array.len > 64) {
+            snprintf(err, errlen, "email: at most 64 recipients per message");
+            return JOB_FAIL;
+        }
+    }
+    if (!tv || n == 0) {
+        snprintf(err, errlen, "email: payload needs \"template\" and \"to\"");
+        return JOB_FAIL;
+    }
+    scc_mail mail = {
+        .template = tv->u.string, .to = list, .n_to = n, .data = data,
+        .code = code ? code->u.string : NULL, .job_id = job->id,
+        .final_attempt = job->attempt >= job->max_attempts,
+    };
+    int64_t outbox_id;
+    char info[1024];
+    scc_mail_outcome o = mail_send(proc_mailer, w->conn, &mail, &outbox_id, info, sizeof(info));
+    switch (o) {
+    case MAIL_SENT:
+    case MAIL_NOTHING:
+    case MAIL_SUPPRESSED:
+        return JOB_DONE;
+    case MAIL_RETRY:
+        snprintf(err, errlen, "%s", info);
+        return JOB_RETRY;
+    case MAIL_FAILED:
+        if (outbox_id > 0)
+            snprintf(err, errlen, "outbox %" PRId64 " failed: %s", outbox_id, info);
+        else
+            snprintf(err, errlen, "%s", info);
+        return JOB_FAIL;
+    case MAIL_UNKNOWN:
+    default:
+        snprintf(err, errlen, "%s", info);
+        return JOB_FAIL;
+    }
+}

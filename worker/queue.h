@@ -1,0 +1,50 @@
+/*
+ * queue.h — the worker's side of the job queue: one function per SQL
+ * function of sql/migrations/002_jobs.sql (recover, claim, extend, complete,
+ * fail, release, prune).
+ *
+ * This file must never decide policy (what to retry, how long to wait):
+ * the run loop (cmd_run.c) decides, the SQL functions enforce.  Every call
+ * is parameterised (PQexecParams).
+ */
+#ifndef SCC_QUEUE_H
+#define SCC_QUEUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <libpq-fe.h>
+
+#include "jobs.h"
+
+/* A claimed batch: the PGresult of scc.claim_jobs plus its jobs. */
+typedef struct {
+    PGresult *res;
+    int       n;
+} queue_batch;
+
+/* All calls return -1 on a database error (message printed to stderr);
+ * then PQstatus(conn) tells whether the connection itself was lost. */
+
+/* The kinds this worker can run, as a PostgreSQL array literal built once
+ * from scc_job_kinds ("{noop,sleep,...}"): passed as a parameter. */
+const char *queue_kinds_literal(void);
+
+int queue_recover(PGconn *conn);
+/* Claims up to `batch` jobs; fills `out` (free with queue_batch_free). */
+int queue_claim(PGconn *conn, const char *worker, int batch, double lease_seconds, queue_batch *out);
+void queue_batch_free(queue_batch *b);
+/* Job i of a batch (0-based); strings point into the batch's result. */
+void queue_batch_job(const queue_batch *b, int i, int64_t *id, const char **kind,
+                     const char **payload, int *attempt, int *max_attempts);
+
+int queue_extend(PGconn *conn, const char *worker, double lease_seconds);
+/* ids: n job ids.  Returns how many were marked done, or -1. */
+int queue_complete(PGconn *conn, const char *worker, const int64_t *ids, int n);
+int queue_release(PGconn *conn, const char *worker, const int64_t *ids, int n);
+/* Writes the new state ("queued", "dead", or "lost" when the worker no
+ * longer held the job) into state[16]. */
+int queue_fail(PGconn *conn, const char *worker, int64_t id, const char *error,
+               double retry_seconds, int permanent, char state[16]);
+int queue_prune(PGconn *conn, double retention_days);
+
+#endif
