@@ -321,9 +321,15 @@ ngx_http_scc_auth_issue(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx,
 
     if (status != NGX_HTTP_OK) {
 
-        /* a failed redeem or refresh leaves no stale session behind */
+        /*
+         * A refused refresh token means the session is over: its cookies
+         * go.  A refused magic link says nothing about the session the
+         * browser may already have, so it stays.
+         */
 
-        if (ngx_http_scc_auth_clear(r) != NGX_OK) {
+        if ((ctx->match.route->flags & NGX_HTTP_SCC_REFRESH)
+            && ngx_http_scc_auth_clear(r) != NGX_OK)
+        {
             PQclear(res);
             return NGX_ERROR;
         }
