@@ -9,7 +9,7 @@
 #include <stdio.h>
 
 const char cli_common_help[] =
-    "  --config FILE   read settings from FILE (`key = value` lines; keys: pg, migrations_dir)\n"
+    "  --config FILE   read settings from FILE (`key = value` lines; keys: worker/README.md)\n"
     "  -h, --help      show this help\n"
     "\n"
     "Environment: SCC_PG (a libpq conninfo) overrides `pg` from the config file.\n"
