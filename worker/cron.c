@@ -11,6 +11,7 @@
  * without bound (the scan is capped at SEARCH_YEARS).
  */
 #include "cron.h"
+#include "errmsg.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -27,18 +28,6 @@
 /* Offsets change by less than this at a time (see cron.h). */
 #define MAX_SHIFT     (3 * 3600)
 #define DAY           86400
-
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err == NULL || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* ---- parsing ------------------------------------------------------------ */
 
@@ -82,7 +71,7 @@ parse_value(const struct field *f, const char **s, const char *end, int *out,
             p++;
         }
         if (v < f->min || v > f->max) {
-            set_err(err, errlen, "%s: %.*s is out of range %d-%d",
+            errmsg_set(err, errlen, "%s: %.*s is out of range %d-%d",
                     f->label, (int)(p - *s > 20 ? 20 : p - *s), *s, f->min,
                     f->max);
             return -1;
@@ -102,18 +91,18 @@ parse_value(const struct field *f, const char **s, const char *end, int *out,
                     return 0;
                 }
         if (f->names == NULL)
-            set_err(err, errlen, "%s: names are not allowed here ('%.*s')",
+            errmsg_set(err, errlen, "%s: names are not allowed here ('%.*s')",
                     f->label, (int)(p - *s > 20 ? 20 : p - *s), *s);
         else
-            set_err(err, errlen, "%s: unknown name '%.*s' (use %s-%s)",
+            errmsg_set(err, errlen, "%s: unknown name '%.*s' (use %s-%s)",
                     f->label, (int)(p - *s > 20 ? 20 : p - *s), *s,
                     f->names[0], f == &fields[3] ? "DEC" : "SAT");
         return -1;
     }
     if (p < end)
-        set_err(err, errlen, "%s: unexpected '%c'", f->label, *p);
+        errmsg_set(err, errlen, "%s: unexpected '%c'", f->label, *p);
     else
-        set_err(err, errlen, "%s: a number is missing", f->label);
+        errmsg_set(err, errlen, "%s: a number is missing", f->label);
     return -1;
 }
 
@@ -127,7 +116,7 @@ parse_item(const struct field *f, const char *s, const char *end,
     const char *digits;
 
     if (s == end) {
-        set_err(err, errlen, "%s: empty list item", f->label);
+        errmsg_set(err, errlen, "%s: empty list item", f->label);
         return -1;
     }
     if (*s == '*') {
@@ -148,7 +137,7 @@ parse_item(const struct field *f, const char *s, const char *end,
             if (f->max == 7 && hi == 0 && lo > 0)
                 hi = 7;
             if (hi < lo) {
-                set_err(err, errlen, "%s: range %d-%d goes backwards",
+                errmsg_set(err, errlen, "%s: range %d-%d goes backwards",
                         f->label, lo, hi);
                 return -1;
             }
@@ -157,13 +146,13 @@ parse_item(const struct field *f, const char *s, const char *end,
     }
     if (s < end && *s == '/') {
         if (!is_range) {
-            set_err(err, errlen, "%s: a step needs '*' or a range before "
+            errmsg_set(err, errlen, "%s: a step needs '*' or a range before "
                     "it, as in */N or %d-%d/N", f->label, lo, f->max);
             return -1;
         }
         s++;
         if (s == end || !isdigit((unsigned char)*s)) {
-            set_err(err, errlen, "%s: a step must be a number", f->label);
+            errmsg_set(err, errlen, "%s: a step must be a number", f->label);
             return -1;
         }
         digits = s;
@@ -173,7 +162,7 @@ parse_item(const struct field *f, const char *s, const char *end,
             s++;
         }
         if (st < 1 || st > f->max) {
-            set_err(err, errlen, "%s: step %.*s is out of range 1-%d",
+            errmsg_set(err, errlen, "%s: step %.*s is out of range 1-%d",
                     f->label, (int)(s - digits > 20 ? 20 : s - digits),
                     digits, f->max);
             return -1;
@@ -181,7 +170,7 @@ parse_item(const struct field *f, const char *s, const char *end,
         step = (int)st;
     }
     if (s < end) {
-        set_err(err, errlen, "%s: unexpected '%c'", f->label, *s);
+        errmsg_set(err, errlen, "%s: unexpected '%c'", f->label, *s);
         return -1;
     }
     for (v = lo; v <= hi; v += step)
@@ -235,7 +224,7 @@ scc_cron_parse(const char *expr, scc_cron *out, char *err, size_t errlen)
     size_t      k;
 
     if (expr == NULL) {
-        set_err(err, errlen, "no cron expression");
+        errmsg_set(err, errlen, "no cron expression");
         return -1;
     }
     while (isspace((unsigned char)*expr))
@@ -251,7 +240,7 @@ scc_cron_parse(const char *expr, scc_cron *out, char *err, size_t errlen)
                     return scc_cron_parse(macros[k].expr, out, err, errlen);
             }
         }
-        set_err(err, errlen, "unknown shorthand '%.20s' (use @yearly, "
+        errmsg_set(err, errlen, "unknown shorthand '%.20s' (use @yearly, "
                 "@monthly, @weekly, @daily or @hourly)", expr);
         return -1;
     }
@@ -269,7 +258,7 @@ scc_cron_parse(const char *expr, scc_cron *out, char *err, size_t errlen)
         n++;
     }
     if (n != 5) {
-        set_err(err, errlen, "expected 5 fields (minute hour day-of-month "
+        errmsg_set(err, errlen, "expected 5 fields (minute hour day-of-month "
                 "month day-of-week), got %d", n);
         return -1;
     }
@@ -293,7 +282,7 @@ scc_cron_parse(const char *expr, scc_cron *out, char *err, size_t errlen)
             for (d = 1; d <= month_days[m]; d++)
                 if ((out->months >> m & 1) && (out->mdays >> d & 1))
                     return 0;
-        set_err(err, errlen, "day-of-month: no chosen day occurs in the "
+        errmsg_set(err, errlen, "day-of-month: no chosen day occurs in the "
                 "chosen months");
         return -1;
     }
@@ -360,7 +349,7 @@ scc_cron_check_zone(const char *tz, char *err, size_t errlen)
     ssize_t     n;
 
     if (tz == NULL || *tz == '\0') {
-        set_err(err, errlen, "time zone: none given");
+        errmsg_set(err, errlen, "time zone: none given");
         return -1;
     }
     /* glibc would read any file the name points at, and silently use UTC
@@ -368,13 +357,13 @@ scc_cron_check_zone(const char *tz, char *err, size_t errlen)
     for (p = tz; *p; p++)
         if (!isalnum((unsigned char)*p) && !strchr("/_+-", *p)
             && !(*p == '.' && p[1] != '.')) {
-            set_err(err, errlen, "time zone '%.60s': not an IANA zone "
+            errmsg_set(err, errlen, "time zone '%.60s': not an IANA zone "
                     "name", tz);
             return -1;
         }
     if (tz[0] == '/' || tz[0] == '.' || strstr(tz, "/.") != NULL
         || strlen(tz) > 200) {
-        set_err(err, errlen, "time zone '%.60s': not an IANA zone name",
+        errmsg_set(err, errlen, "time zone '%.60s': not an IANA zone name",
                 tz);
         return -1;
     }
@@ -382,14 +371,14 @@ scc_cron_check_zone(const char *tz, char *err, size_t errlen)
              dir && *dir ? dir : "/usr/share/zoneinfo", tz);
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        set_err(err, errlen, "time zone '%.60s': unknown (%s)", tz,
+        errmsg_set(err, errlen, "time zone '%.60s': unknown (%s)", tz,
                 strerror(errno));
         return -1;
     }
     n = read(fd, magic, sizeof(magic));
     close(fd);
     if (n != (ssize_t)sizeof(magic) || memcmp(magic, "TZif", 4) != 0) {
-        set_err(err, errlen, "time zone '%.60s': not a zone file", tz);
+        errmsg_set(err, errlen, "time zone '%.60s': not a zone file", tz);
         return -1;
     }
     return 0;
@@ -406,13 +395,13 @@ zone_enter(struct zone *z, const char *tz, char *err, size_t errlen)
     z->had_tz = old != NULL;
     z->saved_tz = NULL;
     if (old != NULL && (z->saved_tz = strdup(old)) == NULL) {
-        set_err(err, errlen, "out of memory");
+        errmsg_set(err, errlen, "out of memory");
         return -1;
     }
     /* The ':' makes glibc read the zone file, never parse a POSIX rule. */
     snprintf(val, sizeof(val), ":%s", tz);
     if (setenv("TZ", val, 1) != 0) {
-        set_err(err, errlen, "setenv TZ: %s", strerror(errno));
+        errmsg_set(err, errlen, "setenv TZ: %s", strerror(errno));
         free(z->saved_tz);
         return -1;
     }
@@ -511,7 +500,7 @@ search(const scc_cron *c, int64_t limit, int dir, int64_t *found,
     int     i, h, mi, hh, mm;
 
     if (offset_at(limit, &off) != 0) {
-        set_err(err, errlen, "time out of range");
+        errmsg_set(err, errlen, "time out of range");
         return -1;
     }
     naive = limit + off;
@@ -532,7 +521,7 @@ search(const scc_cron *c, int64_t limit, int dir, int64_t *found,
                 if (dir > 0 ? n < from : n > from)
                     continue;
                 if (slot_instant(n, &t) != 0) {
-                    set_err(err, errlen, "time out of range");
+                    errmsg_set(err, errlen, "time out of range");
                     return -1;
                 }
                 if (dir > 0 ? t > limit : t <= limit) {
@@ -542,7 +531,7 @@ search(const scc_cron *c, int64_t limit, int dir, int64_t *found,
             }
         }
     }
-    set_err(err, errlen, "no slot within %d years", SEARCH_YEARS);
+    errmsg_set(err, errlen, "no slot within %d years", SEARCH_YEARS);
     return -1;
 }
 
@@ -555,7 +544,7 @@ slot(const scc_cron *c, const char *tz, time_t at, int dir, time_t *out,
     int         rc;
 
     if (c->minutes == 0 || c->hours == 0 || c->months == 0) {
-        set_err(err, errlen, "empty schedule");
+        errmsg_set(err, errlen, "empty schedule");
         return -1;
     }
     if (zone_enter(&z, tz, err, errlen) != 0)

@@ -13,6 +13,7 @@
  */
 #include "jobs.h"
 #include "db.h"
+#include "json.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -33,38 +34,6 @@ static const char *title_of(const char *kind)
             return titles[i][1];
     }
     return NULL;
-}
-
-static void gen_str(yajl_gen g, const char *s)
-{
-    yajl_gen_string(g, (const unsigned char *)s, strlen(s));
-}
-
-/* Copy a yajl value (strings, numbers, arrays, objects) into g. */
-static void gen_val(yajl_gen g, yajl_val v)
-{
-    if (v == NULL || YAJL_IS_NULL(v)) {
-        yajl_gen_null(g);
-    } else if (YAJL_IS_STRING(v)) {
-        gen_str(g, YAJL_GET_STRING(v));
-    } else if (YAJL_IS_NUMBER(v)) {
-        const char *n = YAJL_GET_NUMBER(v);
-        yajl_gen_number(g, n, strlen(n));
-    } else if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v)) {
-        yajl_gen_bool(g, YAJL_IS_TRUE(v));
-    } else if (YAJL_IS_ARRAY(v)) {
-        yajl_gen_array_open(g);
-        for (size_t i = 0; i < v->u.array.len; i++)
-            gen_val(g, v->u.array.values[i]);
-        yajl_gen_array_close(g);
-    } else if (YAJL_IS_OBJECT(v)) {
-        yajl_gen_map_open(g);
-        for (size_t i = 0; i < v->u.object.len; i++) {
-            gen_str(g, v->u.object.keys[i]);
-            gen_val(g, v->u.object.values[i]);
-        }
-        yajl_gen_map_close(g);
-    }
 }
 
 scc_job_result job_report(scc_worker *w, const scc_job *job, char *err, size_t errlen)
@@ -100,16 +69,16 @@ scc_job_result job_report(scc_worker *w, const scc_job *job, char *err, size_t e
     char idbuf[24];
     snprintf(idbuf, sizeof(idbuf), "%" PRId64, job->id);
     yajl_gen_map_open(g);
-    gen_str(g, "template"); gen_str(g, "report_summary");
-    gen_str(g, "to"); gen_val(g, rcpt);
-    gen_str(g, "data");
+    json_gen_str(g, "template"); json_gen_str(g, "report_summary");
+    json_gen_str(g, "to"); json_gen_value(g, rcpt);
+    json_gen_str(g, "data");
     yajl_gen_map_open(g);
-    gen_str(g, "kind"); gen_val(g, kind);
-    gen_str(g, "title"); gen_str(g, title);
-    gen_str(g, "period"); gen_val(g, period);
-    if (sched) { gen_str(g, "schedule_id"); gen_val(g, sched); }
-    if (slot) { gen_str(g, "slot"); gen_val(g, slot); }
-    gen_str(g, "job_id"); yajl_gen_number(g, idbuf, strlen(idbuf));
+    json_gen_str(g, "kind"); json_gen_value(g, kind);
+    json_gen_str(g, "title"); json_gen_str(g, title);
+    json_gen_str(g, "period"); json_gen_value(g, period);
+    if (sched) { json_gen_str(g, "schedule_id"); json_gen_value(g, sched); }
+    if (slot) { json_gen_str(g, "slot"); json_gen_value(g, slot); }
+    json_gen_str(g, "job_id"); yajl_gen_number(g, idbuf, strlen(idbuf));
     yajl_gen_map_close(g);
     yajl_gen_map_close(g);
 

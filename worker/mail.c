@@ -20,6 +20,7 @@
 #include "mail.h"
 
 #include "jobs.h"
+#include "json.h"
 #include "ratelimit.h"
 #include "template.h"
 #include "transport.h"
@@ -256,36 +257,6 @@ static int render(scc_mailer *m, const char *name, const char *kind, yajl_val ct
     return scc_template_render(t, ctx, NULL, NULL, out, err, errlen);
 }
 
-static void gen_str(yajl_gen g, const char *s)
-{
-    yajl_gen_string(g, (const unsigned char *)s, strlen(s));
-}
-
-static void gen_val(yajl_gen g, yajl_val v)
-{
-    if (v == NULL || YAJL_IS_NULL(v)) {
-        yajl_gen_null(g);
-    } else if (YAJL_IS_STRING(v)) {
-        gen_str(g, v->u.string);
-    } else if (YAJL_IS_NUMBER(v)) {
-        yajl_gen_number(g, v->u.number.r, strlen(v->u.number.r));
-    } else if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v)) {
-        yajl_gen_bool(g, YAJL_IS_TRUE(v));
-    } else if (YAJL_IS_ARRAY(v)) {
-        yajl_gen_array_open(g);
-        for (size_t i = 0; i < v->u.array.len; i++)
-            gen_val(g, v->u.array.values[i]);
-        yajl_gen_array_close(g);
-    } else if (YAJL_IS_OBJECT(v)) {
-        yajl_gen_map_open(g);
-        for (size_t i = 0; i < v->u.object.len; i++) {
-            gen_str(g, v->u.object.keys[i]);
-            gen_val(g, v->u.object.values[i]);
-        }
-        yajl_gen_map_close(g);
-    }
-}
-
 /* The rendering context: data's keys, then link / public_url / to / sender. */
 static yajl_val build_context(scc_mailer *m, const scc_mail *mail, char *err, size_t errlen)
 {
@@ -314,22 +285,22 @@ static yajl_val build_context(scc_mailer *m, const scc_mail *mail, char *err, si
             const char *k = mail->data->u.object.keys[i];
             if (link && strcmp(k, "link") == 0)
                 continue;
-            gen_str(g, k);
-            gen_val(g, mail->data->u.object.values[i]);
+            json_gen_str(g, k);
+            json_gen_value(g, mail->data->u.object.values[i]);
         }
     }
     if (link) {
-        gen_str(g, "link");
-        gen_str(g, link);
+        json_gen_str(g, "link");
+        json_gen_str(g, link);
     }
     if (m->public_url) {
-        gen_str(g, "public_url");
-        gen_str(g, m->public_url);
+        json_gen_str(g, "public_url");
+        json_gen_str(g, m->public_url);
     }
-    gen_str(g, "to");
-    gen_str(g, mail->n_to ? mail->to[0] : "");
-    gen_str(g, "sender");
-    gen_str(g, m->sender_addr);
+    json_gen_str(g, "to");
+    json_gen_str(g, mail->n_to ? mail->to[0] : "");
+    json_gen_str(g, "sender");
+    json_gen_str(g, m->sender_addr);
     yajl_gen_map_close(g);
     const unsigned char *buf;
     size_t len;

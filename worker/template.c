@@ -10,6 +10,7 @@
  * or modify a compiled template while rendering it.
  */
 #include "template.h"
+#include "errmsg.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -100,20 +101,6 @@ scc_buf_free(scc_buf *b)
 {
     free(b->data);
     scc_buf_init(b);
-}
-
-/* ---- errors ------------------------------------------------------------- */
-
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err == NULL || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
 }
 
 /* ---- tree --------------------------------------------------------------- */
@@ -275,13 +262,13 @@ set_delimiters(struct parser *p, const char *s, size_t n, unsigned line)
         || memchr(s + b, ' ', blen) || memchr(s + b, '\t', blen)
         || memchr(s + b, '\n', blen) || memchr(s + b, '\r', blen)
         || memchr(s, '=', alen) || memchr(s + b, '=', blen)) {
-        set_err(p->err, p->errlen,
+        errmsg_set(p->err, p->errlen,
                 "line %u: a set-delimiter tag needs two delimiters without "
                 "spaces or '=', as in {{=<%% %%>=}}", line);
         return -1;
     }
     if (alen > MAX_DELIM || blen > MAX_DELIM) {
-        set_err(p->err, p->errlen,
+        errmsg_set(p->err, p->errlen,
                 "line %u: delimiters longer than %d bytes are not supported",
                 line, MAX_DELIM);
         return -1;
@@ -301,12 +288,12 @@ check_name(struct parser *p, const char *s, size_t n, unsigned line)
     size_t i;
 
     if (n == 0) {
-        set_err(p->err, p->errlen, "line %u: empty tag name", line);
+        errmsg_set(p->err, p->errlen, "line %u: empty tag name", line);
         return -1;
     }
     for (i = 0; i < n; i++)
         if (is_space(s[i])) {
-            set_err(p->err, p->errlen,
+            errmsg_set(p->err, p->errlen,
                     "line %u: tag name '%.*s' contains whitespace", line,
                     (int)(n > 60 ? 60 : n), s);
             return -1;
@@ -351,7 +338,7 @@ open_section(struct parser *p, enum node_kind kind, const char *name,
     struct node *n;
 
     if (p->depth == SCC_TEMPLATE_MAX_DEPTH) {
-        set_err(p->err, p->errlen,
+        errmsg_set(p->err, p->errlen,
                 "line %u: sections nested deeper than %d", line,
                 SCC_TEMPLATE_MAX_DEPTH);
         return -1;
@@ -373,14 +360,14 @@ close_section(struct parser *p, const char *name, size_t nlen,
     struct open_section *o;
 
     if (p->depth == 0) {
-        set_err(p->err, p->errlen,
+        errmsg_set(p->err, p->errlen,
                 "line %u: closing tag '/%.*s' without an open section",
                 line, (int)(nlen > 60 ? 60 : nlen), name);
         return -1;
     }
     o = &p->open[p->depth - 1];
     if (o->node->len != nlen || memcmp(o->node->str, name, nlen) != 0) {
-        set_err(p->err, p->errlen,
+        errmsg_set(p->err, p->errlen,
                 "line %u: section '%.60s' opened on line %u is closed by "
                 "'/%.*s'", line, o->node->str, o->line,
                 (int)(nlen > 60 ? 60 : nlen), name);
@@ -432,7 +419,7 @@ parse(struct parser *p)
             type = '\0';
         tend = find_tag_end(p, q, type, &cend);
         if (tend == 0) {
-            set_err(p->err, p->errlen, "line %u: tag '%s' is never closed "
+            errmsg_set(p->err, p->errlen, "line %u: tag '%s' is never closed "
                     "by '%s'", line, p->otag, p->ctag);
             return -1;
         }
@@ -509,7 +496,7 @@ parse(struct parser *p)
     if (emit_text(p, text_start, p->len) != 0)
         return -1;
     if (p->depth) {
-        set_err(p->err, p->errlen, "section '%.60s' opened on line %u is "
+        errmsg_set(p->err, p->errlen, "section '%.60s' opened on line %u is "
                 "never closed", p->open[p->depth - 1].node->str,
                 p->open[p->depth - 1].line);
         return -1;
@@ -523,7 +510,7 @@ scc_template_compile(const char *src, size_t len, char *err, size_t errlen)
     scc_template  *t;
     struct parser *p;
 
-    set_err(err, errlen, "out of memory");
+    errmsg_set(err, errlen, "out of memory");
     t = calloc(1, sizeof(*t));
     /* The parser holds the open-section stack, too big for a deep
      * render's C stack. */
@@ -821,7 +808,7 @@ get_partial(struct render *r, const struct node *n, int *missing)
     pc->t = scc_template_compile(src, len, msg, sizeof(msg));
     free(indented);
     if (pc->t == NULL) {
-        set_err(r->err, r->errlen, "partial '%s': %s", pc->name,
+        errmsg_set(r->err, r->errlen, "partial '%s': %s", pc->name,
                 msg[0] ? msg : "out of memory");
         free(pc->name);
         free(pc->indent);
@@ -832,7 +819,7 @@ get_partial(struct render *r, const struct node *n, int *missing)
     r->cache = pc;
     return pc->t;
 oom:
-    set_err(r->err, r->errlen, "out of memory");
+    errmsg_set(r->err, r->errlen, "out of memory");
     if (pc) {
         free(pc->name);
         free(pc->indent);
@@ -848,7 +835,7 @@ render_partial(struct render *r, const struct node *n, const struct ctx *c)
     int           missing, rc;
 
     if (r->partial_depth >= SCC_TEMPLATE_MAX_DEPTH) {
-        set_err(r->err, r->errlen, "partials nested deeper than %d "
+        errmsg_set(r->err, r->errlen, "partials nested deeper than %d "
                 "(does '%s' include itself?)", SCC_TEMPLATE_MAX_DEPTH,
                 n->str);
         return -1;
@@ -892,7 +879,7 @@ render_block(struct render *r, const struct block *b, const struct ctx *c)
         }
         if (rc != 0) {
             if (r->err && r->errlen && r->err[0] == '\0')
-                set_err(r->err, r->errlen, "out of memory");
+                errmsg_set(r->err, r->errlen, "out of memory");
             return -1;
         }
     }
@@ -924,7 +911,7 @@ scc_template_render(const scc_template *t, yajl_val data,
     if (rc == 0)
         rc = render_block(&r, &t->root, &root);
     else
-        set_err(err, errlen, "out of memory");
+        errmsg_set(err, errlen, "out of memory");
     while ((pc = r.cache) != NULL) {
         r.cache = pc->next;
         scc_template_free(pc->t);

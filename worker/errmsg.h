@@ -1,0 +1,17 @@
+/*
+ * errmsg.h — the worker's one way of filling a caller's error buffer
+ * (`char *err, size_t errlen`), which every fallible function takes.
+ *
+ * This file must never print or allocate: callers decide where a message goes.
+ */
+#ifndef SCC_ERRMSG_H
+#define SCC_ERRMSG_H
+
+#include <stddef.h>
+
+/* printf into err (always NUL-terminated, truncated to errlen); a NULL or
+ * empty buffer is allowed and ignored. */
+void errmsg_set(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif
