@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "db.h"
 #include "jobs.h"
+#include "mail.h"
 #include "queue.h"
 #include "schedule.h"
 
@@ -278,11 +279,17 @@ int cmd_run(int argc, char **argv)
     if (cli_load_config(&cfg, config_path) != EXIT_OK)
         return EXIT_USAGE;
     if (config_check_pg(&cfg, err, sizeof(err)) != 0 ||
-        config_run_settings(&cfg, &st.set, err, sizeof(err)) != 0) {
+        config_run_settings(&cfg, &st.set, err, sizeof(err)) != 0 ||
+        mail_check_config(&cfg, 0, err, sizeof(err)) != 0) {
         fprintf(stderr, "scc-worker run: %s\n", err);
         config_free(&cfg);
         return EXIT_USAGE;
     }
+    /* A worker may serve only the queue; email jobs then wait, retried, for
+     * a sender, and the reason is said once here as well as on each job. */
+    if (cfg.sender == NULL || *cfg.sender == '\0')
+        fprintf(stderr, "scc-worker run: no sender configured: email jobs will be retried "
+                        "until `sender` is set in the config file\n");
     st.done = malloc(sizeof(int64_t) * (size_t)st.set.batch_size);
     if (st.done == NULL) {
         fprintf(stderr, "scc-worker run: out of memory\n");
