@@ -584,7 +584,9 @@ object_get(yajl_val obj, const char *s, size_t n, int *found)
     for (i = 0; i < obj->u.object.len; i++) {
         const char *key = obj->u.object.keys[i];
 
-        if (key && strncmp(key, s, n) == 0 && key[n] == '\0') {
+        /* strnlen first: a name may hold a NUL byte, and then strncmp
+         * would stop early and key[n] lie past a shorter key */
+        if (key && strnlen(key, n + 1) == n && memcmp(key, s, n) == 0) {
             *found = 1;
             return obj->u.object.values[i];
         }
