@@ -144,3 +144,28 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@tests/bench/run
+
+# ---- fuzzing (libFuzzer, ASan + UBSan) ---------------------------------------
+# tests/fuzz/fuzz_ngx_*.c fuzz the module's pure files, the others the
+# worker's parsers; each target is built from the sources themselves, so the
+# fuzzer sees their coverage.  `make fuzz` runs each for FUZZ_SECONDS (300);
+# `make test` runs each for a few seconds (its fuzz layer).
+FUZZ_CC     ?= clang
+FUZZ_FLAGS  := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_C      := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS   := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_C))
+FUZZ_W_C    := $(filter-out worker/main.c,$(WORKER_C))
+
+$(BUILD)/fuzz/fuzz_ngx_%: tests/fuzz/fuzz_ngx_%.c $(MODULE_PURE_C) $(MODULE_H) $(NGX_BUILD)/objs/Makefile
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Wno-unused-parameter $(NGX_INCS) $< $(MODULE_PURE_C) -o $@ $(PKG_LIBS)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_W_C) $(WORKER_H)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -std=gnu11 -D_GNU_SOURCE -Iworker $(PKG_CFLAGS) $< $(FUZZ_W_C) -o $@ $(PKG_LIBS) -lm
+
+.PHONY: fuzz-build fuzz
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	tests/fuzz/run $${FUZZ_SECONDS:-300}
