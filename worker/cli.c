@@ -6,6 +6,8 @@
  */
 #include "cli.h"
 
+#include <getopt.h>
+
 #include <stdio.h>
 
 const char cli_common_help[] =
@@ -27,4 +29,18 @@ int cli_load_config(scc_config *cfg, const char *config_path)
     }
     config_load_env(cfg);
     return EXIT_OK;
+}
+
+int cli_common_option(const char *cmd, int c, char **argv, const char *help)
+{
+    if (c == 'h') {
+        fputs(help, stdout);
+        fputs(cli_common_help, stdout);
+        return EXIT_OK;
+    }
+    if (c == ':')
+        fprintf(stderr, "scc-worker %s: %s needs a value\n", cmd, argv[optind - 1]);
+    else
+        fprintf(stderr, "scc-worker %s: unknown option %s (see --help)\n", cmd, argv[optind - 1]);
+    return EXIT_USAGE;
 }

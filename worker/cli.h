@@ -30,6 +30,12 @@ typedef struct {
  * Prints the error and returns EXIT_USAGE on a bad file, else EXIT_OK. */
 int cli_load_config(scc_config *cfg, const char *config_path);
 
+/* The options every subcommand's getopt_long loop (optstring starting with
+ * ':', opterr = 0) handles alike; call it for any option the loop does not
+ * own.  -h prints HELP and the common lines and gives EXIT_OK; a missing
+ * value or an unknown option is said on stderr and gives EXIT_USAGE. */
+int cli_common_option(const char *cmd, int c, char **argv, const char *help);
+
 /* The lines every subcommand's --help ends with. */
 extern const char cli_common_help[];
 

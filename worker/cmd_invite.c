@@ -78,16 +78,8 @@ int cmd_invite(int argc, char **argv)
         case 'n': name = optarg; break;
         case 't': ttl_arg = optarg; break;
         case 'c': config_path = optarg; break;
-        case 'h':
-            fputs(invite_help, stdout);
-            fputs(cli_common_help, stdout);
-            return EXIT_OK;
-        case ':':
-            fprintf(stderr, "scc-worker invite: %s needs a value\n", argv[optind - 1]);
-            return EXIT_USAGE;
         default:
-            fprintf(stderr, "scc-worker invite: unknown option %s (see --help)\n", argv[optind - 1]);
-            return EXIT_USAGE;
+            return cli_common_option("invite", c, argv, invite_help);
         }
     }
     if (optind != argc - 1) {

@@ -41,17 +41,8 @@ int cmd_migrate(int argc, char **argv)
         switch (c) {
         case 'd': dir = optarg; break;
         case 'c': config_path = optarg; break;
-        case 'h':
-            fputs(migrate_help, stdout);
-            fputs(cli_common_help, stdout);
-            return EXIT_OK;
-        case ':':
-            fprintf(stderr, "scc-worker migrate: %s needs a value\n", argv[optind - 1]);
-            return EXIT_USAGE;
         default:
-            fprintf(stderr, "scc-worker migrate: unknown option %s (see --help)\n",
-                    argv[optind - 1]);
-            return EXIT_USAGE;
+            return cli_common_option("migrate", c, argv, migrate_help);
         }
     }
     if (optind < argc) {

@@ -261,12 +261,12 @@ int cmd_run(int argc, char **argv)
     memset(&st, 0, sizeof(st));
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "c:uh", opts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":c:uh", opts, NULL)) != -1) {
         switch (c) {
         case 'c': config_path = optarg; break;
         case 'u': st.until_idle = 1; break;
-        case 'h': fputs(run_help, stdout); fputs(cli_common_help, stdout); return EXIT_OK;
-        default: fputs(run_help, stderr); return EXIT_USAGE;
+        default: return cli_common_option("run", c, argv, run_help);
         }
     }
     if (optind < argc) {

@@ -47,17 +47,8 @@ int cmd_send_test_email(int argc, char **argv)
         switch (c) {
         case 't': transport = optarg; break;
         case 'c': config_path = optarg; break;
-        case 'h':
-            fputs(send_test_help, stdout);
-            fputs(cli_common_help, stdout);
-            return EXIT_OK;
-        case ':':
-            fprintf(stderr, "scc-worker send-test-email: %s needs a value\n", argv[optind - 1]);
-            return EXIT_USAGE;
         default:
-            fprintf(stderr, "scc-worker send-test-email: unknown option %s (see --help)\n",
-                    argv[optind - 1]);
-            return EXIT_USAGE;
+            return cli_common_option("send-test-email", c, argv, send_test_help);
         }
     }
     if (optind != argc - 1) {
