@@ -567,6 +567,7 @@ struct render {
     size_t                errlen;
     struct partial_cache *cache;
     int                   partial_depth;
+    size_t                steps;      /* nodes rendered, against runaway */
 };
 
 static int render_block(struct render *r, const struct block *b,
@@ -860,6 +861,12 @@ render_block(struct render *r, const struct block *b, const struct ctx *c)
 
     for (i = 0; i < b->n; i++) {
         n = &b->v[i];
+        if (++r->steps > SCC_TEMPLATE_MAX_STEPS || r->out->len > SCC_TEMPLATE_MAX_OUTPUT) {
+            errmsg_set(r->err, r->errlen, "rendering stopped: more than %u nodes or %u bytes "
+                       "(sections nested over lists multiply)",
+                       SCC_TEMPLATE_MAX_STEPS, SCC_TEMPLATE_MAX_OUTPUT);
+            return -1;
+        }
         switch (n->kind) {
         case N_TEXT:
             rc = scc_buf_append(r->out, n->str, n->len);

@@ -30,6 +30,9 @@
  *  - Partials nest at most SCC_TEMPLATE_MAX_DEPTH deep (a partial that
  *    includes itself without end would otherwise recurse forever), and
  *    sections nest at most that deep in one template.
+ *  - A render stops with an error past SCC_TEMPLATE_MAX_OUTPUT bytes or
+ *    SCC_TEMPLATE_MAX_STEPS rendered nodes (nested sections over lists
+ *    grow exponentially).
  */
 #ifndef SCC_TEMPLATE_H
 #define SCC_TEMPLATE_H
@@ -38,6 +41,12 @@
 #include <yajl/yajl_tree.h>
 
 #define SCC_TEMPLATE_MAX_DEPTH 100
+
+/* Sections nested over lists multiply (20 sections over a 4-item list is
+ * 4^20 renderings): a render stops with an error past this much output or
+ * this many rendered nodes, far beyond any email or report. */
+#define SCC_TEMPLATE_MAX_OUTPUT  (16u << 20)
+#define SCC_TEMPLATE_MAX_STEPS   1000000u
 
 /* A growable byte buffer, owned by the caller.  data is always
  * NUL-terminated once anything was appended (len excludes the NUL). */

@@ -394,6 +394,63 @@ str_field(yajl_val obj, const char *key)
     return v ? v->u.string : NULL;
 }
 
+/* Sections nested over a list multiply: the render must stop with a clear
+ * error instead of running (or allocating) without end. */
+static void
+test_runaway_is_stopped(void **state)
+{
+    char     err[256] = "";
+    char     tpl[512];
+    size_t   n = 0;
+    yajl_val data;
+    scc_buf  out;
+    int      i, rc;
+
+    (void)state;
+    data = yajl_tree_parse("{\"l\":[1,2,3,4]}", err, sizeof(err));
+    assert_non_null(data);
+    for (i = 0; i < 14; i++)       /* 4^14 = 268 million renderings */
+        n += (size_t)sprintf(tpl + n, "{{#l}}");
+    n += (size_t)sprintf(tpl + n, "x");
+    for (i = 0; i < 14; i++)
+        n += (size_t)sprintf(tpl + n, "{{/l}}");
+
+    scc_buf_init(&out);
+    rc = scc_template_render_string(tpl, n, data, NULL, NULL, &out, err, sizeof(err));
+    assert_int_equal(rc, -1);
+    assert_non_null(strstr(err, "rendering stopped"));
+    assert_true(out.len <= SCC_TEMPLATE_MAX_OUTPUT + 4096);
+    scc_buf_free(&out);
+
+    /* the same nesting with an empty body: no output, still stopped */
+    n = 0;
+    for (i = 0; i < 14; i++)
+        n += (size_t)sprintf(tpl + n, "{{#l}}");
+    for (i = 0; i < 14; i++)
+        n += (size_t)sprintf(tpl + n, "{{/l}}");
+    scc_buf_init(&out);
+    err[0] = '\0';
+    rc = scc_template_render_string(tpl, n, data, NULL, NULL, &out, err, sizeof(err));
+    assert_int_equal(rc, -1);
+    assert_non_null(strstr(err, "rendering stopped"));
+    scc_buf_free(&out);
+
+    /* a large but reasonable render is untouched: 4^6 = 4096 rows */
+    n = 0;
+    for (i = 0; i < 6; i++)
+        n += (size_t)sprintf(tpl + n, "{{#l}}");
+    n += (size_t)sprintf(tpl + n, "<td>{{.}}</td>");
+    for (i = 0; i < 6; i++)
+        n += (size_t)sprintf(tpl + n, "{{/l}}");
+    scc_buf_init(&out);
+    rc = scc_template_render_string(tpl, n, data, NULL, NULL, &out, err, sizeof(err));
+    assert_int_equal(rc, 0);
+    assert_int_equal(out.len, 4096 * strlen("<td>1</td>"));
+    scc_buf_free(&out);
+    yajl_tree_free(data);
+}
+
+
 int
 main(void)
 {
@@ -405,6 +462,7 @@ main(void)
         cmocka_unit_test(test_compile_errors),
         cmocka_unit_test(test_render_errors),
         cmocka_unit_test(test_no_crash_on_garbage),
+        cmocka_unit_test(test_runaway_is_stopped),
     };
     const char        *tests_path[2] = { "tests", NULL };
     const char        *data_path[2] = { "data", NULL };
