@@ -17,17 +17,23 @@ const char cli_common_help[] =
     "Environment: SCC_PG (a libpq conninfo) overrides `pg` from the config file.\n"
     "Exit codes: 0 done, 1 runtime failure (e.g. database unreachable), 2 usage or config error.\n";
 
-int cli_load_config(scc_config *cfg, const char *config_path)
+int cli_load_config(scc_config *cfg, const char *cmd, const char *config_path)
 {
     char err[CONFIG_ERR_SIZE];
 
     config_init(cfg);
     if (config_path != NULL && config_load_file(cfg, config_path, err, sizeof(err)) != 0) {
-        fprintf(stderr, "scc-worker: %s\n", err);
+        fprintf(stderr, "scc-worker %s: %s\n", cmd, err);
         config_free(cfg);
         return EXIT_USAGE;
     }
     config_load_env(cfg);
+    /* every command talks to the database: a bad conninfo stops it here */
+    if (config_check_pg(cfg, err, sizeof(err)) != 0) {
+        fprintf(stderr, "scc-worker %s: %s\n", cmd, err);
+        config_free(cfg);
+        return EXIT_USAGE;
+    }
     return EXIT_OK;
 }
 

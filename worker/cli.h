@@ -26,9 +26,10 @@ typedef struct {
     int (*run)(int argc, char **argv);
 } cli_command;
 
-/* Load --config FILE (may be NULL) and then the environment into `cfg`.
- * Prints the error and returns EXIT_USAGE on a bad file, else EXIT_OK. */
-int cli_load_config(scc_config *cfg, const char *config_path);
+/* Load --config FILE (may be NULL), then the environment, into `cfg`, and
+ * check the conninfo (without connecting).  Prints "scc-worker CMD: why"
+ * and returns EXIT_USAGE on a bad file or conninfo, else EXIT_OK. */
+int cli_load_config(scc_config *cfg, const char *cmd, const char *config_path);
 
 /* The options every subcommand's getopt_long loop (optstring starting with
  * ':', opterr = 0) handles alike; call it for any option the loop does not

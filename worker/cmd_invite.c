@@ -105,15 +105,9 @@ int cmd_invite(int argc, char **argv)
     }
 
     scc_config cfg;
-    int rc = cli_load_config(&cfg, config_path);
+    int rc = cli_load_config(&cfg, "invite", config_path);
     if (rc != EXIT_OK)
         return rc;
-    char err[CONFIG_ERR_SIZE];
-    if (config_check_pg(&cfg, err, sizeof(err)) != 0) {
-        fprintf(stderr, "scc-worker invite: %s\n", err);
-        config_free(&cfg);
-        return EXIT_USAGE;
-    }
     const char *base = getenv("SCC_PUBLIC_URL");
     if (base == NULL || *base == '\0')
         base = cfg.public_url && *cfg.public_url ? cfg.public_url : "http://127.0.0.1:8080";

@@ -52,16 +52,9 @@ int cmd_migrate(int argc, char **argv)
     }
 
     scc_config cfg;
-    int rc = cli_load_config(&cfg, config_path);
+    int rc = cli_load_config(&cfg, "migrate", config_path);
     if (rc != EXIT_OK)
         return rc;
-
-    char err[CONFIG_ERR_SIZE];
-    if (config_check_pg(&cfg, err, sizeof(err)) != 0) {
-        fprintf(stderr, "scc-worker migrate: %s\n", err);
-        config_free(&cfg);
-        return EXIT_USAGE;
-    }
     if (dir == NULL)
         dir = cfg.migrations_dir ? cfg.migrations_dir : "sql/migrations";
 

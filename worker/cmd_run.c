@@ -276,10 +276,9 @@ int cmd_run(int argc, char **argv)
 
     scc_config cfg;
     char err[CONFIG_ERR_SIZE];
-    if (cli_load_config(&cfg, config_path) != EXIT_OK)
+    if (cli_load_config(&cfg, "run", config_path) != EXIT_OK)
         return EXIT_USAGE;
-    if (config_check_pg(&cfg, err, sizeof(err)) != 0 ||
-        config_run_settings(&cfg, &st.set, err, sizeof(err)) != 0 ||
+    if (config_run_settings(&cfg, &st.set, err, sizeof(err)) != 0 ||
         mail_check_config(&cfg, 0, err, sizeof(err)) != 0) {
         fprintf(stderr, "scc-worker run: %s\n", err);
         config_free(&cfg);

@@ -64,15 +64,10 @@ int cmd_send_test_email(int argc, char **argv)
     }
 
     scc_config cfg;
-    int rc = cli_load_config(&cfg, config_path);
+    int rc = cli_load_config(&cfg, "send-test-email", config_path);
     if (rc != EXIT_OK)
         return rc;
     char err[CONFIG_ERR_SIZE];
-    if (config_check_pg(&cfg, err, sizeof(err)) != 0) {
-        fprintf(stderr, "scc-worker send-test-email: %s\n", err);
-        config_free(&cfg);
-        return EXIT_USAGE;
-    }
     scc_mailer *m = mailer_new(&cfg, transport, err, sizeof(err));
     if (!m) {
         fprintf(stderr, "scc-worker send-test-email: %s\n", err);
