@@ -306,17 +306,13 @@ static yajl_val build_context(scc_mailer *m, const scc_mail *mail, char *err, si
     size_t len;
     yajl_gen_get_buf(g, &buf, &len);
     char *text = strndup((const char *)buf, len);
+    /* link, and so the generated text, hold the magic-link code */
+    explicit_bzero((void *)buf, len);
     yajl_gen_free(g);
-    if (link) {
-        memset(link, 0, strlen(link));
-        free(link);
-    }
+    scc_secret_free(link);
     char perr[128];
     yajl_val v = text ? yajl_tree_parse(text, perr, sizeof(perr)) : NULL;
-    if (text) {
-        memset(text, 0, strlen(text));   /* it holds the code */
-        free(text);
-    }
+    scc_secret_free(text);
     if (!v)
         snprintf(err, errlen, "out of memory building the template context");
     return v;

@@ -319,14 +319,8 @@ static void ses_destroy(scc_transport *t)
     free(s->url);
     free(s->region);
     free(s->key_id);
-    if (s->secret) {
-        memset(s->secret, 0, strlen(s->secret));
-        free(s->secret);
-    }
-    if (s->token) {
-        memset(s->token, 0, strlen(s->token));
-        free(s->token);
-    }
+    scc_secret_free(s->secret);
+    scc_secret_free(s->token);
     scc_buf_free(&s->body);
     scc_buf_free(&s->b64);
     scc_buf_free(&s->resp);

@@ -106,10 +106,7 @@ static void smtp_destroy(scc_transport *t)
         curl_easy_cleanup(s->curl);
     free(s->url);
     free(s->user);
-    if (s->password) {
-        memset(s->password, 0, strlen(s->password));
-        free(s->password);
-    }
+    scc_secret_free(s->password);
     free(s);
 }
 

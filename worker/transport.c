@@ -72,6 +72,14 @@ char *scc_read_secret_file(const char *path, const char *what, char *err, size_t
     return line;
 }
 
+void scc_secret_free(char *s)
+{
+    if (s == NULL)
+        return;
+    explicit_bzero(s, strlen(s));
+    free(s);
+}
+
 void scc_copy_message(char *dst, size_t dstlen, const char *src, size_t srclen)
 {
     size_t j = 0;

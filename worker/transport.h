@@ -76,6 +76,11 @@ double scc_send_paused(time_t now);
  * a malloc'd string, or NULL with err (the secret itself is never put in err). */
 char *scc_read_secret_file(const char *path, const char *what, char *err, size_t errlen);
 
+/* Wipe and free a string that held a secret (a key, a password, a magic-link
+ * code); NULL is fine.  explicit_bzero, because a plain memset before free()
+ * is a dead store the compiler may drop. */
+void scc_secret_free(char *s);
+
 /* Helpers shared by the transports: trim and copy a provider message
  * (one line, printable) into dst. */
 void scc_copy_message(char *dst, size_t dstlen, const char *src, size_t srclen);
