@@ -160,10 +160,6 @@ static ngx_int_t
 ngx_http_scc_auth_refuse(ngx_http_request_t *r, ngx_uint_t status,
     char *challenge, const char *code, const char *message)
 {
-    if (ngx_http_discard_request_body(r) != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
     if (challenge
         && ngx_http_scc_add_header(r, "WWW-Authenticate", (u_char *) challenge,
                                    ngx_strlen(challenge))

@@ -240,10 +240,6 @@ ngx_http_scc_handler(ngx_http_request_t *r)
 
     if (rc != NGX_OK) {
 
-        if (ngx_http_discard_request_body(r) != NGX_OK) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
         if (rc == NGX_DECLINED) {
             return ngx_http_scc_send_error(r, NGX_HTTP_NOT_FOUND,
                                            "not_found", "no such API route");
@@ -286,11 +282,6 @@ ngx_http_scc_handler(ngx_http_request_t *r)
             && (r->headers_in.content_length_n > 0 || r->headers_in.chunked)))
     {
         if (!ngx_http_scc_is_json(r)) {
-
-            if (ngx_http_discard_request_body(r) != NGX_OK) {
-                return NGX_HTTP_INTERNAL_SERVER_ERROR;
-            }
-
             return ngx_http_scc_send_error(r,
                                            NGX_HTTP_UNSUPPORTED_MEDIA_TYPE,
                                            "unsupported_media_type",

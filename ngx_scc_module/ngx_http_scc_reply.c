@@ -250,6 +250,15 @@ ngx_http_scc_send_error(ngx_http_request_t *r, ngx_uint_t status,
 
     smcf = ngx_http_get_module_main_conf(r, ngx_http_scc_module);
 
+    /*
+     * An error may come before the body was read: it must be drained for
+     * keep-alive.  Once read or discarded, this does nothing.
+     */
+
+    if (ngx_http_discard_request_body(r) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
     if (status == NGX_HTTP_SERVICE_UNAVAILABLE
         && ngx_http_scc_add_header(r, "Retry-After", (u_char *) "1", 1)
            != NGX_OK)
