@@ -21,6 +21,7 @@
 #include "ngx_http_scc_pg.h"
 #include "ngx_http_scc_reply.h"
 #include "ngx_http_scc_jwt.h"
+#include "ngx_http_scc_jwt_cache.h"
 #include "ngx_http_scc_auth.h"
 
 
@@ -36,7 +37,9 @@ typedef struct {
     u_char                    *api_file;     /* where, for messages */
     ngx_uint_t                 api_line;
     ngx_int_t                  request_id_index;
+    ngx_uint_t                 jwt_cache_size;  /* tokens, 0: none */
     ngx_http_scc_pg_pool_t    *pool;         /* this worker process's */
+    ngx_http_scc_jwt_cache_t  *jwt_cache;    /* this worker process's */
 } ngx_http_scc_main_conf_t;
 
 

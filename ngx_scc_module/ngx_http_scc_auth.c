@@ -27,6 +27,9 @@
 #define NGX_HTTP_SCC_UNSAFE  (NGX_HTTP_POST|NGX_HTTP_PUT|NGX_HTTP_PATCH      \
                               |NGX_HTTP_DELETE)
 
+/* "%4d-%02d-%02dT%02d:%02d:%02dZ" with any int year fits */
+#define NGX_HTTP_SCC_ISO_LEN  32
+
 
 static ngx_int_t ngx_http_scc_auth_refuse(ngx_http_request_t *r,
     ngx_uint_t status, char *challenge, const char *code,
@@ -49,6 +52,37 @@ static ngx_str_t  ngx_http_scc_refresh_cookie = ngx_string("scc_rt");
 static ngx_str_t  ngx_http_scc_access_typ =
     ngx_string(NGX_HTTP_SCC_JWT_TYP_ACCESS);
 static ngx_str_t  ngx_http_scc_origin = ngx_string("Origin");
+
+
+ngx_int_t
+ngx_http_scc_auth_init_process(ngx_cycle_t *cycle, ngx_uint_t size,
+    ngx_http_scc_jwt_cache_t **cache)
+{
+    void                      *mem;
+    ngx_http_scc_jwt_cache_t  *c;
+
+    *cache = NULL;
+
+    if (size == 0) {
+        return NGX_OK;
+    }
+
+    c = ngx_palloc(cycle->pool, sizeof(ngx_http_scc_jwt_cache_t));
+    if (c == NULL) {
+        return NGX_ERROR;
+    }
+
+    mem = ngx_palloc(cycle->pool, ngx_http_scc_jwt_cache_size(size));
+    if (mem == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_http_scc_jwt_cache_init(c, mem, size, &ngx_http_scc_access_typ);
+
+    *cache = c;
+
+    return NGX_OK;
+}
 
 
 ngx_int_t
@@ -113,10 +147,18 @@ ngx_http_scc_auth_check(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx)
     }
 
     if (token.len) {
-        rc = ngx_http_scc_jwt_verify(&smcf->jwt, &token,
-                                     &ngx_http_scc_access_typ, ngx_time(),
-                                     &ctx->claims, ctx->storage,
-                                     sizeof(ctx->storage));
+        if (smcf->jwt_cache) {
+            rc = ngx_http_scc_jwt_cache_verify(smcf->jwt_cache, &smcf->jwt,
+                                               &token, ngx_time(),
+                                               &ctx->claims, ctx->storage,
+                                               sizeof(ctx->storage));
+
+        } else {
+            rc = ngx_http_scc_jwt_verify(&smcf->jwt, &token,
+                                         &ngx_http_scc_access_typ,
+                                         ngx_time(), &ctx->claims,
+                                         ctx->storage, sizeof(ctx->storage));
+        }
 
         if (rc == NGX_HTTP_SCC_JWT_OK) {
             ctx->authenticated = 1;
@@ -238,38 +280,48 @@ ngx_http_scc_auth_header(ngx_http_request_t *r, ngx_str_t *name)
 ngx_int_t
 ngx_http_scc_auth_me(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx)
 {
-    u_char                    iso[32];
-    yajl_gen                  g;
-    ngx_str_t                *role;
-    ngx_http_scc_json_out_t   out;
+    u_char     *p;
+    size_t      len;
+    ngx_buf_t  *b;
+    ngx_str_t  *role, *sub;
+
+    /*
+     * Built without yajl, like the errors: it is the hottest route.  The
+     * subject is UTF-8 (the verifier's JSON parser checked it); the role
+     * name and the time need no escaping.
+     */
 
     if (ngx_http_discard_request_body(r) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (ngx_http_scc_json_out_init(&out, r->pool, 256) != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    g = out.gen;
+    sub = &ctx->claims.sub;
     role = ngx_http_scc_jwt_role_name(ctx->claims.role);
 
-    yajl_gen_map_open(g);
-    yajl_gen_string(g, (u_char *) "user", 4);
-    yajl_gen_map_open(g);
-    ngx_http_scc_auth_gen_str(g, "id", ctx->claims.sub.data,
-                              ctx->claims.sub.len);
-    ngx_http_scc_auth_gen_str(g, "role", role->data, role->len);
-    yajl_gen_map_close(g);
-    ngx_http_scc_auth_gen_str(g, "expires_at", iso,
-                              ngx_http_scc_auth_iso(iso, ctx->claims.exp));
-    yajl_gen_map_close(g);
+    len = sizeof("{\"user\":{\"id\":,\"role\":\"\"},\"expires_at\":\"\"}")
+          - 1
+          + ngx_http_scc_json_string_len(sub->data, sub->len)
+          + role->len + NGX_HTTP_SCC_ISO_LEN;
 
-    if (out.failed) {
+    b = ngx_create_temp_buf(r->pool, len);
+    if (b == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_http_scc_send_json(r, NGX_HTTP_OK, out.buf);
+    p = ngx_cpymem(b->last, "{\"user\":{\"id\":",
+                   sizeof("{\"user\":{\"id\":") - 1);
+    p = ngx_http_scc_json_string(p, sub->data, sub->len);
+    p = ngx_cpymem(p, ",\"role\":\"", sizeof(",\"role\":\"") - 1);
+    p = ngx_cpymem(p, role->data, role->len);
+    p = ngx_cpymem(p, "\"},\"expires_at\":\"",
+                   sizeof("\"},\"expires_at\":\"") - 1);
+    p += ngx_http_scc_auth_iso(p, ctx->claims.exp);
+    *p++ = '"';
+    *p++ = '}';
+
+    b->last = p;
+
+    return ngx_http_scc_send_json(r, NGX_HTTP_OK, b);
 }
 
 

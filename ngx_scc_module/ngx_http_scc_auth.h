@@ -20,9 +20,18 @@
 
 #include <libpq-fe.h>
 
+#include "ngx_http_scc_jwt_cache.h"
+
 
 typedef struct ngx_http_scc_ctx_s  ngx_http_scc_ctx_t;
 
+
+/*
+ * A worker process's cache of verified access tokens (scc_jwt_cache), in
+ * the cycle's pool; nothing when the size is 0.
+ */
+ngx_int_t ngx_http_scc_auth_init_process(ngx_cycle_t *cycle, ngx_uint_t size,
+    ngx_http_scc_jwt_cache_t **cache);
 
 /*
  * NGX_DECLINED: go on (ctx says who, if anyone); anything else is the

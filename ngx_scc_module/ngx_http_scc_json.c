@@ -32,7 +32,6 @@ static int ngx_http_scc_json_string(void *data, const unsigned char *s,
 static int ngx_http_scc_json_start_map(void *data);
 static int ngx_http_scc_json_start_array(void *data);
 static int ngx_http_scc_json_end(void *data);
-static ngx_uint_t ngx_http_scc_json_utf8(const u_char *p, size_t len);
 
 
 static yajl_callbacks  ngx_http_scc_json_callbacks = {
@@ -216,7 +215,7 @@ ngx_http_scc_json_end(void *data)
 
 /* strict UTF-8 (RFC 3629): shortest forms only, no surrogates, <= U+10FFFF */
 
-static ngx_uint_t
+ngx_uint_t
 ngx_http_scc_json_utf8(const u_char *p, size_t len)
 {
     u_char         c;

@@ -31,4 +31,8 @@ ngx_int_t ngx_http_scc_json_check(u_char *data, size_t len,
     ngx_uint_t max_depth, u_char *err);
 
 
+/* 1 if the bytes are strict UTF-8 (RFC 3629), else 0 */
+ngx_uint_t ngx_http_scc_json_utf8(const u_char *p, size_t len);
+
+
 #endif /* _NGX_HTTP_SCC_JSON_H_INCLUDED_ */

@@ -138,7 +138,7 @@ static void ngx_http_scc_jwt_parse_init(ngx_http_scc_jwt_parse_t *p,
 static ngx_http_scc_jwt_rc_e ngx_http_scc_jwt_parse(
     ngx_http_scc_jwt_parse_t *p, ngx_str_t *json);
 static ngx_http_scc_jwt_rc_e ngx_http_scc_jwt_claims_check(
-    ngx_http_scc_jwt_parse_t *p, time_t now);
+    ngx_http_scc_jwt_parse_t *p);
 
 static int ngx_http_scc_jwt_json_value(ngx_http_scc_jwt_parse_t *p,
     ngx_uint_t type, u_char *s, size_t len, long long n);
@@ -655,66 +655,109 @@ ngx_http_scc_jwt_verify(ngx_http_scc_jwt_conf_t *conf, ngx_str_t *token,
     ngx_str_t *typ, time_t now, ngx_http_scc_jwt_claims_t *claims,
     u_char *storage, size_t size)
 {
-    u_char                     buf[NGX_HTTP_SCC_JWS_BUF_SIZE];
-    ngx_http_scc_jws_t         jws;
-    ngx_http_scc_jwt_rc_e      rc;
-    ngx_http_scc_jwt_parse_t   p;
+    ngx_http_scc_jwt_rc_e        rc;
+    ngx_http_scc_jwt_verdict_t   verdict;
 
-    ngx_memzero(claims, sizeof(ngx_http_scc_jwt_claims_t));
+    ngx_http_scc_jwt_judge(conf, token, typ, &verdict, claims, storage, size);
 
-    /* an access token and any other kind differ by typ: it is required */
-
-    if (typ == NULL || typ->len == 0) {
-        return NGX_HTTP_SCC_JWT_ERR_INTERNAL;
-    }
-
-    rc = ngx_http_scc_jwt_verify_jws(conf->current, conf->previous, token,
-                                     typ, buf, sizeof(buf), &jws);
-    if (rc != NGX_HTTP_SCC_JWT_OK) {
-        return rc;
-    }
-
-    ngx_http_scc_jwt_parse_init(&p, NGX_HTTP_SCC_JWT_ERR_PAYLOAD,
-                                ngx_http_scc_jwt_payload_fields);
-    p.conf = conf;
-    p.claims = claims;
-    p.storage_pos = storage;
-    p.storage_end = storage + size;
-
-    rc = ngx_http_scc_jwt_parse(&p, &jws.payload);
-
-    if (rc == NGX_HTTP_SCC_JWT_OK) {
-        rc = ngx_http_scc_jwt_claims_check(&p, now);
-    }
+    rc = ngx_http_scc_jwt_verdict_at(conf, &verdict, now);
 
     if (rc != NGX_HTTP_SCC_JWT_OK) {
 
         /* half-filled claims must not be mistaken for verified ones */
 
         ngx_memzero(claims, sizeof(ngx_http_scc_jwt_claims_t));
-        return rc;
+    }
+
+    return rc;
+}
+
+
+void
+ngx_http_scc_jwt_judge(ngx_http_scc_jwt_conf_t *conf, ngx_str_t *token,
+    ngx_str_t *typ, ngx_http_scc_jwt_verdict_t *verdict,
+    ngx_http_scc_jwt_claims_t *claims, u_char *storage, size_t size)
+{
+    u_char                     buf[NGX_HTTP_SCC_JWS_BUF_SIZE];
+    ngx_http_scc_jws_t         jws;
+    ngx_http_scc_jwt_rc_e      rc;
+    ngx_http_scc_jwt_parse_t   p;
+
+    ngx_memzero(verdict, sizeof(ngx_http_scc_jwt_verdict_t));
+    ngx_memzero(claims, sizeof(ngx_http_scc_jwt_claims_t));
+
+    verdict->before = NGX_HTTP_SCC_JWT_ERR_INTERNAL;
+    verdict->after = NGX_HTTP_SCC_JWT_ERR_INTERNAL;
+
+    /* an access token and any other kind differ by typ: it is required */
+
+    if (typ == NULL || typ->len == 0) {
+        return;
+    }
+
+    rc = ngx_http_scc_jwt_verify_jws(conf->current, conf->previous, token,
+                                     typ, buf, sizeof(buf), &jws);
+
+    if (rc == NGX_HTTP_SCC_JWT_OK) {
+        ngx_http_scc_jwt_parse_init(&p, NGX_HTTP_SCC_JWT_ERR_PAYLOAD,
+                                    ngx_http_scc_jwt_payload_fields);
+        p.conf = conf;
+        p.claims = claims;
+        p.storage_pos = storage;
+        p.storage_end = storage + size;
+
+        rc = ngx_http_scc_jwt_parse(&p, &jws.payload);
+    }
+
+    if (rc == NGX_HTTP_SCC_JWT_OK
+        && !(p.seen & NGX_HTTP_SCC_JWT_SEEN(NGX_HTTP_SCC_JWT_F_EXP)))
+    {
+        rc = NGX_HTTP_SCC_JWT_ERR_EXP_MISSING;
+    }
+
+    verdict->before = rc;
+
+    if (rc != NGX_HTTP_SCC_JWT_OK) {
+        ngx_memzero(claims, sizeof(ngx_http_scc_jwt_claims_t));
+        return;
+    }
+
+    verdict->exp = p.exp;
+
+    if (p.seen & NGX_HTTP_SCC_JWT_SEEN(NGX_HTTP_SCC_JWT_F_NBF)) {
+        verdict->nbf = p.nbf;
+        verdict->times |= NGX_HTTP_SCC_JWT_T_NBF;
+    }
+
+    if (p.seen & NGX_HTTP_SCC_JWT_SEEN(NGX_HTTP_SCC_JWT_F_IAT)) {
+        verdict->iat = p.iat;
+        verdict->times |= NGX_HTTP_SCC_JWT_T_IAT;
+    }
+
+    verdict->after = ngx_http_scc_jwt_claims_check(&p);
+
+    if (verdict->after != NGX_HTTP_SCC_JWT_OK) {
+        ngx_memzero(claims, sizeof(ngx_http_scc_jwt_claims_t));
+        return;
     }
 
     claims->iat = (time_t) p.iat;
     claims->exp = (time_t) p.exp;
     claims->rotated = jws.rotated;
-
-    return NGX_HTTP_SCC_JWT_OK;
 }
 
 
-static ngx_http_scc_jwt_rc_e
-ngx_http_scc_jwt_claims_check(ngx_http_scc_jwt_parse_t *p, time_t now)
+ngx_http_scc_jwt_rc_e
+ngx_http_scc_jwt_verdict_at(ngx_http_scc_jwt_conf_t *conf,
+    ngx_http_scc_jwt_verdict_t *verdict, time_t now)
 {
-    long long                 leeway;
-    ngx_http_scc_jwt_conf_t  *conf;
+    long long  leeway;
 
-    conf = p->conf;
-    leeway = conf->leeway > 0 ? conf->leeway : 0;
-
-    if (!(p->seen & NGX_HTTP_SCC_JWT_SEEN(NGX_HTTP_SCC_JWT_F_EXP))) {
-        return NGX_HTTP_SCC_JWT_ERR_EXP_MISSING;
+    if (verdict->before != NGX_HTTP_SCC_JWT_OK) {
+        return verdict->before;
     }
+
+    leeway = conf->leeway > 0 ? conf->leeway : 0;
 
     /*
      * RFC 7519 4.1.4: valid only before exp.  The sums are done on the
@@ -722,21 +765,34 @@ ngx_http_scc_jwt_claims_check(ngx_http_scc_jwt_parse_t *p, time_t now)
      * The times come first: "expired" is the common and harmless case.
      */
 
-    if (p->exp <= (long long) now - leeway) {
+    if (verdict->exp <= (long long) now - leeway) {
         return NGX_HTTP_SCC_JWT_ERR_EXPIRED;
     }
 
-    if ((p->seen & NGX_HTTP_SCC_JWT_SEEN(NGX_HTTP_SCC_JWT_F_NBF))
-        && p->nbf > (long long) now + leeway)
+    if ((verdict->times & NGX_HTTP_SCC_JWT_T_NBF)
+        && verdict->nbf > (long long) now + leeway)
     {
         return NGX_HTTP_SCC_JWT_ERR_NBF;
     }
 
-    if ((p->seen & NGX_HTTP_SCC_JWT_SEEN(NGX_HTTP_SCC_JWT_F_IAT))
-        && p->iat > (long long) now + leeway)
+    if ((verdict->times & NGX_HTTP_SCC_JWT_T_IAT)
+        && verdict->iat > (long long) now + leeway)
     {
         return NGX_HTTP_SCC_JWT_ERR_IAT;
     }
+
+    return verdict->after;
+}
+
+
+/* the claims that do not depend on the moment, in a fixed order */
+
+static ngx_http_scc_jwt_rc_e
+ngx_http_scc_jwt_claims_check(ngx_http_scc_jwt_parse_t *p)
+{
+    ngx_http_scc_jwt_conf_t  *conf;
+
+    conf = p->conf;
 
     if (conf->iss.len && !p->iss_ok) {
         return NGX_HTTP_SCC_JWT_ERR_ISS;

@@ -164,6 +164,33 @@ ngx_http_scc_jwt_rc_e ngx_http_scc_jwt_verify(ngx_http_scc_jwt_conf_t *conf,
     ngx_str_t *token, ngx_str_t *typ, time_t now,
     ngx_http_scc_jwt_claims_t *claims, u_char *storage, size_t size);
 
+/*
+ * verify() in two steps, for the cache of verified tokens: judge() makes
+ * every check that no clock can change and keeps the times the others
+ * need; verdict_at() answers for a moment exactly what verify() would.
+ * judge() fills claims (and storage) only when the token is good at some
+ * moment: verdict_at() decides which.
+ */
+
+#define NGX_HTTP_SCC_JWT_T_NBF         0x01
+#define NGX_HTTP_SCC_JWT_T_IAT         0x02
+
+typedef struct {
+    ngx_http_scc_jwt_rc_e       before;     /* JWS, JSON, "exp" present */
+    ngx_http_scc_jwt_rc_e       after;      /* iss, aud, sub, role */
+    ngx_uint_t                  times;      /* NGX_HTTP_SCC_JWT_T_* */
+    long long                   exp;
+    long long                   nbf;
+    long long                   iat;
+} ngx_http_scc_jwt_verdict_t;
+
+void ngx_http_scc_jwt_judge(ngx_http_scc_jwt_conf_t *conf, ngx_str_t *token,
+    ngx_str_t *typ, ngx_http_scc_jwt_verdict_t *verdict,
+    ngx_http_scc_jwt_claims_t *claims, u_char *storage, size_t size);
+ngx_http_scc_jwt_rc_e ngx_http_scc_jwt_verdict_at(
+    ngx_http_scc_jwt_conf_t *conf, ngx_http_scc_jwt_verdict_t *verdict,
+    time_t now);
+
 /* a fresh jti: 16 random bytes in base64url, 22 characters into buf */
 #define NGX_HTTP_SCC_JWT_JTI_LEN       22
 ngx_int_t ngx_http_scc_jwt_jti(u_char *buf);

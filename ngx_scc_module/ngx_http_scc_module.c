@@ -22,7 +22,8 @@
 #include "ngx_http_scc.h"
 
 
-#define NGX_HTTP_SCC_POOL_MAX  1024
+#define NGX_HTTP_SCC_POOL_MAX       1024
+#define NGX_HTTP_SCC_JWT_CACHE_MAX  65536
 
 
 static ngx_int_t ngx_http_scc_handler(ngx_http_request_t *r);
@@ -44,6 +45,8 @@ static void ngx_http_scc_cleanup(void *data);
 
 static char *ngx_http_scc_pg(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static char *ngx_http_scc_pool_size(ngx_conf_t *cf, void *post, void *data);
+static char *ngx_http_scc_jwt_cache_limit(ngx_conf_t *cf, void *post,
+    void *data);
 static char *ngx_http_scc_api(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_scc_secret_file(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -65,6 +68,9 @@ static ngx_conf_post_handler_pt  ngx_http_scc_pool_size_p =
     ngx_http_scc_pool_size;
 static ngx_conf_post_handler_pt  ngx_http_scc_origin_p =
     ngx_http_scc_origin;
+
+static ngx_conf_post_handler_pt  ngx_http_scc_jwt_cache_p =
+    ngx_http_scc_jwt_cache_limit;
 
 
 static ngx_command_t  ngx_http_scc_commands[] = {
@@ -145,6 +151,13 @@ static ngx_command_t  ngx_http_scc_commands[] = {
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_scc_main_conf_t, jwt.leeway),
       NULL },
+
+    { ngx_string("scc_jwt_cache"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_scc_main_conf_t, jwt_cache_size),
+      &ngx_http_scc_jwt_cache_p },
 
     { ngx_string("scc_public_origin"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
@@ -956,6 +969,22 @@ ngx_http_scc_pool_size(ngx_conf_t *cf, void *post, void *data)
 }
 
 
+/* scc_jwt_cache N: tokens kept per worker process, about 0.9 KB each */
+
+static char *
+ngx_http_scc_jwt_cache_limit(ngx_conf_t *cf, void *post, void *data)
+{
+    ngx_uint_t  *np = data;
+
+    if (*np > NGX_HTTP_SCC_JWT_CACHE_MAX) {
+        return "must be at most 65536 (tokens per worker process; "
+               "0 turns the cache off)";
+    }
+
+    return NGX_CONF_OK;
+}
+
+
 static char *
 ngx_http_scc_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
@@ -999,6 +1028,7 @@ ngx_http_scc_create_main_conf(ngx_conf_t *cf)
      *     smcf->pg.stmts = NULL;
      *     smcf->api = 0;
      *     smcf->pool = NULL;
+     *     smcf->jwt_cache = NULL;
      *     smcf->jwt.current = NULL;
      *     smcf->jwt.previous = NULL;
      *     smcf->jwt.iss = { 0, NULL };
@@ -1015,6 +1045,7 @@ ngx_http_scc_create_main_conf(ngx_conf_t *cf)
     smcf->refresh_ttl = NGX_CONF_UNSET;
     smcf->jwt.leeway = NGX_CONF_UNSET;
     smcf->cookie_secure = NGX_CONF_UNSET;
+    smcf->jwt_cache_size = NGX_CONF_UNSET_UINT;
 
     return smcf;
 }
@@ -1040,6 +1071,7 @@ ngx_http_scc_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_conf_init_value(smcf->refresh_ttl, 30 * 86400);
     ngx_conf_init_value(smcf->jwt.leeway, 0);
     ngx_conf_init_value(smcf->cookie_secure, 1);
+    ngx_conf_init_uint_value(smcf->jwt_cache_size, 1024);
 
     if (!smcf->api) {
         return NGX_CONF_OK;
@@ -1154,7 +1186,18 @@ ngx_http_scc_init_process(ngx_cycle_t *cycle)
 
     smcf->pool = ngx_http_scc_pg_pool_create(cycle, &smcf->pg);
 
-    return smcf->pool ? NGX_OK : NGX_ERROR;
+    if (smcf->pool == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_scc_auth_init_process(cycle, smcf->jwt_cache_size,
+                                       &smcf->jwt_cache)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
 }
 
 

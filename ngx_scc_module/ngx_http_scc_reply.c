@@ -243,10 +243,13 @@ ngx_int_t
 ngx_http_scc_send_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *code, const char *message)
 {
-    yajl_gen                    g;
+    u_char                     *p;
+    size_t                      len, code_len, message_len;
+    ngx_buf_t                  *b;
     ngx_http_variable_value_t  *id;
-    ngx_http_scc_json_out_t     out;
     ngx_http_scc_main_conf_t   *smcf;
+
+    static u_char  unprintable[] = "(unprintable)";
 
     smcf = ngx_http_get_module_main_conf(r, ngx_http_scc_module);
 
@@ -268,46 +271,74 @@ ngx_http_scc_send_error(ngx_http_request_t *r, ngx_uint_t status,
 
     id = ngx_http_get_indexed_variable(r, smcf->request_id_index);
 
-    if (ngx_http_scc_json_out_init(&out, r->pool, 256) != NGX_OK) {
-        return NGX_ERROR;
+    if (id && id->not_found) {
+        id = NULL;
     }
 
-    g = out.gen;
-
-    yajl_gen_map_open(g);
-    yajl_gen_string(g, (u_char *) "error", 5);
-    yajl_gen_map_open(g);
-
-    yajl_gen_string(g, (u_char *) "code", 4);
-    yajl_gen_string(g, (u_char *) code, ngx_strlen(code));
-
-    yajl_gen_string(g, (u_char *) "message", 7);
+    code_len = ngx_strlen(code);
+    message_len = ngx_strlen(message);
 
     /* PostgreSQL's messages are UTF-8, but never trust a byte blindly */
 
-    if (yajl_gen_string(g, (u_char *) message, ngx_strlen(message))
-        != yajl_gen_status_ok)
-    {
-        yajl_gen_string(g, (u_char *) "(unprintable)", 13);
+    if (!ngx_http_scc_json_utf8((u_char *) message, message_len)) {
+        message = (const char *) unprintable;
+        message_len = sizeof(unprintable) - 1;
     }
 
-    yajl_gen_string(g, (u_char *) "request_id", 10);
+    /*
+     * Built without yajl: every refusal (a bad token, an unknown route)
+     * is answered here, and must cost no more than a success.
+     */
 
-    if (id && !id->not_found) {
-        yajl_gen_string(g, id->data, id->len);
+    len = sizeof("{\"error\":{\"code\":,\"message\":,\"request_id\":}}") - 1
+          + ngx_http_scc_json_string_len((u_char *) code, code_len)
+          + ngx_http_scc_json_string_len((u_char *) message, message_len)
+          + (id ? ngx_http_scc_json_string_len(id->data, id->len)
+                : sizeof("null") - 1);
 
-    } else {
-        yajl_gen_null(g);
-    }
-
-    yajl_gen_map_close(g);
-    yajl_gen_map_close(g);
-
-    if (out.failed) {
+    b = ngx_create_temp_buf(r->pool, len);
+    if (b == NULL) {
         return NGX_ERROR;
     }
 
-    return ngx_http_scc_send_json(r, status, out.buf);
+    p = ngx_cpymem(b->last, "{\"error\":{\"code\":",
+                   sizeof("{\"error\":{\"code\":") - 1);
+    p = ngx_http_scc_json_string(p, (u_char *) code, code_len);
+    p = ngx_cpymem(p, ",\"message\":", sizeof(",\"message\":") - 1);
+    p = ngx_http_scc_json_string(p, (u_char *) message, message_len);
+    p = ngx_cpymem(p, ",\"request_id\":", sizeof(",\"request_id\":") - 1);
+
+    if (id) {
+        p = ngx_http_scc_json_string(p, id->data, id->len);
+
+    } else {
+        p = ngx_cpymem(p, "null", sizeof("null") - 1);
+    }
+
+    *p++ = '}';
+    *p++ = '}';
+
+    b->last = p;
+
+    return ngx_http_scc_send_json(r, status, b);
+}
+
+
+size_t
+ngx_http_scc_json_string_len(u_char *s, size_t len)
+{
+    return len + ngx_escape_json(NULL, s, len) + 2;
+}
+
+
+u_char *
+ngx_http_scc_json_string(u_char *p, u_char *s, size_t len)
+{
+    *p++ = '"';
+    p = (u_char *) ngx_escape_json(p, s, len);
+    *p++ = '"';
+
+    return p;
 }
 
 

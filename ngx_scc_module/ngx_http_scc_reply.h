@@ -34,6 +34,14 @@ ngx_int_t ngx_http_scc_json_out_init(ngx_http_scc_json_out_t *out,
 ngx_int_t ngx_http_scc_json_out_raw(ngx_http_scc_json_out_t *out,
     u_char *data, size_t len);
 
+/*
+ * A JSON string without yajl, for the answers built on every request:
+ * the bytes must be UTF-8 (ngx_http_scc_json_utf8()); the length counts
+ * the quotes and the escapes.
+ */
+size_t ngx_http_scc_json_string_len(u_char *s, size_t len);
+u_char *ngx_http_scc_json_string(u_char *p, u_char *s, size_t len);
+
 ngx_int_t ngx_http_scc_add_header(ngx_http_request_t *r, char *key,
     u_char *value, size_t len);
 ngx_int_t ngx_http_scc_send_json(ngx_http_request_t *r, ngx_uint_t status,

@@ -233,6 +233,31 @@ describe('tokens, roles and CSRF (RFC 6750)', () => {
     assert.equal(good.status, 200, good.text);
   });
 
+  test('a token the cache of verified tokens holds is refused the second it expires', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const token = forgeToken(stack, { sub: admin.id, role: 'captain', exp });
+    // several times, so that every nginx worker has it in its cache
+    for (let i = 0; i < 6; i++) {
+      const r = await api(stack, 'GET', '/api/me', { token });
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.body.user.role, 'captain');
+    }
+    await new Promise((r) => setTimeout(r, exp * 1000 - Date.now() + 50));
+    for (let i = 0; i < 6; i++) {
+      const r = await api(stack, 'GET', '/api/me', { token });
+      isError(r, 401, 'invalid_token');
+    }
+  });
+
+  test('GET /api/me says who the token names, as JSON text (escaped)', async () => {
+    const sub = 'we"ird\\id\u0001</script>';
+    const r = await api(stack, 'GET', '/api/me', { token: forgeToken(stack, { sub, role: 'guest', exp: 2000000000 }) });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.body, { user: { id: sub, role: 'guest' }, expires_at: '2033-05-18T03:33:20Z' });
+    assert.match(r.headers.get('content-type'), /^application\/json/);
+    assert.equal(r.headers.get('cache-control'), 'no-store');
+  });
+
   test('a role too low: 403 insufficient_scope', async () => {
     const crew = await signIn(stack, 'crew');
     const r = await api(stack, 'GET', '/api/users', { token: crew.access });

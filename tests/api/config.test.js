@@ -74,6 +74,8 @@ const refused = [
   ['a public origin without a scheme', { scc_public_origin: 'scc.example' }, /must start with http:\/\/ or https:\/\//],
   ['an access ttl longer than the refresh ttl', { scc_jwt_ttl: '40d' }, /"scc_jwt_ttl" must be positive and shorter than "scc_refresh_ttl"/],
   ['a bad cookie flag', { scc_cookie_secure: 'maybe' }, /invalid value "maybe"/],
+  ['a token cache size that is not a number', { scc_jwt_cache: 'lots' }, /"scc_jwt_cache" directive invalid number/],
+  ['a token cache too large', { scc_jwt_cache: 100000 }, /"scc_jwt_cache" directive must be at most 65536/],
 ];
 
 for (const [what, http, message] of refused) {
@@ -83,6 +85,13 @@ for (const [what, http, message] of refused) {
     assert.match(r.out, message);
   });
 }
+
+test('a token cache of 0 (off) and of the maximum pass nginx -t', async () => {
+  for (const n of [0, 65536]) {
+    const r = await nginxT({ scc_jwt_cache: n });
+    assert.equal(r.code, 0, `scc_jwt_cache ${n}: ${r.out}`);
+  }
+});
 
 test('without scc_api anywhere, scc_pg alone is not required', async () => {
   const r = await nginxT({ scc_pg: null, scc_jwt_secret_file: null, scc_public_origin: null }, { api: false });

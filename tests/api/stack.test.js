@@ -1,7 +1,8 @@
 // stack.test.js — the harness itself (lib/stack.js + conf/stack) on a
 // dedicated stack: options reach nginx.conf, reload applies new ones,
 // PostgreSQL can be stopped and started under nginx, a held lock makes a
-// health query wait, and stop() leaves nothing running.  The module's own
+// health query wait, stop() leaves nothing running, and the token cache
+// can be turned off and on (tokens answer the same either way).  The module's own
 // pool behaviour is tested in depth elsewhere; this proves the tools work.
 
 import test, { after, before } from 'node:test';
@@ -9,9 +10,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 
 import { startStack } from './lib/stack.js';
+import { api, forgeToken } from './lib/auth.js';
 
 let stack;
-before(async () => { stack = await startStack({ poolSize: 3, waitTimeout: '2s', waitQueue: 16, workers: 1 }); });
+before(async () => {
+  stack = await startStack({ poolSize: 3, waitTimeout: '2s', waitQueue: 16, workers: 1, jwtCache: 0 });
+});
 after(async () => { if (stack) await stack.stop(); });
 
 async function health() {
@@ -35,6 +39,7 @@ test('the options given to startStack reach nginx and the pool', async () => {
   assert.match(conf, /scc_pg_wait_timeout 2s;/);
   assert.match(conf, /scc_pg_wait_queue 16;/);
   assert.match(conf, /worker_processes 1;/);
+  assert.match(conf, /scc_jwt_cache 0;/);
   assert.match(conf, new RegExp(`scc_pg "host=${stack.pgHost} dbname=scc user=scc_web";`));
   const h = await health();
   assert.equal(h.status, 200);
@@ -45,6 +50,36 @@ test('reload applies a new pool size without restarting the master', async () =>
   const pid = stack.nginxPid();
   await stack.reload({ poolSize: 5 });
   await eventually(async () => (await health()).body.pool?.size === 5);
+  assert.equal(stack.nginxPid(), pid);
+});
+
+test('without the token cache and with it, tokens get the same answers', async () => {
+  const now = Math.floor(Date.now() / 1000);
+  const tokens = {
+    good: forgeToken(stack, { role: 'crew' }),
+    expired: forgeToken(stack, { exp: now - 1 }),
+    foreign: forgeToken(stack, {}, { secret: Buffer.alloc(32, 7) }),
+    'not valid yet': forgeToken(stack, { nbf: now + 600 }),
+  };
+  const answers = async () => {
+    const out = {};
+    for (const [what, token] of Object.entries(tokens)) {
+      // twice: the second is the cache's answer when there is one
+      const a = await api(stack, 'GET', '/api/me', { token });
+      const b = await api(stack, 'GET', '/api/me', { token });
+      assert.equal(a.status, b.status, what);
+      out[what] = a.status === 200 ? a.body.user.role : a.body.error.code;
+    }
+    return out;
+  };
+  const expected = { good: 'crew', expired: 'invalid_token', foreign: 'invalid_token', 'not valid yet': 'invalid_token' };
+  assert.deepEqual(await answers(), expected, 'scc_jwt_cache 0');
+  const pid = stack.nginxPid();
+  await stack.reload({ jwtCache: 64 });
+  await eventually(() => fs.readFileSync(`${stack.dir}/nginx.conf`, 'utf8').includes('scc_jwt_cache 64;'));
+  // the new workers answer once the old ones have gone; ask until then
+  await eventually(async () => JSON.stringify(await answers()) === JSON.stringify(expected));
+  assert.deepEqual(await answers(), expected, 'scc_jwt_cache 64');
   assert.equal(stack.nginxPid(), pid);
 });
 

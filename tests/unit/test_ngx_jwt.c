@@ -5,15 +5,21 @@
  *    the Wycheproof JWS file whose group key is {"kty":"oct"} (HS256), and
  *    RFC 7515 A.1 / RFC 7519 6.1.  They test the JWS layer
  *    (ngx_http_scc_jwt_verify_jws()): they know nothing of our claims.
- * 2. Our own attack list against the claims layer (ngx_http_scc_jwt_verify()).
+ * 2. Our own attack list against the claims layer (ngx_http_scc_jwt_verify()),
+ *    each token also through the cache of verified tokens, twice, with the
+ *    same answer required (verify_at()).
  *    Hostile tokens are built here with OpenSSL's one-shot HMAC(), not
  *    with the code under test.
- * 3. With SCC_JWT_BENCH=1, a micro-benchmark (no timed assertion).
+ * 3. The cache of verified tokens: hits, times applied at every use,
+ *    forgeries that share a kept token's length and tail, refusals kept,
+ *    internal errors not kept, LRU replacement, the cases it leaves alone.
+ * 4. With SCC_JWT_BENCH=1, a micro-benchmark (no timed assertion).
  */
 
 #include <ngx_config.h>
 #include <ngx_core.h>
 #include "ngx_http_scc_jwt.h"
+#include "ngx_http_scc_jwt_cache.h"
 #include "ngx_http_scc_base64url.h"
 
 #include <setjmp.h>
@@ -191,19 +197,82 @@ craft_ok(char *out, const char *header, const char *payload)
 }
 
 
+#define assert_rc(expr, rc)                                                   \
+    assert_string_equal(ngx_http_scc_jwt_strerror(expr),                      \
+                        ngx_http_scc_jwt_strerror(rc))
+
+
+static void
+assert_same_claims(ngx_http_scc_jwt_claims_t *a, ngx_http_scc_jwt_claims_t *b)
+{
+    assert_int_equal(a->sub.len, b->sub.len);
+    assert_int_equal(a->jti.len, b->jti.len);
+    assert_int_equal(a->role, b->role);
+    assert_int_equal(a->iat, b->iat);
+    assert_int_equal(a->exp, b->exp);
+    assert_int_equal(a->rotated, b->rotated);
+
+    if (a->sub.len) {
+        assert_memory_equal(a->sub.data, b->sub.data, a->sub.len);
+    }
+
+    if (a->jti.len) {
+        assert_memory_equal(a->jti.data, b->jti.data, a->jti.len);
+    }
+}
+
+
+/*
+ * Every token of the attack list goes through the verifier and through a
+ * fresh cache of verified tokens twice (a miss, then a hit): all three
+ * must give the same answer and the same claims.
+ */
+
 static ngx_http_scc_jwt_rc_e
 verify_at(const char *token, size_t len, time_t now,
     ngx_http_scc_jwt_claims_t *claims)
 {
-    ngx_str_t  t;
+    ngx_str_t                   t;
+    ngx_uint_t                  i, cached;
+    ngx_http_scc_jwt_rc_e       rc, crc;
+    ngx_http_scc_jwt_cache_t    cache;
+    ngx_http_scc_jwt_claims_t   cclaims;
 
     static u_char  storage[NGX_HTTP_SCC_JWT_STORAGE_SIZE];
+    static u_char  cstorage[NGX_HTTP_SCC_JWT_STORAGE_SIZE];
+    static u_char  mem[NGX_HTTP_SCC_JWT_CACHE_WAYS
+                       * sizeof(ngx_http_scc_jwt_cache_entry_t)];
 
     t.data = (u_char *) token;
     t.len = len;
 
-    return ngx_http_scc_jwt_verify(&conf, &t, &typ_access, now, claims,
-                                   storage, sizeof(storage));
+    rc = ngx_http_scc_jwt_verify(&conf, &t, &typ_access, now, claims,
+                                 storage, sizeof(storage));
+
+    assert_int_equal(ngx_http_scc_jwt_cache_size(1), sizeof(mem));
+    ngx_http_scc_jwt_cache_init(&cache, mem, 1, &typ_access);
+
+    cached = (len >= 8 && len <= NGX_HTTP_SCC_JWT_CACHE_TOKEN_MAX);
+
+    for (i = 0; i < 2; i++) {
+        crc = ngx_http_scc_jwt_cache_verify(&cache, &conf, &t, now, &cclaims,
+                                            cstorage, sizeof(cstorage));
+        assert_rc(crc, rc);
+        assert_same_claims(&cclaims, claims);
+    }
+
+    /* an internal error is never kept: both calls are misses then */
+
+    if (rc == NGX_HTTP_SCC_JWT_ERR_INTERNAL) {
+        assert_int_equal(cache.misses, 2 * cached);
+        assert_int_equal(cache.hits, 0);
+
+    } else {
+        assert_int_equal(cache.misses, cached);
+        assert_int_equal(cache.hits, cached);
+    }
+
+    return rc;
 }
 
 
@@ -236,10 +305,6 @@ verify_crafted(const char *header, const char *payload)
                  "\"jti\":\"j1\",\"iss\":\"" ISS "\",\"aud\":\"" AUD "\""
 #define PAYLOAD  "{" CLAIMS ",\"exp\":1700000900}"
 
-
-#define assert_rc(expr, rc)                                                   \
-    assert_string_equal(ngx_http_scc_jwt_strerror(expr),                      \
-                        ngx_http_scc_jwt_strerror(rc))
 
 
 static int
@@ -1698,7 +1763,421 @@ test_strerror(void **state)
 }
 
 
-/* 3. benchmark: SCC_JWT_BENCH=1 */
+/* 3. the cache of verified tokens (ngx_http_scc_jwt_cache.c) */
+
+
+static u_char  cache_mem[1024 * sizeof(ngx_http_scc_jwt_cache_entry_t)];
+
+
+static void
+cache_new(ngx_http_scc_jwt_cache_t *cache, ngx_uint_t n)
+{
+    assert_true(ngx_http_scc_jwt_cache_size(n) <= sizeof(cache_mem));
+    ngx_http_scc_jwt_cache_init(cache, cache_mem, n, &typ_access);
+}
+
+
+static ngx_http_scc_jwt_rc_e
+cache_at(ngx_http_scc_jwt_cache_t *cache, const char *token, size_t len,
+    time_t now, ngx_http_scc_jwt_claims_t *claims, u_char *storage)
+{
+    ngx_str_t  t;
+
+    t.data = (u_char *) token;
+    t.len = len;
+
+    return ngx_http_scc_jwt_cache_verify(cache, &conf, &t, now, claims,
+                                         storage,
+                                         NGX_HTTP_SCC_JWT_STORAGE_SIZE);
+}
+
+
+static void
+test_cache_sizes(void **state)
+{
+    size_t  e;
+
+    e = sizeof(ngx_http_scc_jwt_cache_entry_t);
+
+    /* sets of four entries, a power of two of them */
+
+    assert_int_equal(ngx_http_scc_jwt_cache_size(1), 4 * e);
+    assert_int_equal(ngx_http_scc_jwt_cache_size(4), 4 * e);
+    assert_int_equal(ngx_http_scc_jwt_cache_size(5), 8 * e);
+    assert_int_equal(ngx_http_scc_jwt_cache_size(9), 16 * e);
+    assert_int_equal(ngx_http_scc_jwt_cache_size(1000), 1024 * e);
+    assert_int_equal(ngx_http_scc_jwt_cache_size(1024), 1024 * e);
+}
+
+
+static void
+test_cache_hit_claims(void **state)
+{
+    char                        tok[TOKEN_MAX];
+    size_t                      len;
+    u_char                      storage[NGX_HTTP_SCC_JWT_STORAGE_SIZE];
+    ngx_http_scc_jwt_cache_t    cache;
+    ngx_http_scc_jwt_claims_t   claims;
+
+    cache_new(&cache, 1024);
+    len = craft_ok(tok, HDR, PAYLOAD);
+
+    assert_rc(cache_at(&cache, tok, len, NOW, &claims, storage),
+              NGX_HTTP_SCC_JWT_OK);
+    assert_int_equal(cache.misses, 1);
+    assert_int_equal(cache.hits, 0);
+
+    ngx_memset(storage, 'x', sizeof(storage));
+
+    assert_rc(cache_at(&cache, tok, len, NOW, &claims, storage),
+              NGX_HTTP_SCC_JWT_OK);
+    assert_int_equal(cache.misses, 1);
+    assert_int_equal(cache.hits, 1);
+
+    /* a hit's claims live in the caller's storage, not in the cache */
+
+    assert_int_equal(claims.sub.len, 2);
+    assert_memory_equal(claims.sub.data, "42", 2);
+    assert_true(claims.sub.data >= storage
+                && claims.sub.data + 2 <= storage + sizeof(storage));
+    assert_int_equal(claims.jti.len, 2);
+    assert_memory_equal(claims.jti.data, "j1", 2);
+    assert_true(claims.jti.data >= storage
+                && claims.jti.data + 2 <= storage + sizeof(storage));
+    assert_int_equal(claims.role, NGX_HTTP_SCC_JWT_ROLE_CREW);
+    assert_int_equal(claims.iat, 1699999990);
+    assert_int_equal(claims.exp, 1700000900);
+}
+
+
+static void
+test_cache_times(void **state)
+{
+    char                        tok[TOKEN_MAX];
+    size_t                      len;
+    u_char                      storage[NGX_HTTP_SCC_JWT_STORAGE_SIZE];
+    ngx_http_scc_jwt_cache_t    cache;
+    ngx_http_scc_jwt_claims_t   claims;
+
+    /* a good token kept is refused the second it expires */
+
+    cache_new(&cache, 1024);
+    len = craft_ok(tok, HDR, PAYLOAD);
+
+    assert_rc(cache_at(&cache, tok, len, 1700000899, &claims, storage),
+              NGX_HTTP_SCC_JWT_OK);
+    assert_rc(cache_at(&cache, tok, len, 1700000900, &claims, storage),
+              NGX_HTTP_SCC_JWT_ERR_EXPIRED);
+    assert_null(claims.sub.data);
+    assert_int_equal(claims.role, NGX_HTTP_SCC_JWT_ROLE_NONE);
+    assert_int_equal(cache.hits, 1);
+
+    /* with a leeway (a new configuration: a new cache) */
+
+    conf.leeway = 30;
+    cache_new(&cache, 1024);
+    assert_rc(cache_at(&cache, tok, len, 1700000929, &claims, storage),
+              NGX_HTTP_SCC_JWT_OK);
+    assert_rc(cache_at(&cache, tok, len, 1700000930, &claims, storage),
+              NGX_HTTP_SCC_JWT_ERR_EXPIRED);
+    conf.leeway = 0;
+
+    /* a token refused as not valid yet is accepted from the cache later */
+
+    cache_new(&cache, 1024);
+    len = craft_ok(tok, HDR, "{" CLAIMS ",\"exp\":1700000900,"
+                             "\"nbf\":1700000060}");
+
+    assert_rc(cache_at(&cache, tok, len, NOW, &claims, storage),
+              NGX_HTTP_SCC_JWT_ERR_NBF);
+    assert_rc(cache_at(&cache, tok, len, NOW + 60, &claims, storage),
+              NGX_HTTP_SCC_JWT_OK);
+    assert_memory_equal(claims.sub.data, "42", 2);
+    assert_int_equal(cache.misses, 1);
+    assert_int_equal(cache.hits, 1);
+
+    /* iat in the future, the same */
+
+    cache_new(&cache, 1024);
+    len = craft_ok(tok, HDR, "{\"sub\":\"42\",\"role\":\"crew\",\"iss\":\""
+                             ISS "\",\"aud\":\"" AUD "\","
+                             "\"iat\":1700000010,\"exp\":1700000900}");
+
+    assert_rc(cache_at(&cache, tok, len, NOW, &claims, storage),
+              NGX_HTTP_SCC_JWT_ERR_IAT);
+    assert_rc(cache_at(&cache, tok, len, NOW + 10, &claims, storage),
+              NGX_HTTP_SCC_JWT_OK);
+
+    /* an expired token with a wrong issuer is "expired", as uncached */
+
+    cache_new(&cache, 1024);
+    len = craft_ok(tok, HDR, "{\"sub\":\"42\",\"role\":\"crew\","
+                             "\"iss\":\"other\",\"aud\":\"" AUD "\","
+                             "\"exp\":1700000900}");
+
+    assert_rc(cache_at(&cache, tok, len, NOW, &claims, storage),
+              NGX_HTTP_SCC_JWT_ERR_ISS);
+    assert_rc(cache_at(&cache, tok, len, NOW + 900, &claims, storage),
+              NGX_HTTP_SCC_JWT_ERR_EXPIRED);
+}
+
+
+static void
+test_cache_forgery(void **state)
+{
+    char                        good[TOKEN_MAX], forged[TOKEN_MAX];
+    char                       *dot;
+    size_t                      len, i;
+    u_char                      storage[NGX_HTTP_SCC_JWT_STORAGE_SIZE];
+    ngx_http_scc_jwt_cache_t    cache;
+    ngx_http_scc_jwt_claims_t   claims;
+
+    cache_new(&cache, 1024);
+    len = craft_ok(good, HDR, PAYLOAD);
+
+    assert_rc(cache_at(&cache, good, len, NOW, &claims, storage),
+              NGX_HTTP_SCC_JWT_OK);
+
+    /*
+     * The good token's signature on another payload of the same length:
+     * the same length and the same last bytes, so the same set and tag.
+     * Only the whole comparison tells them apart.
+     */
+
+    ngx_memcpy(forged, good, len + 1);
+    dot = strchr(forged, '.');
+    assert_non_null(dot);
+
+    dot[1] = (dot[1] == 'e') ? 'f' : 'e';
+
+    assert_rc(cache_at(&cache, forged, len, NOW, &claims, storage),
+              NGX_HTTP_SCC_JWT_ERR_SIGNATURE);
+    assert_null(claims.sub.data);
+    assert_int_equal(cache.misses, 2);
+
+    /* one byte anywhere: the first, a middle one, the one before the tail */
+
+    for (i = 0; i + 8 < len; i += 7) {
+        ngx_memcpy(forged, good, len + 1);
+        forged[i] ^= 0x01;
+
+        assert_int_not_equal(cache_at(&cache, forged, len, NOW, &claims,
+                                      storage),
+                             NGX_HTTP_SCC_JWT_OK);
+    }
+
+    /* the good one is still there, and still good */
+
+    assert_rc(cache_at(&cache, good, len, NOW, &claims, storage),
+              NGX_HTTP_SCC_JWT_OK);
+
+    /* a prefix of a kept token is not that token */
+
+    assert_int_not_equal(cache_at(&cache, good, len - 1, NOW, &claims,
+                                  storage),
+                         NGX_HTTP_SCC_JWT_OK);
+}
+
+
+static void
+test_cache_refusals_kept(void **state)
+{
+    char                        tok[TOKEN_MAX];
+    size_t                      len;
+    u_char                      storage[NGX_HTTP_SCC_JWT_STORAGE_SIZE];
+    ngx_http_scc_jwt_cache_t    cache;
+    ngx_http_scc_jwt_claims_t   claims;
+
+    /* a bad signature is answered from the cache the second time */
+
+    cache_new(&cache, 1024);
+    len = craft_ok(tok, HDR, PAYLOAD);
+    tok[len - 2] = (tok[len - 2] == 'A') ? 'B' : 'A';
+
+    assert_rc(cache_at(&cache, tok, len, NOW, &claims, storage),
+              NGX_HTTP_SCC_JWT_ERR_SIGNATURE);
+    assert_rc(cache_at(&cache, tok, len, NOW, &claims, storage),
+              NGX_HTTP_SCC_JWT_ERR_SIGNATURE);
+    assert_int_equal(cache.misses, 1);
+    assert_int_equal(cache.hits, 1);
+
+    /* another kind of token: the cache holds access tokens only */
+
+    len = craft_ok(tok, "{\"alg\":\"HS256\",\"typ\":\"rt+jwt\"}", PAYLOAD);
+
+    assert_rc(cache_at(&cache, tok, len, NOW, &claims, storage),
+              NGX_HTTP_SCC_JWT_ERR_TYP);
+    assert_rc(cache_at(&cache, tok, len, NOW, &claims, storage),
+              NGX_HTTP_SCC_JWT_ERR_TYP);
+    assert_int_equal(cache.hits, 2);
+}
+
+
+static void
+test_cache_internal_not_kept(void **state)
+{
+    char                        tok[TOKEN_MAX];
+    size_t                      len;
+    u_char                      storage[NGX_HTTP_SCC_JWT_STORAGE_SIZE];
+    ngx_http_scc_jwt_key_t      none;
+    ngx_http_scc_jwt_cache_t    cache;
+    ngx_http_scc_jwt_claims_t   claims;
+
+    cache_new(&cache, 1024);
+    len = craft_ok(tok, HDR, PAYLOAD);
+
+    /* a key OpenSSL could not set up: an internal error, not a verdict */
+
+    none.ctx = NULL;
+    conf.current = &none;
+
+    assert_rc(cache_at(&cache, tok, len, NOW, &claims, storage),
+              NGX_HTTP_SCC_JWT_ERR_INTERNAL);
+
+    conf.current = &key;
+
+    assert_rc(cache_at(&cache, tok, len, NOW, &claims, storage),
+              NGX_HTTP_SCC_JWT_OK);
+    assert_int_equal(cache.misses, 2);
+    assert_int_equal(cache.hits, 0);
+}
+
+
+static void
+test_cache_lru(void **state)
+{
+    char                        tok[6][TOKEN_MAX];
+    size_t                      len[6];
+    u_char                      storage[NGX_HTTP_SCC_JWT_STORAGE_SIZE];
+    ngx_uint_t                  i;
+    ngx_http_scc_jwt_cache_t    cache;
+    ngx_http_scc_jwt_claims_t   claims;
+    char                        payload[256];
+
+    /* one set of four: every token lands in it */
+
+    cache_new(&cache, 4);
+
+    for (i = 0; i < 6; i++) {
+        snprintf(payload, sizeof(payload),
+                 "{\"sub\":\"user-%u\",\"role\":\"guest\",\"iss\":\"" ISS
+                 "\",\"aud\":\"" AUD "\",\"exp\":1700000900}", (unsigned) i);
+        len[i] = craft_ok(tok[i], HDR, payload);
+    }
+
+    for (i = 0; i < 4; i++) {
+        assert_rc(cache_at(&cache, tok[i], len[i], NOW, &claims, storage),
+                  NGX_HTTP_SCC_JWT_OK);
+    }
+
+    assert_int_equal(cache.misses, 4);
+
+    /* 0 is used again: 1 is now the least recently used, and goes */
+
+    assert_rc(cache_at(&cache, tok[0], len[0], NOW, &claims, storage),
+              NGX_HTTP_SCC_JWT_OK);
+    assert_int_equal(cache.hits, 1);
+
+    assert_rc(cache_at(&cache, tok[4], len[4], NOW, &claims, storage),
+              NGX_HTTP_SCC_JWT_OK);
+    assert_int_equal(cache.misses, 5);
+
+    assert_rc(cache_at(&cache, tok[0], len[0], NOW, &claims, storage),
+              NGX_HTTP_SCC_JWT_OK);
+    assert_rc(cache_at(&cache, tok[2], len[2], NOW, &claims, storage),
+              NGX_HTTP_SCC_JWT_OK);
+    assert_int_equal(cache.hits, 3);
+
+    assert_rc(cache_at(&cache, tok[1], len[1], NOW, &claims, storage),
+              NGX_HTTP_SCC_JWT_OK);
+    assert_int_equal(cache.misses, 6);
+
+    /* and each answer carried its own token's claims */
+
+    assert_memory_equal(claims.sub.data, "user-1", 6);
+}
+
+
+static void
+test_cache_bypass(void **state)
+{
+    char                        tok[TOKEN_MAX], payload[1024];
+    size_t                      len;
+    u_char                      storage[2 * NGX_HTTP_SCC_JWT_STORAGE_SIZE];
+    ngx_str_t                   t;
+    ngx_http_scc_jwt_cache_t    cache;
+    ngx_http_scc_jwt_claims_t   claims;
+
+    cache_new(&cache, 1024);
+
+    /* a token longer than an entry holds is verified every time */
+
+    snprintf(payload, sizeof(payload), "{" CLAIMS ",\"exp\":1700000900,"
+             "\"x\":\"%0600d\"}", 0);
+    len = craft_ok(tok, HDR, payload);
+    assert_true(len > NGX_HTTP_SCC_JWT_CACHE_TOKEN_MAX);
+
+    assert_rc(cache_at(&cache, tok, len, NOW, &claims, storage),
+              NGX_HTTP_SCC_JWT_OK);
+    assert_rc(cache_at(&cache, tok, len, NOW + 900, &claims, storage),
+              NGX_HTTP_SCC_JWT_ERR_EXPIRED);
+
+    /* so is any token when the storage is not the entries' size */
+
+    len = craft_ok(tok, HDR, PAYLOAD);
+    t.data = (u_char *) tok;
+    t.len = len;
+
+    assert_rc(ngx_http_scc_jwt_cache_verify(&cache, &conf, &t, NOW, &claims,
+                                            storage, sizeof(storage)),
+              NGX_HTTP_SCC_JWT_OK);
+
+    /* and a few bytes are no token */
+
+    assert_rc(cache_at(&cache, "a.b.c", 5, NOW, &claims, storage),
+              NGX_HTTP_SCC_JWT_ERR_SIG_LEN);
+
+    assert_int_equal(cache.misses, 0);
+    assert_int_equal(cache.hits, 0);
+}
+
+
+static void
+test_cache_rotation(void **state)
+{
+    u_char                      buf[NGX_HTTP_SCC_JWT_SIGN_SIZE];
+    u_char                      storage[NGX_HTTP_SCC_JWT_STORAGE_SIZE];
+    ngx_str_t                   token;
+    ngx_http_scc_jwt_cache_t    cache;
+    ngx_http_scc_jwt_claims_t   claims, out;
+
+    ngx_memzero(&claims, sizeof(claims));
+    ngx_str_set(&claims.sub, "7");
+    claims.role = NGX_HTTP_SCC_JWT_ROLE_GUEST;
+    claims.iat = NOW;
+    claims.exp = NOW + 900;
+
+    conf.current = &old_key;
+    assert_int_equal(ngx_http_scc_jwt_sign(&conf, &typ_access, &claims, buf,
+                                           sizeof(buf), &token), NGX_OK);
+
+    conf.current = &key;
+    conf.previous = &old_key;
+    cache_new(&cache, 1024);
+
+    assert_rc(cache_at(&cache, (char *) token.data, token.len, NOW, &out,
+                       storage),
+              NGX_HTTP_SCC_JWT_OK);
+    assert_int_equal(out.rotated, 1);
+    assert_rc(cache_at(&cache, (char *) token.data, token.len, NOW, &out,
+                       storage),
+              NGX_HTTP_SCC_JWT_OK);
+    assert_int_equal(out.rotated, 1);
+    assert_int_equal(cache.hits, 1);
+}
+
+
+/* 4. benchmark: SCC_JWT_BENCH=1 */
 
 
 static double
@@ -1829,6 +2308,15 @@ main(void)
         cmocka_unit_test_setup(test_sign_round_trip, reset),
         cmocka_unit_test_setup(test_sign_refusals, reset),
         cmocka_unit_test(test_strerror),
+        cmocka_unit_test(test_cache_sizes),
+        cmocka_unit_test_setup(test_cache_hit_claims, reset),
+        cmocka_unit_test_setup(test_cache_times, reset),
+        cmocka_unit_test_setup(test_cache_forgery, reset),
+        cmocka_unit_test_setup(test_cache_refusals_kept, reset),
+        cmocka_unit_test_setup(test_cache_internal_not_kept, reset),
+        cmocka_unit_test_setup(test_cache_lru, reset),
+        cmocka_unit_test_setup(test_cache_bypass, reset),
+        cmocka_unit_test_setup(test_cache_rotation, reset),
     };
 
     rc = cmocka_run_group_tests(tests, setup, teardown);

@@ -190,8 +190,9 @@ export class Stack {
   }
 }
 
-function stackOptions({ poolSize, waitTimeout, waitQueue, workers, valgrind, noWorker } = {}) {
+function stackOptions({ poolSize, waitTimeout, waitQueue, workers, valgrind, noWorker, jwtCache } = {}) {
   const a = [];
+  if (jwtCache !== undefined) a.push('--jwt-cache', String(jwtCache));
   if (noWorker) a.push('--no-worker');
   if (poolSize !== undefined) a.push('--pool-size', String(poolSize));
   if (waitTimeout !== undefined) a.push('--wait-timeout', String(waitTimeout));
@@ -205,7 +206,8 @@ function stackOptions({ poolSize, waitTimeout, waitQueue, workers, valgrind, noW
  * Start a dedicated stack in a fresh temp folder on a free port.
  * opts: { poolSize, waitTimeout ('3s'), waitQueue, workers (nginx worker_processes),
  *         valgrind (bool; also on when env SCC_VALGRIND=1),
- *         noWorker (bool: no `scc-worker run` in the background; tests/worker start their own) }.
+ *         noWorker (bool: no `scc-worker run` in the background; tests/worker start their own),
+ *         jwtCache (scc_jwt_cache: verified tokens kept per nginx worker, 0 for none) }.
  * The folder is under $SCC_STACKS_DIR or the OS temp dir; SCC_KEEP_STACKS=1
  * keeps it after stop() for post-mortems.
  */
