@@ -300,7 +300,7 @@ ngx_http_scc_auth_me(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx)
 
     len = sizeof("{\"user\":{\"id\":,\"role\":\"\"},\"expires_at\":\"\"}")
           - 1
-          + ngx_http_scc_json_string_len(sub->data, sub->len)
+          + NGX_HTTP_SCC_JSON_STRING_MAX(sub->len)
           + role->len + NGX_HTTP_SCC_ISO_LEN;
 
     b = ngx_create_temp_buf(r->pool, len);

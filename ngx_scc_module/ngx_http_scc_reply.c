@@ -291,10 +291,9 @@ ngx_http_scc_send_error(ngx_http_request_t *r, ngx_uint_t status,
      */
 
     len = sizeof("{\"error\":{\"code\":,\"message\":,\"request_id\":}}") - 1
-          + ngx_http_scc_json_string_len((u_char *) code, code_len)
-          + ngx_http_scc_json_string_len((u_char *) message, message_len)
-          + (id ? ngx_http_scc_json_string_len(id->data, id->len)
-                : sizeof("null") - 1);
+          + NGX_HTTP_SCC_JSON_STRING_MAX(code_len)
+          + NGX_HTTP_SCC_JSON_STRING_MAX(message_len)
+          + (id ? NGX_HTTP_SCC_JSON_STRING_MAX(id->len) : sizeof("null") - 1);
 
     b = ngx_create_temp_buf(r->pool, len);
     if (b == NULL) {
@@ -321,13 +320,6 @@ ngx_http_scc_send_error(ngx_http_request_t *r, ngx_uint_t status,
     b->last = p;
 
     return ngx_http_scc_send_json(r, status, b);
-}
-
-
-size_t
-ngx_http_scc_json_string_len(u_char *s, size_t len)
-{
-    return len + ngx_escape_json(NULL, s, len) + 2;
 }
 
 

@@ -35,11 +35,13 @@ ngx_int_t ngx_http_scc_json_out_raw(ngx_http_scc_json_out_t *out,
     u_char *data, size_t len);
 
 /*
- * A JSON string without yajl, for the answers built on every request:
- * the bytes must be UTF-8 (ngx_http_scc_json_utf8()); the length counts
- * the quotes and the escapes.
+ * A JSON string without yajl, for the answers built on every request: the
+ * bytes must be UTF-8 (ngx_http_scc_json_utf8()); the buffer must hold
+ * NGX_HTTP_SCC_JSON_STRING_MAX(len) bytes (quotes, every byte as \u00XX),
+ * so that one pass writes it.
  */
-size_t ngx_http_scc_json_string_len(u_char *s, size_t len);
+#define NGX_HTTP_SCC_JSON_STRING_MAX(len)  (6 * (size_t) (len) + 2)
+
 u_char *ngx_http_scc_json_string(u_char *p, u_char *s, size_t len);
 
 ngx_int_t ngx_http_scc_add_header(ngx_http_request_t *r, char *key,

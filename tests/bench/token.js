@@ -17,7 +17,7 @@ const b64 = (x) => Buffer.from(typeof x === 'string' ? x : JSON.stringify(x)).to
 const now = Math.floor(Date.now() / 1000);
 const head = b64({ alg: 'HS256', typ: 'at+jwt' });
 const body = b64({
-  sub: '00000000-0000-4000-8000-00000000bench', role: 'admin', iat: now, exp: now + 3600,
+  sub: '00000000-0000-4000-8000-0000000be9c4', role: 'admin', iat: now, exp: now + 3600,
   jti: crypto.randomBytes(16).toString('base64url'), iss: 'scc', aud: 'scc',
 });
 const mac = crypto.createHmac('sha256', secret).update(`${head}.${body}`).digest();
