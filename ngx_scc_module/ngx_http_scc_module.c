@@ -45,6 +45,7 @@ static void ngx_http_scc_cleanup(void *data);
 
 static char *ngx_http_scc_pg(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static char *ngx_http_scc_pool_size(ngx_conf_t *cf, void *post, void *data);
+static char *ngx_http_scc_pipeline(ngx_conf_t *cf, void *post, void *data);
 static char *ngx_http_scc_jwt_cache_limit(ngx_conf_t *cf, void *post,
     void *data);
 static char *ngx_http_scc_api(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -69,6 +70,9 @@ static ngx_conf_post_handler_pt  ngx_http_scc_pool_size_p =
 static ngx_conf_post_handler_pt  ngx_http_scc_origin_p =
     ngx_http_scc_origin;
 
+static ngx_conf_post_handler_pt  ngx_http_scc_pipeline_p =
+    ngx_http_scc_pipeline;
+
 static ngx_conf_post_handler_pt  ngx_http_scc_jwt_cache_p =
     ngx_http_scc_jwt_cache_limit;
 
@@ -88,6 +92,13 @@ static ngx_command_t  ngx_http_scc_commands[] = {
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_scc_main_conf_t, pg.size),
       &ngx_http_scc_pool_size_p },
+
+    { ngx_string("scc_pg_pipeline"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_scc_main_conf_t, pg.pipeline),
+      &ngx_http_scc_pipeline_p },
 
     { ngx_string("scc_pg_wait_timeout"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
@@ -663,6 +674,8 @@ ngx_http_scc_context(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx,
         yajl_gen_integer(g, stats.connected);
         yajl_gen_string(g, (u_char *) "busy", 4);
         yajl_gen_integer(g, stats.busy);
+        yajl_gen_string(g, (u_char *) "in_flight", 9);
+        yajl_gen_integer(g, stats.in_flight);
         yajl_gen_string(g, (u_char *) "waiting", 7);
         yajl_gen_integer(g, stats.waiting);
         yajl_gen_map_close(g);
@@ -969,6 +982,25 @@ ngx_http_scc_pool_size(ngx_conf_t *cf, void *post, void *data)
 }
 
 
+/* scc_pg_pipeline N: queries in flight on one connection */
+
+static char *
+ngx_http_scc_pipeline(ngx_conf_t *cf, void *post, void *data)
+{
+    ngx_uint_t  *np = data;
+
+    if (*np == 0) {
+        return "must be at least 1 (1: one query at a time a connection)";
+    }
+
+    if (*np > NGX_HTTP_SCC_PG_PIPELINE_MAX) {
+        return "must be at most 64";
+    }
+
+    return NGX_CONF_OK;
+}
+
+
 /* scc_jwt_cache N: tokens kept per worker process, about 0.9 KB each */
 
 static char *
@@ -1037,6 +1069,7 @@ ngx_http_scc_create_main_conf(ngx_conf_t *cf)
      */
 
     smcf->pg.size = NGX_CONF_UNSET_UINT;
+    smcf->pg.pipeline = NGX_CONF_UNSET_UINT;
     smcf->pg.wait_timeout = NGX_CONF_UNSET_MSEC;
     smcf->pg.query_timeout = NGX_CONF_UNSET_MSEC;
     smcf->pg.wait_queue = NGX_CONF_UNSET_UINT;
@@ -1064,6 +1097,7 @@ ngx_http_scc_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_http_scc_pg_stmt_t  *stmt;
 
     ngx_conf_init_uint_value(smcf->pg.size, 4);
+    ngx_conf_init_uint_value(smcf->pg.pipeline, 8);
     ngx_conf_init_msec_value(smcf->pg.wait_timeout, 3000);
     ngx_conf_init_msec_value(smcf->pg.query_timeout, 30000);
     ngx_conf_init_uint_value(smcf->pg.wait_queue, 1024);

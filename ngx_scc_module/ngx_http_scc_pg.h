@@ -6,6 +6,9 @@
  * The pool knows statements and queries, not HTTP: a caller hands it a
  * query (statement index, one text parameter, a completion handler) and
  * is called back exactly once, never from inside ngx_http_scc_pg_send().
+ * Each connection runs in libpq's pipeline mode: up to conf->pipeline
+ * queries are in flight on it, each followed by its own Sync, so each is
+ * its own transaction and an error ends no other query.
  * It must never call a blocking libpq function, never resolve a host
  * name, and never keep a pointer to a query its owner has cancelled.
  */
@@ -22,6 +25,10 @@
 #include <libpq-fe.h>
 
 
+/* queries in flight on one connection, at most (scc_pg_pipeline) */
+#define NGX_HTTP_SCC_PG_PIPELINE_MAX  64
+
+
 /* why a query ended, for its completion handler */
 #define NGX_HTTP_SCC_PG_DONE          0   /* res holds the result */
 #define NGX_HTTP_SCC_PG_DOWN          1   /* the database went away */
@@ -31,6 +38,7 @@
 
 typedef struct ngx_http_scc_pg_pool_s   ngx_http_scc_pg_pool_t;
 typedef struct ngx_http_scc_pg_conn_s   ngx_http_scc_pg_conn_t;
+typedef struct ngx_http_scc_pg_cmd_s    ngx_http_scc_pg_cmd_t;
 typedef struct ngx_http_scc_pg_query_s  ngx_http_scc_pg_query_t;
 
 /* res, when not NULL, belongs to the handler, which must PQclear() it */
@@ -47,6 +55,7 @@ typedef struct {
 typedef struct {
     ngx_str_t                    conninfo; /* NUL-terminated */
     ngx_uint_t                   size;
+    ngx_uint_t                   pipeline; /* queries in flight a conn */
     ngx_msec_t                   wait_timeout;
     ngx_msec_t                   query_timeout;
     ngx_uint_t                   wait_queue;
@@ -60,6 +69,7 @@ struct ngx_http_scc_pg_query_s {
     ngx_event_t                  timer;    /* wait, then query timeout */
     ngx_http_scc_pg_pool_t      *pool;
     ngx_http_scc_pg_conn_t      *conn;     /* while in flight */
+    ngx_http_scc_pg_cmd_t       *cmd;      /* its place in conn's pipeline */
     ngx_uint_t                   stmt;
     const char                  *param;    /* NUL-terminated */
     ngx_http_scc_pg_handler_pt   handler;
@@ -71,7 +81,8 @@ struct ngx_http_scc_pg_query_s {
 typedef struct {
     ngx_uint_t                   size;
     ngx_uint_t                   connected;
-    ngx_uint_t                   busy;
+    ngx_uint_t                   busy;     /* connections with a query */
+    ngx_uint_t                   in_flight; /* queries sent, not answered */
     ngx_uint_t                   waiting;
 } ngx_http_scc_pg_stats_t;
 

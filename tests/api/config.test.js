@@ -64,6 +64,8 @@ const refused = [
   ['a conninfo service (it may name a host)', { scc_pg: '"service=scc"' }, /does not take "service"/],
   ['pool size 0', { scc_pg_pool_size: 0 }, /"scc_pg_pool_size" directive must be at least 1/],
   ['pool size too large', { scc_pg_pool_size: 5000 }, /"scc_pg_pool_size" directive must be at most 1024/],
+  ['a pipeline of 0', { scc_pg_pipeline: 0 }, /"scc_pg_pipeline" directive must be at least 1/],
+  ['a pipeline too deep', { scc_pg_pipeline: 65 }, /"scc_pg_pipeline" directive must be at most 64/],
   ['a wait timeout that is not a time', { scc_pg_wait_timeout: 'soon' }, /"scc_pg_wait_timeout" directive invalid value/],
   ['scc_api without scc_pg', { scc_pg: null }, /"scc_api" in .* needs "scc_pg" in the http block/],
   ['scc_api without a JWT secret', { scc_jwt_secret_file: null }, /needs "scc_jwt_secret_file"/],

@@ -25,8 +25,9 @@ test('GET /api/health answers 200 JSON with db_time, schema_version and pool', a
   assert.equal(body.schema_version, newest);
 
   assert.equal(typeof body.pool, 'object');
-  for (const k of ['size', 'connected', 'busy', 'waiting']) {
+  for (const k of ['size', 'connected', 'busy', 'in_flight', 'waiting']) {
     assert.equal(typeof body.pool[k], 'number', `pool.${k} is a number`);
   }
   assert.ok(body.pool.size >= 1);
+  assert.ok(body.pool.in_flight >= body.pool.busy, 'a busy connection has a query in flight');
 });

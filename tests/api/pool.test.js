@@ -1,6 +1,8 @@
 // pool.test.js — the module's PostgreSQL pool under pressure, against a real
 // nginx and a real PostgreSQL of the test's own (one nginx worker process, so
-// "a pool of 2" means exactly two connections).
+// "a pool of 2" means exactly two connections).  The wait queue is tested
+// with one query a connection (scc_pg_pipeline 1); pipelines, several
+// queries in flight on each connection, have their own tests.
 //
 // Slow queries are made without any test hook in the product: a psql session
 // takes an ACCESS EXCLUSIVE lock on scc.schema_migrations, which
@@ -109,10 +111,10 @@ function errorLog(stack) {
   return fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '';
 }
 
-describe('a pool of 2 connections', () => {
+describe('a pool of 2 connections, one query at a time each', () => {
   let stack;
   before(async () => {
-    stack = await startStack({ poolSize: 2, workers: 1, waitTimeout: '20s', waitQueue: 1024 });
+    stack = await startStack({ poolSize: 2, pipeline: 1, workers: 1, waitTimeout: '20s', waitQueue: 1024 });
   });
   after(async () => {
     assert.doesNotMatch(errorLog(stack), /\[(alert|crit|emerg)\]/);
@@ -163,7 +165,7 @@ describe('a pool of 2 connections', () => {
   });
 
   test('past the wait timeout a request gets 503 with Retry-After', async () => {
-    await reloaded(stack, { poolSize: 2, workers: 1, waitTimeout: '300ms', waitQueue: 1024 });
+    await reloaded(stack, { poolSize: 2, pipeline: 1, workers: 1, waitTimeout: '300ms', waitQueue: 1024 });
     await poolSettles(stack, { connected: 2, busy: 0 });
     const db = await stack.session();
     await db.query(LOCK);
@@ -184,7 +186,7 @@ describe('a pool of 2 connections', () => {
   });
 
   test('a full wait queue answers 503 at once', async () => {
-    await reloaded(stack, { poolSize: 2, workers: 1, waitTimeout: '20s', waitQueue: 1 });
+    await reloaded(stack, { poolSize: 2, pipeline: 1, workers: 1, waitTimeout: '20s', waitQueue: 1 });
     await poolSettles(stack, { connected: 2, busy: 0 });
     const db = await stack.session();
     await db.query(LOCK);
@@ -206,6 +208,121 @@ describe('a pool of 2 connections', () => {
     } finally {
       await db.close();
     }
+  });
+});
+
+// A request's fate within `ms`: its answer, or 'pending' while it waits.
+async function within(p, ms = 300) {
+  return Promise.race([p, new Promise((r) => setTimeout(() => r('pending'), ms))]);
+}
+
+describe('pipelines: 2 connections, 3 queries in flight on each', () => {
+  let stack;
+  before(async () => {
+    stack = await startStack({ poolSize: 2, pipeline: 3, workers: 1, waitTimeout: '20s', waitQueue: 1 });
+  });
+  after(async () => {
+    assert.doesNotMatch(errorLog(stack), /\[(alert|crit|emerg)\]/);
+    await stack.stop();
+  });
+
+  test('1,000 concurrent requests are all answered, in flight 3 deep', async () => {
+    await reloaded(stack, { poolSize: 2, pipeline: 3, workers: 1, waitTimeout: '20s', waitQueue: 1024 });
+    const all = await Promise.all(Array.from({ length: 1000 }, () => health(stack)));
+    const bad = all.filter((r) => r.status !== 200 || r.body?.status !== 'ok');
+    assert.equal(bad.length, 0, `first failure: ${bad[0]?.status} ${bad[0]?.text}`);
+    for (const r of all) {
+      assert.ok(r.body.pool.in_flight <= 6, `at most 2 x 3 in flight: ${r.text}`);
+      assert.ok(r.body.pool.busy <= 2);
+    }
+    assert.ok(all.some((r) => r.body.pool.in_flight > 2), 'some request shared a connection');
+    await poolSettles(stack, { connected: 2, busy: 0, in_flight: 0, waiting: 0 });
+  });
+
+  test('six run at once, the seventh waits, the eighth is refused; all seven answer', async () => {
+    await reloaded(stack, { poolSize: 2, pipeline: 3, workers: 1, waitTimeout: '20s', waitQueue: 1 });
+    await poolSettles(stack, { connected: 2, busy: 0 });
+    const db = await stack.session();
+    await db.query(LOCK);
+    const accepted = [];
+    let refused;
+    try {
+      // one at a time: each either goes in flight or waits (pending), until
+      // the pipelines and the queue (1) are full and the next gets 503 at once
+      for (let i = 0; i < 12 && !refused; i++) {
+        const p = health(stack);
+        const r = await within(p);
+        if (r === 'pending') accepted.push(p); else refused = r;
+      }
+      assert.equal(accepted.length, 7, 'two connections x 3, and one waiting');
+      errorShape(refused, 503, 'busy');
+      // each connection's first query holds a backend on the lock; the
+      // others are queued behind it in the same pipeline
+      await waitingOnLock(stack, 2);
+      await db.query('commit');
+      for (const r of await Promise.all(accepted)) assert.equal(r.status, 200, r.text);
+    } finally {
+      await db.close();
+    }
+    await poolSettles(stack, { connected: 2, busy: 0, in_flight: 0, waiting: 0 });
+  });
+
+  test('clients hanging up in the middle of a pipeline disturb no other', async () => {
+    await reloaded(stack, { poolSize: 2, pipeline: 3, workers: 1, waitTimeout: '20s', waitQueue: 1024 });
+    await poolSettles(stack, { connected: 2, busy: 0 });
+    const db = await stack.session();
+    await db.query(LOCK);
+    try {
+      const aborters = Array.from({ length: 6 }, () => new AbortController());
+      const all = [];
+      for (const a of aborters) {
+        all.push(health(stack, { signal: a.signal }).then((r) => r, (e) => e.name));
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      await waitingOnLock(stack, 2);
+      // every other one hangs up: their queries stay in the pipelines
+      for (let i = 0; i < 6; i += 2) aborters[i].abort();
+      await new Promise((r) => setTimeout(r, 100));
+      await db.query('commit');
+      const got = await Promise.all(all);
+      for (let i = 0; i < 6; i++) {
+        if (i % 2 === 0) assert.equal(got[i], 'AbortError');
+        else assert.equal(got[i].status, 200, got[i].text);
+      }
+    } finally {
+      await db.close();
+    }
+    // the abandoned results were read and dropped: the pipelines are empty
+    await poolSettles(stack, { connected: 2, busy: 0, in_flight: 0, waiting: 0 });
+    const again = await Promise.all(Array.from({ length: 60 }, () => health(stack)));
+    assert.ok(again.every((r) => r.status === 200));
+  });
+
+  test('a statement that fails answers its own request only', async () => {
+    // the first of four in one pipeline is cancelled by PostgreSQL
+    // (pg_cancel_backend: 57014, answered 504); each query has its own
+    // Sync, so the three behind it run on and answer 200
+    await reloaded(stack, { poolSize: 1, pipeline: 4, workers: 1, waitTimeout: '20s', waitQueue: 1024 });
+    await poolSettles(stack, { connected: 1, busy: 0 });
+    const db = await stack.session();
+    await db.query(LOCK);
+    try {
+      const all = [];
+      for (let i = 0; i < 4; i++) {
+        all.push(health(stack));
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      await waitingOnLock(stack, 1);
+      await stack.psql("select pg_cancel_backend(pid) from pg_stat_activity where application_name = 'scc-nginx' and wait_event_type = 'Lock'");
+      await new Promise((r) => setTimeout(r, 100));
+      await db.query('commit');
+      const got = await Promise.all(all);
+      errorShape(got[0], 504, 'db_timeout');
+      for (const r of got.slice(1)) assert.equal(r.status, 200, r.text);
+    } finally {
+      await db.close();
+    }
+    await poolSettles(stack, { connected: 1, busy: 0, in_flight: 0, waiting: 0 });
   });
 });
 

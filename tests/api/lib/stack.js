@@ -190,8 +190,9 @@ export class Stack {
   }
 }
 
-function stackOptions({ poolSize, waitTimeout, waitQueue, workers, valgrind, noWorker, jwtCache } = {}) {
+function stackOptions({ poolSize, waitTimeout, waitQueue, workers, valgrind, noWorker, jwtCache, pipeline } = {}) {
   const a = [];
+  if (pipeline !== undefined) a.push('--pipeline', String(pipeline));
   if (jwtCache !== undefined) a.push('--jwt-cache', String(jwtCache));
   if (noWorker) a.push('--no-worker');
   if (poolSize !== undefined) a.push('--pool-size', String(poolSize));
@@ -207,7 +208,8 @@ function stackOptions({ poolSize, waitTimeout, waitQueue, workers, valgrind, noW
  * opts: { poolSize, waitTimeout ('3s'), waitQueue, workers (nginx worker_processes),
  *         valgrind (bool; also on when env SCC_VALGRIND=1),
  *         noWorker (bool: no `scc-worker run` in the background; tests/worker start their own),
- *         jwtCache (scc_jwt_cache: verified tokens kept per nginx worker, 0 for none) }.
+ *         jwtCache (scc_jwt_cache: verified tokens kept per nginx worker, 0 for none),
+ *         pipeline (scc_pg_pipeline: queries in flight per connection) }.
  * The folder is under $SCC_STACKS_DIR or the OS temp dir; SCC_KEEP_STACKS=1
  * keeps it after stop() for post-mortems.
  */
