@@ -140,6 +140,7 @@ static int run_one(run_state *st, const queue_batch *b, int i)
         r = JOB_RETRY;
     } else {
         job.payload = tree;
+        st->w.defer_seconds = 0;
         r = h(&st->w, &job, err, sizeof(err));
     }
     yajl_tree_free(tree);
@@ -152,11 +153,28 @@ static int run_one(run_state *st, const queue_batch *b, int i)
         log_job(&job, "done", ms, NULL);
         return 0;
     }
+    char state[16];
+    if (r == JOB_DEFER) {
+        /* Nothing was tried: back to the queue, the attempt not counted. */
+        if (err[0] == '\0')
+            snprintf(err, sizeof(err), "deferred");
+        if (conn_lost(st->w.conn) ||
+            queue_defer(st->w.conn, st->w.worker_id, job.id, err, st->w.defer_seconds, state) != 0) {
+            log_job(&job, "unrecorded", ms, err);
+            return -1;
+        }
+        char outcome[48];
+        if (strcmp(state, "queued") == 0)
+            snprintf(outcome, sizeof(outcome), "deferred-%.1fs", st->w.defer_seconds);
+        else
+            snprintf(outcome, sizeof(outcome), "%s", state);
+        log_job(&job, outcome, ms, err);
+        return 0;
+    }
     if (err[0] == '\0')
         snprintf(err, sizeof(err), "%s", r == JOB_FAIL ? "failed" : "temporary failure");
     double delay = scc_backoff(job.attempt, st->set.retry_base, st->set.retry_max,
                                scc_backoff_random());
-    char state[16];
     if (conn_lost(st->w.conn) ||
         queue_fail(st->w.conn, st->w.worker_id, job.id, err, delay, r == JOB_FAIL, state) != 0) {
         log_job(&job, "unrecorded", ms, err);

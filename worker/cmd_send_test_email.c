@@ -113,7 +113,8 @@ int cmd_send_test_email(int argc, char **argv)
         break;
     default:
         fprintf(stderr, "scc-worker send-test-email: not sent via %s%s: %s\n",
-                mailer_transport_name(m), o == MAIL_RETRY ? " (temporary)" : "", info);
+                mailer_transport_name(m),
+                (o == MAIL_RETRY || o == MAIL_PAUSED) ? " (temporary)" : "", info);
         rc = EXIT_FAILURE_;
         break;
     }

@@ -25,10 +25,13 @@
  *   JOB_RETRY  a temporary failure (network, 429, 5xx, lock): the job is
  *              queued again after an exponential backoff with jitter, or
  *              becomes `dead` when it used its last attempt;
- *   JOB_FAIL   a permanent failure (bad payload, 4xx): `dead` at once.
- * With JOB_RETRY and JOB_FAIL the handler writes why into err (kept in
- * scc.jobs.last_error, so never put a secret there). */
-typedef enum { JOB_DONE, JOB_RETRY, JOB_FAIL } scc_job_result;
+ *   JOB_FAIL   a permanent failure (bad payload, 4xx): `dead` at once;
+ *   JOB_DEFER  nothing was tried (the email provider paused the account):
+ *              queued again after w->defer_seconds, the attempt not
+ *              counted, so a long pause cannot make the job dead.
+ * With JOB_RETRY, JOB_FAIL and JOB_DEFER the handler writes why into err
+ * (kept in scc.jobs.last_error, so never put a secret there). */
+typedef enum { JOB_DONE, JOB_RETRY, JOB_FAIL, JOB_DEFER } scc_job_result;
 
 /* One claimed job.  Everything is owned by the run loop and valid only
  * during the handler call. */
@@ -53,6 +56,7 @@ typedef struct scc_worker {
     double            lease_seconds;
     double            last_extend; /* monotonic seconds of the last lease extension */
     volatile int     *stopping;    /* non-zero once SIGTERM/SIGINT arrived */
+    double            defer_seconds; /* set by a handler returning JOB_DEFER */
 } scc_worker;
 
 typedef scc_job_result (*scc_job_handler)(scc_worker *w, const scc_job *job,

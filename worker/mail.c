@@ -494,6 +494,7 @@ scc_mail_outcome mail_send(scc_mailer *m, PGconn *conn, const scc_mail *mail,
     if (wait > 0) {
         snprintf(info, infolen, "sending is paused for %.0f more seconds (the provider said the "
                  "account cannot send)", wait);
+        out = MAIL_PAUSED;
         goto done;
     }
 
@@ -619,23 +620,30 @@ scc_mail_outcome mail_send(scc_mailer *m, PGconn *conn, const scc_mail *mail,
                  r.error);
         break;
     case SEND_PAUSE:
+        /* The account, not this message: it waits out the pause like the
+         * others, without using an attempt. */
         scc_send_pause_until(time(NULL) + (time_t)m->pause_seconds);
         fprintf(stderr, "email: sending paused for %.0f s: %s\n", m->pause_seconds, r.error);
-        /* fall through */
+        st = "queued";
+        out = MAIL_PAUSED;
+        snprintf(info, infolen, "%s", r.error);
+        break;
     default:
         st = "queued";
         out = MAIL_RETRY;
         snprintf(info, infolen, "%s", r.error);
         break;
     }
-    int64_t sj = (out != MAIL_RETRY || mail->final_attempt) ? mail->job_id : 0;
+    /* A paused job runs again whatever its attempt: it keeps its code. */
+    int64_t sj = out == MAIL_PAUSED ? 0
+                 : (out != MAIL_RETRY || mail->final_attempt) ? mail->job_id : 0;
     char ferr[256];
     if (finish(conn, *outbox_id, st, r.status == SEND_OK ? r.message_id : NULL,
                r.status == SEND_OK ? NULL : r.error, sj, ferr, sizeof(ferr)) != 0) {
         /* The provider's outcome stands; the row stays `sending` and a later
          * attempt marks it `unknown` (never resent blindly). */
         fprintf(stderr, "email: outbox %" PRId64 " %s but %s\n", *outbox_id, st, ferr);
-        if (out == MAIL_RETRY)
+        if (out == MAIL_RETRY || out == MAIL_PAUSED)
             out = MAIL_UNKNOWN;
     }
     fprintf(stderr, "email: outbox=%" PRId64 " template=%s to=%s%s transport=%s outcome=%s%s%s\n",
@@ -737,6 +745,14 @@ scc_job_result job_email(scc_worker *w, const scc_job *job, char *err, size_t er
     case MAIL_RETRY:
         snprintf(err, errlen, "%s", info);
         return JOB_RETRY;
+    case MAIL_PAUSED:
+        /* until the pause ends (at least a second, so it is not claimed
+         * again at once) */
+        snprintf(err, errlen, "%s", info);
+        w->defer_seconds = scc_send_paused(time(NULL));
+        if (w->defer_seconds < 1)
+            w->defer_seconds = 1;
+        return JOB_DEFER;
     case MAIL_FAILED:
         if (outbox_id > 0)
             snprintf(err, errlen, "outbox %" PRId64 " failed: %s", outbox_id, info);

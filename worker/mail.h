@@ -50,6 +50,7 @@ typedef enum {
     MAIL_NOTHING,   /* an earlier attempt finished it (sent or failed): nothing to do */
     MAIL_SUPPRESSED,/* every recipient is suppressed: recorded as failed, not sent */
     MAIL_RETRY,     /* temporary: try again later (info says why) */
+    MAIL_PAUSED,    /* not tried: the provider paused sending (info says how long) */
     MAIL_FAILED,    /* refused for good, recorded (info has the provider's message) */
     MAIL_UNKNOWN    /* delivery unknown: never resent automatically (info says so) */
 } scc_mail_outcome;

@@ -148,6 +148,18 @@ int queue_release(PGconn *conn, const char *worker, const int64_t *ids, int n)
                     "releasing jobs");
 }
 
+/* The state a job-moving function returned into state[16]; "lost" when it
+ * returned none (the worker no longer held the job). */
+static int job_state(PGresult *res, char state[16])
+{
+    if (res == NULL)
+        return -1;
+    snprintf(state, 16, "%s",
+             (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0)) ? PQgetvalue(res, 0, 0) : "lost");
+    PQclear(res);
+    return 0;
+}
+
 int queue_fail(PGconn *conn, const char *worker, int64_t id, const char *error,
                double retry_seconds, int permanent, char state[16])
 {
@@ -155,14 +167,19 @@ int queue_fail(PGconn *conn, const char *worker, int64_t id, const char *error,
     snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
     fmt_double(rbuf, sizeof(rbuf), retry_seconds);
     const char *vals[] = { worker, idbuf, error, rbuf, permanent ? "true" : "false" };
-    PGresult *res = q(conn, "select scc.fail_job($1, $2::int8, $3, $4::float8, $5::boolean)",
-                      5, vals, "recording a failed job");
-    if (res == NULL)
-        return -1;
-    snprintf(state, 16, "%s",
-             (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0)) ? PQgetvalue(res, 0, 0) : "lost");
-    PQclear(res);
-    return 0;
+    return job_state(q(conn, "select scc.fail_job($1, $2::int8, $3, $4::float8, $5::boolean)",
+                       5, vals, "recording a failed job"), state);
+}
+
+int queue_defer(PGconn *conn, const char *worker, int64_t id, const char *reason,
+                double delay_seconds, char state[16])
+{
+    char idbuf[24], dbuf[32];
+    snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
+    fmt_double(dbuf, sizeof(dbuf), delay_seconds);
+    const char *vals[] = { worker, idbuf, reason, dbuf };
+    return job_state(q(conn, "select scc.defer_job($1, $2::int8, $3, $4::float8)",
+                       4, vals, "deferring a job"), state);
 }
 
 int queue_prune(PGconn *conn, double retention_days)

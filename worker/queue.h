@@ -45,6 +45,11 @@ int queue_release(PGconn *conn, const char *worker, const int64_t *ids, int n);
  * longer held the job) into state[16]. */
 int queue_fail(PGconn *conn, const char *worker, int64_t id, const char *error,
                double retry_seconds, int permanent, char state[16]);
+/* A held job that was not run: queued again after delay_seconds, the
+ * attempt not counted.  Writes "queued", or "lost" when the worker no
+ * longer held it, into state[16]. */
+int queue_defer(PGconn *conn, const char *worker, int64_t id, const char *reason,
+                double delay_seconds, char state[16]);
 int queue_prune(PGconn *conn, double retention_days);
 
 #endif

@@ -225,19 +225,31 @@ test('suppressed addresses are not mailed: job done, outbox failed "suppressed",
   }
 });
 
-test('SendingPaused pauses all sending, then both messages go once the pause ends', async () => {
+test('SendingPaused pauses all sending, then both messages go once the pause ends, no attempt used', async () => {
   const f = await fakeSes([
     { status: 400, body: { message: 'Sending is paused for this account.' }, headers: { 'x-amzn-errortype': 'SendingPausedException' } },
     { status: 200, body: { MessageId: 'p-2' } },
   ]);
   const w = spawnWorker(s, sesConf(f.url, { send_pause: 1, batch_size: 10, retry_base: 0.5, retry_max: 2 }));
   try {
-    const a = await enqueue({ template: 'test', to: 'p1@example.com', data: {} });
-    const b = await enqueue({ template: 'test', to: 'p2@example.com', data: {} });
+    // one attempt each: waiting out a pause must not use it (scc.defer_job)
+    const a = await enqueue({ template: 'login_link', to: 'p1@example.com', data: {}, code: 'pause-code-1' }, 1);
+    const b = await enqueue({ template: 'test', to: 'p2@example.com', data: {} }, 1);
     await w.waitForLog(/sending paused for 1 s/);
     const [ja, jb] = [await waitJob(a), await waitJob(b)];
     assert.equal(ja.state, 'done', ja.err);
     assert.equal(jb.state, 'done', jb.err);
+    assert.equal(ja.attempts, 1, 'the paused call and the waits did not count');
+    assert.equal(jb.attempts, 1);
+    assert.ok(w.lines(/outcome=deferred-/).length >= 2, 'both jobs were deferred, not failed');
+    // the deferred login link kept its code until it was really sent
+    const texts = [];
+    for (const r of f.seen) {
+      texts.push((await simpleParser(Buffer.from(JSON.parse(r.body).Content.Raw.Data, 'base64'))).text);
+    }
+    assert.ok(texts.at(-1).includes('code=pause-code-1') || texts.at(-2).includes('code=pause-code-1'),
+      'the link went out with its code after the pause');
+    assert.equal(ja.payload.code, undefined, 'and the code is scrubbed once sent');
     // One refused call, then one call per message: nothing sent while paused.
     assert.equal(f.seen.length, 3);
     assert.ok(w.lines(/sending is paused for/).length >= 1, 'the other job waited for the pause');
