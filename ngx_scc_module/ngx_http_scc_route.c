@@ -53,6 +53,8 @@ ngx_http_scc_route_t  ngx_http_scc_routes[] = {
                        NGX_HTTP_SCC_JWT_ROLE_CAPTAIN, NGX_HTTP_SCC_BODY),
     ngx_http_scc_route(NGX_HTTP_GET, "/api/users", "scc_api.users_list",
                        NGX_HTTP_SCC_JWT_ROLE_ADMIN, 0),
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/users/:id", "scc_api.user_get",
+                       NGX_HTTP_SCC_JWT_ROLE_ADMIN, 0),
     ngx_http_scc_route(NGX_HTTP_PATCH, "/api/users/:id", "scc_api.user_update",
                        NGX_HTTP_SCC_JWT_ROLE_ADMIN, NGX_HTTP_SCC_BODY),
     ngx_http_scc_route(NGX_HTTP_POST, "/api/users/:id/disable",

@@ -308,6 +308,21 @@ describe('users (admin)', () => {
     isError(await api(stack, 'GET', '/api/users?offset=-1', { token: admin.access }), 400, 'invalid_offset');
   });
 
+  test('read one user', async () => {
+    const u = await signIn(stack, 'crew', { name: 'Rita Read' });
+    const r = await api(stack, 'GET', `/api/users/${u.id}`, { token: admin.access });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual({ id: r.body.id, email: r.body.email, name: r.body.name, role: r.body.role, disabled_at: r.body.disabled_at },
+      { id: u.id, email: u.email, name: 'Rita Read', role: 'crew', disabled_at: null });
+    assert.match(r.body.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    isError(await api(stack, 'GET', '/api/users/not-a-uuid', { token: admin.access }), 400, 'invalid_id');
+    isError(await api(stack, 'GET', `/api/users/${crypto.randomUUID()}`, { token: admin.access }), 404, 'user_not_found');
+    // a known path with another method: 405 lists every method the path takes
+    const del = await api(stack, 'DELETE', `/api/users/${u.id}`, { token: admin.access });
+    isError(del, 405, 'method_not_allowed');
+    assert.equal(del.headers.get('allow'), 'GET, PATCH');
+  });
+
   test('change a role (audited), not your own', async () => {
     const u = await signIn(stack, 'guest');
     const r = await api(stack, 'PATCH', `/api/users/${u.id}`, { token: admin.access, body: { role: 'crew' } });

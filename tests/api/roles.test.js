@@ -30,6 +30,7 @@ const MATRIX = [
   ['POST',   '/api/auth/logout',            {},                                                            [204, 204, 204, 204, 204]],
   ['POST',   '/api/invites',                () => ({ email: freshEmail('matrix'), role: 'guest' }),        [401, 403, 403, 201, 201]],
   ['GET',    '/api/users',                  null,                                                          [401, 403, 403, 403, 200]],
+  ['GET',    '/api/users/:id',              null,                                                          [401, 403, 403, 403, 200]],
   ['PATCH',  '/api/users/:id',              { role: 'crew' },                                              [401, 403, 403, 403, 200]],
   ['POST',   '/api/users/:id/disable',      { reason: 'role matrix' },                                     [401, 403, 403, 403, 200]],
 ];
