@@ -1,10 +1,12 @@
-// tests/bench/email.mjs — `make bench`'s email figure: one `scc-worker run
-// --until-idle` process sending N queued 'email' jobs through the ses
-// transport (SigV4 signing, MIME, outbox rows, rate limit off) to
-//   1. aws-ses-v2-local, the SES emulator from npm, and
+// tests/bench/email.mjs — `make bench`'s email figure: `scc-worker run
+// --until-idle` sending N queued 'email' jobs through the ses transport
+// (SigV4 signing, MIME, outbox rows, rate limit off) to
+//   1. aws-ses-v2-local, the SES emulator from npm, with one process and
+//      then with two side by side (a worker sends one message at a time,
+//      so a second process overlaps its work with the emulator's), and
 //   2. a minimal local HTTP endpoint answering 200 {"MessageId"} at once,
 // so the figure says whether the worker or the emulator is the bottleneck.
-// Prints `emu <emails/s>` and `min <emails/s>` lines on stdout.
+// Prints `emu`, `emu2` and `min` lines (emails a second) on stdout.
 //
 // Usage (from tests/bench/run, with a stack's env exported):
 //   node tests/bench/email.mjs N
@@ -28,7 +30,7 @@ const freePort = () => new Promise((resolve) => {
 const psql = (sql) => execFileSync('psql', ['-X', '-q', '-tA', '-v', 'ON_ERROR_STOP=1', '-h', process.env.PGHOST,
   '-U', 'postgres', '-d', 'scc', '-c', sql], { encoding: 'utf8' }).trim();
 
-async function runOnce(endpoint) {
+async function runOnce(endpoint, workers = 1) {
   psql(`delete from scc.jobs where kind = 'email'; truncate scc.email_outbox;
         insert into scc.jobs (kind, payload)
         select 'email', jsonb_build_object('template', 'login_link', 'to', 'bench' || g || '@example.com',
@@ -44,17 +46,20 @@ async function runOnce(endpoint) {
   ].join('\n'));
   const env = { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDBENCH', AWS_SECRET_ACCESS_KEY: 'bench-secret' };
   // The worker runs in a child while this process serves HTTP: async spawn.
+  // `workers` processes side by side (SKIP LOCKED shares the jobs out); the
+  // time is until the last one has drained the queue and exited.
   const t0 = process.hrtime.bigint();
-  const code = await new Promise((resolve) => {
-    const log = fs.openSync(path.join(dir, 'worker.log'), 'w');
+  const codes = await Promise.all(Array.from({ length: workers }, (_, i) => new Promise((resolve) => {
+    const log = fs.openSync(path.join(dir, `worker-${i}.log`), 'w');
     const child = (await_spawn)(path.join(ROOT, 'build/scc-worker'), ['run', '--until-idle', '--config', conf],
       { cwd: ROOT, env, stdio: ['ignore', 'ignore', log] });
     child.on('exit', (c) => { fs.closeSync(log); resolve(c); });
-  });
+  })));
+  const code = codes.find((c) => c !== 0) ?? 0;
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   const sent = Number(psql(`select count(*) from scc.email_outbox where status = 'sent'`));
   if (code !== 0 || sent !== N) {
-    process.stderr.write(fs.readFileSync(path.join(dir, 'worker.log'), 'utf8').split('\n').slice(-20).join('\n'));
+    process.stderr.write(fs.readFileSync(path.join(dir, 'worker-0.log'), 'utf8').split('\n').slice(-20).join('\n'));
     throw new Error(`bench: worker exit ${code}, ${sent} of ${N} emails sent`);
   }
   fs.rmSync(dir, { recursive: true, force: true });
@@ -78,6 +83,8 @@ await new Promise((r) => min.listen(minPort, '127.0.0.1', r));
 try {
   const e = await runOnce(`http://127.0.0.1:${emuPort}`);
   console.log(`emu ${e.toFixed(0)}`);
+  const e2 = await runOnce(`http://127.0.0.1:${emuPort}`, 2);
+  console.log(`emu2 ${e2.toFixed(0)}`);
   const m = await runOnce(`http://127.0.0.1:${minPort}`);
   console.log(`min ${m.toFixed(0)}`);
 } finally {
