@@ -278,7 +278,15 @@ ngx_http_scc_send_error(ngx_http_request_t *r, ngx_uint_t status,
     code_len = ngx_strlen(code);
     message_len = ngx_strlen(message);
 
-    /* PostgreSQL's messages are UTF-8, but never trust a byte blindly */
+    /*
+     * The code (an SQL function's DETAIL) and the message (PostgreSQL's
+     * words) are UTF-8, but never trust a byte blindly
+     */
+
+    if (!ngx_http_scc_json_utf8((u_char *) code, code_len)) {
+        code = (const char *) unprintable;
+        code_len = sizeof(unprintable) - 1;
+    }
 
     if (!ngx_http_scc_json_utf8((u_char *) message, message_len)) {
         message = (const char *) unprintable;

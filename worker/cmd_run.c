@@ -153,36 +153,27 @@ static int run_one(run_state *st, const queue_batch *b, int i)
         log_job(&job, "done", ms, NULL);
         return 0;
     }
-    char state[16];
-    if (r == JOB_DEFER) {
-        /* Nothing was tried: back to the queue, the attempt not counted. */
-        if (err[0] == '\0')
-            snprintf(err, sizeof(err), "deferred");
-        if (conn_lost(st->w.conn) ||
-            queue_defer(st->w.conn, st->w.worker_id, job.id, err, st->w.defer_seconds, state) != 0) {
-            log_job(&job, "unrecorded", ms, err);
-            return -1;
-        }
-        char outcome[48];
-        if (strcmp(state, "queued") == 0)
-            snprintf(outcome, sizeof(outcome), "deferred-%.1fs", st->w.defer_seconds);
-        else
-            snprintf(outcome, sizeof(outcome), "%s", state);
-        log_job(&job, outcome, ms, err);
-        return 0;
-    }
+    /* Deferred: nothing was tried, so it goes back without using an
+     * attempt, after the handler's delay instead of the backoff. */
+    int defer = (r == JOB_DEFER);
     if (err[0] == '\0')
-        snprintf(err, sizeof(err), "%s", r == JOB_FAIL ? "failed" : "temporary failure");
-    double delay = scc_backoff(job.attempt, st->set.retry_base, st->set.retry_max,
-                               scc_backoff_random());
-    if (conn_lost(st->w.conn) ||
-        queue_fail(st->w.conn, st->w.worker_id, job.id, err, delay, r == JOB_FAIL, state) != 0) {
+        snprintf(err, sizeof(err), "%s",
+                 defer ? "deferred" : r == JOB_FAIL ? "failed" : "temporary failure");
+    double delay = defer ? st->w.defer_seconds
+                         : scc_backoff(job.attempt, st->set.retry_base, st->set.retry_max,
+                                       scc_backoff_random());
+    char state[16];
+    int rc = conn_lost(st->w.conn) ? -1
+             : defer ? queue_defer(st->w.conn, st->w.worker_id, job.id, err, delay, state)
+                     : queue_fail(st->w.conn, st->w.worker_id, job.id, err, delay,
+                                  r == JOB_FAIL, state);
+    if (rc != 0) {
         log_job(&job, "unrecorded", ms, err);
         return -1;
     }
     if (strcmp(state, "queued") == 0) {
         char outcome[48];
-        snprintf(outcome, sizeof(outcome), "retry-in-%.1fs", delay);
+        snprintf(outcome, sizeof(outcome), "%s-%.1fs", defer ? "deferred" : "retry-in", delay);
         log_job(&job, outcome, ms, err);
     } else {
         log_job(&job, state, ms, err);   /* dead, or lost */
