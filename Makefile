@@ -10,18 +10,23 @@ NGX_BUILD  := $(BUILD)/nginx
 MODULE_SO  := $(BUILD)/ngx_http_scc_module.so
 WORKER_BIN := $(BUILD)/scc-worker
 
+# Compiler flags, defined once.  The module takes nginx's own flags (below);
+# everything else we compile (the worker, the unit tests, the fuzz targets)
+# takes STD and the include and library flags of the libraries it uses.
+# -MMD -MP write a .d file of header dependencies beside each object.
 CC         ?= cc
 PKGS       := libpq yajl libcurl libcrypto gmime-3.0
-PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS    = $(shell pkg-config --libs $(PKGS))
-WARN       := -Wall -Wextra -Werror
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lm
 CFLAGS     ?= -O2 -g
-WCFLAGS     = $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Iworker $(PKG_CFLAGS)
+WARN       := -Wall -Wextra -Werror
+STD        := -std=gnu11 -D_GNU_SOURCE
+DEPFLAGS    = -MMD -MP
+WCFLAGS     = $(CFLAGS) $(WARN) $(STD) -Iworker $(PKG_CFLAGS)
 
 MODULE_C   := $(wildcard ngx_scc_module/*.c)
 MODULE_H   := $(wildcard ngx_scc_module/*.h)
 WORKER_C   := $(wildcard worker/*.c)
-WORKER_H   := $(wildcard worker/*.h)
 WORKER_O   := $(patsubst worker/%.c,$(BUILD)/worker/%.o,$(WORKER_C))
 WORKER_LIB_O := $(filter-out $(BUILD)/worker/main.o,$(WORKER_O))
 
@@ -45,12 +50,12 @@ $(MODULE_SO): $(NGX_BUILD)/objs/Makefile $(MODULE_C) $(MODULE_H)
 	@# a new inode: running nginx processes keep the code they have mapped
 	cp $(NGX_BUILD)/objs/ngx_http_scc_module.so $@.new && mv -f $@.new $@
 
-$(BUILD)/worker/%.o: worker/%.c $(WORKER_H)
+$(BUILD)/worker/%.o: worker/%.c $(BUILD)/worker/%.d
 	@mkdir -p $(dir $@)
-	$(CC) $(WCFLAGS) -c $< -o $@
+	$(CC) $(WCFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(WORKER_BIN): $(WORKER_O)
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 clean:
 	rm -rf $(BUILD)
@@ -74,9 +79,11 @@ UNIT_C      := $(wildcard tests/unit/test_*.c)
 UNIT_NGX_C  := $(filter tests/unit/test_ngx_%,$(UNIT_C))
 UNIT_W_C    := $(filter-out $(UNIT_NGX_C),$(UNIT_C))
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_C))
-UNIT_CFLAGS  = $(CFLAGS) $(WARN) -Wno-unused-parameter -DSCC_VECTORS='"$(TOP)/../shared/vectors"'
+UNIT_CFLAGS  = $(CFLAGS) $(WARN) -Wno-unused-parameter $(DEPFLAGS) \
+               -DSCC_VECTORS='"$(TOP)/tests/vectors"'
 
-$(BUILD)/unit/ngx_%.o: ngx_scc_module/ngx_%.c $(MODULE_H) $(NGX_BUILD)/objs/Makefile
+$(BUILD)/unit/ngx_%.o: ngx_scc_module/ngx_%.c $(BUILD)/unit/ngx_%.d \
+                      $(NGX_BUILD)/objs/Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(UNIT_CFLAGS) $(NGX_INCS) -c $< -o $@
 
@@ -88,13 +95,15 @@ $(BUILD)/unit/libsccworker.a: $(WORKER_LIB_O)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/unit/test_ngx_%: tests/unit/test_ngx_%.c $(BUILD)/unit/libsccngx.a
+$(BUILD)/unit/test_ngx_%: tests/unit/test_ngx_%.c $(BUILD)/unit/test_ngx_%.d \
+                         $(BUILD)/unit/libsccngx.a
 	$(CC) $(UNIT_CFLAGS) $(NGX_INCS) $< -o $@ $(BUILD)/unit/libsccngx.a \
 	    -lcmocka $(PKG_LIBS)
 
-$(BUILD)/unit/test_%: tests/unit/test_%.c $(BUILD)/unit/libsccworker.a $(WORKER_H)
-	$(CC) $(UNIT_CFLAGS) -std=gnu11 -D_GNU_SOURCE -Iworker $(PKG_CFLAGS) $< -o $@ \
-	    $(BUILD)/unit/libsccworker.a -lcmocka $(PKG_LIBS) -lm
+$(BUILD)/unit/test_%: tests/unit/test_%.c $(BUILD)/unit/test_%.d \
+                     $(BUILD)/unit/libsccworker.a
+	$(CC) $(UNIT_CFLAGS) $(STD) -Iworker $(PKG_CFLAGS) $< -o $@ \
+	    $(BUILD)/unit/libsccworker.a -lcmocka $(PKG_LIBS)
 
 .PHONY: unit
 unit: $(UNIT_BINS)
@@ -108,11 +117,6 @@ unit: $(UNIT_BINS)
 SCC_PORT   ?= 8080
 STACK      := conf/stack
 
-# The demo admin of `make up` / `make run`: a fresh sign-in link each time
-# (scc-worker invite; an existing admin@scc.example keeps their account).
-DEMO_ADMIN  = . var/env && SCC_PUBLIC_URL=http://127.0.0.1:$(SCC_PORT) $(WORKER_BIN) invite \
-              --role admin --name "Demo Admin" --ttl 1d admin@scc.example
-
 .PHONY: deps up down run test bench
 deps:
 	@conf/deps
@@ -121,20 +125,15 @@ up: deps
 	@$(MAKE) --no-print-directory all
 	@$(STACK) up --dir var --port $(SCC_PORT)
 	@echo "SCC is up: http://127.0.0.1:$(SCC_PORT)/  (make down stops it)"
-	@link="$$($(DEMO_ADMIN))" && echo "Demo admin (admin@scc.example), sign in with: $$link"
+	@link="$$($(STACK) demo-link --dir var)" && echo "Demo admin (admin@scc.example), sign in with: $$link"
 
 down:
 	@$(STACK) down --dir var
 
-# Foreground: Ctrl-C (or TERM) stops nginx and PostgreSQL again.
+# Foreground until Ctrl-C: conf/stack run (up, the demo link, wait, down).
 run: deps
 	@$(MAKE) --no-print-directory all
-	@sp=; trap 'kill $$sp 2>/dev/null; $(STACK) down --dir var; exit 0' INT TERM HUP; \
-	  $(STACK) up --dir var --port $(SCC_PORT) || { $(STACK) down --dir var; exit 1; }; \
-	  echo; echo "SCC is running: http://127.0.0.1:$(SCC_PORT)/   (Ctrl-C stops it)"; \
-	  link="$$($(DEMO_ADMIN))" || link="(scc-worker invite failed: above)"; \
-	  echo "Demo admin (admin@scc.example), sign in with: $$link"; echo; \
-	  while :; do sleep 3600 & sp=$$!; wait $$sp; done
+	@$(STACK) run --dir var --port $(SCC_PORT)
 
 test: deps
 	@$(MAKE) --no-print-directory all
@@ -160,12 +159,19 @@ $(BUILD)/fuzz/fuzz_ngx_%: tests/fuzz/fuzz_ngx_%.c $(MODULE_PURE_C) $(MODULE_H) $
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -Wno-unused-parameter $(NGX_INCS) $< $(MODULE_PURE_C) -o $@ $(PKG_LIBS)
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_W_C) $(WORKER_H)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_W_C) $(wildcard worker/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -std=gnu11 -D_GNU_SOURCE -Iworker $(PKG_CFLAGS) $< $(FUZZ_W_C) -o $@ $(PKG_LIBS) -lm
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(STD) -Iworker $(PKG_CFLAGS) $< $(FUZZ_W_C) -o $@ $(PKG_LIBS)
 
 .PHONY: fuzz-build fuzz
 fuzz-build: $(FUZZ_BINS)
 
 fuzz: fuzz-build
 	tests/fuzz/run $${FUZZ_SECONDS:-300}
+
+# Header dependencies written by -MMD.  Each .d file is named as a target
+# (not left to a pattern, which would make it intermediate), so an object
+# whose .d is missing, from an older build, is rebuilt once.
+DEP_FILES := $(WORKER_O:.o=.d) $(MODULE_PURE_O:.o=.d) $(UNIT_BINS:=.d)
+$(DEP_FILES): ;
+-include $(wildcard $(DEP_FILES))

@@ -35,7 +35,7 @@
 
 
 #ifndef SCC_VECTORS
-#error "SCC_VECTORS must be the path of shared/vectors"
+#error "SCC_VECTORS must be the path of tests/vectors"
 #endif
 
 

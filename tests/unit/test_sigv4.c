@@ -4,7 +4,7 @@
  * one the SES transport uses) to a capture server on 127.0.0.1, which
  * checks the Authorization header libcurl computed.
  *
- * Vectors: ../shared/vectors/sigv4/aws-sig-v4-test-suite.json (SCC_VECTORS),
+ * Vectors: tests/vectors/sigv4/aws-sig-v4-test-suite.json (SCC_VECTORS),
  * loaded as they are.  Keys AKIDEXAMPLE, region us-east-1, service
  * "service", time 20150830T123600Z (libcurl takes it from the X-Amz-Date
  * header we pass).  The request goes to http://example.amazonaws.com (port
@@ -36,7 +36,7 @@
 #include "transport.h"
 
 #ifndef SCC_VECTORS
-#define SCC_VECTORS "../shared/vectors"
+#define SCC_VECTORS "tests/vectors"
 #endif
 
 static const struct {

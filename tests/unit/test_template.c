@@ -1,6 +1,6 @@
 /*
  * test_template.c - the Mustache renderer against the specification's core
- * suites (the JSON files in ../shared/vectors/mustache, loaded as they are,
+ * suites (the JSON files in tests/vectors/mustache, loaded as they are,
  * one cmocka test per case) plus the choices the spec leaves open and
  * error reporting.
  *
@@ -23,7 +23,7 @@
 #include "template.h"
 
 #ifndef SCC_VECTORS
-#define SCC_VECTORS "../shared/vectors"
+#define SCC_VECTORS "tests/vectors"
 #endif
 #define SPEC_DIR SCC_VECTORS "/mustache"
 
