@@ -1,24 +1,51 @@
-// signin.js — redeems the magic-link code in the address bar, once, then
-// takes the code out of the address bar and history and goes home.
+// signin.js — a magic link's landing page.  It takes the code out of the
+// address bar and history at once, shows who the link is for, and redeems
+// it only on a press of the button: opening the page spends nothing.
 
 import { api } from './api.js';
 
 const status = document.getElementById('signin-status');
+const section = document.getElementById('signin-link');
+const forWhom = document.getElementById('signin-for');
+const go = document.getElementById('signin-go');
 const code = new URLSearchParams(location.search).get('code');
 
 // the code is single-use; it should not linger in history or be re-sent
 history.replaceState(null, '', '/signin.html');
 
+const USED = 'This link has expired or was already used. Ask for a new one on the home page.';
+
+function refused(err) {
+  section.hidden = true;
+  status.textContent = err.code === 'invalid_code' ? USED : `Could not sign you in: ${err.message}`;
+}
+
+async function redeem() {
+  go.disabled = true;
+  status.textContent = 'Signing you in…';
+  try {
+    const { user } = await api('POST', '/api/auth/redeem', { code });
+    section.hidden = true;
+    status.textContent = `Welcome${user.name ? `, ${user.name}` : ''}. Taking you home…`;
+    setTimeout(() => location.assign('/'), 600);
+  } catch (err) {
+    refused(err);
+  }
+}
+
 if (!code) {
   status.textContent = 'This sign-in link has no code. Ask for a new one on the home page.';
 } else {
   try {
-    const { user } = await api('POST', '/api/auth/redeem', { code });
-    status.textContent = `Welcome${user.name ? `, ${user.name}` : ''}. Taking you home…`;
-    setTimeout(() => location.assign('/'), 600);
+    const { link } = await api('POST', '/api/auth/link', { code });
+    forWhom.textContent = link.purpose === 'login'
+      ? `This link signs in ${link.email}.`
+      : `An invitation for ${link.email} to join as ${link.role}.`;
+    go.textContent = `Sign in as ${link.email}`;
+    status.textContent = link.name ? `Hello, ${link.name}.` : 'Hello.';
+    section.hidden = false;
+    go.addEventListener('click', redeem, { once: true });
   } catch (err) {
-    status.textContent = err.code === 'invalid_code'
-      ? 'This link has expired or was already used. Ask for a new one on the home page.'
-      : `Could not sign you in: ${err.message}`;
+    refused(err);
   }
 }

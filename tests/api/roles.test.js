@@ -25,6 +25,7 @@ const MATRIX = [
   ['GET',    '/api/health',                 null,                                                          [200, 200, 200, 200, 200]],
   ['GET',    '/api/me',                     null,                                                          [401, 200, 200, 200, 200]],
   ['POST',   '/api/auth/magic-link',        () => ({ email: freshEmail('matrix') }),                       [202, 202, 202, 202, 202]],
+  ['POST',   '/api/auth/link',              { code: 'AAAAAAAAAAAAAAAAAAAAAA' },                            [401, 401, 401, 401, 401]],
   ['POST',   '/api/auth/redeem',            { code: 'AAAAAAAAAAAAAAAAAAAAAA' },                            [401, 401, 401, 401, 401]],
   ['POST',   '/api/auth/refresh',           {},                                                            [401, 401, 401, 401, 401]],
   ['POST',   '/api/auth/logout',            {},                                                            [204, 204, 204, 204, 204]],

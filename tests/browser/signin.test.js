@@ -2,9 +2,11 @@
 // driven by playwright-core, against a real stack (nginx + module,
 // PostgreSQL, the worker mailing into the stack's outbox folder).
 //
-// What a person does: opens an invite link, lands home signed in; signs out;
-// asks for a magic link with the form, opens the mailed link, is signed in
-// again.  What must hold throughout: no token is ever readable by the page
+// What a person does: opens an invite link, sees who it is for, presses the
+// button, lands home signed in; signs out; asks for a magic link with the
+// form, opens the mailed link, is signed in again.  Opening a link spends
+// nothing (a link scanner that loads the page leaves it working).  What must
+// hold throughout: no token is ever readable by the page
 // (HttpOnly cookies, nothing in storage), every value from the API is shown
 // as text (a name full of markup stays text and runs nothing), the Content
 // Security Policy is never violated, and a used link can't be used twice.
@@ -68,9 +70,14 @@ test('an invite link signs a crew member in; no token is visible to the page; si
   const { context, page, problems } = await openContext();
   try {
     await page.goto(link);
-    await page.locator('#signin-status').filter({ hasText: 'Welcome, Casey Crew' }).waitFor();
+    // who the link is for, before anything is spent
+    await page.locator('#signin-for').filter({ hasText: `An invitation for ${email} to join as crew.` }).waitFor();
+    assert.equal(await page.locator('#signin-status').textContent(), 'Hello, Casey Crew.');
     // the single-use code has already left the address bar
     assert.equal(page.url(), `${stack.url}/signin.html`);
+    await page.screenshot({ path: path.join(SHOTS, 'link-shown.png'), fullPage: true });
+    await page.locator('#signin-go').filter({ hasText: `Sign in as ${email}` }).click();
+    await page.locator('#signin-status').filter({ hasText: 'Welcome, Casey Crew' }).waitFor();
     await page.waitForURL(`${stack.url}/`, { timeout: 10_000 });
     await page.locator('#me').waitFor({ state: 'visible' });
     assert.equal(await page.locator('#me-role').textContent(), 'crew');
@@ -115,6 +122,8 @@ test('the sign-in form mails a magic link that signs the person in', async () =>
     const code = await mailedCode(stack, email, 'login_link');
     assert.match(code, /^[A-Za-z0-9_-]{22}$/);
     await page.goto(`${stack.url}/signin.html?code=${code}`);
+    await page.locator('#signin-for').filter({ hasText: `This link signs in ${email}.` }).waitFor();
+    await page.locator('#signin-go').click();
     await page.waitForURL(`${stack.url}/`, { timeout: 10_000 });
     await page.locator('#me').waitFor({ state: 'visible' });
     assert.equal(await page.locator('#me-role').textContent(), 'guest');
@@ -132,11 +141,41 @@ test('a name full of markup is shown as text and runs nothing', async () => {
   try {
     await page.goto(link);
     const status = page.locator('#signin-status');
+    await status.filter({ hasText: 'Hello' }).waitFor();
+    assert.equal(await status.textContent(), `Hello, ${name}.`);
+    assert.equal(await page.locator('#signin-status img, #signin-status script').count(), 0);
+    await page.locator('#signin-go').click();
     await status.filter({ hasText: 'Welcome' }).waitFor();
     assert.equal(await status.textContent(), `Welcome, ${name}. Taking you home…`);
     assert.equal(await page.locator('#signin-status img, #signin-status script').count(), 0);
     await page.waitForURL(`${stack.url}/`, { timeout: 10_000 });
     assert.deepEqual(problems, [], 'no dialog, no script, no CSP violation');
+  } finally {
+    await context.close();
+  }
+});
+
+test('opening a link spends nothing: a scanner loads the page, the person still signs in with it', async () => {
+  const email = freshEmail('browser-scanned');
+  const { link } = await inviteLink(stack, email, 'guest');
+  const scanner = await openContext();
+  try {
+    await scanner.page.goto(link);
+    await scanner.page.locator('#signin-go').waitFor({ state: 'visible' });
+    await scanner.page.waitForLoadState('networkidle');
+    assert.deepEqual(await scanner.context.cookies(), [], 'no session for whoever merely opened it');
+    assert.deepEqual(scanner.problems, []);
+  } finally {
+    await scanner.context.close();
+  }
+  const { context, page, problems } = await openContext();
+  try {
+    await page.goto(link);
+    await page.locator('#signin-go').click();
+    await page.waitForURL(`${stack.url}/`, { timeout: 10_000 });
+    await page.locator('#me').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#me-role').textContent(), 'guest');
+    assert.deepEqual(problems, []);
   } finally {
     await context.close();
   }
