@@ -227,7 +227,7 @@ $$;
 
 ALTER FUNCTION scc.create_magic_link(email text, purpose text, role text, event_id uuid, ttl interval, name text, created_by uuid) OWNER TO scc_owner;
 
-COMMENT ON FUNCTION scc.create_magic_link(email text, purpose text, role text, event_id uuid, ttl interval, name text, created_by uuid) IS 'a magic link (login needs an existing user; invite/waiver create one on redeem); returns the plain code, stores only its SHA-256';
+COMMENT ON FUNCTION scc.create_magic_link(email text, purpose text, role text, event_id uuid, ttl interval, name text, created_by uuid) IS 'a magic link, bound to the user who has the address (stored address, user_id) if any; login needs one; returns the plain code, stores only its SHA-256';
 
 CREATE FUNCTION scc.cron_shape_ok(expr text) RETURNS boolean
     LANGUAGE sql IMMUTABLE

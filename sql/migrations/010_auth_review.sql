@@ -230,6 +230,8 @@ begin
     return code;
 end
 $$;
+comment on function scc.create_magic_link(text, text, text, uuid, interval, text, uuid) is
+    'a magic link, bound to the user who has the address (stored address, user_id) if any; login needs one; returns the plain code, stores only its SHA-256';
 
 -- POST /api/auth/redeem {code}   (public; an issuing route)
 -- Consumes the link exactly once (the update's row lock: of two concurrent
