@@ -1,10 +1,12 @@
 // auth.test.js — signing in end to end, through the real nginx module and
 // PostgreSQL: magic links for login and invites (the code read from the
 // queued email job: the tests' mailbox), single use, expiry, refresh
-// rotation and reuse detection, logout, CSRF, disabled users, RFC 6750
-// answers, identical answers for unknown addresses, bad request bodies that
-// never reach PostgreSQL, the admin's user routes, and nginx's limit_req on
-// /api/auth/ (on a dedicated stack, so the shared one keeps its budget).
+// rotation, two tabs refreshing at once, reuse detection after the grace
+// window, links bound to their user, refused sign-ins audited, logout, CSRF,
+// disabled users, RFC 6750 answers, identical answers for unknown addresses,
+// bad request bodies that never reach PostgreSQL, the admin's user routes,
+// and nginx's limit_req on /api/auth/ (on a dedicated stack, so the shared
+// one keeps its budget).
 
 import test, { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,6 +31,18 @@ function isError(r, status, code) {
 }
 
 const codeHash = (code) => `sha256(convert_to(${lit(code)}, 'UTF8'))`;
+
+/** Move the rotation of refresh token `token` `seconds` into the past (the grace window without sleeping). */
+async function rotatedAgo(token, seconds) {
+  await stack.psql(`update scc.sessions set revoked_at = revoked_at - make_interval(secs => ${Number(seconds)})
+    where refresh_hash = ${codeHash(token)} and replaced_by is not null`);
+}
+
+/** The reason of the one session.refused audit row of the request that answered `r`. */
+async function refusedReasons(r) {
+  return stack.psql(`select coalesce(string_agg(reason, ','), '') from scc.audit_log
+    where action = 'session.refused' and request_id = ${lit(r.body?.error?.request_id ?? '')}`);
+}
 
 describe('magic links', () => {
   test('login: a known user asks, gets a mailed code, redeems it once', async () => {
@@ -119,6 +133,53 @@ describe('magic links', () => {
     isError(await redeem(stack, code), 401, 'invalid_code');
   });
 
+  test("a captain invites a case variant of an admin's address: the mail goes to the stored address, the variant gets nothing", async () => {
+    const boss = await signIn(stack, 'admin');
+    const captain = await signIn(stack, 'captain');
+    const variant = boss.email.replace(/^[^@]+/, (local) => local.toUpperCase());
+    assert.notEqual(variant, boss.email);
+    const inv = await api(stack, 'POST', '/api/invites', { token: captain.access, body: { email: variant, role: 'crew' } });
+    assert.equal(inv.status, 201, inv.text);
+    const sentTo = (await stack.psql(`select coalesce(string_agg(payload ->> 'to', ','), '') from scc.jobs
+      where kind = 'email' and payload ->> 'template' = 'invite' and lower(payload ->> 'to') = lower(${lit(variant)})`));
+    assert.equal(sentTo, boss.email, 'the one invite email goes to the address the admin signed up with');
+    assert.equal(await stack.psql(`select user_id from scc.magic_links where id = ${lit(inv.body.id)}`), boss.id,
+      'the link is bound to the admin');
+    // the captain's mailbox (the variant) holds no code, so nothing signs the captain in as the admin
+    const code = await mailedCode(stack, boss.email, 'invite');
+    const r = await redeem(stack, code);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.user.id, boss.id, 'the code signs in only the user it was made for');
+    assert.equal(r.body.user.role, 'admin', 'an invite never lowers a role');
+  });
+
+  test('an invite link made before the address had a user does not sign in whoever took it since', async () => {
+    const email = freshEmail('taken');
+    const { code: early } = await inviteLink(stack, email.toUpperCase(), 'crew');
+    const owner = await signIn(stack, 'guest', { email });
+    const r = await redeem(stack, early);
+    isError(r, 401, 'invalid_code');
+    assert.equal(await refusedReasons(r), 'not_bound');
+    assert.equal(Number(await stack.psql(`select count(*) from scc.sessions where user_id = ${lit(owner.id)}`)), 1,
+      'no second session for the owner');
+  });
+
+  test('refused sign-ins (bad, used, expired link) each leave one audit row with the reason, never the code', async () => {
+    const { code: used } = await inviteLink(stack, freshEmail('audited'), 'crew');
+    assert.equal((await redeem(stack, used)).status, 200);
+    const { code: late } = await inviteLink(stack, freshEmail('audited-late'), 'crew');
+    await stack.psql(`update scc.magic_links set expires_at = now() - interval '1 second' where code_hash = ${codeHash(late)}`);
+    const bad = 'B'.repeat(22);
+    for (const [code, reason] of [[used, 'used'], [late, 'expired'], [bad, 'unknown'], ['not-a-code', 'malformed']]) {
+      const r = await redeem(stack, code);
+      isError(r, 401, 'invalid_code');
+      assert.equal(await refusedReasons(r), reason, `one audit row for the ${reason} link`);
+    }
+    assert.equal(Number(await stack.psql(`select count(*) from scc.audit_log as a where action = 'session.refused'
+      and (strpos(row_to_json(a)::text, ${lit(used)}) > 0 or strpos(row_to_json(a)::text, ${lit(late)}) > 0
+           or strpos(row_to_json(a)::text, ${lit(bad)}) > 0)`)), 0, 'no audit row holds a code');
+  });
+
   test('two redeems of one code at once: exactly one wins', async () => {
     const { code } = await inviteLink(stack, freshEmail('race'), 'crew');
     const all = await Promise.all(Array.from({ length: 6 }, () => redeem(stack, code)));
@@ -156,7 +217,7 @@ describe('magic links', () => {
 });
 
 describe('refresh tokens and sessions', () => {
-  test('refresh rotates; the rotated token presented again revokes the whole family', async () => {
+  test('refresh rotates; the rotated token presented again after the grace window revokes the whole family', async () => {
     const u = await signIn(stack, 'crew');
     const r1 = await api(stack, 'POST', '/api/auth/refresh', { body: { refresh_token: u.refresh } });
     assert.equal(r1.status, 200, r1.text);
@@ -165,6 +226,7 @@ describe('refresh tokens and sessions', () => {
     const me = await api(stack, 'GET', '/api/me', { token: r1.body.access_token });
     assert.equal(me.status, 200);
 
+    await rotatedAgo(u.refresh, 31);
     const reuse = await api(stack, 'POST', '/api/auth/refresh', { body: { refresh_token: u.refresh } });
     isError(reuse, 401, 'refresh_reuse');
     assert.match(setCookies(reuse.headers).scc_rt?.line ?? '', /max-age=0/i, 'reuse clears the cookies');
@@ -172,6 +234,38 @@ describe('refresh tokens and sessions', () => {
       401, 'invalid_refresh_token');
     assert.equal(Number(await stack.psql(
       `select count(*) from scc.sessions where user_id = ${lit(u.id)} and revoked_at is null`)), 0);
+  });
+
+  test('two refreshes of one token at once (two tabs): both 200 with the same successor, the session lives on', async () => {
+    const u = await signIn(stack, 'crew');
+    const both = await Promise.all([0, 1].map(() =>
+      api(stack, 'POST', '/api/auth/refresh', { body: { refresh_token: u.refresh } })));
+    assert.deepEqual(both.map((r) => r.status), [200, 200], both.map((r) => r.text).join('\n'));
+    assert.equal(both[0].body.refresh_token, both[1].body.refresh_token, 'the same successor token');
+    assert.notEqual(both[0].body.refresh_token, u.refresh);
+    for (const r of both) {
+      const me = await api(stack, 'GET', '/api/me', { token: r.body.access_token });
+      assert.equal(me.status, 200, me.text);
+    }
+    const next = await api(stack, 'POST', '/api/auth/refresh', { body: { refresh_token: both[0].body.refresh_token } });
+    assert.equal(next.status, 200, next.text);
+    assert.equal(Number(await stack.psql(
+      `select count(*) from scc.sessions where user_id = ${lit(u.id)} and revoked_at is null`)), 1,
+    'one live session: the family was not revoked');
+  });
+
+  test("a browser's two tabs refresh with one cookie at once: both keep a working session", async () => {
+    const { code } = await inviteLink(stack, freshEmail('tabs'), 'crew');
+    const r = await redeem(stack, code, { origin: stack.url });
+    const cookie = `scc_rt=${r.cookies.scc_rt.value}`;
+    const both = await Promise.all([0, 1].map(() => api(stack, 'POST', '/api/auth/refresh', { cookie, origin: stack.url })));
+    assert.deepEqual(both.map((x) => x.status), [200, 200], both.map((x) => x.text).join('\n'));
+    const rts = both.map((x) => setCookies(x.headers).scc_rt.value);
+    assert.equal(rts[0], rts[1], 'both tabs hold the same successor');
+    for (const x of both) {
+      const me = await api(stack, 'GET', '/api/me', { cookie: cookieHeader(setCookies(x.headers)) });
+      assert.equal(me.status, 200, me.text);
+    }
   });
 
   test('a browser refreshes with its scc_rt cookie and its own Origin', async () => {

@@ -1,4 +1,4 @@
--- 005_email.sql — the email outbox (sql/migrations/003_email.sql): who may
+-- email.sql — the email outbox (sql/migrations/003_email.sql): who may
 -- do what, and the state machine the worker drives: prepare (claim, mark
 -- sending, lock) -> finish (sent / failed / queued / unknown, code scrubbed),
 -- suppressions, and recovery of rows a dead worker left `sending`.

@@ -1,4 +1,4 @@
--- 009_user_get.sql — scc_api.user_get (GET /api/users/:id): an admin reads
+-- user_get.sql — scc_api.user_get (GET /api/users/:id): an admin reads
 -- one user; anyone else, a bad id or an unknown one is refused with the
 -- right SQLSTATE.  Runs in one transaction, rolled back.
 begin;

@@ -1,4 +1,4 @@
--- 002_api_conventions.sql — pgTAP: rules every route function must keep,
+-- api_conventions.sql — pgTAP: rules every route function must keep,
 -- checked over all of scc_api so new routes are covered without new tests.
 -- Runs as the superuser inside a rolled-back transaction.
 begin;

@@ -1,4 +1,4 @@
--- 003_jobs.sql — pgTAP: the job queue and report schedules of migration
+-- jobs.sql — pgTAP: the job queue and report schedules of migration
 -- 002_jobs.sql: enqueue_job's contract (unique keys, defaults), claim /
 -- complete / fail / release / recover as the worker role, the notify
 -- trigger, schedule_report / enqueue_report validation, privileges.

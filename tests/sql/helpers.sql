@@ -1,4 +1,4 @@
--- 008_helpers.sql — sql/migrations/008_helpers_unpinned.sql: the helpers
+-- helpers.sql — sql/migrations/008_helpers_unpinned.sql: the helpers
 -- carry no SET (so the SQL ones inline), everything SECURITY DEFINER still
 -- pins search_path, and a helper still works from a role whose search_path
 -- does not name scc (every object in it is qualified).

@@ -1,4 +1,4 @@
--- 001_foundation.sql — pgTAP: the schemas, roles and privileges of
+-- foundation.sql — pgTAP: the schemas, roles and privileges of
 -- migration 001, and the contract of scc_api.health.
 -- Runs as the superuser inside one transaction that is rolled back, so it
 -- leaves the database as it found it (pgtap included).

@@ -1,4 +1,4 @@
--- 006_email_shape.sql — one email shape (sql/migrations/006_one_email_shape.sql):
+-- email_shape.sql — one email shape (sql/migrations/006_one_email_shape.sql):
 -- scc.email_ok (schedules' recipients) and scc.check_email (sign-in and
 -- invites, after trimming) accept and refuse exactly the same addresses.
 -- Runs in one transaction, rolled back.

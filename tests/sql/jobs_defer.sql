@@ -1,4 +1,4 @@
--- 007_defer_jobs.sql — scc.defer_job (sql/migrations/007_defer_jobs.sql):
+-- jobs_defer.sql — scc.defer_job (sql/migrations/007_defer_jobs.sql):
 -- a held job that was not run goes back to the queue for later without
 -- using an attempt, so a long provider pause cannot make jobs dead.
 -- Runs in one transaction, rolled back.
