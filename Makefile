@@ -117,7 +117,7 @@ unit: $(UNIT_BINS)
 SCC_PORT   ?= 8080
 STACK      := conf/stack
 
-.PHONY: deps up down run test bench
+.PHONY: deps up down run test bench schema
 deps:
 	@conf/deps
 
@@ -138,6 +138,11 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory all
 	@tests/run
+
+# sql/schema.sql, the schema as the migrations leave it (a throwaway stack).
+schema: deps
+	@$(MAKE) --no-print-directory all
+	@sql/snapshot
 
 # Not part of `make test`: wrk and pgbench on a dedicated stack.
 bench: deps

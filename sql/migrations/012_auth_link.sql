@@ -38,7 +38,7 @@ begin
                'email', coalesce(u.email, m.email),
                'name', coalesce(u.name, m.name),
                'role', m.role,
-               'expires_at', m.expires_at)
+               'expires_at', scc.iso(m.expires_at))
       into info
       from scc.magic_links as m
       left join scc.users as u on u.id = m.user_id
