@@ -25,6 +25,14 @@
 #include "ngx_http_scc_auth.h"
 
 
+/* a location with scc_api, checked once merged */
+typedef struct {
+    ngx_http_core_loc_conf_t  *clcf;
+    u_char                    *file;         /* where, for messages */
+    ngx_uint_t                 line;
+} ngx_http_scc_api_loc_t;
+
+
 typedef struct {
     ngx_http_scc_pg_conf_t     pg;
     ngx_http_scc_jwt_conf_t    jwt;          /* keys, iss, aud, leeway */
@@ -33,9 +41,11 @@ typedef struct {
     time_t                     refresh_ttl;
     ngx_str_t                  public_origin;
     ngx_flag_t                 cookie_secure;
+    ngx_http_scc_cookie_t     *cookies;      /* access, refresh */
     ngx_uint_t                 api;          /* scc_api is used somewhere */
     u_char                    *api_file;     /* where, for messages */
     ngx_uint_t                 api_line;
+    ngx_array_t               *api_locs;     /* ngx_http_scc_api_loc_t */
     ngx_int_t                  request_id_index;
     ngx_uint_t                 jwt_cache_size;  /* tokens, 0: none */
     ngx_http_scc_pg_pool_t    *pool;         /* this worker process's */

@@ -39,7 +39,7 @@ static ngx_int_t ngx_http_scc_auth_bearer(ngx_http_request_t *r,
 static ngx_table_elt_t *ngx_http_scc_auth_header(ngx_http_request_t *r,
     ngx_str_t *name);
 static ngx_int_t ngx_http_scc_auth_cookie(ngx_http_request_t *r,
-    ngx_str_t *name, time_t max_age, ngx_str_t *value);
+    ngx_http_scc_cookie_t *cookie, time_t max_age, ngx_str_t *value);
 static ngx_uint_t ngx_http_scc_auth_role(ngx_str_t *name);
 static void ngx_http_scc_auth_emit(yajl_gen g, yajl_val v);
 static void ngx_http_scc_auth_gen_str(yajl_gen g, const char *key,
@@ -47,8 +47,25 @@ static void ngx_http_scc_auth_gen_str(yajl_gen g, const char *key,
 static size_t ngx_http_scc_auth_iso(u_char *buf, time_t t);
 
 
-static ngx_str_t  ngx_http_scc_access_cookie = ngx_string("scc_at");
-static ngx_str_t  ngx_http_scc_refresh_cookie = ngx_string("scc_rt");
+/*
+ * With scc_cookie_secure on, the names carry the prefixes browsers enforce
+ * (RFC 6265bis 4.1.3): "__Host-" only on a Secure cookie of Path=/ with no
+ * Domain, so no sibling subdomain or plain-http page can plant or shadow
+ * the access cookie; "__Secure-" for the refresh cookie, whose Path stays
+ * /api/auth (which "__Host-" forbids).  Off (plain http in development),
+ * browsers would drop prefixed cookies, so the bare names are used.
+ */
+
+static ngx_http_scc_cookie_t  ngx_http_scc_cookies[2][2] = {
+    {   /* scc_cookie_secure off */
+        { ngx_string("scc_at"), ngx_string("/api") },
+        { ngx_string("scc_rt"), ngx_string("/api/auth") }
+    },
+    {   /* scc_cookie_secure on */
+        { ngx_string("__Host-scc_at"), ngx_string("/") },
+        { ngx_string("__Secure-scc_rt"), ngx_string("/api/auth") }
+    }
+};
 static ngx_str_t  ngx_http_scc_access_typ =
     ngx_string(NGX_HTTP_SCC_JWT_TYP_ACCESS);
 static ngx_str_t  ngx_http_scc_origin = ngx_string("Origin");
@@ -85,6 +102,13 @@ ngx_http_scc_auth_init_process(ngx_cycle_t *cycle, ngx_uint_t size,
 }
 
 
+ngx_http_scc_cookie_t *
+ngx_http_scc_auth_cookies(ngx_flag_t secure)
+{
+    return ngx_http_scc_cookies[secure ? 1 : 0];
+}
+
+
 ngx_int_t
 ngx_http_scc_auth_check(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx)
 {
@@ -103,11 +127,9 @@ ngx_http_scc_auth_check(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx)
     ngx_str_null(&rt);
 
     (void) ngx_http_parse_multi_header_lines(&r->headers_in.cookies,
-                                             &ngx_http_scc_access_cookie,
-                                             &at);
+                                             &smcf->cookies[0].name, &at);
     (void) ngx_http_parse_multi_header_lines(&r->headers_in.cookies,
-                                             &ngx_http_scc_refresh_cookie,
-                                             &rt);
+                                             &smcf->cookies[1].name, &rt);
 
     bearer = ngx_http_scc_auth_bearer(r, &token);
 
@@ -447,11 +469,11 @@ ngx_http_scc_auth_issue(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx,
     refresh.data = (u_char *) YAJL_GET_STRING(rt);
     refresh.len = ngx_strlen(refresh.data);
 
-    if (ngx_http_scc_auth_cookie(r, &ngx_http_scc_access_cookie,
-                                 smcf->jwt_ttl, &token)
+    if (ngx_http_scc_auth_cookie(r, &smcf->cookies[0], smcf->jwt_ttl,
+                                 &token)
            != NGX_OK
-        || ngx_http_scc_auth_cookie(r, &ngx_http_scc_refresh_cookie,
-                                    smcf->refresh_ttl, &refresh)
+        || ngx_http_scc_auth_cookie(r, &smcf->cookies[1], smcf->refresh_ttl,
+                                    &refresh)
            != NGX_OK
         || ngx_http_scc_json_out_init(&out, r->pool, 1024) != NGX_OK)
     {
@@ -496,12 +518,13 @@ ngx_http_scc_auth_issue(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx,
 ngx_int_t
 ngx_http_scc_auth_clear(ngx_http_request_t *r)
 {
-    ngx_str_t  empty = ngx_null_string;
+    ngx_str_t                  empty = ngx_null_string;
+    ngx_http_scc_main_conf_t  *smcf;
 
-    if (ngx_http_scc_auth_cookie(r, &ngx_http_scc_access_cookie, 0, &empty)
-        != NGX_OK
-        || ngx_http_scc_auth_cookie(r, &ngx_http_scc_refresh_cookie, 0,
-                                    &empty)
+    smcf = ngx_http_get_module_main_conf(r, ngx_http_scc_module);
+
+    if (ngx_http_scc_auth_cookie(r, &smcf->cookies[0], 0, &empty) != NGX_OK
+        || ngx_http_scc_auth_cookie(r, &smcf->cookies[1], 0, &empty)
            != NGX_OK)
     {
         return NGX_ERROR;
@@ -513,29 +536,21 @@ ngx_http_scc_auth_clear(ngx_http_request_t *r)
 
 /*
  * HttpOnly: no script reads them; SameSite=Strict: no other site's page
- * sends them; the access token goes to /api, the refresh token only to
- * /api/auth, so it crosses the wire as rarely as possible.
+ * sends them; the refresh token goes only to /api/auth, so it crosses the
+ * wire as rarely as possible.  Never a Domain attribute.
  */
 
 static ngx_int_t
-ngx_http_scc_auth_cookie(ngx_http_request_t *r, ngx_str_t *name,
+ngx_http_scc_auth_cookie(ngx_http_request_t *r, ngx_http_scc_cookie_t *cookie,
     time_t max_age, ngx_str_t *value)
 {
     size_t                     len;
     u_char                    *p, *last;
-    ngx_str_t                  path;
     ngx_http_scc_main_conf_t  *smcf;
 
     smcf = ngx_http_get_module_main_conf(r, ngx_http_scc_module);
 
-    if (name == &ngx_http_scc_refresh_cookie) {
-        ngx_str_set(&path, "/api/auth");
-
-    } else {
-        ngx_str_set(&path, "/api");
-    }
-
-    len = name->len + value->len + path.len + NGX_TIME_T_LEN
+    len = cookie->name.len + value->len + cookie->path.len + NGX_TIME_T_LEN
           + sizeof("=; Path=; Max-Age=; HttpOnly; SameSite=Strict; Secure");
 
     p = ngx_pnalloc(r->pool, len);
@@ -544,7 +559,8 @@ ngx_http_scc_auth_cookie(ngx_http_request_t *r, ngx_str_t *name,
     }
 
     last = ngx_sprintf(p, "%V=%V; Path=%V; Max-Age=%T; HttpOnly; "
-                       "SameSite=Strict%s", name, value, &path, max_age,
+                       "SameSite=Strict%s", &cookie->name, value,
+                       &cookie->path, max_age,
                        smcf->cookie_secure ? "; Secure" : "");
 
     return ngx_http_scc_add_header(r, "Set-Cookie", p, last - p);

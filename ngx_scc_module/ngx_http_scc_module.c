@@ -59,6 +59,7 @@ static char *ngx_http_scc_origin(ngx_conf_t *cf, void *post, void *data);
 static ngx_int_t ngx_http_scc_add_variables(ngx_conf_t *cf);
 static ngx_int_t ngx_http_scc_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_scc_postconfiguration(ngx_conf_t *cf);
 static void *ngx_http_scc_create_main_conf(ngx_conf_t *cf);
 static char *ngx_http_scc_init_main_conf(ngx_conf_t *cf, void *conf);
 static ngx_int_t ngx_http_scc_init_process(ngx_cycle_t *cycle);
@@ -209,7 +210,7 @@ static ngx_http_variable_t  ngx_http_scc_vars[] = {
 
 static ngx_http_module_t  ngx_http_scc_module_ctx = {
     ngx_http_scc_add_variables,            /* preconfiguration */
-    NULL,                                  /* postconfiguration */
+    ngx_http_scc_postconfiguration,        /* postconfiguration */
 
     ngx_http_scc_create_main_conf,         /* create main configuration */
     ngx_http_scc_init_main_conf,           /* init main configuration */
@@ -389,8 +390,9 @@ ngx_http_scc_body_handler(ngx_http_request_t *r)
 
 /*
  * The body in one piece: usually the single memory buffer nginx read it
- * into, else the pieces copied together, the file part read back (a body
- * larger than client_body_buffer_size waits in a temporary file).
+ * into, else the pieces copied together.  Never a file: nginx -t made sure
+ * that client_body_buffer_size holds client_max_body_size, and reading a
+ * file back would block.
  */
 
 static ngx_int_t
@@ -398,7 +400,6 @@ ngx_http_scc_read_body(ngx_http_request_t *r, ngx_str_t *body)
 {
     size_t        len;
     u_char       *p;
-    ssize_t       n;
     ngx_buf_t    *b;
     ngx_chain_t  *cl;
 
@@ -420,8 +421,15 @@ ngx_http_scc_read_body(ngx_http_request_t *r, ngx_str_t *body)
 
     for ( /* void */ ; cl; cl = cl->next) {
         b = cl->buf;
-        len += b->in_file ? (size_t) (b->file_last - b->file_pos)
-                          : (size_t) (b->last - b->pos);
+
+        if (b->in_file) {
+            ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                          "scc: the request body was written to a file; "
+                          "it is not read back (that would block)");
+            return NGX_ERROR;
+        }
+
+        len += b->last - b->pos;
     }
 
     p = ngx_pnalloc(r->pool, len);
@@ -433,21 +441,7 @@ ngx_http_scc_read_body(ngx_http_request_t *r, ngx_str_t *body)
     body->len = len;
 
     for (cl = r->request_body->bufs; cl; cl = cl->next) {
-        b = cl->buf;
-
-        if (!b->in_file) {
-            p = ngx_cpymem(p, b->pos, b->last - b->pos);
-            continue;
-        }
-
-        n = ngx_read_file(b->file, p, b->file_last - b->file_pos,
-                          b->file_pos);
-
-        if (n != b->file_last - b->file_pos) {
-            return NGX_ERROR;
-        }
-
-        p += n;
+        p = ngx_cpymem(p, cl->buf->pos, cl->buf->last - cl->buf->pos);
     }
 
     return NGX_OK;
@@ -907,6 +901,16 @@ ngx_http_scc_pg(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         } else if (ngx_strcmp(o->keyword, "hostaddr") == 0) {
             hostaddr = o->val;
 
+        } else if (ngx_strcmp(o->keyword, "gssencmode") == 0
+                   && ngx_strcmp(o->val, "disable") != 0)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"scc_pg\" takes only gssencmode=disable: "
+                               "GSSAPI negotiation may ask a Kerberos KDC "
+                               "synchronously, which would block nginx");
+            PQconninfoFree(opts);
+            return NGX_CONF_ERROR;
+
         } else if (ngx_strcmp(o->keyword, "service") == 0) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "\"scc_pg\" does not take \"service\": a "
@@ -1020,6 +1024,7 @@ ngx_http_scc_jwt_cache_limit(ngx_conf_t *cf, void *post, void *data)
 static char *
 ngx_http_scc_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
+    ngx_http_scc_api_loc_t    *loc;
     ngx_http_core_loc_conf_t  *clcf;
     ngx_http_scc_main_conf_t  *smcf;
 
@@ -1038,6 +1043,23 @@ ngx_http_scc_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         smcf->api_file = cf->conf_file->file.name.data;
         smcf->api_line = cf->conf_file->line;
     }
+
+    if (smcf->api_locs == NULL) {
+        smcf->api_locs = ngx_array_create(cf->pool, 4,
+                                          sizeof(ngx_http_scc_api_loc_t));
+        if (smcf->api_locs == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    loc = ngx_array_push(smcf->api_locs);
+    if (loc == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    loc->clcf = clcf;
+    loc->file = cf->conf_file->file.name.data;
+    loc->line = cf->conf_file->line;
 
     return NGX_CONF_OK;
 }
@@ -1106,6 +1128,8 @@ ngx_http_scc_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_conf_init_value(smcf->jwt.leeway, 0);
     ngx_conf_init_value(smcf->cookie_secure, 1);
     ngx_conf_init_uint_value(smcf->jwt_cache_size, 1024);
+
+    smcf->cookies = ngx_http_scc_auth_cookies(smcf->cookie_secure);
 
     if (!smcf->api) {
         return NGX_CONF_OK;
@@ -1196,6 +1220,61 @@ ngx_http_scc_init_main_conf(ngx_conf_t *cf, void *conf)
     }
 
     return NGX_CONF_OK;
+}
+
+
+/*
+ * A body nginx spilled to a temporary file could only be read back with a
+ * blocking read(): every scc_api location must keep the largest body it
+ * accepts in memory.  Checked once the locations are merged.
+ */
+
+static ngx_int_t
+ngx_http_scc_postconfiguration(ngx_conf_t *cf)
+{
+    ngx_uint_t                 i;
+    ngx_http_scc_api_loc_t    *loc;
+    ngx_http_core_loc_conf_t  *clcf;
+    ngx_http_scc_main_conf_t  *smcf;
+
+    smcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_scc_module);
+
+    if (smcf->api_locs == NULL) {
+        return NGX_OK;
+    }
+
+    loc = smcf->api_locs->elts;
+
+    for (i = 0; i < smcf->api_locs->nelts; i++) {
+        clcf = loc[i].clcf;
+
+        if (clcf->client_max_body_size == 0
+            || clcf->client_max_body_size
+               > (off_t) clcf->client_body_buffer_size)
+        {
+            ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                          "\"scc_api\" in %s:%ui needs "
+                          "\"client_body_buffer_size\" (%uz) at least as "
+                          "large as \"client_max_body_size\" (%O, 0: no "
+                          "limit): a larger body would wait in a temporary "
+                          "file, and reading it back would block nginx",
+                          loc[i].file, loc[i].line,
+                          clcf->client_body_buffer_size,
+                          clcf->client_max_body_size);
+            return NGX_ERROR;
+        }
+
+        if (clcf->client_body_in_file_only) {
+            ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                          "\"scc_api\" in %s:%ui does not work with "
+                          "\"client_body_in_file_only\": reading the file "
+                          "back would block nginx",
+                          loc[i].file, loc[i].line);
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
 }
 
 

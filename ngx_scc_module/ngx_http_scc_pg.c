@@ -280,17 +280,23 @@ ngx_http_scc_pg_stats(ngx_http_scc_pg_pool_t *pool,
 static void
 ngx_http_scc_pg_connect(ngx_http_scc_pg_conn_t *pc)
 {
-    const char  *values[3];
+    const char  *values[4];
 
     static const char  *keys[] = {
-        "dbname", "fallback_application_name", NULL
+        "dbname", "gssencmode", "fallback_application_name", NULL
     };
 
-    /* expand_dbname: the conninfo string is parsed as a whole */
+    /*
+     * expand_dbname: the conninfo string is parsed as a whole, and the
+     * keys after it override it.  GSSAPI encryption is never tried, not
+     * even because of PGGSSENCMODE: its negotiation may ask a Kerberos
+     * KDC synchronously inside PQconnectPoll().
+     */
 
     values[0] = (const char *) pc->pool->conf->conninfo.data;
-    values[1] = "scc-nginx";
-    values[2] = NULL;
+    values[1] = "disable";
+    values[2] = "scc-nginx";
+    values[3] = NULL;
 
     pc->pg = PQconnectStartParams(keys, values, 1);
 

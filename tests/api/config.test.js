@@ -23,11 +23,13 @@ const GOOD = {
   scc_pg: `"host=${dir} dbname=scc user=scc_web"`,
   scc_jwt_secret_file: secret,
   scc_public_origin: 'http://127.0.0.1:8080',
+  client_max_body_size: '64k',
+  client_body_buffer_size: '64k',
 };
 
 // Writes a conf with the given http-level directives (null drops one) and
 // runs `nginx -t` on it; resolves { code, out }.
-async function nginxT(http = {}, { api = true } = {}) {
+async function nginxT(http = {}, { api = true, loc = '' } = {}) {
   const lines = Object.entries({ ...GOOD, ...http })
     .filter(([, v]) => v !== null)
     .map(([k, v]) => `    ${k} ${v};`);
@@ -43,7 +45,7 @@ http {
 ${lines.join('\n')}
     server {
         listen 127.0.0.1:1;
-        ${api ? 'location /api/ { scc_api; }' : ''}
+        ${api ? `location /api/ { scc_api; ${loc} }` : ''}
     }
 }
 `);
@@ -62,6 +64,10 @@ const refused = [
   ['a host name (resolving it would block)', { scc_pg: '"host=db.example.com dbname=scc"' },
     /host "db\.example\.com" is a name.*would block nginx/],
   ['a conninfo service (it may name a host)', { scc_pg: '"service=scc"' }, /does not take "service"/],
+  ['GSSAPI encryption preferred (a KDC may be asked synchronously)',
+    { scc_pg: `"host=${dir} dbname=scc gssencmode=prefer"` }, /"scc_pg" takes only gssencmode=disable.*would block nginx/],
+  ['GSSAPI encryption required', { scc_pg: `"host=${dir} dbname=scc gssencmode=require"` },
+    /"scc_pg" takes only gssencmode=disable/],
   ['pool size 0', { scc_pg_pool_size: 0 }, /"scc_pg_pool_size" directive must be at least 1/],
   ['pool size too large', { scc_pg_pool_size: 5000 }, /"scc_pg_pool_size" directive must be at most 1024/],
   ['a pipeline of 0', { scc_pg_pipeline: 0 }, /"scc_pg_pipeline" directive must be at least 1/],
@@ -78,6 +84,13 @@ const refused = [
   ['a bad cookie flag', { scc_cookie_secure: 'maybe' }, /invalid value "maybe"/],
   ['a token cache size that is not a number', { scc_jwt_cache: 'lots' }, /"scc_jwt_cache" directive invalid number/],
   ['a token cache too large', { scc_jwt_cache: 100000 }, /"scc_jwt_cache" directive must be at most 65536/],
+  ['a body buffer smaller than the largest body (it would go to a file)',
+    { client_body_buffer_size: '16k' },
+    /"scc_api" in .*:\d+ needs "client_body_buffer_size" \(16384\) at least as large as "client_max_body_size" \(65536.*would block nginx/],
+  ['nginx\'s own body sizes (16k buffer, 1m bodies)', { client_body_buffer_size: null, client_max_body_size: null },
+    /needs "client_body_buffer_size" \(\d+\) at least as large as "client_max_body_size" \(1048576/],
+  ['no body size limit', { client_max_body_size: 0 }, /at least as large as "client_max_body_size" \(0, 0: no limit\)/],
+  ['bodies always written to files', { client_body_in_file_only: 'on' }, /does not work with "client_body_in_file_only"/],
 ];
 
 for (const [what, http, message] of refused) {
@@ -87,6 +100,19 @@ for (const [what, http, message] of refused) {
     assert.match(r.out, message);
   });
 }
+
+test('a body size raised in the scc_api location itself is refused too', async () => {
+  const r = await nginxT({}, { loc: 'client_max_body_size 1m;' });
+  assert.notEqual(r.code, 0, r.out);
+  assert.match(r.out, /needs "client_body_buffer_size" \(65536\) at least as large as "client_max_body_size" \(1048576/);
+  const ok = await nginxT({}, { loc: 'client_max_body_size 1m; client_body_buffer_size 1m;' });
+  assert.equal(ok.code, 0, ok.out);
+});
+
+test('gssencmode=disable is accepted (it is what the module uses anyway)', async () => {
+  const r = await nginxT({ scc_pg: `"host=${dir} dbname=scc gssencmode=disable"` });
+  assert.equal(r.code, 0, r.out);
+});
 
 test('a token cache of 0 (off) and of the maximum pass nginx -t', async () => {
   for (const n of [0, 65536]) {
