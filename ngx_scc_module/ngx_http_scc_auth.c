@@ -31,16 +31,12 @@
 #define NGX_HTTP_SCC_ISO_LEN  32
 
 
-static ngx_int_t ngx_http_scc_auth_refuse(ngx_http_request_t *r,
-    ngx_uint_t status, char *challenge, const char *code,
-    const char *message);
 static ngx_int_t ngx_http_scc_auth_bearer(ngx_http_request_t *r,
     ngx_str_t *token);
 static ngx_table_elt_t *ngx_http_scc_auth_header(ngx_http_request_t *r,
     ngx_str_t *name);
 static ngx_int_t ngx_http_scc_auth_cookie(ngx_http_request_t *r,
     ngx_http_scc_cookie_t *cookie, time_t max_age, ngx_str_t *value);
-static ngx_uint_t ngx_http_scc_auth_role(ngx_str_t *name);
 static void ngx_http_scc_auth_emit(yajl_gen g, yajl_val v);
 static void ngx_http_scc_auth_gen_str(yajl_gen g, const char *key,
     u_char *data, size_t len);
@@ -137,6 +133,13 @@ ngx_http_scc_auth_check(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx)
         token = at;
     }
 
+    ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "scc: access token %s, access cookie %uz bytes, "
+                   "refresh cookie %uz bytes",
+                   bearer == NGX_OK ? "from Bearer"
+                                    : (at.len ? "from the cookie" : "none"),
+                   at.len, rt.len);
+
     /*
      * The browser attaches cookies to any site's forms and fetches; only
      * a request that names our own origin may use them to change things.
@@ -158,9 +161,7 @@ ngx_http_scc_auth_check(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx)
                           "\"%V\" refused",
                           h ? &h->value : &ngx_http_scc_origin);
 
-            return ngx_http_scc_auth_refuse(r, NGX_HTTP_FORBIDDEN, NULL,
-                                            "origin_mismatch",
-                                            "cross-site request refused");
+            return ngx_http_scc_send_error(r, NGX_HTTP_SCC_ERR_ORIGIN, NULL);
         }
     }
 
@@ -185,54 +186,37 @@ ngx_http_scc_auth_check(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx)
         if (rc == NGX_HTTP_SCC_JWT_OK) {
             ctx->authenticated = 1;
 
+            ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                           "scc: access token of \"%V\", role %ui",
+                           &ctx->claims.sub, ctx->claims.role);
+
         } else {
             ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                           "scc: access token refused: %s",
                           ngx_http_scc_jwt_strerror(rc));
 
             if (!(route->flags & NGX_HTTP_SCC_PUBLIC)) {
-                return ngx_http_scc_auth_refuse(r, NGX_HTTP_UNAUTHORIZED,
-                           "Bearer realm=\"scc\", error=\"invalid_token\"",
-                           "invalid_token",
-                           "the access token is invalid or expired");
+                return ngx_http_scc_send_error(r,
+                                               NGX_HTTP_SCC_ERR_INVALID_TOKEN,
+                                               NULL);
             }
         }
     }
 
-    if (route->role == NGX_HTTP_SCC_JWT_ROLE_NONE) {
+    if (route->role == NGX_HTTP_SCC_ROLE_NONE) {
         return NGX_DECLINED;
     }
 
     if (!ctx->authenticated) {
-        return ngx_http_scc_auth_refuse(r, NGX_HTTP_UNAUTHORIZED,
-                                        "Bearer realm=\"scc\"",
-                                        "unauthorized",
-                                        "this route needs an access token");
+        return ngx_http_scc_send_error(r, NGX_HTTP_SCC_ERR_UNAUTHORIZED,
+                                       NULL);
     }
 
     if (ctx->claims.role < route->role) {
-        return ngx_http_scc_auth_refuse(r, NGX_HTTP_FORBIDDEN,
-                   "Bearer realm=\"scc\", error=\"insufficient_scope\"",
-                   "insufficient_scope", "your role may not do this");
+        return ngx_http_scc_send_error(r, NGX_HTTP_SCC_ERR_SCOPE, NULL);
     }
 
     return NGX_DECLINED;
-}
-
-
-static ngx_int_t
-ngx_http_scc_auth_refuse(ngx_http_request_t *r, ngx_uint_t status,
-    char *challenge, const char *code, const char *message)
-{
-    if (challenge
-        && ngx_http_scc_add_header(r, "WWW-Authenticate", (u_char *) challenge,
-                                   ngx_strlen(challenge))
-           != NGX_OK)
-    {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    return ngx_http_scc_send_error(r, status, code, message);
 }
 
 
@@ -318,7 +302,7 @@ ngx_http_scc_auth_me(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx)
     }
 
     sub = &ctx->claims.sub;
-    role = ngx_http_scc_jwt_role_name(ctx->claims.role);
+    role = ngx_http_scc_role_name(ctx->claims.role);
 
     len = sizeof("{\"user\":{\"id\":,\"role\":\"\"},\"expires_at\":\"\"}")
           - 1
@@ -361,7 +345,7 @@ ngx_http_scc_auth_issue(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx,
     char                       err[128];
     u_char                    *buf;
     ngx_int_t                  status;
-    ngx_str_t                  token, refresh, role_name;
+    ngx_str_t                  token, refresh;
     yajl_gen                   g;
     yajl_val                   root, user, id, role, rt, rexp;
     ngx_uint_t                 api_client;
@@ -425,12 +409,11 @@ ngx_http_scc_auth_issue(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx,
     ngx_memzero(&claims, sizeof(ngx_http_scc_jwt_claims_t));
 
     if (role) {
-        role_name.data = (u_char *) YAJL_GET_STRING(role);
-        role_name.len = ngx_strlen(role_name.data);
-        claims.role = ngx_http_scc_auth_role(&role_name);
+        claims.role = ngx_http_scc_role_rank((u_char *) role->u.string,
+                                             ngx_strlen(role->u.string));
     }
 
-    if (id == NULL || rt == NULL || claims.role == NGX_HTTP_SCC_JWT_ROLE_NONE)
+    if (id == NULL || rt == NULL || claims.role == NGX_HTTP_SCC_ROLE_NONE)
     {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "scc: issuing route answered without user.id, "
@@ -564,29 +547,6 @@ ngx_http_scc_auth_cookie(ngx_http_request_t *r, ngx_http_scc_cookie_t *cookie,
                        smcf->cookie_secure ? "; Secure" : "");
 
     return ngx_http_scc_add_header(r, "Set-Cookie", p, last - p);
-}
-
-
-static ngx_uint_t
-ngx_http_scc_auth_role(ngx_str_t *name)
-{
-    ngx_uint_t   role;
-    ngx_str_t   *n;
-
-    for (role = NGX_HTTP_SCC_JWT_ROLE_GUEST;
-         role <= NGX_HTTP_SCC_JWT_ROLE_ADMIN;
-         role++)
-    {
-        n = ngx_http_scc_jwt_role_name(role);
-
-        if (n->len == name->len
-            && ngx_strncmp(n->data, name->data, name->len) == 0)
-        {
-            return role;
-        }
-    }
-
-    return NGX_HTTP_SCC_JWT_ROLE_NONE;
 }
 
 
