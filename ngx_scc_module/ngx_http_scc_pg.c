@@ -46,6 +46,9 @@
 #define NGX_HTTP_SCC_PG_READY         2
 
 #define NGX_HTTP_SCC_PG_CONNECT_TIMEOUT  5000
+
+/* a connection's number in its set, for the debug log */
+#define ngx_http_scc_pg_no(pc)           ((ngx_int_t) ((pc) - (pc)->set->conns))
 #define NGX_HTTP_SCC_PG_BACKOFF_MIN      50
 #define NGX_HTTP_SCC_PG_BACKOFF_MAX      1000
 
@@ -333,7 +336,7 @@ ngx_http_scc_pg_connect(ngx_http_scc_pg_conn_t *pc)
     pc->state = NGX_HTTP_SCC_PG_CONNECTING;
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, pc->set->log, 0,
-                   "scc pg #%i: CLOSED -> CONNECTING", (ngx_int_t) (pc - pc->set->conns));
+                   "scc pg #%i: CLOSED -> CONNECTING", ngx_http_scc_pg_no(pc));
 
     ngx_add_timer(&pc->timer, NGX_HTTP_SCC_PG_CONNECT_TIMEOUT);
 
@@ -358,7 +361,8 @@ ngx_http_scc_pg_connect_poll(ngx_http_scc_pg_conn_t *pc)
     status = PQconnectPoll(pc->pg);
 
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, pc->set->log, 0,
-                   "scc pg #%i: PQconnectPoll: %d", (ngx_int_t) (pc - pc->set->conns), status);
+                   "scc pg #%i: PQconnectPoll: %d",
+                   ngx_http_scc_pg_no(pc), status);
 
     if (status != PGRES_POLLING_FAILED) {
 
@@ -402,7 +406,8 @@ ngx_http_scc_pg_connect_poll(ngx_http_scc_pg_conn_t *pc)
         pc->state = NGX_HTTP_SCC_PG_READY;
 
         ngx_log_debug1(NGX_LOG_DEBUG_HTTP, pc->set->log, 0,
-                       "scc pg #%i: CONNECTING -> READY", (ngx_int_t) (pc - pc->set->conns));
+                       "scc pg #%i: CONNECTING -> READY",
+                       ngx_http_scc_pg_no(pc));
 
         ngx_http_scc_pg_wake(pc->set);
         ngx_http_scc_pg_serve(pc);
@@ -621,7 +626,8 @@ ngx_http_scc_pg_timer_handler(ngx_event_t *ev)
 
     if (pc->state == NGX_HTTP_SCC_PG_CLOSED) {
         ngx_log_debug1(NGX_LOG_DEBUG_HTTP, pc->set->log, 0,
-                       "scc pg #%i: backoff over, reconnecting", (ngx_int_t) (pc - pc->set->conns));
+                       "scc pg #%i: backoff over, reconnecting",
+                       ngx_http_scc_pg_no(pc));
         ngx_http_scc_pg_connect(pc);
     }
 }
@@ -787,7 +793,8 @@ ngx_http_scc_pg_complete(ngx_http_scc_pg_conn_t *pc)
     pc->nflight--;
 
     ngx_log_debug3(NGX_LOG_DEBUG_HTTP, pc->set->log, 0,
-                   "scc pg #%i: query done%s, %ui in flight", (ngx_int_t) (pc - pc->set->conns),
+                   "scc pg #%i: query done%s, %ui in flight",
+                   ngx_http_scc_pg_no(pc),
                    q ? "" : " (cancelled)", pc->nflight);
 
     /* the place it leaves goes to the oldest waiting query */
@@ -885,7 +892,8 @@ ngx_http_scc_pg_dispatch(ngx_http_scc_pg_conn_t *pc,
     q->cmd = cmd;
 
     ngx_log_debug4(NGX_LOG_DEBUG_HTTP, q->timer.log, 0,
-                   "scc pg #%i: sent \"%V\"%s, %ui in flight", (ngx_int_t) (pc - pc->set->conns),
+                   "scc pg #%i: sent \"%V\"%s, %ui in flight",
+                   ngx_http_scc_pg_no(pc),
                    &stmt->name, prepare ? " with its Prepare" : "",
                    pc->nflight);
 
@@ -1012,7 +1020,8 @@ ngx_http_scc_pg_broken(ngx_http_scc_pg_conn_t *pc, const char *what)
     }
 
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, set->log, 0,
-                   "scc pg #%i: broken, %ui queries fail", (ngx_int_t) (pc - pc->set->conns), n);
+                   "scc pg #%i: broken, %ui queries fail",
+                   ngx_http_scc_pg_no(pc), n);
 
     ngx_http_scc_pg_close(pc);
     ngx_http_scc_pg_schedule(pc);
@@ -1064,7 +1073,8 @@ ngx_http_scc_pg_close(ngx_http_scc_pg_conn_t *pc)
     }
 
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, pc->set->log, 0,
-                   "scc pg #%i: state %ui -> CLOSED", (ngx_int_t) (pc - pc->set->conns), pc->state);
+                   "scc pg #%i: state %ui -> CLOSED",
+                   ngx_http_scc_pg_no(pc), pc->state);
 
     pc->state = NGX_HTTP_SCC_PG_CLOSED;
 }
@@ -1091,7 +1101,8 @@ ngx_http_scc_pg_schedule(ngx_http_scc_pg_conn_t *pc)
     delay = pc->backoff / 2 + (ngx_msec_t) ngx_random() % (pc->backoff / 2);
 
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, pc->set->log, 0,
-                   "scc pg #%i: reconnect in %M ms", (ngx_int_t) (pc - pc->set->conns), delay);
+                   "scc pg #%i: reconnect in %M ms",
+                   ngx_http_scc_pg_no(pc), delay);
 
     ngx_add_timer(&pc->timer, delay);
 }

@@ -26,11 +26,11 @@
  * (NONE for public routes); the order is the hierarchy.
  */
 #define NGX_HTTP_SCC_PUBLIC          0x0001  /* no token needed */
-#define NGX_HTTP_SCC_BODY            0x0002  /* a JSON object body is required */
+#define NGX_HTTP_SCC_BODY            0x0002  /* a JSON object body is needed */
 #define NGX_HTTP_SCC_BODY_OPT        0x0004  /* a JSON object body may come */
-#define NGX_HTTP_SCC_PG_STATS        0x0008  /* context carries the set's figures */
-#define NGX_HTTP_SCC_REFRESH         0x0010  /* context carries the scc_rt cookie */
-#define NGX_HTTP_SCC_ISSUE           0x0020  /* answer issues tokens and cookies */
+#define NGX_HTTP_SCC_PG_STATS        0x0008  /* context has the set's figures */
+#define NGX_HTTP_SCC_REFRESH         0x0010  /* context has the refresh token */
+#define NGX_HTTP_SCC_ISSUE           0x0020  /* answer issues tokens, cookies */
 #define NGX_HTTP_SCC_CLEAR           0x0040  /* answer clears the cookies */
 
 /*
