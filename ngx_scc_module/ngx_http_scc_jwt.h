@@ -1,7 +1,7 @@
 
 /*
  * SCC: HS256 JSON Web Tokens (RFC 7515, RFC 7519, RFC 8725), signed and
- * verified in the module with OpenSSL.  See DESIGN.md, "Authentication".
+ * verified in the module with OpenSSL.
  *
  * "Pure": no nginx runtime (no pools, no logs), so the unit tests link it
  * alone.  Callers pass every buffer; the module keeps the verified claims

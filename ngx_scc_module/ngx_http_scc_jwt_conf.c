@@ -164,7 +164,7 @@ ngx_http_scc_jwt_key_free(void *data)
 }
 
 
-/* scc_jwt_cache N: tokens kept per worker process, about 0.9 KB each */
+/* scc_jwt_cache N: tokens kept per worker process */
 
 static char *
 ngx_http_scc_jwt_cache_check(ngx_conf_t *cf, void *post, void *data)

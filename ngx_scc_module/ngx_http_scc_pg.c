@@ -1,6 +1,7 @@
 
 /*
- * SCC: the per-worker-process PostgreSQL set (see ngx_http_scc_pg.h).
+ * SCC: the per-worker-process PostgreSQL connection set (see
+ * ngx_http_scc_pg.h).
  *
  * Each connection is a small state machine driven by nginx events:
  *
@@ -19,11 +20,10 @@
  *
  * Why a pipeline: a backend that finds the next query already in its
  * socket runs it at once instead of sleeping until nginx has read the
- * last answer and sent another (measured with the health function on 16
- * connections: 1.7 times the calls a second at a depth of 4).  A new
- * query goes to the connection with the fewest queries in flight, so
- * that queries queue behind another only when every connection is busy:
- * a slow statement can delay the few queued behind it on its connection.
+ * last answer and sent another.  A new query goes to the connection
+ * with the fewest queries in flight, so that queries queue behind another
+ * only when every connection is busy: a slow statement can delay the few
+ * queued behind it on its connection.
  *
  * A query belongs to its caller; the set holds a pointer to it only
  * while it waits or runs, and ngx_http_scc_pg_cancel() takes it back.  A

@@ -1,7 +1,8 @@
 
 /*
  * SCC: a per-worker-process set of non-blocking libpq connections driven
- * by nginx's event loop.
+ * by nginx's event loop: the "connection set" (a pool, in nginx, is an
+ * ngx_pool_t; the directives keep their scc_pg_pool_* names).
  *
  * The set knows statements and queries, not HTTP: a caller hands it a
  * query (statement index, one text parameter, a completion handler) and
@@ -10,7 +11,8 @@
  * queries are in flight on it, each followed by its own Sync, so each is
  * its own transaction and an error ends no other query.
  * It must never call a blocking libpq function, never resolve a host
- * name, and never keep a pointer to a query its owner has cancelled.
+ * name, never negotiate GSSAPI, and never keep a pointer to a query its
+ * owner has cancelled.
  */
 
 

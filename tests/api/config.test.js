@@ -135,3 +135,57 @@ test('a world-readable secret file is accepted with a warning', async () => {
   const log = fs.readFileSync(path.join(dir, 'error.log'), 'utf8');
   assert.match(r.out + log, /is readable by others; chmod 600 it/);
 });
+
+// The defaults live in ngx_http_scc_defaults.h, used by the merge; the
+// module's README quotes them in its directive table.  Fails when the two
+// disagree (a default changed on one side only).
+test('the README\'s directive table quotes the defaults of ngx_http_scc_defaults.h', () => {
+  const dir = path.join(ROOT, 'ngx_scc_module');
+  const h = fs.readFileSync(path.join(dir, 'ngx_http_scc_defaults.h'), 'utf8');
+  const def = Object.fromEntries([...h.matchAll(/^#define NGX_HTTP_SCC_(\w+)\s+(\d+)/gm)].map((m) => [m[1], Number(m[2])]));
+  const readme = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+  const row = (name) => {
+    const m = new RegExp(`^\\| \`${name}(?:\\\\\\||[^|])*\\| ([^|]+) \\| ([^|]+)\\|`, 'm').exec(readme);
+    assert.ok(m, `no row for ${name} in the README's directive table`);
+    return { value: m[1].trim(), meaning: m[2] };
+  };
+  const time = (v, unit) => {   // nginx's time syntax, in ms or s
+    const m = /^(\d+)(ms|s|m|h|d)?$/.exec(v);
+    assert.ok(m, `not a time: ${v}`);
+    const ms = Number(m[1]) * { ms: 1, s: 1000, m: 60000, h: 3600000, d: 86400000 }[m[2] ?? 's'];
+    return unit === 'ms' ? ms : ms / 1000;
+  };
+  const cases = [
+    ['scc_pg_pool_size', 'DEFAULT_PG_POOL_SIZE', Number],
+    ['scc_pg_pipeline', 'DEFAULT_PG_PIPELINE', Number],
+    ['scc_pg_wait_timeout', 'DEFAULT_PG_WAIT_TIMEOUT', (v) => time(v, 'ms')],
+    ['scc_pg_wait_queue', 'DEFAULT_PG_WAIT_QUEUE', Number],
+    ['scc_pg_query_timeout', 'DEFAULT_PG_QUERY_TIMEOUT', (v) => time(v, 'ms')],
+    ['scc_jwt_ttl', 'DEFAULT_JWT_TTL', (v) => time(v, 's')],
+    ['scc_refresh_ttl', 'DEFAULT_REFRESH_TTL', (v) => time(v, 's')],
+    ['scc_jwt_leeway', 'DEFAULT_JWT_LEEWAY', (v) => time(v, 's')],
+    ['scc_jwt_cache', 'DEFAULT_JWT_CACHE', Number],
+    ['scc_cookie_secure', 'DEFAULT_COOKIE_SECURE', (v) => ({ on: 1, off: 0 })[v]],
+  ];
+  for (const [name, macro, parse] of cases) {
+    assert.ok(macro in def, `${macro} is not in ngx_http_scc_defaults.h`);
+    assert.equal(parse(row(name).value), def[macro], `${name}: README ${row(name).value}, header ${def[macro]}`);
+  }
+  for (const [name, macro, low] of [['scc_pg_pool_size', 'PG_POOL_SIZE_MAX', 1],
+    ['scc_pg_pipeline', 'PG_PIPELINE_MAX', 1], ['scc_jwt_cache', 'JWT_CACHE_MAX', 0]]) {
+    assert.ok(row(name).meaning.includes(`${low}..${def[macro]}`), `${name}: the README's range is not ${low}..${def[macro]}`);
+  }
+});
+
+test('the limits of ngx_http_scc_defaults.h are the ones nginx -t enforces', async () => {
+  const h = fs.readFileSync(path.join(ROOT, 'ngx_scc_module/ngx_http_scc_defaults.h'), 'utf8');
+  const max = (name) => Number(new RegExp(`^#define NGX_HTTP_SCC_${name}\\s+(\\d+)`, 'm').exec(h)[1]);
+  for (const [directive, name] of [['scc_pg_pool_size', 'PG_POOL_SIZE_MAX'], ['scc_pg_pipeline', 'PG_PIPELINE_MAX'],
+    ['scc_jwt_cache', 'JWT_CACHE_MAX']]) {
+    const at = await nginxT({ [directive]: max(name) });
+    assert.equal(at.code, 0, `${directive} ${max(name)}: ${at.out}`);
+    const over = await nginxT({ [directive]: max(name) + 1 });
+    assert.notEqual(over.code, 0, `${directive} ${max(name) + 1} accepted`);
+    assert.match(over.out, new RegExp(`"${directive}" directive must be at most ${max(name)}`));
+  }
+});
