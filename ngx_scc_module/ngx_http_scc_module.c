@@ -616,11 +616,7 @@ ngx_http_scc_init_stmts(ngx_conf_t *cf, ngx_http_scc_pg_conf_t *pg)
 }
 
 
-/*
- * A body nginx spilled to a temporary file could only be read back with a
- * blocking read(): every scc_api location must keep the largest body it
- * accepts in memory.  Checked once the locations are merged.
- */
+/* once the locations are merged: no scc_api body may go to a file */
 
 static ngx_int_t
 ngx_http_scc_postconfiguration(ngx_conf_t *cf)
