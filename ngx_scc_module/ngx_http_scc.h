@@ -43,10 +43,8 @@ typedef struct {
     ngx_str_t                  public_origin;
     ngx_flag_t                 cookie_secure;
     ngx_http_scc_cookie_t     *cookies;      /* access, refresh */
-    ngx_uint_t                 api;          /* scc_api is used somewhere */
-    u_char                    *api_file;     /* where, for messages */
-    ngx_uint_t                 api_line;
-    ngx_array_t               *api_locs;     /* ngx_http_scc_api_loc_t */
+    ngx_array_t               *api_locs;     /* ngx_http_scc_api_loc_t, or
+                                                NULL: no scc_api anywhere */
     ngx_int_t                  request_id_index;
     ngx_uint_t                 jwt_cache_size;  /* tokens, 0: none */
     ngx_http_scc_pg_set_t     *pg_set;       /* this worker process's */

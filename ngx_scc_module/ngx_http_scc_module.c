@@ -368,12 +368,6 @@ ngx_http_scc_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     smcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_scc_module);
 
-    if (!smcf->api) {
-        smcf->api = 1;
-        smcf->api_file = cf->conf_file->file.name.data;
-        smcf->api_line = cf->conf_file->line;
-    }
-
     if (smcf->api_locs == NULL) {
         smcf->api_locs = ngx_array_create(cf->pool, 4,
                                           sizeof(ngx_http_scc_api_loc_t));
@@ -439,7 +433,6 @@ ngx_http_scc_create_main_conf(ngx_conf_t *cf)
      *
      *     smcf->pg.conninfo = { 0, NULL };
      *     smcf->pg.stmts = NULL;
-     *     smcf->api = 0;
      *     smcf->api_locs = NULL;
      *     smcf->cookies = NULL;
      *     smcf->pg_set = NULL;
@@ -472,8 +465,9 @@ ngx_http_scc_init_main_conf(ngx_conf_t *cf, void *conf)
 {
     ngx_http_scc_main_conf_t *smcf = conf;
 
-    ngx_str_t   name, err;
-    ngx_uint_t  i;
+    ngx_str_t                name, err;
+    ngx_uint_t               i;
+    ngx_http_scc_api_loc_t  *api;
 
     ngx_conf_init_uint_value(smcf->pg.size,
                              NGX_HTTP_SCC_DEFAULT_PG_POOL_SIZE);
@@ -495,14 +489,16 @@ ngx_http_scc_init_main_conf(ngx_conf_t *cf, void *conf)
 
     smcf->cookies = ngx_http_scc_auth_cookies(smcf->cookie_secure);
 
-    if (!smcf->api) {
+    if (smcf->api_locs == NULL) {
         return NGX_CONF_OK;
     }
+
+    api = smcf->api_locs->elts;    /* the first, for messages */
 
     if (smcf->jwt.current == NULL) {
         ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
                       "\"scc_api\" in %s:%ui needs \"scc_jwt_secret_file\" "
-                      "in the http block", smcf->api_file, smcf->api_line);
+                      "in the http block", api->file, api->line);
         return NGX_CONF_ERROR;
     }
 
@@ -510,7 +506,7 @@ ngx_http_scc_init_main_conf(ngx_conf_t *cf, void *conf)
         ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
                       "\"scc_api\" in %s:%ui needs \"scc_public_origin\" "
                       "in the http block: browsers' requests are checked "
-                      "against it", smcf->api_file, smcf->api_line);
+                      "against it", api->file, api->line);
         return NGX_CONF_ERROR;
     }
 
@@ -524,7 +520,7 @@ ngx_http_scc_init_main_conf(ngx_conf_t *cf, void *conf)
     if (smcf->pg.conninfo.data == NULL) {
         ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
                       "\"scc_api\" in %s:%ui needs \"scc_pg\" in the "
-                      "http block", smcf->api_file, smcf->api_line);
+                      "http block", api->file, api->line);
         return NGX_CONF_ERROR;
     }
 
@@ -644,7 +640,7 @@ ngx_http_scc_init_process(ngx_cycle_t *cycle)
 
     smcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_scc_module);
 
-    if (smcf == NULL || !smcf->api) {
+    if (smcf == NULL || smcf->api_locs == NULL) {
         return NGX_OK;
     }
 
