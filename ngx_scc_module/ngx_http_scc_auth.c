@@ -4,7 +4,7 @@
  * ngx_http_scc_auth.h).
  *
  * Order of checks for every route: find the access token (Bearer first,
- * then the scc_at cookie); refuse a cookie-carrying unsafe request whose
+ * then the access cookie); refuse a cookie-carrying unsafe request whose
  * Origin is not ours (CSRF); verify the token; compare the role with the
  * route's least role.  Public routes ignore a bad token rather than
  * refuse it, so that a browser holding an expired cookie can still reach
