@@ -5,8 +5,8 @@
  *
  * The callbacks keep the state of one parse in ngx_http_scc_jwt_parse_t;
  * a callback that finds something wrong records why in p->rc and cancels
- * the parse.  It never allocates, and never trusts a pointer of yajl's
- * past the callback that gave it.
+ * the parse.  Nothing is allocated but yajl's parser itself, and no
+ * pointer of yajl's is kept past the callback that gave it.
  */
 
 
