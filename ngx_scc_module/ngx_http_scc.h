@@ -16,6 +16,8 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include "ngx_http_scc_defaults.h"
+#include "ngx_http_scc_role.h"
 #include "ngx_http_scc_route.h"
 #include "ngx_http_scc_json.h"
 #include "ngx_http_scc_pg.h"
@@ -25,20 +27,27 @@
 #include "ngx_http_scc_auth.h"
 
 
+/* a location with scc_api, checked once merged */
+typedef struct {
+    ngx_http_core_loc_conf_t  *clcf;
+    u_char                    *file;         /* where, for messages */
+    ngx_uint_t                 line;
+} ngx_http_scc_api_loc_t;
+
+
 typedef struct {
     ngx_http_scc_pg_conf_t     pg;
     ngx_http_scc_jwt_conf_t    jwt;          /* keys, iss, aud, leeway */
-    ngx_str_t                  secret_file;  /* for messages */
     time_t                     jwt_ttl;
     time_t                     refresh_ttl;
     ngx_str_t                  public_origin;
     ngx_flag_t                 cookie_secure;
-    ngx_uint_t                 api;          /* scc_api is used somewhere */
-    u_char                    *api_file;     /* where, for messages */
-    ngx_uint_t                 api_line;
+    ngx_http_scc_cookie_t     *cookies;      /* access, refresh */
+    ngx_array_t               *api_locs;     /* ngx_http_scc_api_loc_t, or
+                                                NULL: no scc_api anywhere */
     ngx_int_t                  request_id_index;
     ngx_uint_t                 jwt_cache_size;  /* tokens, 0: none */
-    ngx_http_scc_pg_pool_t    *pool;         /* this worker process's */
+    ngx_http_scc_pg_set_t     *pg_set;       /* this worker process's */
     ngx_http_scc_jwt_cache_t  *jwt_cache;    /* this worker process's */
 } ngx_http_scc_main_conf_t;
 
@@ -52,6 +61,31 @@ struct ngx_http_scc_ctx_s {
     unsigned                   authenticated:1;
     u_char                     storage[NGX_HTTP_SCC_JWT_STORAGE_SIZE];
 };
+
+
+/*
+ * The steps of the handler after auth (see ngx_http_scc_module.c).  Each
+ * returns a response code, or NGX_DONE when it goes on asynchronously.
+ */
+
+/* ngx_http_scc_body.c: read and check the body, then the query */
+ngx_int_t ngx_http_scc_body_read(ngx_http_request_t *r,
+    ngx_http_scc_ctx_t *ctx);
+
+/* at nginx -t: no scc_api location may spill a body to a file */
+ngx_int_t ngx_http_scc_body_check_locations(ngx_conf_t *cf,
+    ngx_array_t *locs);
+
+/*
+ * ngx_http_scc_context.c: the route function's argument, NUL-terminated,
+ * into *param; NGX_DECLINED when a string of the request is not UTF-8
+ */
+ngx_int_t ngx_http_scc_context(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx,
+    ngx_str_t *body, u_char **param);
+
+/* ngx_http_scc_query.c: NGX_DONE when the query is on its way */
+ngx_int_t ngx_http_scc_query(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx,
+    ngx_str_t *body);
 
 
 extern ngx_module_t  ngx_http_scc_module;

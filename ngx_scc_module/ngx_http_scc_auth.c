@@ -4,7 +4,7 @@
  * ngx_http_scc_auth.h).
  *
  * Order of checks for every route: find the access token (Bearer first,
- * then the scc_at cookie); refuse a cookie-carrying unsafe request whose
+ * then the access cookie); refuse a cookie-carrying unsafe request whose
  * Origin is not ours (CSRF); verify the token; compare the role with the
  * route's least role.  Public routes ignore a bad token rather than
  * refuse it, so that a browser holding an expired cookie can still reach
@@ -31,24 +31,37 @@
 #define NGX_HTTP_SCC_ISO_LEN  32
 
 
-static ngx_int_t ngx_http_scc_auth_refuse(ngx_http_request_t *r,
-    ngx_uint_t status, char *challenge, const char *code,
-    const char *message);
 static ngx_int_t ngx_http_scc_auth_bearer(ngx_http_request_t *r,
     ngx_str_t *token);
 static ngx_table_elt_t *ngx_http_scc_auth_header(ngx_http_request_t *r,
     ngx_str_t *name);
 static ngx_int_t ngx_http_scc_auth_cookie(ngx_http_request_t *r,
-    ngx_str_t *name, time_t max_age, ngx_str_t *value);
-static ngx_uint_t ngx_http_scc_auth_role(ngx_str_t *name);
+    ngx_http_scc_cookie_t *cookie, time_t max_age, ngx_str_t *value);
 static void ngx_http_scc_auth_emit(yajl_gen g, yajl_val v);
 static void ngx_http_scc_auth_gen_str(yajl_gen g, const char *key,
     u_char *data, size_t len);
 static size_t ngx_http_scc_auth_iso(u_char *buf, time_t t);
 
 
-static ngx_str_t  ngx_http_scc_access_cookie = ngx_string("scc_at");
-static ngx_str_t  ngx_http_scc_refresh_cookie = ngx_string("scc_rt");
+/*
+ * With scc_cookie_secure on, the names carry the prefixes browsers enforce
+ * (RFC 6265bis 4.1.3): "__Host-" only on a Secure cookie of Path=/ with no
+ * Domain, so no sibling subdomain or plain-http page can plant or shadow
+ * the access cookie; "__Secure-" for the refresh cookie, whose Path stays
+ * /api/auth (which "__Host-" forbids).  Off (plain http in development),
+ * browsers would drop prefixed cookies, so the bare names are used.
+ */
+
+static ngx_http_scc_cookie_t  ngx_http_scc_cookies[2][2] = {
+    {   /* scc_cookie_secure off */
+        { ngx_string("scc_at"), ngx_string("/api") },
+        { ngx_string("scc_rt"), ngx_string("/api/auth") }
+    },
+    {   /* scc_cookie_secure on */
+        { ngx_string("__Host-scc_at"), ngx_string("/") },
+        { ngx_string("__Secure-scc_rt"), ngx_string("/api/auth") }
+    }
+};
 static ngx_str_t  ngx_http_scc_access_typ =
     ngx_string(NGX_HTTP_SCC_JWT_TYP_ACCESS);
 static ngx_str_t  ngx_http_scc_origin = ngx_string("Origin");
@@ -85,6 +98,13 @@ ngx_http_scc_auth_init_process(ngx_cycle_t *cycle, ngx_uint_t size,
 }
 
 
+ngx_http_scc_cookie_t *
+ngx_http_scc_auth_cookies(ngx_flag_t secure)
+{
+    return ngx_http_scc_cookies[secure ? 1 : 0];
+}
+
+
 ngx_int_t
 ngx_http_scc_auth_check(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx)
 {
@@ -103,17 +123,22 @@ ngx_http_scc_auth_check(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx)
     ngx_str_null(&rt);
 
     (void) ngx_http_parse_multi_header_lines(&r->headers_in.cookies,
-                                             &ngx_http_scc_access_cookie,
-                                             &at);
+                                             &smcf->cookies[0].name, &at);
     (void) ngx_http_parse_multi_header_lines(&r->headers_in.cookies,
-                                             &ngx_http_scc_refresh_cookie,
-                                             &rt);
+                                             &smcf->cookies[1].name, &rt);
 
     bearer = ngx_http_scc_auth_bearer(r, &token);
 
     if (bearer != NGX_OK) {
         token = at;
     }
+
+    ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "scc: access token %s, access cookie %uz bytes, "
+                   "refresh cookie %uz bytes",
+                   bearer == NGX_OK ? "from Bearer"
+                                    : (at.len ? "from the cookie" : "none"),
+                   at.len, rt.len);
 
     /*
      * The browser attaches cookies to any site's forms and fetches; only
@@ -136,9 +161,7 @@ ngx_http_scc_auth_check(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx)
                           "\"%V\" refused",
                           h ? &h->value : &ngx_http_scc_origin);
 
-            return ngx_http_scc_auth_refuse(r, NGX_HTTP_FORBIDDEN, NULL,
-                                            "origin_mismatch",
-                                            "cross-site request refused");
+            return ngx_http_scc_send_error(r, NGX_HTTP_SCC_ERR_ORIGIN, NULL);
         }
     }
 
@@ -163,54 +186,37 @@ ngx_http_scc_auth_check(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx)
         if (rc == NGX_HTTP_SCC_JWT_OK) {
             ctx->authenticated = 1;
 
+            ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                           "scc: access token of \"%V\", role %ui",
+                           &ctx->claims.sub, ctx->claims.role);
+
         } else {
             ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                           "scc: access token refused: %s",
                           ngx_http_scc_jwt_strerror(rc));
 
             if (!(route->flags & NGX_HTTP_SCC_PUBLIC)) {
-                return ngx_http_scc_auth_refuse(r, NGX_HTTP_UNAUTHORIZED,
-                           "Bearer realm=\"scc\", error=\"invalid_token\"",
-                           "invalid_token",
-                           "the access token is invalid or expired");
+                return ngx_http_scc_send_error(r,
+                                               NGX_HTTP_SCC_ERR_INVALID_TOKEN,
+                                               NULL);
             }
         }
     }
 
-    if (route->role == NGX_HTTP_SCC_JWT_ROLE_NONE) {
+    if (route->role == NGX_HTTP_SCC_ROLE_NONE) {
         return NGX_DECLINED;
     }
 
     if (!ctx->authenticated) {
-        return ngx_http_scc_auth_refuse(r, NGX_HTTP_UNAUTHORIZED,
-                                        "Bearer realm=\"scc\"",
-                                        "unauthorized",
-                                        "this route needs an access token");
+        return ngx_http_scc_send_error(r, NGX_HTTP_SCC_ERR_UNAUTHORIZED,
+                                       NULL);
     }
 
     if (ctx->claims.role < route->role) {
-        return ngx_http_scc_auth_refuse(r, NGX_HTTP_FORBIDDEN,
-                   "Bearer realm=\"scc\", error=\"insufficient_scope\"",
-                   "insufficient_scope", "your role may not do this");
+        return ngx_http_scc_send_error(r, NGX_HTTP_SCC_ERR_SCOPE, NULL);
     }
 
     return NGX_DECLINED;
-}
-
-
-static ngx_int_t
-ngx_http_scc_auth_refuse(ngx_http_request_t *r, ngx_uint_t status,
-    char *challenge, const char *code, const char *message)
-{
-    if (challenge
-        && ngx_http_scc_add_header(r, "WWW-Authenticate", (u_char *) challenge,
-                                   ngx_strlen(challenge))
-           != NGX_OK)
-    {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    return ngx_http_scc_send_error(r, status, code, message);
 }
 
 
@@ -296,7 +302,7 @@ ngx_http_scc_auth_me(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx)
     }
 
     sub = &ctx->claims.sub;
-    role = ngx_http_scc_jwt_role_name(ctx->claims.role);
+    role = ngx_http_scc_role_name(ctx->claims.role);
 
     len = sizeof("{\"user\":{\"id\":,\"role\":\"\"},\"expires_at\":\"\"}")
           - 1
@@ -339,7 +345,7 @@ ngx_http_scc_auth_issue(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx,
     char                       err[128];
     u_char                    *buf;
     ngx_int_t                  status;
-    ngx_str_t                  token, refresh, role_name;
+    ngx_str_t                  token, refresh;
     yajl_gen                   g;
     yajl_val                   root, user, id, role, rt, rexp;
     ngx_uint_t                 api_client;
@@ -403,12 +409,11 @@ ngx_http_scc_auth_issue(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx,
     ngx_memzero(&claims, sizeof(ngx_http_scc_jwt_claims_t));
 
     if (role) {
-        role_name.data = (u_char *) YAJL_GET_STRING(role);
-        role_name.len = ngx_strlen(role_name.data);
-        claims.role = ngx_http_scc_auth_role(&role_name);
+        claims.role = ngx_http_scc_role_rank((u_char *) role->u.string,
+                                             ngx_strlen(role->u.string));
     }
 
-    if (id == NULL || rt == NULL || claims.role == NGX_HTTP_SCC_JWT_ROLE_NONE)
+    if (id == NULL || rt == NULL || claims.role == NGX_HTTP_SCC_ROLE_NONE)
     {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "scc: issuing route answered without user.id, "
@@ -447,11 +452,11 @@ ngx_http_scc_auth_issue(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx,
     refresh.data = (u_char *) YAJL_GET_STRING(rt);
     refresh.len = ngx_strlen(refresh.data);
 
-    if (ngx_http_scc_auth_cookie(r, &ngx_http_scc_access_cookie,
-                                 smcf->jwt_ttl, &token)
+    if (ngx_http_scc_auth_cookie(r, &smcf->cookies[0], smcf->jwt_ttl,
+                                 &token)
            != NGX_OK
-        || ngx_http_scc_auth_cookie(r, &ngx_http_scc_refresh_cookie,
-                                    smcf->refresh_ttl, &refresh)
+        || ngx_http_scc_auth_cookie(r, &smcf->cookies[1], smcf->refresh_ttl,
+                                    &refresh)
            != NGX_OK
         || ngx_http_scc_json_out_init(&out, r->pool, 1024) != NGX_OK)
     {
@@ -496,12 +501,13 @@ ngx_http_scc_auth_issue(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx,
 ngx_int_t
 ngx_http_scc_auth_clear(ngx_http_request_t *r)
 {
-    ngx_str_t  empty = ngx_null_string;
+    ngx_str_t                  empty = ngx_null_string;
+    ngx_http_scc_main_conf_t  *smcf;
 
-    if (ngx_http_scc_auth_cookie(r, &ngx_http_scc_access_cookie, 0, &empty)
-        != NGX_OK
-        || ngx_http_scc_auth_cookie(r, &ngx_http_scc_refresh_cookie, 0,
-                                    &empty)
+    smcf = ngx_http_get_module_main_conf(r, ngx_http_scc_module);
+
+    if (ngx_http_scc_auth_cookie(r, &smcf->cookies[0], 0, &empty) != NGX_OK
+        || ngx_http_scc_auth_cookie(r, &smcf->cookies[1], 0, &empty)
            != NGX_OK)
     {
         return NGX_ERROR;
@@ -513,29 +519,21 @@ ngx_http_scc_auth_clear(ngx_http_request_t *r)
 
 /*
  * HttpOnly: no script reads them; SameSite=Strict: no other site's page
- * sends them; the access token goes to /api, the refresh token only to
- * /api/auth, so it crosses the wire as rarely as possible.
+ * sends them; the refresh token goes only to /api/auth, so it crosses the
+ * wire as rarely as possible.  Never a Domain attribute.
  */
 
 static ngx_int_t
-ngx_http_scc_auth_cookie(ngx_http_request_t *r, ngx_str_t *name,
+ngx_http_scc_auth_cookie(ngx_http_request_t *r, ngx_http_scc_cookie_t *cookie,
     time_t max_age, ngx_str_t *value)
 {
     size_t                     len;
     u_char                    *p, *last;
-    ngx_str_t                  path;
     ngx_http_scc_main_conf_t  *smcf;
 
     smcf = ngx_http_get_module_main_conf(r, ngx_http_scc_module);
 
-    if (name == &ngx_http_scc_refresh_cookie) {
-        ngx_str_set(&path, "/api/auth");
-
-    } else {
-        ngx_str_set(&path, "/api");
-    }
-
-    len = name->len + value->len + path.len + NGX_TIME_T_LEN
+    len = cookie->name.len + value->len + cookie->path.len + NGX_TIME_T_LEN
           + sizeof("=; Path=; Max-Age=; HttpOnly; SameSite=Strict; Secure");
 
     p = ngx_pnalloc(r->pool, len);
@@ -544,33 +542,11 @@ ngx_http_scc_auth_cookie(ngx_http_request_t *r, ngx_str_t *name,
     }
 
     last = ngx_sprintf(p, "%V=%V; Path=%V; Max-Age=%T; HttpOnly; "
-                       "SameSite=Strict%s", name, value, &path, max_age,
+                       "SameSite=Strict%s", &cookie->name, value,
+                       &cookie->path, max_age,
                        smcf->cookie_secure ? "; Secure" : "");
 
     return ngx_http_scc_add_header(r, "Set-Cookie", p, last - p);
-}
-
-
-static ngx_uint_t
-ngx_http_scc_auth_role(ngx_str_t *name)
-{
-    ngx_uint_t   role;
-    ngx_str_t   *n;
-
-    for (role = NGX_HTTP_SCC_JWT_ROLE_GUEST;
-         role <= NGX_HTTP_SCC_JWT_ROLE_ADMIN;
-         role++)
-    {
-        n = ngx_http_scc_jwt_role_name(role);
-
-        if (n->len == name->len
-            && ngx_strncmp(n->data, name->data, name->len) == 0)
-        {
-            return role;
-        }
-    }
-
-    return NGX_HTTP_SCC_JWT_ROLE_NONE;
 }
 
 

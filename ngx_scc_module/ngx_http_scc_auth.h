@@ -4,8 +4,9 @@
  *
  * Access tokens are HS256 JWTs checked in-process (no database round
  * trip); they come as "Authorization: Bearer" from API clients or as the
- * HttpOnly cookie scc_at from the browser.  The refresh token is opaque,
- * lives in the cookie scc_rt (path /api/auth) or an API client's body,
+ * HttpOnly cookie __Host-scc_at from the browser (scc_at without
+ * scc_cookie_secure).  The refresh token is opaque, lives in the cookie
+ * __Secure-scc_rt (scc_rt; path /api/auth) or an API client's body,
  * and only PostgreSQL can tell whether it is good.
  */
 
@@ -24,6 +25,21 @@
 
 
 typedef struct ngx_http_scc_ctx_s  ngx_http_scc_ctx_t;
+
+
+/* one of our cookies: its name and Path */
+typedef struct {
+    ngx_str_t                  name;
+    ngx_str_t                  path;
+} ngx_http_scc_cookie_t;
+
+
+/*
+ * The access and the refresh cookie, in that order, for scc_cookie_secure:
+ * "__Host-scc_at" (Path=/) and "__Secure-scc_rt" when on, "scc_at" and
+ * "scc_rt" when off.
+ */
+ngx_http_scc_cookie_t *ngx_http_scc_auth_cookies(ngx_flag_t secure);
 
 
 /*

@@ -1,7 +1,7 @@
 
 /*
- * SCC: HS256 JSON Web Tokens.  See ngx_http_scc_jwt.h and DESIGN.md,
- * "Authentication".
+ * SCC: HS256 JSON Web Tokens (see ngx_http_scc_jwt.h); the JSON of a
+ * token is read in ngx_http_scc_jwt_parse.c.
  *
  * Verification order, cheapest and least exposed first:
  *
@@ -13,10 +13,9 @@
  *   4. only then is any JSON parsed: the header (alg, typ, crit, keys),
  *      unless it is byte for byte the one we sign, then the payload.
  *
- * Measured on the development machine (OpenSSL 3.0, yajl 2.1, -O2), for
- * a 315-byte access token: verify() 1.4-1.5 us when valid, 0.6-0.7 us
- * for a bad signature (1.1 us with a previous key); sign() 0.7-0.9 us.
- * The MAC is 0.4 us of it, the payload's JSON most of the rest.
+ * The MAC is a small part of a verification; the payload's JSON is most
+ * of the rest, which is why a forged token is cheaper to refuse than a
+ * good one is to accept.
  *
  * The algorithm is fixed (HS256), so nothing in the header has to be read
  * before the MAC can be checked: yajl never sees a byte that the holder of
@@ -27,206 +26,32 @@
 
 #include <ngx_config.h>
 #include <ngx_core.h>
+
 #include "ngx_http_scc_jwt.h"
+#include "ngx_http_scc_jwt_parse.h"
 #include "ngx_http_scc_base64url.h"
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
-#include <yajl/yajl_parse.h>
 
-
-/*
- * Limits of the JSON of a header or a payload: our tokens have one level
- * and about ten members; the limits keep the duplicate-key bookkeeping
- * in fixed arrays on the stack.
- */
-#define NGX_HTTP_SCC_JWT_MAX_DEPTH     8
-#define NGX_HTTP_SCC_JWT_MAX_KEYS      64
-#define NGX_HTTP_SCC_JWT_KEY_ARENA     1024
 
 #define NGX_HTTP_SCC_JWT_SIG_B64_LEN                                          \
     ngx_http_scc_base64url_encoded_length(NGX_HTTP_SCC_JWT_MAC_LEN)
-
-
-/* members of the header and of the payload that mean something to us */
-
-#define NGX_HTTP_SCC_JWT_F_OTHER       0
-#define NGX_HTTP_SCC_JWT_F_ALG         1
-#define NGX_HTTP_SCC_JWT_F_TYP         2
-#define NGX_HTTP_SCC_JWT_F_CRIT        3
-#define NGX_HTTP_SCC_JWT_F_KEY         4
-#define NGX_HTTP_SCC_JWT_F_SUB         5
-#define NGX_HTTP_SCC_JWT_F_ROLE        6
-#define NGX_HTTP_SCC_JWT_F_IAT         7
-#define NGX_HTTP_SCC_JWT_F_EXP         8
-#define NGX_HTTP_SCC_JWT_F_NBF         9
-#define NGX_HTTP_SCC_JWT_F_JTI         10
-#define NGX_HTTP_SCC_JWT_F_ISS         11
-#define NGX_HTTP_SCC_JWT_F_AUD         12
-
-#define NGX_HTTP_SCC_JWT_SEEN(f)       ((ngx_uint_t) 1 << (f))
-
-
-/* JSON value types, as the yajl callbacks report them */
-
-#define NGX_HTTP_SCC_JWT_J_NULL        0
-#define NGX_HTTP_SCC_JWT_J_BOOLEAN     1
-#define NGX_HTTP_SCC_JWT_J_INTEGER     2
-#define NGX_HTTP_SCC_JWT_J_DOUBLE      3
-#define NGX_HTTP_SCC_JWT_J_STRING      4
-#define NGX_HTTP_SCC_JWT_J_MAP         5
-#define NGX_HTTP_SCC_JWT_J_ARRAY       6
-
-
-typedef struct {
-    ngx_str_t                    name;
-    ngx_uint_t                   field;
-} ngx_http_scc_jwt_field_t;
-
-
-typedef struct {
-    ngx_str_t                    name;
-    ngx_uint_t                   map;       /* which object it belongs to */
-} ngx_http_scc_jwt_seen_key_t;
-
-
-/* the state of one JSON parse, for the yajl callbacks */
-
-typedef struct {
-    ngx_http_scc_jwt_rc_e        rc;        /* why a callback cancelled */
-    ngx_http_scc_jwt_rc_e        syntax;    /* ERR_HEADER or ERR_PAYLOAD */
-    ngx_uint_t                   payload;   /* a payload, not a header */
-    ngx_http_scc_jwt_field_t    *fields;
-
-    ngx_uint_t                   top;       /* the top object was opened */
-    ngx_uint_t                   depth;     /* open objects and arrays */
-    ngx_uint_t                   maps;      /* objects opened so far */
-    ngx_uint_t                   map[NGX_HTTP_SCC_JWT_MAX_DEPTH + 1];
-
-    ngx_uint_t                   nkeys;
-    ngx_http_scc_jwt_seen_key_t  keys[NGX_HTTP_SCC_JWT_MAX_KEYS];
-    u_char                      *arena_pos;
-    u_char                       arena[NGX_HTTP_SCC_JWT_KEY_ARENA];
-
-    ngx_uint_t                   field;     /* member of the top object */
-    ngx_uint_t                   seen;      /* NGX_HTTP_SCC_JWT_SEEN() */
-
-    /* the header */
-    ngx_str_t                   *typ;       /* expected, or NULL */
-    ngx_uint_t                   typ_ok;
-
-    /* the payload */
-    ngx_http_scc_jwt_conf_t     *conf;
-    ngx_http_scc_jwt_claims_t   *claims;
-    u_char                      *storage_pos;
-    u_char                      *storage_end;
-    long long                    iat;
-    long long                    exp;
-    long long                    nbf;
-    ngx_uint_t                   iss_ok;
-    ngx_uint_t                   aud_ok;
-} ngx_http_scc_jwt_parse_t;
 
 
 static ngx_int_t ngx_http_scc_jwt_mac(ngx_http_scc_jwt_key_t *key,
     u_char *data, size_t len, u_char *mac);
 static ngx_uint_t ngx_http_scc_jwt_header_is_ours(ngx_str_t *header,
     ngx_str_t *typ);
-static void ngx_http_scc_jwt_parse_init(ngx_http_scc_jwt_parse_t *p,
-    ngx_http_scc_jwt_rc_e syntax, ngx_http_scc_jwt_field_t *fields);
-static ngx_http_scc_jwt_rc_e ngx_http_scc_jwt_parse(
-    ngx_http_scc_jwt_parse_t *p, ngx_str_t *json);
 static ngx_http_scc_jwt_rc_e ngx_http_scc_jwt_claims_check(
     ngx_http_scc_jwt_parse_t *p);
-
-static int ngx_http_scc_jwt_json_value(ngx_http_scc_jwt_parse_t *p,
-    ngx_uint_t type, u_char *s, size_t len, long long n);
-static int ngx_http_scc_jwt_json_header(ngx_http_scc_jwt_parse_t *p,
-    ngx_uint_t type, u_char *s, size_t len);
-static int ngx_http_scc_jwt_json_payload(ngx_http_scc_jwt_parse_t *p,
-    ngx_uint_t type, u_char *s, size_t len, long long n);
-static int ngx_http_scc_jwt_json_aud(ngx_http_scc_jwt_parse_t *p,
-    ngx_uint_t type, u_char *s, size_t len);
-static int ngx_http_scc_jwt_json_copy(ngx_http_scc_jwt_parse_t *p,
-    ngx_str_t *dst, u_char *s, size_t len);
-static int ngx_http_scc_jwt_json_push(ngx_http_scc_jwt_parse_t *p,
-    ngx_uint_t type);
-
-static int ngx_http_scc_jwt_json_null(void *ctx);
-static int ngx_http_scc_jwt_json_boolean(void *ctx, int b);
-static int ngx_http_scc_jwt_json_integer(void *ctx, long long n);
-static int ngx_http_scc_jwt_json_double(void *ctx, double d);
-static int ngx_http_scc_jwt_json_string(void *ctx, const unsigned char *s,
-    size_t len);
-static int ngx_http_scc_jwt_json_start_map(void *ctx);
-static int ngx_http_scc_jwt_json_map_key(void *ctx, const unsigned char *s,
-    size_t len);
-static int ngx_http_scc_jwt_json_end(void *ctx);
-static int ngx_http_scc_jwt_json_start_array(void *ctx);
-
 static u_char *ngx_http_scc_jwt_cat(u_char *p, u_char *last, u_char *s,
     size_t len);
 static u_char *ngx_http_scc_jwt_cat_string(u_char *p, u_char *last,
     ngx_str_t *name, ngx_str_t *value);
 static u_char *ngx_http_scc_jwt_cat_number(u_char *p, u_char *last,
     ngx_str_t *name, long long n);
-
-
-static yajl_callbacks  ngx_http_scc_jwt_json_callbacks = {
-    ngx_http_scc_jwt_json_null,
-    ngx_http_scc_jwt_json_boolean,
-    ngx_http_scc_jwt_json_integer,
-    ngx_http_scc_jwt_json_double,
-    NULL,                       /* no yajl_number: integers stay integers */
-    ngx_http_scc_jwt_json_string,
-    ngx_http_scc_jwt_json_start_map,
-    ngx_http_scc_jwt_json_map_key,
-    ngx_http_scc_jwt_json_end,
-    ngx_http_scc_jwt_json_start_array,
-    ngx_http_scc_jwt_json_end
-};
-
-
-static ngx_http_scc_jwt_field_t  ngx_http_scc_jwt_header_fields[] = {
-    { ngx_string("alg"),  NGX_HTTP_SCC_JWT_F_ALG },
-    { ngx_string("typ"),  NGX_HTTP_SCC_JWT_F_TYP },
-    { ngx_string("crit"), NGX_HTTP_SCC_JWT_F_CRIT },
-
-    /*
-     * A key named or carried by the token itself would let its author
-     * choose the key it is verified with: refused.  "kid" is ignored: the
-     * keys are tried in a fixed order whatever it says.
-     */
-    { ngx_string("jku"),  NGX_HTTP_SCC_JWT_F_KEY },
-    { ngx_string("jwk"),  NGX_HTTP_SCC_JWT_F_KEY },
-    { ngx_string("x5u"),  NGX_HTTP_SCC_JWT_F_KEY },
-    { ngx_string("x5c"),  NGX_HTTP_SCC_JWT_F_KEY },
-
-    { ngx_null_string, 0 }
-};
-
-
-static ngx_http_scc_jwt_field_t  ngx_http_scc_jwt_payload_fields[] = {
-    { ngx_string("sub"),  NGX_HTTP_SCC_JWT_F_SUB },
-    { ngx_string("role"), NGX_HTTP_SCC_JWT_F_ROLE },
-    { ngx_string("iat"),  NGX_HTTP_SCC_JWT_F_IAT },
-    { ngx_string("exp"),  NGX_HTTP_SCC_JWT_F_EXP },
-    { ngx_string("nbf"),  NGX_HTTP_SCC_JWT_F_NBF },
-    { ngx_string("jti"),  NGX_HTTP_SCC_JWT_F_JTI },
-    { ngx_string("iss"),  NGX_HTTP_SCC_JWT_F_ISS },
-    { ngx_string("aud"),  NGX_HTTP_SCC_JWT_F_AUD },
-    { ngx_null_string, 0 }
-};
-
-
-static ngx_str_t  ngx_http_scc_jwt_roles[] = {
-    ngx_null_string,                        /* NGX_HTTP_SCC_JWT_ROLE_NONE */
-    ngx_string("guest"),
-    ngx_string("crew"),
-    ngx_string("captain"),
-    ngx_string("admin")
-};
 
 
 static const char  *ngx_http_scc_jwt_errors[] = {
@@ -320,10 +145,9 @@ ngx_http_scc_jwt_mac(ngx_http_scc_jwt_key_t *key, u_char *data, size_t len,
 
     /*
      * Without a key, EVP_MAC_init() restarts HMAC from the inner and outer
-     * blocks hashed by key_init(): about 420 ns for one of our tokens,
-     * half the cost of EVP_MAC_CTX_dup() and a quarter of a one-shot
-     * HMAC() (OpenSSL 3.0, measured).  That reuse is why a key belongs to
-     * one thread.
+     * blocks hashed by key_init(), cheaper than EVP_MAC_CTX_dup() and
+     * much cheaper than a one-shot HMAC().  That reuse is why a key
+     * belongs to one thread.
      */
 
     if (EVP_MAC_init(key->ctx, NULL, 0, NULL) != 1
@@ -358,7 +182,7 @@ ngx_http_scc_jwt_sign(ngx_http_scc_jwt_conf_t *conf, ngx_str_t *typ,
     static ngx_str_t  s_iss = ngx_string("iss");
     static ngx_str_t  s_aud = ngx_string("aud");
 
-    role = ngx_http_scc_jwt_role_name(claims->role);
+    role = ngx_http_scc_role_name(claims->role);
 
     if (role == NULL || claims->sub.len == 0 || typ == NULL || typ->len == 0
         || conf->current == NULL || conf->current->ctx == NULL)
@@ -581,8 +405,7 @@ ngx_http_scc_jwt_verify_jws(ngx_http_scc_jwt_key_t *key,
         return NGX_HTTP_SCC_JWT_OK;
     }
 
-    ngx_http_scc_jwt_parse_init(&p, NGX_HTTP_SCC_JWT_ERR_HEADER,
-                                ngx_http_scc_jwt_header_fields);
+    ngx_http_scc_jwt_parse_init(&p, 0);
     p.typ = typ;
 
     rc = ngx_http_scc_jwt_parse(&p, &jws->header);
@@ -605,8 +428,8 @@ ngx_http_scc_jwt_verify_jws(ngx_http_scc_jwt_key_t *key,
 /*
  * Every token we sign has the same header, {"alg":"HS256","typ":"<typ>"},
  * and yajl would only find in those exact bytes alg HS256 and that typ: so
- * they are recognised without it, which saves about 0.4 us a verification
- * (yajl's allocations included).
+ * they are recognised without it, which saves a parse (and yajl's
+ * allocations) on every verification.
  * Any other header, even one that means the same, takes the full parse.
  */
 
@@ -699,8 +522,7 @@ ngx_http_scc_jwt_judge(ngx_http_scc_jwt_conf_t *conf, ngx_str_t *token,
                                      typ, buf, sizeof(buf), &jws);
 
     if (rc == NGX_HTTP_SCC_JWT_OK) {
-        ngx_http_scc_jwt_parse_init(&p, NGX_HTTP_SCC_JWT_ERR_PAYLOAD,
-                                    ngx_http_scc_jwt_payload_fields);
+        ngx_http_scc_jwt_parse_init(&p, 1);
         p.conf = conf;
         p.claims = claims;
         p.storage_pos = storage;
@@ -834,19 +656,6 @@ ngx_http_scc_jwt_jti(u_char *buf)
 }
 
 
-ngx_str_t *
-ngx_http_scc_jwt_role_name(ngx_uint_t role)
-{
-    if (role == NGX_HTTP_SCC_JWT_ROLE_NONE
-        || role > NGX_HTTP_SCC_JWT_ROLE_ADMIN)
-    {
-        return NULL;
-    }
-
-    return &ngx_http_scc_jwt_roles[role];
-}
-
-
 const char *
 ngx_http_scc_jwt_strerror(ngx_http_scc_jwt_rc_e rc)
 {
@@ -855,482 +664,6 @@ ngx_http_scc_jwt_strerror(ngx_http_scc_jwt_rc_e rc)
     }
 
     return ngx_http_scc_jwt_errors[rc];
-}
-
-
-/* JSON, through yajl's event API so that duplicate keys can be seen */
-
-
-static void
-ngx_http_scc_jwt_parse_init(ngx_http_scc_jwt_parse_t *p,
-    ngx_http_scc_jwt_rc_e syntax, ngx_http_scc_jwt_field_t *fields)
-{
-    /* the arrays are written before they are read: not zeroed */
-
-    p->rc = NGX_HTTP_SCC_JWT_OK;
-    p->syntax = syntax;
-    p->payload = (syntax == NGX_HTTP_SCC_JWT_ERR_PAYLOAD);
-    p->fields = fields;
-    p->top = 0;
-    p->depth = 0;
-    p->maps = 0;
-    p->nkeys = 0;
-    p->arena_pos = p->arena;
-    p->field = NGX_HTTP_SCC_JWT_F_OTHER;
-    p->seen = 0;
-    p->typ = NULL;
-    p->typ_ok = 0;
-    p->conf = NULL;
-    p->claims = NULL;
-    p->storage_pos = NULL;
-    p->storage_end = NULL;
-    p->iat = 0;
-    p->exp = 0;
-    p->nbf = 0;
-    p->iss_ok = 0;
-    p->aud_ok = 0;
-}
-
-
-static ngx_http_scc_jwt_rc_e
-ngx_http_scc_jwt_parse(ngx_http_scc_jwt_parse_t *p, ngx_str_t *json)
-{
-    yajl_handle  h;
-    yajl_status  status;
-
-    /*
-     * yajl's defaults are the strict ones: no comments, UTF-8 validated,
-     * one value, no trailing garbage.
-     */
-
-    h = yajl_alloc(&ngx_http_scc_jwt_json_callbacks, NULL, p);
-    if (h == NULL) {
-        return NGX_HTTP_SCC_JWT_ERR_INTERNAL;
-    }
-
-    status = yajl_parse(h, json->data, json->len);
-
-    if (status == yajl_status_ok) {
-        status = yajl_complete_parse(h);
-    }
-
-    yajl_free(h);
-
-    if (status == yajl_status_client_canceled
-        && p->rc != NGX_HTTP_SCC_JWT_OK)
-    {
-        return p->rc;
-    }
-
-    if (status != yajl_status_ok || !p->top || p->depth != 0) {
-        return p->syntax;
-    }
-
-    return NGX_HTTP_SCC_JWT_OK;
-}
-
-
-static int
-ngx_http_scc_jwt_json_value(ngx_http_scc_jwt_parse_t *p, ngx_uint_t type,
-    u_char *s, size_t len, long long n)
-{
-    if (p->depth == 0) {
-
-        /* the top value: an object, once */
-
-        if (type != NGX_HTTP_SCC_JWT_J_MAP || p->top) {
-            p->rc = p->syntax;
-            return 0;
-        }
-
-        p->top = 1;
-        return 1;
-    }
-
-    if (p->depth == 1) {
-
-        /* a member of the top object */
-
-        if (p->field == NGX_HTTP_SCC_JWT_F_OTHER) {
-            return 1;
-        }
-
-        if (p->payload) {
-            return ngx_http_scc_jwt_json_payload(p, type, s, len, n);
-        }
-
-        return ngx_http_scc_jwt_json_header(p, type, s, len);
-    }
-
-    if (p->depth == 2 && p->payload && p->field == NGX_HTTP_SCC_JWT_F_AUD) {
-        /* an element of the "aud" array */
-
-        return ngx_http_scc_jwt_json_aud(p, type, s, len);
-    }
-
-    /* deeper in members we ignore */
-
-    return 1;
-}
-
-
-static int
-ngx_http_scc_jwt_json_header(ngx_http_scc_jwt_parse_t *p, ngx_uint_t type,
-    u_char *s, size_t len)
-{
-    switch (p->field) {
-
-    case NGX_HTTP_SCC_JWT_F_ALG:
-
-        /* exactly, byte for byte: "hs256", "none", "None" are all refused */
-
-        if (type != NGX_HTTP_SCC_JWT_J_STRING
-            || len != sizeof("HS256") - 1
-            || ngx_memcmp(s, "HS256", sizeof("HS256") - 1) != 0)
-        {
-            p->rc = NGX_HTTP_SCC_JWT_ERR_ALG;
-            return 0;
-        }
-
-        return 1;
-
-    case NGX_HTTP_SCC_JWT_F_TYP:
-
-        /*
-         * Compared exactly, although RFC 7515 4.1.9 makes media types
-         * case-insensitive: we only accept what we sign.
-         */
-
-        if (type != NGX_HTTP_SCC_JWT_J_STRING) {
-            p->rc = NGX_HTTP_SCC_JWT_ERR_TYP;
-            return 0;
-        }
-
-        if (p->typ) {
-            if (len != p->typ->len || ngx_memcmp(s, p->typ->data, len) != 0) {
-                p->rc = NGX_HTTP_SCC_JWT_ERR_TYP;
-                return 0;
-            }
-
-            p->typ_ok = 1;
-        }
-
-        return 1;
-
-    default:
-        return 1;
-    }
-}
-
-
-static int
-ngx_http_scc_jwt_json_payload(ngx_http_scc_jwt_parse_t *p, ngx_uint_t type,
-    u_char *s, size_t len, long long n)
-{
-    ngx_uint_t                 role;
-    ngx_http_scc_jwt_conf_t   *conf;
-    ngx_http_scc_jwt_claims_t *claims;
-
-    conf = p->conf;
-    claims = p->claims;
-
-    switch (p->field) {
-
-    case NGX_HTTP_SCC_JWT_F_IAT:
-    case NGX_HTTP_SCC_JWT_F_EXP:
-    case NGX_HTTP_SCC_JWT_F_NBF:
-
-        /*
-         * NumericDate, but only the integers that we write: "1.7e9" and
-         * "1700000000" (a string) are refused, and so is what time_t
-         * cannot hold.
-         */
-
-        if (type != NGX_HTTP_SCC_JWT_J_INTEGER
-            || n > (long long) NGX_MAX_TIME_T_VALUE
-            || n < -(long long) NGX_MAX_TIME_T_VALUE)
-        {
-            p->rc = NGX_HTTP_SCC_JWT_ERR_CLAIM_TYPE;
-            return 0;
-        }
-
-        if (p->field == NGX_HTTP_SCC_JWT_F_IAT) {
-            p->iat = n;
-
-        } else if (p->field == NGX_HTTP_SCC_JWT_F_EXP) {
-            p->exp = n;
-
-        } else {
-            p->nbf = n;
-        }
-
-        return 1;
-
-    case NGX_HTTP_SCC_JWT_F_AUD:
-
-        /* RFC 7519 4.1.3: a string, or an array of strings */
-
-        if (type == NGX_HTTP_SCC_JWT_J_ARRAY) {
-            return 1;
-        }
-
-        return ngx_http_scc_jwt_json_aud(p, type, s, len);
-
-    default:
-        break;
-    }
-
-    /* the other claims we know are strings */
-
-    if (type != NGX_HTTP_SCC_JWT_J_STRING) {
-        p->rc = NGX_HTTP_SCC_JWT_ERR_CLAIM_TYPE;
-        return 0;
-    }
-
-    switch (p->field) {
-
-    case NGX_HTTP_SCC_JWT_F_SUB:
-
-        if (len == 0) {
-            p->rc = NGX_HTTP_SCC_JWT_ERR_SUB;
-            return 0;
-        }
-
-        return ngx_http_scc_jwt_json_copy(p, &claims->sub, s, len);
-
-    case NGX_HTTP_SCC_JWT_F_JTI:
-        return ngx_http_scc_jwt_json_copy(p, &claims->jti, s, len);
-
-    case NGX_HTTP_SCC_JWT_F_ROLE:
-
-        for (role = NGX_HTTP_SCC_JWT_ROLE_GUEST;
-             role <= NGX_HTTP_SCC_JWT_ROLE_ADMIN;
-             role++)
-        {
-            if (len == ngx_http_scc_jwt_roles[role].len
-                && ngx_memcmp(s, ngx_http_scc_jwt_roles[role].data, len) == 0)
-            {
-                claims->role = role;
-                return 1;
-            }
-        }
-
-        p->rc = NGX_HTTP_SCC_JWT_ERR_ROLE;
-        return 0;
-
-    case NGX_HTTP_SCC_JWT_F_ISS:
-
-        if (conf->iss.len == len && ngx_memcmp(s, conf->iss.data, len) == 0)
-        {
-            p->iss_ok = 1;
-        }
-
-        return 1;
-
-    default:
-        return 1;
-    }
-}
-
-
-static int
-ngx_http_scc_jwt_json_aud(ngx_http_scc_jwt_parse_t *p, ngx_uint_t type,
-    u_char *s, size_t len)
-{
-    ngx_http_scc_jwt_conf_t  *conf;
-
-    if (type != NGX_HTTP_SCC_JWT_J_STRING) {
-        p->rc = NGX_HTTP_SCC_JWT_ERR_CLAIM_TYPE;
-        return 0;
-    }
-
-    conf = p->conf;
-
-    if (conf->aud.len == len && ngx_memcmp(s, conf->aud.data, len) == 0) {
-        p->aud_ok = 1;
-    }
-
-    return 1;
-}
-
-
-static int
-ngx_http_scc_jwt_json_copy(ngx_http_scc_jwt_parse_t *p, ngx_str_t *dst,
-    u_char *s, size_t len)
-{
-    /* yajl's pointer may be to its own buffer, reused for the next value */
-
-    if ((size_t) (p->storage_end - p->storage_pos) < len) {
-        p->rc = NGX_HTTP_SCC_JWT_ERR_STORAGE;
-        return 0;
-    }
-
-    dst->data = p->storage_pos;
-    dst->len = len;
-    p->storage_pos = ngx_cpymem(p->storage_pos, s, len);
-
-    return 1;
-}
-
-
-static int
-ngx_http_scc_jwt_json_push(ngx_http_scc_jwt_parse_t *p, ngx_uint_t type)
-{
-    if (!ngx_http_scc_jwt_json_value(p, type, NULL, 0, 0)) {
-        return 0;
-    }
-
-    if (p->depth == NGX_HTTP_SCC_JWT_MAX_DEPTH) {
-        p->rc = NGX_HTTP_SCC_JWT_ERR_JSON_LIMIT;
-        return 0;
-    }
-
-    p->depth++;
-
-    /* keys are compared only with those of the same object */
-
-    p->map[p->depth] = (type == NGX_HTTP_SCC_JWT_J_MAP) ? ++p->maps : 0;
-
-    return 1;
-}
-
-
-static int
-ngx_http_scc_jwt_json_null(void *ctx)
-{
-    return ngx_http_scc_jwt_json_value(ctx, NGX_HTTP_SCC_JWT_J_NULL,
-                                       NULL, 0, 0);
-}
-
-
-static int
-ngx_http_scc_jwt_json_boolean(void *ctx, int b)
-{
-    return ngx_http_scc_jwt_json_value(ctx, NGX_HTTP_SCC_JWT_J_BOOLEAN,
-                                       NULL, 0, 0);
-}
-
-
-static int
-ngx_http_scc_jwt_json_integer(void *ctx, long long n)
-{
-    return ngx_http_scc_jwt_json_value(ctx, NGX_HTTP_SCC_JWT_J_INTEGER,
-                                       NULL, 0, n);
-}
-
-
-static int
-ngx_http_scc_jwt_json_double(void *ctx, double d)
-{
-    return ngx_http_scc_jwt_json_value(ctx, NGX_HTTP_SCC_JWT_J_DOUBLE,
-                                       NULL, 0, 0);
-}
-
-
-static int
-ngx_http_scc_jwt_json_string(void *ctx, const unsigned char *s, size_t len)
-{
-    return ngx_http_scc_jwt_json_value(ctx, NGX_HTTP_SCC_JWT_J_STRING,
-                                       (u_char *) s, len, 0);
-}
-
-
-static int
-ngx_http_scc_jwt_json_start_map(void *ctx)
-{
-    return ngx_http_scc_jwt_json_push(ctx, NGX_HTTP_SCC_JWT_J_MAP);
-}
-
-
-static int
-ngx_http_scc_jwt_json_start_array(void *ctx)
-{
-    return ngx_http_scc_jwt_json_push(ctx, NGX_HTTP_SCC_JWT_J_ARRAY);
-}
-
-
-static int
-ngx_http_scc_jwt_json_end(void *ctx)
-{
-    ngx_http_scc_jwt_parse_t  *p = ctx;
-
-    p->depth--;
-
-    return 1;
-}
-
-
-static int
-ngx_http_scc_jwt_json_map_key(void *ctx, const unsigned char *s, size_t len)
-{
-    ngx_uint_t                 i, map;
-    ngx_http_scc_jwt_field_t  *f;
-    ngx_http_scc_jwt_parse_t  *p = ctx;
-
-    /*
-     * RFC 7515 4 and RFC 7519 4 let a parser reject duplicate names or
-     * keep the last one; two parsers keeping different ones would read
-     * two different tokens from the same bytes, so we reject them, at
-     * every level and after unescaping ("\u0061lg" is "alg").
-     */
-
-    map = p->map[p->depth];
-
-    for (i = 0; i < p->nkeys; i++) {
-        if (p->keys[i].map == map
-            && p->keys[i].name.len == len
-            && ngx_memcmp(p->keys[i].name.data, s, len) == 0)
-        {
-            p->rc = NGX_HTTP_SCC_JWT_ERR_DUPLICATE;
-            return 0;
-        }
-    }
-
-    if (p->nkeys == NGX_HTTP_SCC_JWT_MAX_KEYS
-        || (size_t) (p->arena + NGX_HTTP_SCC_JWT_KEY_ARENA - p->arena_pos)
-           < len)
-    {
-        p->rc = NGX_HTTP_SCC_JWT_ERR_JSON_LIMIT;
-        return 0;
-    }
-
-    /* copied: yajl's pointer may be to a buffer it reuses */
-
-    p->keys[p->nkeys].map = map;
-    p->keys[p->nkeys].name.data = p->arena_pos;
-    p->keys[p->nkeys].name.len = len;
-    p->arena_pos = ngx_cpymem(p->arena_pos, s, len);
-    p->nkeys++;
-
-    if (p->depth != 1) {
-        return 1;
-    }
-
-    p->field = NGX_HTTP_SCC_JWT_F_OTHER;
-
-    for (f = p->fields; f->name.len; f++) {
-        if (f->name.len == len && ngx_memcmp(f->name.data, s, len) == 0) {
-            p->field = f->field;
-            break;
-        }
-    }
-
-    p->seen |= NGX_HTTP_SCC_JWT_SEEN(p->field);
-
-    if (p->field == NGX_HTTP_SCC_JWT_F_CRIT) {
-
-        /* RFC 7515 4.1.11: we understand no extension, so none is "crit" */
-
-        p->rc = NGX_HTTP_SCC_JWT_ERR_CRIT;
-        return 0;
-    }
-
-    if (p->field == NGX_HTTP_SCC_JWT_F_KEY) {
-        p->rc = NGX_HTTP_SCC_JWT_ERR_KEY_PARAM;
-        return 0;
-    }
-
-    return 1;
 }
 
 

@@ -1,7 +1,7 @@
 
 /*
  * SCC: HS256 JSON Web Tokens (RFC 7515, RFC 7519, RFC 8725), signed and
- * verified in the module with OpenSSL.  See DESIGN.md, "Authentication".
+ * verified in the module with OpenSSL.
  *
  * "Pure": no nginx runtime (no pools, no logs), so the unit tests link it
  * alone.  Callers pass every buffer; the module keeps the verified claims
@@ -17,6 +17,8 @@
 #include <ngx_config.h>
 #include <ngx_core.h>
 #include <openssl/evp.h>
+
+#include "ngx_http_scc_role.h"
 
 
 /* a secret shorter than the HMAC-SHA256 output is refused (RFC 7518 3.2) */
@@ -39,13 +41,6 @@
 /* "typ" of access tokens (RFC 9068); anything else signs other kinds */
 #define NGX_HTTP_SCC_JWT_TYP_ACCESS    "at+jwt"
 
-
-/* ordered, so that "role >= least role of the route" is one comparison */
-#define NGX_HTTP_SCC_JWT_ROLE_NONE     0
-#define NGX_HTTP_SCC_JWT_ROLE_GUEST    1
-#define NGX_HTTP_SCC_JWT_ROLE_CREW     2
-#define NGX_HTTP_SCC_JWT_ROLE_CAPTAIN  3
-#define NGX_HTTP_SCC_JWT_ROLE_ADMIN    4
 
 
 typedef enum {
@@ -101,7 +96,7 @@ typedef struct {
 typedef struct {
     ngx_str_t                   sub;        /* required */
     ngx_str_t                   jti;        /* optional: empty if absent */
-    ngx_uint_t                  role;       /* NGX_HTTP_SCC_JWT_ROLE_* */
+    ngx_uint_t                  role;       /* NGX_HTTP_SCC_ROLE_* */
     time_t                      iat;
     time_t                      exp;
     ngx_uint_t                  rotated;    /* verify: previous key used */
@@ -194,9 +189,6 @@ ngx_http_scc_jwt_rc_e ngx_http_scc_jwt_verdict_at(
 /* a fresh jti: 16 random bytes in base64url, 22 characters into buf */
 #define NGX_HTTP_SCC_JWT_JTI_LEN       22
 ngx_int_t ngx_http_scc_jwt_jti(u_char *buf);
-
-/* "admin" ... "guest", or NULL for an unknown role */
-ngx_str_t *ngx_http_scc_jwt_role_name(ngx_uint_t role);
 
 /* why a token was refused, for the error log (never for the client) */
 const char *ngx_http_scc_jwt_strerror(ngx_http_scc_jwt_rc_e rc);

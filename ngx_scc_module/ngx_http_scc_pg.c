@@ -1,6 +1,7 @@
 
 /*
- * SCC: the per-worker-process PostgreSQL pool (see ngx_http_scc_pg.h).
+ * SCC: the per-worker-process PostgreSQL connection set (see
+ * ngx_http_scc_pg.h).
  *
  * Each connection is a small state machine driven by nginx events:
  *
@@ -19,13 +20,12 @@
  *
  * Why a pipeline: a backend that finds the next query already in its
  * socket runs it at once instead of sleeping until nginx has read the
- * last answer and sent another (measured with the health function on 16
- * connections: 1.7 times the calls a second at a depth of 4).  A new
- * query goes to the connection with the fewest queries in flight, so
- * that queries queue behind another only when every connection is busy:
- * a slow statement can delay the few queued behind it on its connection.
+ * last answer and sent another.  A new query goes to the connection
+ * with the fewest queries in flight, so that queries queue behind another
+ * only when every connection is busy: a slow statement can delay the few
+ * queued behind it on its connection.
  *
- * A query belongs to its caller; the pool holds a pointer to it only
+ * A query belongs to its caller; the set holds a pointer to it only
  * while it waits or runs, and ngx_http_scc_pg_cancel() takes it back.  A
  * connection whose query was cancelled still reads that query's results
  * and throws them away, so the pipeline stays in step.
@@ -46,6 +46,9 @@
 #define NGX_HTTP_SCC_PG_READY         2
 
 #define NGX_HTTP_SCC_PG_CONNECT_TIMEOUT  5000
+
+/* a connection's number in its set, for the debug log */
+#define ngx_http_scc_pg_no(pc)           ((ngx_int_t) ((pc) - (pc)->set->conns))
 #define NGX_HTTP_SCC_PG_BACKOFF_MIN      50
 #define NGX_HTTP_SCC_PG_BACKOFF_MAX      1000
 
@@ -62,7 +65,7 @@ struct ngx_http_scc_pg_cmd_s {
 
 
 struct ngx_http_scc_pg_conn_s {
-    ngx_http_scc_pg_pool_t      *pool;
+    ngx_http_scc_pg_set_t       *set;
     PGconn                      *pg;
     ngx_connection_t            *c;
     ino_t                        ino;       /* of the socket c wraps */
@@ -76,7 +79,7 @@ struct ngx_http_scc_pg_conn_s {
 };
 
 
-struct ngx_http_scc_pg_pool_s {
+struct ngx_http_scc_pg_set_s {
     ngx_http_scc_pg_conf_t      *conf;
     ngx_http_scc_pg_conn_t      *conns;
     ngx_queue_t                  waiting;
@@ -100,7 +103,7 @@ static void ngx_http_scc_pg_keep(ngx_http_scc_pg_conn_t *pc,
     ngx_http_scc_pg_cmd_t *cmd, PGresult *res);
 static void ngx_http_scc_pg_complete(ngx_http_scc_pg_conn_t *pc);
 static ngx_http_scc_pg_conn_t *ngx_http_scc_pg_pick(
-    ngx_http_scc_pg_pool_t *pool);
+    ngx_http_scc_pg_set_t *set);
 static ngx_int_t ngx_http_scc_pg_dispatch(ngx_http_scc_pg_conn_t *pc,
     ngx_http_scc_pg_query_t *q);
 static ngx_int_t ngx_http_scc_pg_flush(ngx_http_scc_pg_conn_t *pc);
@@ -110,41 +113,41 @@ static void ngx_http_scc_pg_broken(ngx_http_scc_pg_conn_t *pc,
     const char *what);
 static void ngx_http_scc_pg_close(ngx_http_scc_pg_conn_t *pc);
 static void ngx_http_scc_pg_schedule(ngx_http_scc_pg_conn_t *pc);
-static void ngx_http_scc_pg_wake(ngx_http_scc_pg_pool_t *pool);
-static ngx_uint_t ngx_http_scc_pg_live(ngx_http_scc_pg_pool_t *pool);
-static void ngx_http_scc_pg_fail_waiting(ngx_http_scc_pg_pool_t *pool);
+static void ngx_http_scc_pg_wake(ngx_http_scc_pg_set_t *set);
+static ngx_uint_t ngx_http_scc_pg_live(ngx_http_scc_pg_set_t *set);
+static void ngx_http_scc_pg_fail_waiting(ngx_http_scc_pg_set_t *set);
 static void ngx_http_scc_pg_log_error(ngx_http_scc_pg_conn_t *pc,
     ngx_uint_t level, const char *what);
 static void ngx_http_scc_pg_notice(void *arg, const char *message);
 
 
-ngx_http_scc_pg_pool_t *
-ngx_http_scc_pg_pool_create(ngx_cycle_t *cycle, ngx_http_scc_pg_conf_t *conf)
+ngx_http_scc_pg_set_t *
+ngx_http_scc_pg_set_create(ngx_cycle_t *cycle, ngx_http_scc_pg_conf_t *conf)
 {
     ngx_uint_t               i;
     ngx_http_scc_pg_conn_t  *pc;
-    ngx_http_scc_pg_pool_t  *pool;
+    ngx_http_scc_pg_set_t   *set;
 
-    pool = ngx_pcalloc(cycle->pool, sizeof(ngx_http_scc_pg_pool_t));
-    if (pool == NULL) {
+    set = ngx_pcalloc(cycle->pool, sizeof(ngx_http_scc_pg_set_t));
+    if (set == NULL) {
         return NULL;
     }
 
-    pool->conns = ngx_pcalloc(cycle->pool,
+    set->conns = ngx_pcalloc(cycle->pool,
                               conf->size * sizeof(ngx_http_scc_pg_conn_t));
-    if (pool->conns == NULL) {
+    if (set->conns == NULL) {
         return NULL;
     }
 
-    pool->conf = conf;
-    pool->log = cycle->log;
+    set->conf = conf;
+    set->log = cycle->log;
 
-    ngx_queue_init(&pool->waiting);
+    ngx_queue_init(&set->waiting);
 
     for (i = 0; i < conf->size; i++) {
-        pc = &pool->conns[i];
+        pc = &set->conns[i];
 
-        pc->pool = pool;
+        pc->set = set;
 
         pc->prepared = ngx_pcalloc(cycle->pool, conf->nstmts);
         if (pc->prepared == NULL) {
@@ -159,7 +162,7 @@ ngx_http_scc_pg_pool_create(ngx_cycle_t *cycle, ngx_http_scc_pg_conf_t *conf)
 
         pc->timer.handler = ngx_http_scc_pg_timer_handler;
         pc->timer.data = pc;
-        pc->timer.log = pool->log;
+        pc->timer.log = set->log;
 
         /* reconnecting must not hold a worker that is shutting down */
         pc->timer.cancelable = 1;
@@ -167,27 +170,27 @@ ngx_http_scc_pg_pool_create(ngx_cycle_t *cycle, ngx_http_scc_pg_conf_t *conf)
         ngx_http_scc_pg_connect(pc);
     }
 
-    return pool;
+    return set;
 }
 
 
 void
-ngx_http_scc_pg_pool_destroy(ngx_http_scc_pg_pool_t *pool)
+ngx_http_scc_pg_set_destroy(ngx_http_scc_pg_set_t *set)
 {
     ngx_uint_t  i;
 
-    for (i = 0; i < pool->conf->size; i++) {
-        ngx_http_scc_pg_close(&pool->conns[i]);
+    for (i = 0; i < set->conf->size; i++) {
+        ngx_http_scc_pg_close(&set->conns[i]);
     }
 }
 
 
 ngx_int_t
-ngx_http_scc_pg_send(ngx_http_scc_pg_pool_t *pool, ngx_http_scc_pg_query_t *q)
+ngx_http_scc_pg_send(ngx_http_scc_pg_set_t *set, ngx_http_scc_pg_query_t *q)
 {
     ngx_http_scc_pg_conn_t  *pc;
 
-    q->pool = pool;
+    q->set = set;
     q->conn = NULL;
     q->cmd = NULL;
     q->waiting = 0;
@@ -196,10 +199,10 @@ ngx_http_scc_pg_send(ngx_http_scc_pg_pool_t *pool, ngx_http_scc_pg_query_t *q)
     q->timer.data = q;
 
     if (q->timer.log == NULL) {
-        q->timer.log = pool->log;
+        q->timer.log = set->log;
     }
 
-    while ((pc = ngx_http_scc_pg_pick(pool)) != NULL) {
+    while ((pc = ngx_http_scc_pg_pick(set)) != NULL) {
 
         if (ngx_http_scc_pg_dispatch(pc, q) == NGX_OK) {
             return NGX_OK;
@@ -209,19 +212,27 @@ ngx_http_scc_pg_send(ngx_http_scc_pg_pool_t *pool, ngx_http_scc_pg_query_t *q)
         ngx_http_scc_pg_broken(pc, "sending a query");
     }
 
-    if (!ngx_http_scc_pg_live(pool)) {
+    if (!ngx_http_scc_pg_live(set)) {
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, q->timer.log, 0,
+                       "scc pg: no connection up or coming up");
         return NGX_DECLINED;
     }
 
-    if (pool->nwaiting >= pool->conf->wait_queue) {
+    if (set->nwaiting >= set->conf->wait_queue) {
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, q->timer.log, 0,
+                       "scc pg: wait queue full (%ui)", set->nwaiting);
         return NGX_BUSY;
     }
 
-    ngx_queue_insert_tail(&pool->waiting, &q->queue);
+    ngx_queue_insert_tail(&set->waiting, &q->queue);
     q->waiting = 1;
-    pool->nwaiting++;
+    set->nwaiting++;
 
-    ngx_add_timer(&q->timer, pool->conf->wait_timeout);
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, q->timer.log, 0,
+                   "scc pg: every connection full, query waits (%ui)",
+                   set->nwaiting);
+
+    ngx_add_timer(&q->timer, set->conf->wait_timeout);
 
     return NGX_OK;
 }
@@ -230,6 +241,11 @@ ngx_http_scc_pg_send(ngx_http_scc_pg_pool_t *pool, ngx_http_scc_pg_query_t *q)
 void
 ngx_http_scc_pg_cancel(ngx_http_scc_pg_query_t *q)
 {
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, q->timer.log, 0,
+                   "scc pg: query cancelled (%s%s)",
+                   q->waiting ? "waiting" : "",
+                   q->cmd ? "in flight" : "");
+
     if (q->timer.timer_set) {
         ngx_del_timer(&q->timer);
     }
@@ -237,7 +253,7 @@ ngx_http_scc_pg_cancel(ngx_http_scc_pg_query_t *q)
     if (q->waiting) {
         ngx_queue_remove(&q->queue);
         q->waiting = 0;
-        q->pool->nwaiting--;
+        q->set->nwaiting--;
     }
 
     if (q->cmd) {
@@ -248,20 +264,20 @@ ngx_http_scc_pg_cancel(ngx_http_scc_pg_query_t *q)
 
 
 void
-ngx_http_scc_pg_stats(ngx_http_scc_pg_pool_t *pool,
+ngx_http_scc_pg_stats(ngx_http_scc_pg_set_t *set,
     ngx_http_scc_pg_stats_t *stats)
 {
     ngx_uint_t               i;
     ngx_http_scc_pg_conn_t  *pc;
 
-    stats->size = pool->conf->size;
+    stats->size = set->conf->size;
     stats->connected = 0;
     stats->busy = 0;
     stats->in_flight = 0;
-    stats->waiting = pool->nwaiting;
+    stats->waiting = set->nwaiting;
 
-    for (i = 0; i < pool->conf->size; i++) {
-        pc = &pool->conns[i];
+    for (i = 0; i < set->conf->size; i++) {
+        pc = &set->conns[i];
 
         if (pc->state != NGX_HTTP_SCC_PG_READY) {
             continue;
@@ -280,22 +296,28 @@ ngx_http_scc_pg_stats(ngx_http_scc_pg_pool_t *pool,
 static void
 ngx_http_scc_pg_connect(ngx_http_scc_pg_conn_t *pc)
 {
-    const char  *values[3];
+    const char  *values[4];
 
     static const char  *keys[] = {
-        "dbname", "fallback_application_name", NULL
+        "dbname", "gssencmode", "fallback_application_name", NULL
     };
 
-    /* expand_dbname: the conninfo string is parsed as a whole */
+    /*
+     * expand_dbname: the conninfo string is parsed as a whole, and the
+     * keys after it override it.  GSSAPI encryption is never tried, not
+     * even because of PGGSSENCMODE: its negotiation may ask a Kerberos
+     * KDC synchronously inside PQconnectPoll().
+     */
 
-    values[0] = (const char *) pc->pool->conf->conninfo.data;
-    values[1] = "scc-nginx";
-    values[2] = NULL;
+    values[0] = (const char *) pc->set->conf->conninfo.data;
+    values[1] = "disable";
+    values[2] = "scc-nginx";
+    values[3] = NULL;
 
     pc->pg = PQconnectStartParams(keys, values, 1);
 
     if (pc->pg == NULL) {
-        ngx_log_error(NGX_LOG_ALERT, pc->pool->log, 0,
+        ngx_log_error(NGX_LOG_ALERT, pc->set->log, 0,
                       "scc: PQconnectStartParams() failed: out of memory");
         ngx_http_scc_pg_schedule(pc);
         return;
@@ -312,6 +334,9 @@ ngx_http_scc_pg_connect(ngx_http_scc_pg_conn_t *pc)
     PQsetNoticeProcessor(pc->pg, ngx_http_scc_pg_notice, pc);
 
     pc->state = NGX_HTTP_SCC_PG_CONNECTING;
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, pc->set->log, 0,
+                   "scc pg #%i: CLOSED -> CONNECTING", ngx_http_scc_pg_no(pc));
 
     ngx_add_timer(&pc->timer, NGX_HTTP_SCC_PG_CONNECT_TIMEOUT);
 
@@ -334,6 +359,10 @@ ngx_http_scc_pg_connect_poll(ngx_http_scc_pg_conn_t *pc)
     PostgresPollingStatusType  status;
 
     status = PQconnectPoll(pc->pg);
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, pc->set->log, 0,
+                   "scc pg #%i: PQconnectPoll: %d",
+                   ngx_http_scc_pg_no(pc), status);
 
     if (status != PGRES_POLLING_FAILED) {
 
@@ -364,7 +393,7 @@ ngx_http_scc_pg_connect_poll(ngx_http_scc_pg_conn_t *pc)
             goto failed;
         }
 
-        ngx_log_error(NGX_LOG_INFO, pc->pool->log, 0,
+        ngx_log_error(NGX_LOG_INFO, pc->set->log, 0,
                       "scc: connected to PostgreSQL, backend pid %d",
                       PQbackendPID(pc->pg));
 
@@ -372,11 +401,15 @@ ngx_http_scc_pg_connect_poll(ngx_http_scc_pg_conn_t *pc)
             ngx_del_timer(&pc->timer);
         }
 
-        ngx_memzero(pc->prepared, pc->pool->conf->nstmts);
+        ngx_memzero(pc->prepared, pc->set->conf->nstmts);
         pc->backoff = 0;
         pc->state = NGX_HTTP_SCC_PG_READY;
 
-        ngx_http_scc_pg_wake(pc->pool);
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, pc->set->log, 0,
+                       "scc pg #%i: CONNECTING -> READY",
+                       ngx_http_scc_pg_no(pc));
+
+        ngx_http_scc_pg_wake(pc->set);
         ngx_http_scc_pg_serve(pc);
         return;
 
@@ -398,8 +431,8 @@ failed:
     ngx_http_scc_pg_close(pc);
     ngx_http_scc_pg_schedule(pc);
 
-    if (!ngx_http_scc_pg_live(pc->pool)) {
-        ngx_http_scc_pg_fail_waiting(pc->pool);
+    if (!ngx_http_scc_pg_live(pc->set)) {
+        ngx_http_scc_pg_fail_waiting(pc->set);
     }
 }
 
@@ -419,7 +452,7 @@ ngx_http_scc_pg_wrap(ngx_http_scc_pg_conn_t *pc)
     fd = PQsocket(pc->pg);
 
     if (fd == -1 || fstat(fd, &st) == -1) {
-        ngx_log_error(NGX_LOG_ERR, pc->pool->log, ngx_errno,
+        ngx_log_error(NGX_LOG_ERR, pc->set->log, ngx_errno,
                       "scc: PostgreSQL connection has no usable socket");
         return NGX_ERROR;
     }
@@ -430,7 +463,7 @@ ngx_http_scc_pg_wrap(ngx_http_scc_pg_conn_t *pc)
 
     ngx_http_scc_pg_unwrap(pc);
 
-    c = ngx_get_connection(fd, pc->pool->log);
+    c = ngx_get_connection(fd, pc->set->log);
     if (c == NULL) {
         return NGX_ERROR;
     }
@@ -438,8 +471,8 @@ ngx_http_scc_pg_wrap(ngx_http_scc_pg_conn_t *pc)
     c->data = pc;
     c->read->handler = ngx_http_scc_pg_read_handler;
     c->write->handler = ngx_http_scc_pg_write_handler;
-    c->read->log = pc->pool->log;
-    c->write->log = pc->pool->log;
+    c->read->log = pc->set->log;
+    c->write->log = pc->set->log;
     c->number = ngx_atomic_fetch_add(ngx_connection_counter, 1);
 
     pc->c = c;
@@ -579,19 +612,22 @@ ngx_http_scc_pg_timer_handler(ngx_event_t *ev)
     pc = ev->data;
 
     if (pc->state == NGX_HTTP_SCC_PG_CONNECTING) {
-        ngx_log_error(NGX_LOG_ERR, pc->pool->log, NGX_ETIMEDOUT,
+        ngx_log_error(NGX_LOG_ERR, pc->set->log, NGX_ETIMEDOUT,
                       "scc: connecting to PostgreSQL timed out");
         ngx_http_scc_pg_close(pc);
         ngx_http_scc_pg_schedule(pc);
 
-        if (!ngx_http_scc_pg_live(pc->pool)) {
-            ngx_http_scc_pg_fail_waiting(pc->pool);
+        if (!ngx_http_scc_pg_live(pc->set)) {
+            ngx_http_scc_pg_fail_waiting(pc->set);
         }
 
         return;
     }
 
     if (pc->state == NGX_HTTP_SCC_PG_CLOSED) {
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, pc->set->log, 0,
+                       "scc pg #%i: backoff over, reconnecting",
+                       ngx_http_scc_pg_no(pc));
         ngx_http_scc_pg_connect(pc);
     }
 }
@@ -617,7 +653,10 @@ ngx_http_scc_pg_query_timer_handler(ngx_event_t *ev)
     if (q->waiting) {
         ngx_queue_remove(&q->queue);
         q->waiting = 0;
-        q->pool->nwaiting--;
+        q->set->nwaiting--;
+
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, ev->log, 0,
+                       "scc pg: wait timed out");
 
         q->handler(q, NULL, NGX_HTTP_SCC_PG_WAIT_TIMEOUT);
         return;
@@ -629,10 +668,10 @@ ngx_http_scc_pg_query_timer_handler(ngx_event_t *ev)
         return;
     }
 
-    ngx_log_error(NGX_LOG_ERR, pc->pool->log, NGX_ETIMEDOUT,
+    ngx_log_error(NGX_LOG_ERR, pc->set->log, NGX_ETIMEDOUT,
                   "scc: PostgreSQL statement \"%V\" timed out, "
                   "dropping its connection",
-                  &pc->pool->conf->stmts[q->stmt].name);
+                  &pc->set->conf->stmts[q->stmt].name);
 
     /* the queries behind it on this connection learn it is down */
 
@@ -750,8 +789,13 @@ ngx_http_scc_pg_complete(ngx_http_scc_pg_conn_t *pc)
     }
 
     cmd->res = NULL;
-    pc->head = (pc->head + 1) % pc->pool->conf->pipeline;
+    pc->head = (pc->head + 1) % pc->set->conf->pipeline;
     pc->nflight--;
+
+    ngx_log_debug3(NGX_LOG_DEBUG_HTTP, pc->set->log, 0,
+                   "scc pg #%i: query done%s, %ui in flight",
+                   ngx_http_scc_pg_no(pc),
+                   q ? "" : " (cancelled)", pc->nflight);
 
     /* the place it leaves goes to the oldest waiting query */
 
@@ -772,18 +816,18 @@ ngx_http_scc_pg_complete(ngx_http_scc_pg_conn_t *pc)
  */
 
 static ngx_http_scc_pg_conn_t *
-ngx_http_scc_pg_pick(ngx_http_scc_pg_pool_t *pool)
+ngx_http_scc_pg_pick(ngx_http_scc_pg_set_t *set)
 {
     ngx_uint_t               i;
     ngx_http_scc_pg_conn_t  *pc, *best;
 
     best = NULL;
 
-    for (i = 0; i < pool->conf->size; i++) {
-        pc = &pool->conns[i];
+    for (i = 0; i < set->conf->size; i++) {
+        pc = &set->conns[i];
 
         if (pc->state != NGX_HTTP_SCC_PG_READY
-            || pc->nflight >= pool->conf->pipeline)
+            || pc->nflight >= set->conf->pipeline)
         {
             continue;
         }
@@ -815,7 +859,7 @@ ngx_http_scc_pg_dispatch(ngx_http_scc_pg_conn_t *pc,
     ngx_http_scc_pg_cmd_t   *cmd;
     ngx_http_scc_pg_stmt_t  *stmt;
 
-    stmt = &pc->pool->conf->stmts[q->stmt];
+    stmt = &pc->set->conf->stmts[q->stmt];
     prepare = !pc->prepared[q->stmt];
 
     if ((prepare
@@ -835,7 +879,7 @@ ngx_http_scc_pg_dispatch(ngx_http_scc_pg_conn_t *pc,
 
     pc->prepared[q->stmt] = 1;
 
-    cmd = &pc->cmds[(pc->head + pc->nflight) % pc->pool->conf->pipeline];
+    cmd = &pc->cmds[(pc->head + pc->nflight) % pc->set->conf->pipeline];
     cmd->query = q;
     cmd->res = NULL;
     cmd->stmt = q->stmt;
@@ -847,9 +891,15 @@ ngx_http_scc_pg_dispatch(ngx_http_scc_pg_conn_t *pc,
     q->conn = pc;
     q->cmd = cmd;
 
+    ngx_log_debug4(NGX_LOG_DEBUG_HTTP, q->timer.log, 0,
+                   "scc pg #%i: sent \"%V\"%s, %ui in flight",
+                   ngx_http_scc_pg_no(pc),
+                   &stmt->name, prepare ? " with its Prepare" : "",
+                   pc->nflight);
+
     /* from now on the query timeout counts, not the wait */
 
-    ngx_add_timer(&q->timer, pc->pool->conf->query_timeout);
+    ngx_add_timer(&q->timer, pc->set->conf->query_timeout);
 
     return NGX_OK;
 }
@@ -884,13 +934,13 @@ static void
 ngx_http_scc_pg_serve(ngx_http_scc_pg_conn_t *pc)
 {
     ngx_queue_t              *head;
-    ngx_http_scc_pg_pool_t   *pool;
+    ngx_http_scc_pg_set_t    *set;
     ngx_http_scc_pg_query_t  *q;
 
-    pool = pc->pool;
+    set = pc->set;
 
     if (pc->nflight == 0 && PQtransactionStatus(pc->pg) != PQTRANS_IDLE) {
-        ngx_log_error(NGX_LOG_ALERT, pool->log, 0,
+        ngx_log_error(NGX_LOG_ALERT, set->log, 0,
                       "scc: PostgreSQL connection is not idle after a "
                       "statement (transaction status %d), reconnecting",
                       (int) PQtransactionStatus(pc->pg));
@@ -898,15 +948,15 @@ ngx_http_scc_pg_serve(ngx_http_scc_pg_conn_t *pc)
         return;
     }
 
-    while (pc->nflight < pool->conf->pipeline
-           && !ngx_queue_empty(&pool->waiting))
+    while (pc->nflight < set->conf->pipeline
+           && !ngx_queue_empty(&set->waiting))
     {
-        head = ngx_queue_head(&pool->waiting);
+        head = ngx_queue_head(&set->waiting);
         ngx_queue_remove(head);
 
         q = ngx_queue_data(head, ngx_http_scc_pg_query_t, queue);
         q->waiting = 0;
-        pool->nwaiting--;
+        set->nwaiting--;
 
         if (ngx_http_scc_pg_dispatch(pc, q) != NGX_OK) {
 
@@ -938,12 +988,6 @@ ngx_http_scc_pg_detach(ngx_http_scc_pg_query_t *q)
 
 
 /*
- * The connection is unusable.  Its query, if any, learns that the
- * database is down; if no connection is left up or coming up, neither
- * is waiting any longer: they fail now instead of at their timeout.
- */
-
-/*
  * The connection is unusable.  Its queries learn that the database is
  * down; if no connection is left up or coming up, the waiting ones do
  * too, now instead of at their timeout.
@@ -954,10 +998,10 @@ ngx_http_scc_pg_broken(ngx_http_scc_pg_conn_t *pc, const char *what)
 {
     ngx_uint_t                i, n;
     ngx_http_scc_pg_cmd_t    *cmd;
-    ngx_http_scc_pg_pool_t   *pool;
+    ngx_http_scc_pg_set_t    *set;
     ngx_http_scc_pg_query_t  *q[NGX_HTTP_SCC_PG_PIPELINE_MAX];
 
-    pool = pc->pool;
+    set = pc->set;
 
     if (what) {
         ngx_http_scc_pg_log_error(pc, NGX_LOG_ERR, what);
@@ -966,7 +1010,7 @@ ngx_http_scc_pg_broken(ngx_http_scc_pg_conn_t *pc, const char *what)
     n = 0;
 
     for (i = 0; i < pc->nflight; i++) {
-        cmd = &pc->cmds[(pc->head + i) % pool->conf->pipeline];
+        cmd = &pc->cmds[(pc->head + i) % set->conf->pipeline];
 
         if (cmd->query) {
             q[n] = cmd->query;
@@ -975,6 +1019,10 @@ ngx_http_scc_pg_broken(ngx_http_scc_pg_conn_t *pc, const char *what)
         }
     }
 
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, set->log, 0,
+                   "scc pg #%i: broken, %ui queries fail",
+                   ngx_http_scc_pg_no(pc), n);
+
     ngx_http_scc_pg_close(pc);
     ngx_http_scc_pg_schedule(pc);
 
@@ -982,8 +1030,8 @@ ngx_http_scc_pg_broken(ngx_http_scc_pg_conn_t *pc, const char *what)
         q[i]->handler(q[i], NULL, NGX_HTTP_SCC_PG_DOWN);
     }
 
-    if (!ngx_http_scc_pg_live(pool)) {
-        ngx_http_scc_pg_fail_waiting(pool);
+    if (!ngx_http_scc_pg_live(set)) {
+        ngx_http_scc_pg_fail_waiting(set);
     }
 }
 
@@ -1011,7 +1059,7 @@ ngx_http_scc_pg_close(ngx_http_scc_pg_conn_t *pc)
             cmd->res = NULL;
         }
 
-        pc->head = (pc->head + 1) % pc->pool->conf->pipeline;
+        pc->head = (pc->head + 1) % pc->set->conf->pipeline;
         pc->nflight--;
     }
 
@@ -1023,6 +1071,10 @@ ngx_http_scc_pg_close(ngx_http_scc_pg_conn_t *pc)
         PQfinish(pc->pg);
         pc->pg = NULL;
     }
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, pc->set->log, 0,
+                   "scc pg #%i: state %ui -> CLOSED",
+                   ngx_http_scc_pg_no(pc), pc->state);
 
     pc->state = NGX_HTTP_SCC_PG_CLOSED;
 }
@@ -1048,6 +1100,10 @@ ngx_http_scc_pg_schedule(ngx_http_scc_pg_conn_t *pc)
 
     delay = pc->backoff / 2 + (ngx_msec_t) ngx_random() % (pc->backoff / 2);
 
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, pc->set->log, 0,
+                   "scc pg #%i: reconnect in %M ms",
+                   ngx_http_scc_pg_no(pc), delay);
+
     ngx_add_timer(&pc->timer, delay);
 }
 
@@ -1058,15 +1114,17 @@ ngx_http_scc_pg_schedule(ngx_http_scc_pg_conn_t *pc)
  */
 
 static void
-ngx_http_scc_pg_wake(ngx_http_scc_pg_pool_t *pool)
+ngx_http_scc_pg_wake(ngx_http_scc_pg_set_t *set)
 {
     ngx_uint_t               i;
     ngx_http_scc_pg_conn_t  *pc;
 
-    for (i = 0; i < pool->conf->size; i++) {
-        pc = &pool->conns[i];
+    for (i = 0; i < set->conf->size; i++) {
+        pc = &set->conns[i];
 
         if (pc->state == NGX_HTTP_SCC_PG_CLOSED && pc->timer.timer_set) {
+            ngx_log_debug1(NGX_LOG_DEBUG_HTTP, set->log, 0,
+                           "scc pg #%ui: woken, reconnecting now", i);
             pc->backoff = 0;
             ngx_add_timer(&pc->timer, 1);
         }
@@ -1075,12 +1133,12 @@ ngx_http_scc_pg_wake(ngx_http_scc_pg_pool_t *pool)
 
 
 static ngx_uint_t
-ngx_http_scc_pg_live(ngx_http_scc_pg_pool_t *pool)
+ngx_http_scc_pg_live(ngx_http_scc_pg_set_t *set)
 {
     ngx_uint_t  i;
 
-    for (i = 0; i < pool->conf->size; i++) {
-        if (pool->conns[i].state != NGX_HTTP_SCC_PG_CLOSED) {
+    for (i = 0; i < set->conf->size; i++) {
+        if (set->conns[i].state != NGX_HTTP_SCC_PG_CLOSED) {
             return 1;
         }
     }
@@ -1090,18 +1148,18 @@ ngx_http_scc_pg_live(ngx_http_scc_pg_pool_t *pool)
 
 
 static void
-ngx_http_scc_pg_fail_waiting(ngx_http_scc_pg_pool_t *pool)
+ngx_http_scc_pg_fail_waiting(ngx_http_scc_pg_set_t *set)
 {
     ngx_queue_t              *head;
     ngx_http_scc_pg_query_t  *q;
 
-    while (!ngx_queue_empty(&pool->waiting)) {
-        head = ngx_queue_head(&pool->waiting);
+    while (!ngx_queue_empty(&set->waiting)) {
+        head = ngx_queue_head(&set->waiting);
         ngx_queue_remove(head);
 
         q = ngx_queue_data(head, ngx_http_scc_pg_query_t, queue);
         q->waiting = 0;
-        pool->nwaiting--;
+        set->nwaiting--;
 
         if (q->timer.timer_set) {
             ngx_del_timer(&q->timer);
@@ -1128,7 +1186,7 @@ ngx_http_scc_pg_log_error(ngx_http_scc_pg_conn_t *pc, ngx_uint_t level,
         len--;
     }
 
-    ngx_log_error(level, pc->pool->log, 0, "scc: %s: %*s", what, len, msg);
+    ngx_log_error(level, pc->set->log, 0, "scc: %s: %*s", what, len, msg);
 }
 
 
@@ -1147,6 +1205,6 @@ ngx_http_scc_pg_notice(void *arg, const char *message)
 
     /* libpq would print notices on stderr; they belong in the log */
 
-    ngx_log_error(NGX_LOG_NOTICE, pc->pool->log, 0, "scc: PostgreSQL: %*s",
+    ngx_log_error(NGX_LOG_NOTICE, pc->set->log, 0, "scc: PostgreSQL: %*s",
                   len, message);
 }

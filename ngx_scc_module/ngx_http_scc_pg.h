@@ -1,16 +1,18 @@
 
 /*
- * SCC: a per-worker-process pool of non-blocking libpq connections driven
- * by nginx's event loop.
+ * SCC: a per-worker-process set of non-blocking libpq connections driven
+ * by nginx's event loop: the "connection set" (a pool, in nginx, is an
+ * ngx_pool_t; the directives keep their scc_pg_pool_* names).
  *
- * The pool knows statements and queries, not HTTP: a caller hands it a
+ * The set knows statements and queries, not HTTP: a caller hands it a
  * query (statement index, one text parameter, a completion handler) and
  * is called back exactly once, never from inside ngx_http_scc_pg_send().
  * Each connection runs in libpq's pipeline mode: up to conf->pipeline
  * queries are in flight on it, each followed by its own Sync, so each is
  * its own transaction and an error ends no other query.
  * It must never call a blocking libpq function, never resolve a host
- * name, and never keep a pointer to a query its owner has cancelled.
+ * name, never negotiate GSSAPI, and never keep a pointer to a query its
+ * owner has cancelled.
  */
 
 
@@ -24,9 +26,7 @@
 
 #include <libpq-fe.h>
 
-
-/* queries in flight on one connection, at most (scc_pg_pipeline) */
-#define NGX_HTTP_SCC_PG_PIPELINE_MAX  64
+#include "ngx_http_scc_defaults.h"
 
 
 /* why a query ended, for its completion handler */
@@ -36,7 +36,7 @@
 #define NGX_HTTP_SCC_PG_QUERY_TIMEOUT 3   /* the result did not come */
 
 
-typedef struct ngx_http_scc_pg_pool_s   ngx_http_scc_pg_pool_t;
+typedef struct ngx_http_scc_pg_set_s    ngx_http_scc_pg_set_t;
 typedef struct ngx_http_scc_pg_conn_s   ngx_http_scc_pg_conn_t;
 typedef struct ngx_http_scc_pg_cmd_s    ngx_http_scc_pg_cmd_t;
 typedef struct ngx_http_scc_pg_query_s  ngx_http_scc_pg_query_t;
@@ -65,9 +65,9 @@ typedef struct {
 
 
 struct ngx_http_scc_pg_query_s {
-    ngx_queue_t                  queue;    /* in pool->waiting */
+    ngx_queue_t                  queue;    /* in set->waiting */
     ngx_event_t                  timer;    /* wait, then query timeout */
-    ngx_http_scc_pg_pool_t      *pool;
+    ngx_http_scc_pg_set_t       *set;
     ngx_http_scc_pg_conn_t      *conn;     /* while in flight */
     ngx_http_scc_pg_cmd_t       *cmd;      /* its place in conn's pipeline */
     ngx_uint_t                   stmt;
@@ -87,23 +87,35 @@ typedef struct {
 } ngx_http_scc_pg_stats_t;
 
 
-ngx_http_scc_pg_pool_t *ngx_http_scc_pg_pool_create(ngx_cycle_t *cycle,
+ngx_http_scc_pg_set_t *ngx_http_scc_pg_set_create(ngx_cycle_t *cycle,
     ngx_http_scc_pg_conf_t *conf);
-void ngx_http_scc_pg_pool_destroy(ngx_http_scc_pg_pool_t *pool);
+void ngx_http_scc_pg_set_destroy(ngx_http_scc_pg_set_t *set);
 
 /*
  * NGX_OK: the handler will be called later.  NGX_DECLINED: the database
  * is down (no connection is up or coming up).  NGX_BUSY: the wait queue
  * is full.  Nothing is called back unless NGX_OK is returned.
  */
-ngx_int_t ngx_http_scc_pg_send(ngx_http_scc_pg_pool_t *pool,
+ngx_int_t ngx_http_scc_pg_send(ngx_http_scc_pg_set_t *set,
     ngx_http_scc_pg_query_t *q);
 
 /* the owner is gone: drop the query and never call its handler */
 void ngx_http_scc_pg_cancel(ngx_http_scc_pg_query_t *q);
 
-void ngx_http_scc_pg_stats(ngx_http_scc_pg_pool_t *pool,
+void ngx_http_scc_pg_stats(ngx_http_scc_pg_set_t *set,
     ngx_http_scc_pg_stats_t *stats);
+
+
+/*
+ * The directives (ngx_http_scc_pg_conf.c): scc_pg's handler, given the
+ * offset of an ngx_http_scc_pg_conf_t in its configuration, and the posts
+ * checking scc_pg_pool_size and scc_pg_pipeline.
+ */
+char *ngx_http_scc_pg_conninfo(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+
+extern ngx_conf_post_t  ngx_http_scc_pg_size_post;
+extern ngx_conf_post_t  ngx_http_scc_pg_pipeline_post;
 
 
 #endif /* _NGX_HTTP_SCC_PG_H_INCLUDED_ */

@@ -18,13 +18,22 @@
 
 
 typedef struct {
-    ngx_str_t                 sqlstate;   /* a prefix: a class or a code */
     ngx_uint_t                status;
-    const char               *code;
-    const char               *message;    /* NULL: PostgreSQL's own words */
+    ngx_str_t                 code;
+    ngx_str_t                 message;
+    ngx_str_t                 challenge;  /* WWW-Authenticate, or empty */
+} ngx_http_scc_error_t;
+
+
+typedef struct {
+    ngx_str_t                 sqlstate;   /* a prefix: a class or a code */
+    ngx_http_scc_err_e        err;
+    ngx_uint_t                own;        /* PostgreSQL's words instead */
 } ngx_http_scc_sqlstate_t;
 
 
+static ngx_int_t ngx_http_scc_send_error_as(ngx_http_request_t *r,
+    ngx_uint_t status, ngx_str_t *code, ngx_str_t *message);
 static void *ngx_http_scc_yajl_malloc(void *ctx, size_t size);
 static void *ngx_http_scc_yajl_realloc(void *ctx, void *p, size_t size);
 static void ngx_http_scc_yajl_free(void *ctx, void *p);
@@ -34,36 +43,103 @@ static ngx_int_t ngx_http_scc_send_pg_error(ngx_http_request_t *r,
 static void ngx_http_scc_pqclear(void *data);
 
 
+#define ngx_http_scc_error(status, code, message)                            \
+    { status, ngx_string(code), ngx_string(message), ngx_null_string }
+
+#define ngx_http_scc_refusal(status, code, message, challenge)               \
+    { status, ngx_string(code), ngx_string(message), ngx_string(challenge) }
+
+
+/* indexed by ngx_http_scc_err_e: the order is the enum's */
+
+static ngx_http_scc_error_t  ngx_http_scc_errors[] = {
+
+    /* the route table */
+    ngx_http_scc_error(NGX_HTTP_NOT_FOUND, "not_found", "no such API route"),
+    ngx_http_scc_error(NGX_HTTP_NOT_ALLOWED, "method_not_allowed",
+                       "this route does not take this method"),
+
+    /* the request itself */
+    ngx_http_scc_error(NGX_HTTP_UNSUPPORTED_MEDIA_TYPE,
+                       "unsupported_media_type",
+                       "send the body as application/json"),
+    ngx_http_scc_error(NGX_HTTP_BAD_REQUEST, "invalid_body",
+                       "the body is not a JSON object"),
+    ngx_http_scc_error(NGX_HTTP_BAD_REQUEST, "invalid_utf8",
+                       "the path or query string is not valid UTF-8"),
+
+    /* authentication (RFC 6750) */
+    ngx_http_scc_error(NGX_HTTP_FORBIDDEN, "origin_mismatch",
+                       "cross-site request refused"),
+    ngx_http_scc_refusal(NGX_HTTP_UNAUTHORIZED, "invalid_token",
+                         "the access token is invalid or expired",
+                         "Bearer realm=\"scc\", error=\"invalid_token\""),
+    ngx_http_scc_refusal(NGX_HTTP_UNAUTHORIZED, "unauthorized",
+                         "this route needs an access token",
+                         "Bearer realm=\"scc\""),
+    ngx_http_scc_refusal(NGX_HTTP_FORBIDDEN, "insufficient_scope",
+                         "your role may not do this",
+                         "Bearer realm=\"scc\", "
+                         "error=\"insufficient_scope\""),
+
+    /* the connection set and the database */
+    ngx_http_scc_error(NGX_HTTP_SERVICE_UNAVAILABLE, "busy",
+                       "the service is busy; retry shortly"),
+    ngx_http_scc_error(NGX_HTTP_SERVICE_UNAVAILABLE, "busy",
+                       "no database connection came free in time; "
+                       "retry shortly"),
+    ngx_http_scc_error(NGX_HTTP_SERVICE_UNAVAILABLE, "db_unavailable",
+                       "the database is unavailable; retry shortly"),
+    ngx_http_scc_error(NGX_HTTP_SERVICE_UNAVAILABLE, "db_unavailable",
+                       "the database is out of resources; retry shortly"),
+    ngx_http_scc_error(NGX_HTTP_GATEWAY_TIME_OUT, "db_timeout",
+                       "the database did not answer in time"),
+    ngx_http_scc_error(NGX_HTTP_SERVICE_UNAVAILABLE, "retry",
+                       "a concurrent change got in the way; retry"),
+
+    /* PostgreSQL's own errors (the SQLSTATE table below) */
+    ngx_http_scc_error(NGX_HTTP_BAD_REQUEST, "invalid_input",
+                       "a value is not valid"),
+    ngx_http_scc_error(NGX_HTTP_BAD_REQUEST, "invalid_input",
+                       "a required value is missing"),
+    ngx_http_scc_error(NGX_HTTP_BAD_REQUEST, "invalid_input",
+                       "a value is not allowed here"),
+    ngx_http_scc_error(NGX_HTTP_CONFLICT, "conflict", "this already exists"),
+    ngx_http_scc_error(NGX_HTTP_CONFLICT, "conflict",
+                       "this refers to something that does not exist or is "
+                       "still in use"),
+    ngx_http_scc_error(NGX_HTTP_CONFLICT, "conflict",
+                       "this overlaps with something that exists"),
+
+    ngx_http_scc_error(NGX_HTTP_INTERNAL_SERVER_ERROR, "internal",
+                       "internal error")
+};
+
+/* a row for every ngx_http_scc_err_e, or the build fails */
+typedef char  ngx_http_scc_errors_complete_t[
+    sizeof(ngx_http_scc_errors) / sizeof(ngx_http_scc_error_t)
+    == NGX_HTTP_SCC_ERR_LAST ? 1 : -1];
+
+
 static ngx_http_scc_sqlstate_t  ngx_http_scc_sqlstates[] = {
 
     /* data exceptions: bad uuid, bad timestamp, out of range, \u0000 */
-    { ngx_string("22"), NGX_HTTP_BAD_REQUEST, "invalid_input", NULL },
+    { ngx_string("22"), NGX_HTTP_SCC_ERR_INVALID_INPUT, 1 },
 
-    { ngx_string("23502"), NGX_HTTP_BAD_REQUEST, "invalid_input",
-      "a required value is missing" },
-    { ngx_string("23514"), NGX_HTTP_BAD_REQUEST, "invalid_input",
-      "a value is not allowed here" },
-    { ngx_string("23505"), NGX_HTTP_CONFLICT, "conflict",
-      "this already exists" },
-    { ngx_string("23503"), NGX_HTTP_CONFLICT, "conflict",
-      "this refers to something that does not exist or is still in use" },
-    { ngx_string("23P01"), NGX_HTTP_CONFLICT, "conflict",
-      "this overlaps with something that exists" },
+    { ngx_string("23502"), NGX_HTTP_SCC_ERR_MISSING_VALUE, 0 },
+    { ngx_string("23514"), NGX_HTTP_SCC_ERR_VALUE_REFUSED, 0 },
+    { ngx_string("23505"), NGX_HTTP_SCC_ERR_EXISTS, 0 },
+    { ngx_string("23503"), NGX_HTTP_SCC_ERR_REFERENCE, 0 },
+    { ngx_string("23P01"), NGX_HTTP_SCC_ERR_OVERLAP, 0 },
 
     /* serialization failure, deadlock: the same request may well pass */
-    { ngx_string("40"), NGX_HTTP_SERVICE_UNAVAILABLE, "retry",
-      "a concurrent change got in the way; retry" },
+    { ngx_string("40"), NGX_HTTP_SCC_ERR_RETRY, 0 },
 
-    { ngx_string("57014"), NGX_HTTP_GATEWAY_TIME_OUT, "db_timeout",
-      "the database did not answer in time" },
-    { ngx_string("57P"), NGX_HTTP_SERVICE_UNAVAILABLE, "db_unavailable",
-      "the database is unavailable; retry shortly" },
-    { ngx_string("08"), NGX_HTTP_SERVICE_UNAVAILABLE, "db_unavailable",
-      "the database is unavailable; retry shortly" },
-    { ngx_string("53"), NGX_HTTP_SERVICE_UNAVAILABLE, "db_unavailable",
-      "the database is out of resources; retry shortly" },
+    { ngx_string("57014"), NGX_HTTP_SCC_ERR_DB_TIMEOUT, 0 },
+    { ngx_string("57P"), NGX_HTTP_SCC_ERR_DB_UNAVAILABLE, 0 },
+    { ngx_string("08"), NGX_HTTP_SCC_ERR_DB_UNAVAILABLE, 0 },
+    { ngx_string("53"), NGX_HTTP_SCC_ERR_DB_RESOURCES, 0 },
 };
-
 
 ngx_int_t
 ngx_http_scc_json_out_init(ngx_http_scc_json_out_t *out, ngx_pool_t *pool,
@@ -240,18 +316,55 @@ ngx_http_scc_send_json(ngx_http_request_t *r, ngx_uint_t status,
 
 
 ngx_int_t
-ngx_http_scc_send_error(ngx_http_request_t *r, ngx_uint_t status,
-    const char *code, const char *message)
+ngx_http_scc_send_error(ngx_http_request_t *r, ngx_http_scc_err_e err,
+    const char *message)
+{
+    ngx_str_t              text;
+    ngx_http_scc_error_t  *e;
+
+    e = &ngx_http_scc_errors[err];
+
+    if (e->challenge.len
+        && ngx_http_scc_add_header(r, "WWW-Authenticate", e->challenge.data,
+                                   e->challenge.len)
+           != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (message == NULL) {
+        return ngx_http_scc_send_error_as(r, e->status, &e->code,
+                                          &e->message);
+    }
+
+    text.data = (u_char *) message;
+    text.len = ngx_strlen(message);
+
+    return ngx_http_scc_send_error_as(r, e->status, &e->code, &text);
+}
+
+
+/*
+ * {"error":{"code","message","request_id"}} with any code and message:
+ * the table's, or an SQL function's own (SCnnn, DETAIL the code).
+ */
+
+static ngx_int_t
+ngx_http_scc_send_error_as(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *code, ngx_str_t *message)
 {
     u_char                     *p;
-    size_t                      len, code_len, message_len;
+    size_t                      len;
     ngx_buf_t                  *b;
     ngx_http_variable_value_t  *id;
     ngx_http_scc_main_conf_t   *smcf;
 
-    static u_char  unprintable[] = "(unprintable)";
+    static ngx_str_t  unprintable = ngx_string("(unprintable)");
 
     smcf = ngx_http_get_module_main_conf(r, ngx_http_scc_module);
+
+    ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "scc: error %ui \"%V\" \"%V\"", status, code, message);
 
     /*
      * An error may come before the body was read: it must be drained for
@@ -275,22 +388,17 @@ ngx_http_scc_send_error(ngx_http_request_t *r, ngx_uint_t status,
         id = NULL;
     }
 
-    code_len = ngx_strlen(code);
-    message_len = ngx_strlen(message);
-
     /*
      * The code (an SQL function's DETAIL) and the message (PostgreSQL's
      * words) are UTF-8, but never trust a byte blindly
      */
 
-    if (!ngx_http_scc_json_utf8((u_char *) code, code_len)) {
-        code = (const char *) unprintable;
-        code_len = sizeof(unprintable) - 1;
+    if (!ngx_http_scc_json_utf8(code->data, code->len)) {
+        code = &unprintable;
     }
 
-    if (!ngx_http_scc_json_utf8((u_char *) message, message_len)) {
-        message = (const char *) unprintable;
-        message_len = sizeof(unprintable) - 1;
+    if (!ngx_http_scc_json_utf8(message->data, message->len)) {
+        message = &unprintable;
     }
 
     /*
@@ -299,8 +407,8 @@ ngx_http_scc_send_error(ngx_http_request_t *r, ngx_uint_t status,
      */
 
     len = sizeof("{\"error\":{\"code\":,\"message\":,\"request_id\":}}") - 1
-          + NGX_HTTP_SCC_JSON_STRING_MAX(code_len)
-          + NGX_HTTP_SCC_JSON_STRING_MAX(message_len)
+          + NGX_HTTP_SCC_JSON_STRING_MAX(code->len)
+          + NGX_HTTP_SCC_JSON_STRING_MAX(message->len)
           + (id ? NGX_HTTP_SCC_JSON_STRING_MAX(id->len) : sizeof("null") - 1);
 
     b = ngx_create_temp_buf(r->pool, len);
@@ -310,9 +418,9 @@ ngx_http_scc_send_error(ngx_http_request_t *r, ngx_uint_t status,
 
     p = ngx_cpymem(b->last, "{\"error\":{\"code\":",
                    sizeof("{\"error\":{\"code\":") - 1);
-    p = ngx_http_scc_json_string(p, (u_char *) code, code_len);
+    p = ngx_http_scc_json_string(p, code->data, code->len);
     p = ngx_cpymem(p, ",\"message\":", sizeof(",\"message\":") - 1);
-    p = ngx_http_scc_json_string(p, (u_char *) message, message_len);
+    p = ngx_http_scc_json_string(p, message->data, message->len);
     p = ngx_cpymem(p, ",\"request_id\":", sizeof(",\"request_id\":") - 1);
 
     if (id) {
@@ -352,8 +460,7 @@ ngx_http_scc_send_result(ngx_http_request_t *r, PGresult *res)
     if (res == NULL) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "scc: PostgreSQL gave no result");
-        return ngx_http_scc_send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
-                                       "internal", "internal error");
+        return ngx_http_scc_send_error(r, NGX_HTTP_SCC_ERR_INTERNAL, NULL);
     }
 
     switch (PQresultStatus(res)) {
@@ -369,8 +476,7 @@ ngx_http_scc_send_result(ngx_http_request_t *r, PGresult *res)
                       "scc: unexpected PostgreSQL result %s",
                       PQresStatus(PQresultStatus(res)));
         PQclear(res);
-        return ngx_http_scc_send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
-                                       "internal", "internal error");
+        return ngx_http_scc_send_error(r, NGX_HTTP_SCC_ERR_INTERNAL, NULL);
     }
 
     status = NGX_ERROR;
@@ -387,8 +493,7 @@ ngx_http_scc_send_result(ngx_http_request_t *r, PGresult *res)
                       "(status 200..599, body json); got %d rows",
                       PQntuples(res));
         PQclear(res);
-        return ngx_http_scc_send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
-                                       "internal", "internal error");
+        return ngx_http_scc_send_error(r, NGX_HTTP_SCC_ERR_INTERNAL, NULL);
     }
 
     cln = ngx_pool_cleanup_add(r->pool, 0);
@@ -422,6 +527,7 @@ ngx_http_scc_send_pg_error(ngx_http_request_t *r, PGresult *res)
 {
     u_char                   *state;
     ngx_int_t                 rc, status;
+    ngx_str_t                 code, text;
     ngx_uint_t                i, level;
     const char               *message, *detail;
     ngx_http_scc_sqlstate_t  *s;
@@ -440,7 +546,12 @@ ngx_http_scc_send_pg_error(ngx_http_request_t *r, PGresult *res)
         status = ngx_atoi(state + 2, 3);
 
         if (status >= 400 && status <= 599 && detail && detail[0]) {
-            rc = ngx_http_scc_send_error(r, status, detail, message);
+            code.data = (u_char *) detail;
+            code.len = ngx_strlen(detail);
+            text.data = (u_char *) message;
+            text.len = ngx_strlen(message);
+
+            rc = ngx_http_scc_send_error_as(r, status, &code, &text);
             PQclear(res);
             return rc;
         }
@@ -457,13 +568,13 @@ ngx_http_scc_send_pg_error(ngx_http_request_t *r, PGresult *res)
             continue;
         }
 
-        level = (s->status >= 500) ? NGX_LOG_ERR : NGX_LOG_INFO;
+        level = (ngx_http_scc_errors[s->err].status >= 500) ? NGX_LOG_ERR
+                                                             : NGX_LOG_INFO;
 
         ngx_log_error(level, r->connection->log, 0, "scc: PostgreSQL: %s %s",
                       state, PQresultErrorMessage(res));
 
-        rc = ngx_http_scc_send_error(r, s->status, s->code,
-                                     s->message ? s->message : message);
+        rc = ngx_http_scc_send_error(r, s->err, s->own ? message : NULL);
         PQclear(res);
         return rc;
     }
@@ -475,8 +586,7 @@ internal:
                   PQresultErrorMessage(res));
     PQclear(res);
 
-    return ngx_http_scc_send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
-                                   "internal", "internal error");
+    return ngx_http_scc_send_error(r, NGX_HTTP_SCC_ERR_INTERNAL, NULL);
 }
 
 

@@ -48,8 +48,41 @@ ngx_int_t ngx_http_scc_add_header(ngx_http_request_t *r, char *key,
     u_char *value, size_t len);
 ngx_int_t ngx_http_scc_send_json(ngx_http_request_t *r, ngx_uint_t status,
     ngx_buf_t *b);
-ngx_int_t ngx_http_scc_send_error(ngx_http_request_t *r, ngx_uint_t status,
-    const char *code, const char *message);
+/*
+ * Every error the module itself answers, one row each in the table of
+ * ngx_http_scc_reply.c (HTTP status, code, message, RFC 6750 challenge).
+ * A 503 always carries Retry-After.
+ */
+typedef enum {
+    NGX_HTTP_SCC_ERR_NOT_FOUND = 0,
+    NGX_HTTP_SCC_ERR_METHOD,
+    NGX_HTTP_SCC_ERR_MEDIA_TYPE,
+    NGX_HTTP_SCC_ERR_INVALID_BODY,       /* message: the checker's words */
+    NGX_HTTP_SCC_ERR_INVALID_UTF8,
+    NGX_HTTP_SCC_ERR_ORIGIN,
+    NGX_HTTP_SCC_ERR_INVALID_TOKEN,
+    NGX_HTTP_SCC_ERR_UNAUTHORIZED,
+    NGX_HTTP_SCC_ERR_SCOPE,
+    NGX_HTTP_SCC_ERR_BUSY,               /* the wait queue is full */
+    NGX_HTTP_SCC_ERR_BUSY_WAIT,          /* no connection came free */
+    NGX_HTTP_SCC_ERR_DB_UNAVAILABLE,
+    NGX_HTTP_SCC_ERR_DB_RESOURCES,
+    NGX_HTTP_SCC_ERR_DB_TIMEOUT,
+    NGX_HTTP_SCC_ERR_RETRY,
+    NGX_HTTP_SCC_ERR_INVALID_INPUT,      /* message: PostgreSQL's words */
+    NGX_HTTP_SCC_ERR_MISSING_VALUE,
+    NGX_HTTP_SCC_ERR_VALUE_REFUSED,
+    NGX_HTTP_SCC_ERR_EXISTS,
+    NGX_HTTP_SCC_ERR_REFERENCE,
+    NGX_HTTP_SCC_ERR_OVERLAP,
+    NGX_HTTP_SCC_ERR_INTERNAL,
+    NGX_HTTP_SCC_ERR_LAST
+} ngx_http_scc_err_e;
+
+
+/* err's own message, or message instead of it when not NULL */
+ngx_int_t ngx_http_scc_send_error(ngx_http_request_t *r,
+    ngx_http_scc_err_e err, const char *message);
 ngx_int_t ngx_http_scc_send_result(ngx_http_request_t *r, PGresult *res);
 
 

@@ -3,8 +3,9 @@
  * SCC: the route table and the matcher (see ngx_http_scc_route.h).
  *
  * The table is the whole public surface of the API: each row names the
- * method, the path pattern, the scc_api function it calls, the least role
- * allowed and what the request must carry.  Matching is a linear scan
+ * method, the path pattern, what answers it (the scc_api function it
+ * calls, or a local handler), the least role allowed and what the request
+ * must carry.  Matching is a linear scan
  * over a few dozen rows comparing bytes; it allocates nothing.
  */
 
@@ -17,51 +18,54 @@
 
 
 #define ngx_http_scc_route(m, p, f, role, flags)                             \
-    { m, ngx_string(p), ngx_string(f), role, flags }
+    { m, ngx_string(p), ngx_string(f), NGX_HTTP_SCC_LOCAL_NONE, role, flags }
+
+#define ngx_http_scc_route_local(m, p, local, role, flags)                   \
+    { m, ngx_string(p), ngx_null_string, local, role, flags }
 
 
 ngx_http_scc_route_t  ngx_http_scc_routes[] = {
 
     /* liveness and the pool's figures: one round trip to PostgreSQL */
     ngx_http_scc_route(NGX_HTTP_GET, "/api/health", "scc_api.health",
-                       NGX_HTTP_SCC_JWT_ROLE_NONE,
-                       NGX_HTTP_SCC_PUBLIC|NGX_HTTP_SCC_POOL_INFO),
+                       NGX_HTTP_SCC_ROLE_NONE,
+                       NGX_HTTP_SCC_PUBLIC|NGX_HTTP_SCC_PG_STATS),
 
     /* signing in: magic links, tokens, sessions */
     ngx_http_scc_route(NGX_HTTP_POST, "/api/auth/magic-link",
-                       "scc_api.auth_magic_link", NGX_HTTP_SCC_JWT_ROLE_NONE,
+                       "scc_api.auth_magic_link", NGX_HTTP_SCC_ROLE_NONE,
                        NGX_HTTP_SCC_PUBLIC|NGX_HTTP_SCC_BODY),
     ngx_http_scc_route(NGX_HTTP_POST, "/api/auth/link",
                        "scc_api.auth_link", NGX_HTTP_SCC_JWT_ROLE_NONE,
                        NGX_HTTP_SCC_PUBLIC|NGX_HTTP_SCC_BODY),
     ngx_http_scc_route(NGX_HTTP_POST, "/api/auth/redeem",
-                       "scc_api.auth_redeem", NGX_HTTP_SCC_JWT_ROLE_NONE,
+                       "scc_api.auth_redeem", NGX_HTTP_SCC_ROLE_NONE,
                        NGX_HTTP_SCC_PUBLIC|NGX_HTTP_SCC_BODY
                        |NGX_HTTP_SCC_ISSUE),
     ngx_http_scc_route(NGX_HTTP_POST, "/api/auth/refresh",
-                       "scc_api.auth_refresh", NGX_HTTP_SCC_JWT_ROLE_NONE,
+                       "scc_api.auth_refresh", NGX_HTTP_SCC_ROLE_NONE,
                        NGX_HTTP_SCC_PUBLIC|NGX_HTTP_SCC_BODY_OPT
                        |NGX_HTTP_SCC_REFRESH|NGX_HTTP_SCC_ISSUE),
     ngx_http_scc_route(NGX_HTTP_POST, "/api/auth/logout",
-                       "scc_api.auth_logout", NGX_HTTP_SCC_JWT_ROLE_NONE,
+                       "scc_api.auth_logout", NGX_HTTP_SCC_ROLE_NONE,
                        NGX_HTTP_SCC_PUBLIC|NGX_HTTP_SCC_BODY_OPT
                        |NGX_HTTP_SCC_REFRESH|NGX_HTTP_SCC_CLEAR),
 
     /* who the token says you are: no database round trip */
-    ngx_http_scc_route(NGX_HTTP_GET, "/api/me", "",
-                       NGX_HTTP_SCC_JWT_ROLE_GUEST, NGX_HTTP_SCC_LOCAL),
+    ngx_http_scc_route_local(NGX_HTTP_GET, "/api/me", NGX_HTTP_SCC_LOCAL_ME,
+                             NGX_HTTP_SCC_ROLE_GUEST, 0),
 
     /* people */
     ngx_http_scc_route(NGX_HTTP_POST, "/api/invites", "scc_api.invite_create",
-                       NGX_HTTP_SCC_JWT_ROLE_CAPTAIN, NGX_HTTP_SCC_BODY),
+                       NGX_HTTP_SCC_ROLE_CAPTAIN, NGX_HTTP_SCC_BODY),
     ngx_http_scc_route(NGX_HTTP_GET, "/api/users", "scc_api.users_list",
-                       NGX_HTTP_SCC_JWT_ROLE_ADMIN, 0),
+                       NGX_HTTP_SCC_ROLE_ADMIN, 0),
     ngx_http_scc_route(NGX_HTTP_GET, "/api/users/:id", "scc_api.user_get",
-                       NGX_HTTP_SCC_JWT_ROLE_ADMIN, 0),
+                       NGX_HTTP_SCC_ROLE_ADMIN, 0),
     ngx_http_scc_route(NGX_HTTP_PATCH, "/api/users/:id", "scc_api.user_update",
-                       NGX_HTTP_SCC_JWT_ROLE_ADMIN, NGX_HTTP_SCC_BODY),
+                       NGX_HTTP_SCC_ROLE_ADMIN, NGX_HTTP_SCC_BODY),
     ngx_http_scc_route(NGX_HTTP_POST, "/api/users/:id/disable",
-                       "scc_api.user_disable", NGX_HTTP_SCC_JWT_ROLE_ADMIN,
+                       "scc_api.user_disable", NGX_HTTP_SCC_ROLE_ADMIN,
                        NGX_HTTP_SCC_BODY_OPT),
 };
 
@@ -245,8 +249,13 @@ ngx_http_scc_route_check(ngx_str_t *err)
             return NGX_ERROR;
         }
 
-        if (route->flags & NGX_HTTP_SCC_LOCAL) {
-            if (route->function.len != 0) {
+        if (route->local != NGX_HTTP_SCC_LOCAL_NONE) {
+
+            /* a local handler, and no function as well */
+
+            if (route->local >= NGX_HTTP_SCC_LOCAL_LAST
+                || route->function.len != 0)
+            {
                 *err = route->pattern;
                 return NGX_ERROR;
             }

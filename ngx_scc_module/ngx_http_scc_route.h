@@ -3,9 +3,10 @@
  * SCC: the API's route table and its matcher.
  *
  * Pure code: no allocation and no nginx runtime, so that the cmocka tests
- * link it alone.  Every route calls one SQL function in scc_api with one
- * jsonb argument; the table is static and the SQL is derived from it at
- * start-up, so nothing from a request ever becomes part of a statement.
+ * link it alone.  A route names what answers it: one SQL function in
+ * scc_api, called with one jsonb argument, or one local handler in C.
+ * The table is static and the SQL is derived from it at start-up, so
+ * nothing from a request ever becomes part of a statement.
  */
 
 
@@ -17,21 +18,29 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
-#include "ngx_http_scc_jwt.h"
+#include "ngx_http_scc_role.h"
 
 
 /*
- * Route flags.  A route's least role is one of NGX_HTTP_SCC_JWT_ROLE_*
+ * Route flags.  A route's least role is one of NGX_HTTP_SCC_ROLE_*
  * (NONE for public routes); the order is the hierarchy.
  */
 #define NGX_HTTP_SCC_PUBLIC          0x0001  /* no token needed */
-#define NGX_HTTP_SCC_BODY            0x0002  /* a JSON object body is required */
+#define NGX_HTTP_SCC_BODY            0x0002  /* a JSON object body is needed */
 #define NGX_HTTP_SCC_BODY_OPT        0x0004  /* a JSON object body may come */
-#define NGX_HTTP_SCC_POOL_INFO       0x0008  /* context carries pool figures */
-#define NGX_HTTP_SCC_REFRESH         0x0010  /* context carries the scc_rt cookie */
-#define NGX_HTTP_SCC_ISSUE           0x0020  /* answer issues tokens and cookies */
+#define NGX_HTTP_SCC_PG_STATS        0x0008  /* context has the set's figures */
+#define NGX_HTTP_SCC_REFRESH         0x0010  /* context has the refresh token */
+#define NGX_HTTP_SCC_ISSUE           0x0020  /* answer issues tokens, cookies */
 #define NGX_HTTP_SCC_CLEAR           0x0040  /* answer clears the cookies */
-#define NGX_HTTP_SCC_LOCAL           0x0080  /* answered by the module, no SQL */
+
+/*
+ * Local handlers: routes answered by the module in C, no SQL.  Each names
+ * its own; the module's table of handlers is indexed by these (a number,
+ * not a pointer, so that this table stays linkable alone).
+ */
+#define NGX_HTTP_SCC_LOCAL_NONE      0       /* an SQL function answers */
+#define NGX_HTTP_SCC_LOCAL_ME        1       /* GET /api/me */
+#define NGX_HTTP_SCC_LOCAL_LAST      2
 
 #define NGX_HTTP_SCC_MAX_PARAMS      4
 
@@ -42,7 +51,8 @@
 typedef struct {
     ngx_uint_t                method;
     ngx_str_t                 pattern;     /* "/api/events/:id/claim" */
-    ngx_str_t                 function;    /* "scc_api.health" */
+    ngx_str_t                 function;    /* "scc_api.health", or empty */
+    ngx_uint_t                local;       /* NGX_HTTP_SCC_LOCAL_*, or NONE */
     ngx_uint_t                role;
     ngx_uint_t                flags;
 } ngx_http_scc_route_t;
@@ -77,7 +87,10 @@ ngx_int_t ngx_http_scc_route_match(ngx_str_t *path, ngx_uint_t method,
 /* writes "GET, POST" for a method mask; buf has NGX_HTTP_SCC_ALLOW_LEN */
 size_t ngx_http_scc_route_allow(ngx_uint_t allow, u_char *buf);
 
-/* checks the table itself: patterns, parameter counts, names */
+/*
+ * checks the table itself: patterns, parameter counts, and that each
+ * route names exactly one SQL function in scc_api or one local handler
+ */
 ngx_int_t ngx_http_scc_route_check(ngx_str_t *err);
 
 

@@ -48,7 +48,7 @@ before(async () => {
 
 test('every route of the module has a row in the role matrix', () => {
   const src = fs.readFileSync(path.join(ROOT, 'ngx_scc_module/ngx_http_scc_route.c'), 'utf8');
-  const routes = [...src.matchAll(/ngx_http_scc_route\(NGX_HTTP_([A-Z]+),\s*"([^"]+)"/g)]
+  const routes = [...src.matchAll(/ngx_http_scc_route(?:_local)?\(NGX_HTTP_([A-Z]+),\s*"([^"]+)"/g)]
     .map((m) => `${m[1]} ${m[2]}`);
   assert.ok(routes.length >= 10, `found the route table (${routes.length} routes)`);
   const rows = MATRIX.map(([m, p]) => `${m} ${p}`);
@@ -72,3 +72,35 @@ for (const [method, pattern, body, expected] of MATRIX) {
     assert.deepEqual(got, expected, `${method} ${pattern} as ${ROLES.join('/')}`);
   });
 }
+
+// One table of roles in C (ngx_http_scc_role.c: name → rank, the rank the
+// JWT code, auth and the route table compare) and one rank function in SQL
+// (scc.role_rank, which scc.require_role compares): they must agree on every
+// role, and know the same roles, or a route and its function would disagree
+// on who may call it.  Fails when either side changes alone.
+test('the module\'s role table and the SQL\'s scc.role_rank() agree on every role', async () => {
+  const dir = path.join(ROOT, 'ngx_scc_module');
+  const h = fs.readFileSync(path.join(dir, 'ngx_http_scc_role.h'), 'utf8');
+  const c = fs.readFileSync(path.join(dir, 'ngx_http_scc_role.c'), 'utf8');
+  const rank = Object.fromEntries([...h.matchAll(/^#define (NGX_HTTP_SCC_ROLE_[A-Z]+)\s+(\d+)\s*$/gm)]
+    .map((m) => [m[1], Number(m[2])]));
+  const table = c.slice(c.indexOf('ngx_http_scc_roles[] = {'), c.indexOf('};', c.indexOf('ngx_http_scc_roles[] = {')));
+  const inC = Object.fromEntries([...table.matchAll(/\{ ngx_string\("([a-z_]+)"\), (NGX_HTTP_SCC_ROLE_[A-Z]+) \}/g)]
+    .map((m) => {
+      assert.ok(m[2] in rank, `${m[2]} has no #define in ngx_http_scc_role.h`);
+      return [m[1], rank[m[2]]];
+    }));
+  assert.ok(Object.keys(inC).length >= 4, `could not read the role table: ${JSON.stringify(inC)}`);
+
+  const stack = await sharedStack();
+  // the SQL's own list: every "when 'name' then n" of the function's body
+  const def = await stack.psql("select pg_get_functiondef('scc.role_rank(text)'::regprocedure)");
+  const inSql = Object.fromEntries([...def.matchAll(/when\s+'([a-z_]+)'\s+then\s+(\d+)/g)].map((m) => [m[1], Number(m[2])]));
+  assert.deepEqual(inSql, inC, 'scc.role_rank() and ngx_http_scc_roles[] list different roles or ranks');
+
+  // and what the function answers, for each name and for no role at all
+  for (const [name, r] of Object.entries(inC)) {
+    assert.equal(Number(await stack.psql(`select scc.role_rank('${name}')`)), r, name);
+  }
+  assert.equal(Number(await stack.psql("select scc.role_rank('nobody')")), rank.NGX_HTTP_SCC_ROLE_NONE);
+});

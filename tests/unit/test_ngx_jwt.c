@@ -624,7 +624,7 @@ test_crafted_baseline(void **state)
     assert_rc(verify_at(tok, len, NOW, &claims), NGX_HTTP_SCC_JWT_OK);
     assert_int_equal(claims.sub.len, 2);
     assert_memory_equal(claims.sub.data, "42", 2);
-    assert_int_equal(claims.role, NGX_HTTP_SCC_JWT_ROLE_CREW);
+    assert_int_equal(claims.role, NGX_HTTP_SCC_ROLE_CREW);
     assert_int_equal(claims.exp, 1700000900);
     assert_int_equal(claims.iat, 1699999990);
     assert_int_equal(claims.jti.len, 2);
@@ -1122,7 +1122,7 @@ test_typ(void **state)
 
     ngx_memzero(&claims, sizeof(claims));
     ngx_str_set(&claims.sub, "42");
-    claims.role = NGX_HTTP_SCC_JWT_ROLE_ADMIN;
+    claims.role = NGX_HTTP_SCC_ROLE_ADMIN;
     claims.iat = NOW;
     claims.exp = NOW + 900;
 
@@ -1345,10 +1345,10 @@ test_sub_role(void **state)
     const char  *bad_roles[] = { "root", "Admin", "ADMIN", "admin ", "",
                                  "superuser", "admin\\u0000" };
     const char  *roles[] = { "guest", "crew", "captain", "admin" };
-    ngx_uint_t   role_ids[] = { NGX_HTTP_SCC_JWT_ROLE_GUEST,
-                                NGX_HTTP_SCC_JWT_ROLE_CREW,
-                                NGX_HTTP_SCC_JWT_ROLE_CAPTAIN,
-                                NGX_HTTP_SCC_JWT_ROLE_ADMIN };
+    ngx_uint_t   role_ids[] = { NGX_HTTP_SCC_ROLE_GUEST,
+                                NGX_HTTP_SCC_ROLE_CREW,
+                                NGX_HTTP_SCC_ROLE_CAPTAIN,
+                                NGX_HTTP_SCC_ROLE_ADMIN };
     size_t       len;
     char         tok[TOKEN_MAX];
     ngx_http_scc_jwt_claims_t  claims;
@@ -1400,7 +1400,7 @@ test_sub_role(void **state)
               NGX_HTTP_SCC_JWT_ERR_EXP_MISSING);
     assert_int_equal(claims.sub.len, 0);
     assert_null(claims.sub.data);
-    assert_int_equal(claims.role, NGX_HTTP_SCC_JWT_ROLE_NONE);
+    assert_int_equal(claims.role, NGX_HTTP_SCC_ROLE_NONE);
 
 #undef TAIL
 }
@@ -1444,7 +1444,7 @@ test_rotation(void **state)
 
     ngx_memzero(&claims, sizeof(claims));
     ngx_str_set(&claims.sub, "7");
-    claims.role = NGX_HTTP_SCC_JWT_ROLE_GUEST;
+    claims.role = NGX_HTTP_SCC_ROLE_GUEST;
     claims.iat = NOW;
     claims.exp = NOW + 900;
 
@@ -1539,8 +1539,8 @@ test_sign_round_trip(void **state)
     assert_int_equal(ngx_http_scc_jwt_jti(jti2), NGX_OK);
     assert_memory_not_equal(jti, jti2, NGX_HTTP_SCC_JWT_JTI_LEN);
 
-    for (role = NGX_HTTP_SCC_JWT_ROLE_GUEST;
-         role <= NGX_HTTP_SCC_JWT_ROLE_ADMIN;
+    for (role = NGX_HTTP_SCC_ROLE_GUEST;
+         role <= NGX_HTTP_SCC_ROLE_ADMIN;
          role++)
     {
         ngx_memzero(&claims, sizeof(claims));
@@ -1661,7 +1661,7 @@ test_sign_refusals(void **state)
 
     ngx_memzero(&claims, sizeof(claims));
     ngx_str_set(&claims.sub, "42");
-    claims.role = NGX_HTTP_SCC_JWT_ROLE_CREW;
+    claims.role = NGX_HTTP_SCC_ROLE_CREW;
     claims.iat = NOW;
     claims.exp = NOW + 900;
 
@@ -1679,13 +1679,13 @@ test_sign_refusals(void **state)
 
     /* no role, an unknown one, no sub, no typ, no key */
 
-    claims.role = NGX_HTTP_SCC_JWT_ROLE_NONE;
+    claims.role = NGX_HTTP_SCC_ROLE_NONE;
     assert_int_equal(ngx_http_scc_jwt_sign(&conf, &typ_access, &claims, buf,
                                            sizeof(buf), &token), NGX_ERROR);
-    claims.role = NGX_HTTP_SCC_JWT_ROLE_ADMIN + 1;
+    claims.role = NGX_HTTP_SCC_ROLE_ADMIN + 1;
     assert_int_equal(ngx_http_scc_jwt_sign(&conf, &typ_access, &claims, buf,
                                            sizeof(buf), &token), NGX_ERROR);
-    claims.role = NGX_HTTP_SCC_JWT_ROLE_CREW;
+    claims.role = NGX_HTTP_SCC_ROLE_CREW;
 
     ngx_str_null(&claims.sub);
     assert_int_equal(ngx_http_scc_jwt_sign(&conf, &typ_access, &claims, buf,
@@ -1757,9 +1757,9 @@ test_strerror(void **state)
 
     assert_string_equal(ngx_http_scc_jwt_strerror(NGX_HTTP_SCC_JWT_ERR_LAST),
                         "unknown error");
-    assert_null(ngx_http_scc_jwt_role_name(0));
-    assert_null(ngx_http_scc_jwt_role_name(5));
-    assert_memory_equal(ngx_http_scc_jwt_role_name(4)->data, "admin", 5);
+    assert_null(ngx_http_scc_role_name(0));
+    assert_null(ngx_http_scc_role_name(5));
+    assert_memory_equal(ngx_http_scc_role_name(4)->data, "admin", 5);
 }
 
 
@@ -1844,7 +1844,7 @@ test_cache_hit_claims(void **state)
     assert_memory_equal(claims.jti.data, "j1", 2);
     assert_true(claims.jti.data >= storage
                 && claims.jti.data + 2 <= storage + sizeof(storage));
-    assert_int_equal(claims.role, NGX_HTTP_SCC_JWT_ROLE_CREW);
+    assert_int_equal(claims.role, NGX_HTTP_SCC_ROLE_CREW);
     assert_int_equal(claims.iat, 1699999990);
     assert_int_equal(claims.exp, 1700000900);
 }
@@ -1869,7 +1869,7 @@ test_cache_times(void **state)
     assert_rc(cache_at(&cache, tok, len, 1700000900, &claims, storage),
               NGX_HTTP_SCC_JWT_ERR_EXPIRED);
     assert_null(claims.sub.data);
-    assert_int_equal(claims.role, NGX_HTTP_SCC_JWT_ROLE_NONE);
+    assert_int_equal(claims.role, NGX_HTTP_SCC_ROLE_NONE);
     assert_int_equal(cache.hits, 1);
 
     /* with a leeway (a new configuration: a new cache) */
@@ -2153,7 +2153,7 @@ test_cache_rotation(void **state)
 
     ngx_memzero(&claims, sizeof(claims));
     ngx_str_set(&claims.sub, "7");
-    claims.role = NGX_HTTP_SCC_JWT_ROLE_GUEST;
+    claims.role = NGX_HTTP_SCC_ROLE_GUEST;
     claims.iat = NOW;
     claims.exp = NOW + 900;
 
@@ -2210,7 +2210,7 @@ bench(void)
 
     ngx_memzero(&claims, sizeof(claims));
     ngx_str_set(&claims.sub, "8c1f6b0e-3d2a-4e57-9a41-0f3c2b7d9e11");
-    claims.role = NGX_HTTP_SCC_JWT_ROLE_CAPTAIN;
+    claims.role = NGX_HTTP_SCC_ROLE_CAPTAIN;
     claims.iat = NOW;
     claims.exp = NOW + 900;
 

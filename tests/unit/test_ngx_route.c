@@ -99,11 +99,13 @@ test_allow_list(void **state)
 
 static ngx_http_scc_route_t  synthetic[] = {
     { NGX_HTTP_GET, ngx_string("/api/events/:id"),
-      ngx_string("scc_api.event_get"), 1, 0 },
+      ngx_string("scc_api.event_get"), NGX_HTTP_SCC_LOCAL_NONE, 1, 0 },
     { NGX_HTTP_POST, ngx_string("/api/events/:id/roles/:role/claim"),
-      ngx_string("scc_api.role_claim"), 1, NGX_HTTP_SCC_BODY },
+      ngx_string("scc_api.role_claim"), NGX_HTTP_SCC_LOCAL_NONE, 1,
+      NGX_HTTP_SCC_BODY },
     { NGX_HTTP_PATCH, ngx_string("/api/events/:id"),
-      ngx_string("scc_api.event_patch"), 3, NGX_HTTP_SCC_BODY },
+      ngx_string("scc_api.event_patch"), NGX_HTTP_SCC_LOCAL_NONE, 3,
+      NGX_HTTP_SCC_BODY },
 };
 
 
@@ -233,8 +235,55 @@ test_check_refuses_bad_rows(void **state)
     ngx_str_set(&ngx_http_scc_routes[0].function, "public.health");
     assert_int_equal(ngx_http_scc_route_check(&err), NGX_ERROR);
 
+    /* a row names one handler: an SQL function or a local one, not both */
+    ngx_http_scc_routes[0] = keep;
+    ngx_http_scc_routes[0].local = NGX_HTTP_SCC_LOCAL_ME;
+    assert_int_equal(ngx_http_scc_route_check(&err), NGX_ERROR);
+
+    /* nor neither */
+    ngx_http_scc_routes[0] = keep;
+    ngx_str_null(&ngx_http_scc_routes[0].function);
+    assert_int_equal(ngx_http_scc_route_check(&err), NGX_ERROR);
+
+    /* nor a local handler that does not exist */
+    ngx_http_scc_routes[0] = keep;
+    ngx_str_null(&ngx_http_scc_routes[0].function);
+    ngx_http_scc_routes[0].local = NGX_HTTP_SCC_LOCAL_LAST;
+    assert_int_equal(ngx_http_scc_route_check(&err), NGX_ERROR);
+
+    ngx_http_scc_routes[0].local = NGX_HTTP_SCC_LOCAL_ME;
+    assert_int_equal(ngx_http_scc_route_check(&err), NGX_OK);
+
     ngx_http_scc_routes[0] = keep;
     assert_int_equal(ngx_http_scc_route_check(&err), NGX_OK);
+}
+
+
+/* each route names what answers it: /api/me the module, the rest SQL */
+
+static void
+test_handlers(void **state)
+{
+    ngx_uint_t  i, local;
+
+    local = 0;
+
+    for (i = 0; i < ngx_http_scc_nroutes; i++) {
+        if (ngx_http_scc_routes[i].local == NGX_HTTP_SCC_LOCAL_NONE) {
+            assert_true(ngx_http_scc_routes[i].function.len > 8);
+            continue;
+        }
+
+        local++;
+        assert_int_equal(ngx_http_scc_routes[i].function.len, 0);
+        assert_int_equal(ngx_http_scc_routes[i].local, NGX_HTTP_SCC_LOCAL_ME);
+        assert_int_equal(ngx_http_scc_routes[i].pattern.len,
+                         sizeof("/api/me") - 1);
+        assert_memory_equal(ngx_http_scc_routes[i].pattern.data, "/api/me",
+                            sizeof("/api/me") - 1);
+    }
+
+    assert_int_equal(local, 1);
 }
 
 
@@ -249,6 +298,7 @@ main(void)
         cmocka_unit_test(test_params),
         cmocka_unit_test(test_table_is_consistent),
         cmocka_unit_test(test_check_refuses_bad_rows),
+        cmocka_unit_test(test_handlers),
     };
 
     return cmocka_run_group_tests_name("route", tests, NULL, NULL);

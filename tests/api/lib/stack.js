@@ -190,8 +190,9 @@ export class Stack {
   }
 }
 
-function stackOptions({ poolSize, waitTimeout, waitQueue, workers, valgrind, noWorker, jwtCache, pipeline } = {}) {
+function stackOptions({ poolSize, waitTimeout, waitQueue, workers, valgrind, noWorker, jwtCache, pipeline, cookieSecure } = {}) {
   const a = [];
+  if (cookieSecure !== undefined) a.push('--cookie-secure', cookieSecure ? 'on' : 'off');
   if (pipeline !== undefined) a.push('--pipeline', String(pipeline));
   if (jwtCache !== undefined) a.push('--jwt-cache', String(jwtCache));
   if (noWorker) a.push('--no-worker');
@@ -209,7 +210,8 @@ function stackOptions({ poolSize, waitTimeout, waitQueue, workers, valgrind, noW
  *         valgrind (bool; also on when env SCC_VALGRIND=1),
  *         noWorker (bool: no `scc-worker run` in the background; tests/worker start their own),
  *         jwtCache (scc_jwt_cache: verified tokens kept per nginx worker, 0 for none),
- *         pipeline (scc_pg_pipeline: queries in flight per connection) }.
+ *         pipeline (scc_pg_pipeline: queries in flight per connection),
+ *         cookieSecure (scc_cookie_secure: true for Secure, prefixed cookies; off by default) }.
  * The folder is under $SCC_STACKS_DIR or the OS temp dir; SCC_KEEP_STACKS=1
  * keeps it after stop() for post-mortems.
  */
