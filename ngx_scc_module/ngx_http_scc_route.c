@@ -36,7 +36,7 @@ ngx_http_scc_route_t  ngx_http_scc_routes[] = {
                        "scc_api.auth_magic_link", NGX_HTTP_SCC_ROLE_NONE,
                        NGX_HTTP_SCC_PUBLIC|NGX_HTTP_SCC_BODY),
     ngx_http_scc_route(NGX_HTTP_POST, "/api/auth/link",
-                       "scc_api.auth_link", NGX_HTTP_SCC_JWT_ROLE_NONE,
+                       "scc_api.auth_link", NGX_HTTP_SCC_ROLE_NONE,
                        NGX_HTTP_SCC_PUBLIC|NGX_HTTP_SCC_BODY),
     ngx_http_scc_route(NGX_HTTP_POST, "/api/auth/redeem",
                        "scc_api.auth_redeem", NGX_HTTP_SCC_ROLE_NONE,
