@@ -87,7 +87,7 @@ static int flush_done(run_state *st)
 {
     if (st->ndone == 0)
         return 0;
-    int n = queue_complete(st->w.conn, st->w.worker_id, st->done, st->ndone);
+    int n = scc_queue_complete(st->w.conn, st->w.worker_id, st->done, st->ndone);
     if (n < 0) {
         /* Not recorded: these jobs run again after their lease (at least
          * once).  Forget them so the next batch has the whole buffer. */
@@ -118,11 +118,11 @@ static void log_job(const scc_job *job, const char *outcome, double ms, const ch
 
 /* Runs one claimed job and records a failure at once (a done job is
  * recorded with its batch).  Returns -1 when the connection broke. */
-static int run_one(run_state *st, const queue_batch *b, int i)
+static int run_one(run_state *st, const scc_queue_batch *b, int i)
 {
     scc_job job;
     const char *payload;
-    queue_batch_job(b, i, &job.id, &job.kind, &payload, &job.attempt, &job.max_attempts);
+    scc_queue_batch_job(b, i, &job.id, &job.kind, &payload, &job.attempt, &job.max_attempts);
     job.payload_text = payload;
 
     char err[1024] = "";
@@ -130,14 +130,14 @@ static int run_one(run_state *st, const queue_batch *b, int i)
     double t0 = mono();
     char perr[256];
     yajl_val tree = yajl_tree_parse(payload, perr, sizeof(perr));
-    scc_job_handler h = jobs_handler(job.kind);
+    scc_job_handler h = scc_jobs_handler(job.kind);
     if (tree == NULL) {
         snprintf(err, sizeof(err), "payload is not JSON: %s", perr);
-        r = JOB_FAIL;
+        r = SCC_JOB_FAIL;
     } else if (h == NULL) {
         /* Cannot happen (we claim only our kinds) unless the table changed. */
         snprintf(err, sizeof(err), "no handler for kind %s", job.kind);
-        r = JOB_RETRY;
+        r = SCC_JOB_RETRY;
     } else {
         job.payload = tree;
         st->w.defer_seconds = 0;
@@ -146,7 +146,7 @@ static int run_one(run_state *st, const queue_batch *b, int i)
     yajl_tree_free(tree);
     double ms = (mono() - t0) * 1000;
 
-    if (r == JOB_DONE) {
+    if (r == SCC_JOB_DONE) {
         st->done[st->ndone++] = job.id;
         if (st->ndone == 1)
             st->first_done = mono();
@@ -155,18 +155,18 @@ static int run_one(run_state *st, const queue_batch *b, int i)
     }
     /* Deferred: nothing was tried, so it goes back without using an
      * attempt, after the handler's delay instead of the backoff. */
-    int defer = (r == JOB_DEFER);
+    int defer = (r == SCC_JOB_DEFER);
     if (err[0] == '\0')
         snprintf(err, sizeof(err), "%s",
-                 defer ? "deferred" : r == JOB_FAIL ? "failed" : "temporary failure");
+                 defer ? "deferred" : r == SCC_JOB_FAIL ? "failed" : "temporary failure");
     double delay = defer ? st->w.defer_seconds
                          : scc_backoff(job.attempt, st->set.retry_base, st->set.retry_max,
                                        scc_backoff_random());
     char state[16];
     int rc = conn_lost(st->w.conn) ? -1
-             : defer ? queue_defer(st->w.conn, st->w.worker_id, job.id, err, delay, state)
-                     : queue_fail(st->w.conn, st->w.worker_id, job.id, err, delay,
-                                  r == JOB_FAIL, state);
+             : defer ? scc_queue_defer(st->w.conn, st->w.worker_id, job.id, err, delay, state)
+                     : scc_queue_fail(st->w.conn, st->w.worker_id, job.id, err, delay,
+                                  r == SCC_JOB_FAIL, state);
     if (rc != 0) {
         log_job(&job, "unrecorded", ms, err);
         return -1;
@@ -187,26 +187,26 @@ static int drain(run_state *st)
 {
     int total = 0;
     while (!stop_flag) {
-        queue_batch b;
-        int n = queue_claim(st->w.conn, st->w.worker_id, st->set.batch_size,
+        scc_queue_batch b;
+        int n = scc_queue_claim(st->w.conn, st->w.worker_id, st->set.batch_size,
                             st->set.lease_seconds, &b);
         if (n < 0)
             return -1;
         st->w.last_extend = mono();  /* claiming set the lease */
         int i;
         for (i = 0; i < n && !stop_flag; i++) {
-            if (worker_keep_lease(&st->w) != 0 || run_one(st, &b, i) != 0) {
-                queue_batch_free(&b);
+            if (scc_worker_keep_lease(&st->w) != 0 || run_one(st, &b, i) != 0) {
+                scc_queue_batch_free(&b);
                 return -1;
             }
             /* A slow job must not hold earlier ones unrecorded for long. */
             if (st->ndone > 0 && mono() - st->first_done > 0.05 && flush_done(st) != 0) {
-                queue_batch_free(&b);
+                scc_queue_batch_free(&b);
                 return -1;
             }
         }
         if (flush_done(st) != 0) {
-            queue_batch_free(&b);
+            scc_queue_batch_free(&b);
             return -1;
         }
         if (i < n) {
@@ -216,11 +216,11 @@ static int drain(run_state *st)
             int k = 0;
             for (int j = i; rest != NULL && j < n; j++)
                 rest[k++] = strtoll(PQgetvalue(b.res, j, 0), NULL, 10);
-            if (rest != NULL && queue_release(st->w.conn, st->w.worker_id, rest, k) >= 0)
+            if (rest != NULL && scc_queue_release(st->w.conn, st->w.worker_id, rest, k) >= 0)
                 fprintf(stderr, "gave back %d claimed job(s) not started\n", k);
             free(rest);
         }
-        queue_batch_free(&b);
+        scc_queue_batch_free(&b);
         total += i;
         if (n < st->set.batch_size)
             break;
@@ -232,10 +232,10 @@ static PGconn *connect_and_listen(const scc_config *cfg, const char *worker_id)
 {
     char app[160];
     snprintf(app, sizeof(app), "scc-worker %s", worker_id);
-    PGconn *conn = db_connect(cfg->pg, app);
+    PGconn *conn = scc_db_connect(cfg->pg, app);
     if (conn == NULL)
         return NULL;
-    if (db_exec(conn, "listen scc_jobs", "LISTEN scc_jobs") != 0) {
+    if (scc_db_exec(conn, "listen scc_jobs", "LISTEN scc_jobs") != 0) {
         PQfinish(conn);
         return NULL;
     }
@@ -257,7 +257,7 @@ static int take_notifications(PGconn *conn)
     return got;
 }
 
-int cmd_run(int argc, char **argv)
+int scc_cmd_run(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "config", required_argument, NULL, 'c' },
@@ -275,23 +275,23 @@ int cmd_run(int argc, char **argv)
         switch (c) {
         case 'c': config_path = optarg; break;
         case 'u': st.until_idle = 1; break;
-        default: return cli_common_option("run", c, argv, run_help);
+        default: return scc_cli_common_option("run", c, argv, run_help);
         }
     }
     if (optind < argc) {
         fprintf(stderr, "scc-worker run: unexpected argument \"%s\"\n", argv[optind]);
-        return EXIT_USAGE;
+        return SCC_EXIT_USAGE;
     }
 
     scc_config cfg;
-    char err[CONFIG_ERR_SIZE];
-    if (cli_load_config(&cfg, "run", config_path) != EXIT_OK)
-        return EXIT_USAGE;
-    if (config_run_settings(&cfg, &st.set, err, sizeof(err)) != 0 ||
-        mail_check_config(&cfg, 0, err, sizeof(err)) != 0) {
+    char err[SCC_CONFIG_ERR_SIZE];
+    if (scc_cli_load_config(&cfg, "run", config_path) != SCC_EXIT_OK)
+        return SCC_EXIT_USAGE;
+    if (scc_config_run_settings(&cfg, &st.set, err, sizeof(err)) != 0 ||
+        scc_mail_check_config(&cfg, 0, err, sizeof(err)) != 0) {
         fprintf(stderr, "scc-worker run: %s\n", err);
-        config_free(&cfg);
-        return EXIT_USAGE;
+        scc_config_free(&cfg);
+        return SCC_EXIT_USAGE;
     }
     /* A worker may serve only the queue; email jobs then wait, retried, for
      * a sender, and the reason is said once here as well as on each job. */
@@ -301,8 +301,8 @@ int cmd_run(int argc, char **argv)
     st.done = malloc(sizeof(int64_t) * (size_t)st.set.batch_size);
     if (st.done == NULL) {
         fprintf(stderr, "scc-worker run: out of memory\n");
-        config_free(&cfg);
-        return EXIT_FAILURE_;
+        scc_config_free(&cfg);
+        return SCC_EXIT_FAILURE;
     }
     st.w.cfg = &cfg;
     st.w.worker_id = st.set.worker_id;
@@ -323,9 +323,9 @@ int cmd_run(int argc, char **argv)
     setvbuf(stderr, NULL, _IOLBF, 0);
     fprintf(stderr, "scc-worker run: worker %s (poll %gs, lease %gs, batch %d, kinds %s)\n",
             st.w.worker_id, st.set.poll_interval, st.set.lease_seconds, st.set.batch_size,
-            queue_kinds_literal());
+            scc_queue_kinds_literal());
 
-    int rc = EXIT_OK, failures = 0, first = 1;
+    int rc = SCC_EXIT_OK, failures = 0, first = 1;
     double next_poll = 0, next_prune = 0;
     while (!stop_flag) {
         if (conn_lost(st.w.conn)) {
@@ -338,7 +338,7 @@ int cmd_run(int argc, char **argv)
             st.w.conn = connect_and_listen(&cfg, st.w.worker_id);
             if (st.w.conn == NULL) {
                 if (first && st.until_idle) {
-                    rc = EXIT_FAILURE_;
+                    rc = SCC_EXIT_FAILURE;
                     break;
                 }
                 failures++;
@@ -355,7 +355,7 @@ int cmd_run(int argc, char **argv)
         double now = mono();
         if (now >= next_poll) {
             next_poll = now + st.set.poll_interval;
-            if (queue_recover(st.w.conn) < 0 || schedule_tick(st.w.conn, time(NULL)) < 0) {
+            if (scc_queue_recover(st.w.conn) < 0 || scc_schedule_tick(st.w.conn, time(NULL)) < 0) {
                 if (conn_lost(st.w.conn))
                     continue;
             }
@@ -365,7 +365,7 @@ int cmd_run(int argc, char **argv)
                  * few rounds keep up with thousands of jobs a second. */
                 int pruned = 0, n;
                 for (int round = 0; round < 100; round++) {
-                    n = queue_prune(st.w.conn, st.set.job_retention);
+                    n = scc_queue_prune(st.w.conn, st.set.job_retention);
                     if (n > 0)
                         pruned += n;
                     if (n < 10000)
@@ -383,7 +383,7 @@ int cmd_run(int argc, char **argv)
             /* An SQL error with the connection up (a bug, a missing
              * migration): do not spin on it. */
             if (st.until_idle) {
-                rc = EXIT_FAILURE_;
+                rc = SCC_EXIT_FAILURE;
                 break;
             }
             pause_for(st.set.poll_interval);
@@ -402,7 +402,7 @@ int cmd_run(int argc, char **argv)
         int pr = poll(&pfd, 1, timeout);
         if (pr < 0 && errno != EINTR) {
             fprintf(stderr, "scc-worker run: poll: %s\n", strerror(errno));
-            rc = EXIT_FAILURE_;
+            rc = SCC_EXIT_FAILURE;
             break;
         }
         if (pr > 0 && take_notifications(st.w.conn) < 0) {
@@ -417,6 +417,6 @@ int cmd_run(int argc, char **argv)
         fprintf(stderr, "scc-worker run: stopping on signal (job in hand finished)\n");
     PQfinish(st.w.conn);
     free(st.done);
-    config_free(&cfg);
+    scc_config_free(&cfg);
     return rc;
 }

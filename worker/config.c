@@ -50,7 +50,7 @@ static const struct {
     { "templates_dir", offsetof(scc_config, templates_dir) },
 };
 
-void config_init(scc_config *cfg)
+void scc_config_init(scc_config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
 }
@@ -75,7 +75,7 @@ static char *trim(char *s)
     return s;
 }
 
-int config_load_file(scc_config *cfg, const char *path, char *err, size_t errlen)
+int scc_config_load_file(scc_config *cfg, const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
     if (f == NULL) {
@@ -136,7 +136,7 @@ int config_load_file(scc_config *cfg, const char *path, char *err, size_t errlen
     return rc;
 }
 
-void config_load_env(scc_config *cfg)
+void scc_config_load_env(scc_config *cfg)
 {
     const char *pg = getenv("SCC_PG");
     /* An empty SCC_PG is treated as unset: `SCC_PG= cmd` is a common way to
@@ -145,7 +145,7 @@ void config_load_env(scc_config *cfg)
         (void)set_string(&cfg->pg, pg);
 }
 
-int config_check_pg(const scc_config *cfg, char *err, size_t errlen)
+int scc_config_check_pg(const scc_config *cfg, char *err, size_t errlen)
 {
     if (cfg->pg == NULL || *cfg->pg == '\0') {
         snprintf(err, errlen,
@@ -168,7 +168,7 @@ int config_check_pg(const scc_config *cfg, char *err, size_t errlen)
     return 0;
 }
 
-void config_free(scc_config *cfg)
+void scc_config_free(scc_config *cfg)
 {
     free(cfg->pg);
     free(cfg->migrations_dir);
@@ -218,7 +218,7 @@ static int run_number(const char *key, const char *value, double def, double lo,
     return 0;
 }
 
-int config_run_settings(const scc_config *cfg, scc_run_settings *out, char *err, size_t errlen)
+int scc_config_run_settings(const scc_config *cfg, scc_run_settings *out, char *err, size_t errlen)
 {
     double batch;
     memset(out, 0, sizeof(*out));

@@ -12,11 +12,11 @@
 #include <stddef.h>
 
 /* Every setting the worker knows.  Strings are owned by the struct and
- * released by config_free(); NULL means "not set". */
+ * released by scc_config_free(); NULL means "not set". */
 typedef struct {
     char *pg;              /* libpq conninfo (key `pg`, env SCC_PG) */
     char *migrations_dir;  /* key `migrations_dir`; default "sql/migrations" */
-    /* scc-worker run (parsed and checked by config_run_settings) */
+    /* scc-worker run (parsed and checked by scc_config_run_settings) */
     char *poll_interval;   /* seconds between polls when no NOTIFY came; default 5 */
     char *lease_seconds;   /* a claimed job's lease; default 60 */
     char *batch_size;      /* jobs claimed per round trip; default 100 */
@@ -45,26 +45,26 @@ typedef struct {
 } scc_config;
 
 /* Size of the buffer config functions write their error message into. */
-#define CONFIG_ERR_SIZE 512
+#define SCC_CONFIG_ERR_SIZE 512
 
 /* Fill `cfg` with defaults. */
-void config_init(scc_config *cfg);
+void scc_config_init(scc_config *cfg);
 
 /* Read `path` (a file of `key = value` lines, `#` comments, blank lines
  * allowed; a value may be wrapped in double quotes to keep leading or
  * trailing spaces).  Unknown keys and malformed lines are errors, because a
  * typo silently ignored is a setting silently lost.  Returns 0, or -1 with a
  * message naming the file and line in `err`. */
-int config_load_file(scc_config *cfg, const char *path, char *err, size_t errlen);
+int scc_config_load_file(scc_config *cfg, const char *path, char *err, size_t errlen);
 
 /* Apply the environment on top (SCC_PG).  Never fails. */
-void config_load_env(scc_config *cfg);
+void scc_config_load_env(scc_config *cfg);
 
 /* Check that what is needed is present and well formed (the conninfo is
  * parsed by libpq here, without connecting).  Returns 0 or -1 with `err`. */
-int config_check_pg(const scc_config *cfg, char *err, size_t errlen);
+int scc_config_check_pg(const scc_config *cfg, char *err, size_t errlen);
 
-void config_free(scc_config *cfg);
+void scc_config_free(scc_config *cfg);
 
 /* The settings of `scc-worker run`, as numbers, with defaults applied. */
 typedef struct {
@@ -79,6 +79,6 @@ typedef struct {
 
 /* Parse and check the run settings.  Returns 0, or -1 with `err` naming
  * the key and what is wrong. */
-int config_run_settings(const scc_config *cfg, scc_run_settings *out, char *err, size_t errlen);
+int scc_config_run_settings(const scc_config *cfg, scc_run_settings *out, char *err, size_t errlen);
 
 #endif

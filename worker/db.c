@@ -30,7 +30,7 @@ static void describe_target(PGconn *conn, char *buf, size_t len)
              host && *host ? host : "(default socket)", db ? db : "?", user ? user : "?");
 }
 
-PGconn *db_connect(const char *conninfo, const char *application_name)
+PGconn *scc_db_connect(const char *conninfo, const char *application_name)
 {
     /* Expanded keywords so application_name does not need string pasting
      * into the conninfo (which could break its quoting). */
@@ -53,7 +53,7 @@ PGconn *db_connect(const char *conninfo, const char *application_name)
     return conn;
 }
 
-int db_report(PGconn *conn, const PGresult *res, const char *what, const char *body)
+int scc_db_report(PGconn *conn, const PGresult *res, const char *what, const char *body)
 {
     const char *msg = res ? PQresultErrorMessage(res) : NULL;
     if (msg == NULL || *msg == '\0')
@@ -79,13 +79,13 @@ int db_report(PGconn *conn, const PGresult *res, const char *what, const char *b
     return -1;
 }
 
-int db_exec(PGconn *conn, const char *sql, const char *what)
+int scc_db_exec(PGconn *conn, const char *sql, const char *what)
 {
     PGresult *res = PQexec(conn, sql);
     ExecStatusType st = PQresultStatus(res);
     int rc = 0;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-        rc = db_report(conn, res, what, NULL);
+        rc = scc_db_report(conn, res, what, NULL);
     PQclear(res);
     return rc;
 }

@@ -13,15 +13,15 @@
 /* Connect (blocking: the worker is not an event loop).  On failure prints
  * "cannot connect to the database (...): <reason>" to stderr and returns
  * NULL.  `application_name` shows up in pg_stat_activity. */
-PGconn *db_connect(const char *conninfo, const char *application_name);
+PGconn *scc_db_connect(const char *conninfo, const char *application_name);
 
 /* Run a statement without parameters and expect success (a command or rows).
  * On failure prints "<what>: <server message>" to stderr and returns -1. */
-int db_exec(PGconn *conn, const char *sql, const char *what);
+int scc_db_exec(PGconn *conn, const char *sql, const char *what);
 
 /* Print a failed result's message to stderr, prefixed with `what`; with
  * `body` (the SQL text that was run) it also names the line the server
- * pointed at.  Returns -1 so callers can `return db_report(...)`. */
-int db_report(PGconn *conn, const PGresult *res, const char *what, const char *body);
+ * pointed at.  Returns -1 so callers can `return scc_db_report(...)`. */
+int scc_db_report(PGconn *conn, const PGresult *res, const char *what, const char *body);
 
 #endif

@@ -8,7 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-void errmsg_set(char *err, size_t errlen, const char *fmt, ...)
+void scc_errmsg_set(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
 

@@ -11,7 +11,7 @@
 
 /* printf into err (always NUL-terminated, truncated to errlen); a NULL or
  * empty buffer is allowed and ignored. */
-void errmsg_set(char *err, size_t errlen, const char *fmt, ...)
+void scc_errmsg_set(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -15,10 +15,10 @@
 #include <string.h>
 #include <time.h>
 
-scc_job_result job_noop(scc_worker *w, const scc_job *job, char *err, size_t errlen)
+scc_job_result scc_job_noop(scc_worker *w, const scc_job *job, char *err, size_t errlen)
 {
     (void)w; (void)job; (void)err; (void)errlen;
-    return JOB_DONE;
+    return SCC_JOB_DONE;
 }
 
 static double mono_ms(void)
@@ -31,14 +31,14 @@ static double mono_ms(void)
 /* {"ms": N}: wait N milliseconds (at most a day), renewing the lease, and
  * finish even when SIGTERM arrives meanwhile (that is what "finish the job
  * in hand" means; the test for it uses this kind). */
-scc_job_result job_sleep(scc_worker *w, const scc_job *job, char *err, size_t errlen)
+scc_job_result scc_job_sleep(scc_worker *w, const scc_job *job, char *err, size_t errlen)
 {
     const char *path[] = { "ms", NULL };
     yajl_val v = yajl_tree_get(job->payload, path, yajl_t_number);
     if (v == NULL || !YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 0 ||
         YAJL_GET_INTEGER(v) > 86400000) {
         snprintf(err, errlen, "sleep: payload needs \"ms\": an integer from 0 to 86400000");
-        return JOB_FAIL;
+        return SCC_JOB_FAIL;
     }
     double end = mono_ms() + (double)YAJL_GET_INTEGER(v);
     for (;;) {
@@ -49,17 +49,17 @@ scc_job_result job_sleep(scc_worker *w, const scc_job *job, char *err, size_t er
         int slice = left > 1000 ? 1000 : (int)left + 1;
         if (poll(NULL, 0, slice) < 0 && errno != EINTR)
             break;
-        if (worker_keep_lease(w) != 0) {
+        if (scc_worker_keep_lease(w) != 0) {
             snprintf(err, errlen, "sleep: lost the database while renewing the lease");
-            return JOB_RETRY;
+            return SCC_JOB_RETRY;
         }
     }
-    return JOB_DONE;
+    return SCC_JOB_DONE;
 }
 
 /* {"error": "text", "permanent": false}: fails with that message,
  * temporarily (retried with backoff) unless permanent. */
-scc_job_result job_fail(scc_worker *w, const scc_job *job, char *err, size_t errlen)
+scc_job_result scc_job_fail(scc_worker *w, const scc_job *job, char *err, size_t errlen)
 {
     (void)w;
     const char *epath[] = { "error", NULL };
@@ -67,5 +67,5 @@ scc_job_result job_fail(scc_worker *w, const scc_job *job, char *err, size_t err
     yajl_val e = yajl_tree_get(job->payload, epath, yajl_t_string);
     yajl_val p = yajl_tree_get(job->payload, ppath, yajl_t_true);
     snprintf(err, errlen, "%s", e ? YAJL_GET_STRING(e) : "failed on purpose");
-    return p ? JOB_FAIL : JOB_RETRY;
+    return p ? SCC_JOB_FAIL : SCC_JOB_RETRY;
 }

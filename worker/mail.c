@@ -76,7 +76,7 @@ static int parse_number(const char *key, const char *v, double def, double lo, d
     return 0;
 }
 
-int mail_check_config(const scc_config *cfg, int need_sender, char *err, size_t errlen)
+int scc_mail_check_config(const scc_config *cfg, int need_sender, char *err, size_t errlen)
 {
     double d;
     const char *t = cfg->transport;
@@ -112,9 +112,9 @@ int mail_check_config(const scc_config *cfg, int need_sender, char *err, size_t 
     return 0;
 }
 
-scc_mailer *mailer_new(const scc_config *cfg, const char *transport, char *err, size_t errlen)
+scc_mailer *scc_mailer_new(const scc_config *cfg, const char *transport, char *err, size_t errlen)
 {
-    if (mail_check_config(cfg, 1, err, errlen) != 0)
+    if (scc_mail_check_config(cfg, 1, err, errlen) != 0)
         return NULL;
     scc_mailer *m = calloc(1, sizeof(*m));
     if (!m) {
@@ -150,7 +150,7 @@ scc_mailer *mailer_new(const scc_config *cfg, const char *transport, char *err, 
     return m;
 }
 
-void mailer_free(scc_mailer *m)
+void scc_mailer_free(scc_mailer *m)
 {
     if (!m)
         return;
@@ -168,7 +168,7 @@ void mailer_free(scc_mailer *m)
     free(m);
 }
 
-const char *mailer_transport_name(const scc_mailer *m)
+const char *scc_mailer_transport_name(const scc_mailer *m)
 {
     return m->transport->name;
 }
@@ -285,22 +285,22 @@ static yajl_val build_context(scc_mailer *m, const scc_mail *mail, char *err, si
             const char *k = mail->data->u.object.keys[i];
             if (link && strcmp(k, "link") == 0)
                 continue;
-            json_gen_str(g, k);
-            json_gen_value(g, mail->data->u.object.values[i]);
+            scc_json_gen_str(g, k);
+            scc_json_gen_value(g, mail->data->u.object.values[i]);
         }
     }
     if (link) {
-        json_gen_str(g, "link");
-        json_gen_str(g, link);
+        scc_json_gen_str(g, "link");
+        scc_json_gen_str(g, link);
     }
     if (m->public_url) {
-        json_gen_str(g, "public_url");
-        json_gen_str(g, m->public_url);
+        scc_json_gen_str(g, "public_url");
+        scc_json_gen_str(g, m->public_url);
     }
-    json_gen_str(g, "to");
-    json_gen_str(g, mail->n_to ? mail->to[0] : "");
-    json_gen_str(g, "sender");
-    json_gen_str(g, m->sender_addr);
+    scc_json_gen_str(g, "to");
+    scc_json_gen_str(g, mail->n_to ? mail->to[0] : "");
+    scc_json_gen_str(g, "sender");
+    scc_json_gen_str(g, m->sender_addr);
     yajl_gen_map_close(g);
     const unsigned char *buf;
     size_t len;
@@ -416,7 +416,7 @@ static int scrub(PGconn *conn, int64_t job_id)
     return ok ? 0 : -1;
 }
 
-int mail_recover(PGconn *conn)
+int scc_mail_recover(PGconn *conn)
 {
     PGresult *res = PQexec(conn, "select scc.email_recover()");
     int n = -1;
@@ -435,18 +435,18 @@ static void sleep_seconds(double s)
 
 /* ---- one message --------------------------------------------------------------------- */
 
-scc_mail_outcome mail_send(scc_mailer *m, PGconn *conn, const scc_mail *mail,
+scc_mail_outcome scc_mail_send(scc_mailer *m, PGconn *conn, const scc_mail *mail,
                            int64_t *outbox_id, char *info, size_t infolen)
 {
     *outbox_id = 0;
     info[0] = '\0';
     if (!name_ok(mail->template)) {
         snprintf(info, infolen, "bad template name \"%.64s\"", mail->template ? mail->template : "");
-        return MAIL_FAILED;
+        return SCC_MAIL_FAILED;
     }
     if (mail->n_to == 0) {
         snprintf(info, infolen, "no recipient");
-        return MAIL_FAILED;
+        return SCC_MAIL_FAILED;
     }
     /* Bare addresses for the envelope and the outbox row. */
     char (*addrs)[320] = calloc(mail->n_to, sizeof(*addrs));
@@ -456,7 +456,7 @@ scc_mail_outcome mail_send(scc_mailer *m, PGconn *conn, const scc_mail *mail,
     scc_buf_init(&arr); scc_buf_init(&bcc);
     yajl_val ctx = NULL;
     char **kept = NULL;
-    scc_mail_outcome out = MAIL_RETRY;
+    scc_mail_outcome out = SCC_MAIL_RETRY;
     int64_t scrub_job = 0;
     if (!addrs || !addrp) {
         snprintf(info, infolen, "out of memory");
@@ -465,7 +465,7 @@ scc_mail_outcome mail_send(scc_mailer *m, PGconn *conn, const scc_mail *mail,
     for (size_t i = 0; i < mail->n_to; i++) {
         if (scc_mime_addr_spec(mail->to[i], addrs[i], sizeof(addrs[i])) != 0) {
             snprintf(info, infolen, "bad recipient address \"%.200s\"", mail->to[i]);
-            out = MAIL_FAILED;
+            out = SCC_MAIL_FAILED;
             goto done;
         }
         addrp[i] = addrs[i];
@@ -494,7 +494,7 @@ scc_mail_outcome mail_send(scc_mailer *m, PGconn *conn, const scc_mail *mail,
     if (wait > 0) {
         snprintf(info, infolen, "sending is paused for %.0f more seconds (the provider said the "
                  "account cannot send)", wait);
-        out = MAIL_PAUSED;
+        out = SCC_MAIL_PAUSED;
         goto done;
     }
 
@@ -535,14 +535,14 @@ scc_mail_outcome mail_send(scc_mailer *m, PGconn *conn, const scc_mail *mail,
         snprintf(info, infolen, "outbox %" PRId64 " was already %s by an earlier attempt",
                  *outbox_id, status);
         scrub_job = mail->job_id;
-        out = MAIL_NOTHING;
+        out = SCC_MAIL_NOTHING;
         goto done;
     }
     if (strcmp(status, "suppressed") == 0) {
         snprintf(info, infolen, "outbox %" PRId64 ": every recipient is suppressed; not sent",
                  *outbox_id);
         scrub_job = mail->job_id;
-        out = MAIL_SUPPRESSED;
+        out = SCC_MAIL_SUPPRESSED;
         goto done;
     }
     if (strcmp(status, "unknown") == 0) {
@@ -551,7 +551,7 @@ scc_mail_outcome mail_send(scc_mailer *m, PGconn *conn, const scc_mail *mail,
                  "(check the provider's logs for X-SCC-Outbox-Id %" PRId64 ", then resend by hand)",
                  *outbox_id, *outbox_id);
         scrub_job = mail->job_id;
-        out = MAIL_UNKNOWN;
+        out = SCC_MAIL_UNKNOWN;
         goto done;
     }
     if (strcmp(status, "sending") != 0 || !kept || n_kept == 0) {
@@ -589,7 +589,7 @@ scc_mail_outcome mail_send(scc_mailer *m, PGconn *conn, const scc_mail *mail,
     if (built != 0) {
         snprintf(info, infolen, "building the message: %s", merr);
         finish(conn, *outbox_id, "failed", NULL, info, mail->job_id, merr, sizeof(merr));
-        out = MAIL_FAILED;
+        out = SCC_MAIL_FAILED;
         goto done;
     }
 
@@ -603,57 +603,57 @@ scc_mail_outcome mail_send(scc_mailer *m, PGconn *conn, const scc_mail *mail,
 
     const char *st;
     switch (r.status) {
-    case SEND_OK:
+    case SCC_SEND_OK:
         st = "sent";
-        out = MAIL_SENT;
+        out = SCC_MAIL_SENT;
         snprintf(info, infolen, "%s", r.message_id);
         break;
-    case SEND_FAIL:
+    case SCC_SEND_FAIL:
         st = "failed";
-        out = MAIL_FAILED;
+        out = SCC_MAIL_FAILED;
         snprintf(info, infolen, "%s", r.error);
         break;
-    case SEND_UNKNOWN:
+    case SCC_SEND_UNKNOWN:
         st = "unknown";
-        out = MAIL_UNKNOWN;
+        out = SCC_MAIL_UNKNOWN;
         snprintf(info, infolen, "outbox %" PRId64 ": %s; not resent automatically", *outbox_id,
                  r.error);
         break;
-    case SEND_PAUSE:
+    case SCC_SEND_PAUSE:
         /* The account, not this message: it waits out the pause like the
          * others, without using an attempt. */
         scc_send_pause_until(time(NULL) + (time_t)m->pause_seconds);
         fprintf(stderr, "email: sending paused for %.0f s: %s\n", m->pause_seconds, r.error);
         st = "queued";
-        out = MAIL_PAUSED;
+        out = SCC_MAIL_PAUSED;
         snprintf(info, infolen, "%s", r.error);
         break;
     default:
         st = "queued";
-        out = MAIL_RETRY;
+        out = SCC_MAIL_RETRY;
         snprintf(info, infolen, "%s", r.error);
         break;
     }
     /* A paused job runs again whatever its attempt: it keeps its code. */
-    int64_t sj = out == MAIL_PAUSED ? 0
-                 : (out != MAIL_RETRY || mail->final_attempt) ? mail->job_id : 0;
+    int64_t sj = out == SCC_MAIL_PAUSED ? 0
+                 : (out != SCC_MAIL_RETRY || mail->final_attempt) ? mail->job_id : 0;
     char ferr[256];
-    if (finish(conn, *outbox_id, st, r.status == SEND_OK ? r.message_id : NULL,
-               r.status == SEND_OK ? NULL : r.error, sj, ferr, sizeof(ferr)) != 0) {
+    if (finish(conn, *outbox_id, st, r.status == SCC_SEND_OK ? r.message_id : NULL,
+               r.status == SCC_SEND_OK ? NULL : r.error, sj, ferr, sizeof(ferr)) != 0) {
         /* The provider's outcome stands; the row stays `sending` and a later
          * attempt marks it `unknown` (never resent blindly). */
         fprintf(stderr, "email: outbox %" PRId64 " %s but %s\n", *outbox_id, st, ferr);
-        if (out == MAIL_RETRY || out == MAIL_PAUSED)
-            out = MAIL_UNKNOWN;
+        if (out == SCC_MAIL_RETRY || out == SCC_MAIL_PAUSED)
+            out = SCC_MAIL_UNKNOWN;
     }
     fprintf(stderr, "email: outbox=%" PRId64 " template=%s to=%s%s transport=%s outcome=%s%s%s\n",
             *outbox_id, mail->template, kept[0], n_kept > 1 ? ",..." : "", m->transport->name, st,
-            r.status == SEND_OK && r.message_id[0] ? " provider_id=" : "",
-            r.status == SEND_OK ? r.message_id : "");
+            r.status == SCC_SEND_OK && r.message_id[0] ? " provider_id=" : "",
+            r.status == SCC_SEND_OK ? r.message_id : "");
     goto cleanup;
 
 done:
-    if (out == MAIL_RETRY && mail->final_attempt)
+    if (out == SCC_MAIL_RETRY && mail->final_attempt)
         scrub_job = mail->job_id;
     if (scrub_job > 0)
         scrub(conn, scrub_job);
@@ -677,22 +677,22 @@ static scc_mailer *proc_mailer;
 static int proc_recovered;
 
 /* payload: {"template": "...", "to": "a@b" | ["a@b", ...], "data": {...}, "code": "..."} */
-scc_job_result job_email(scc_worker *w, const scc_job *job, char *err, size_t errlen)
+scc_job_result scc_job_email(scc_worker *w, const scc_job *job, char *err, size_t errlen)
 {
     if (!proc_mailer) {
         char merr[512];
-        proc_mailer = mailer_new(w->cfg, NULL, merr, sizeof(merr));
+        proc_mailer = scc_mailer_new(w->cfg, NULL, merr, sizeof(merr));
         if (!proc_mailer) {
             fprintf(stderr, "email: cannot send: %s\n", merr);
             snprintf(err, errlen, "email settings: %s", merr);
-            return JOB_RETRY;
+            return SCC_JOB_RETRY;
         }
     }
     if (!proc_recovered) {
-        int n = mail_recover(w->conn);
+        int n = scc_mail_recover(w->conn);
         if (n < 0) {
             snprintf(err, errlen, "scc.email_recover failed (is migration 003_email applied?)");
-            return JOB_RETRY;
+            return SCC_JOB_RETRY;
         }
         if (n > 0)
             fprintf(stderr, "email: %d outbox row(s) left 'sending' by a stopped worker are now "
@@ -716,18 +716,18 @@ scc_job_result job_email(scc_worker *w, const scc_job *job, char *err, size_t er
             yajl_val e = to->u.array.values[i];
             if (!YAJL_IS_STRING(e)) {
                 snprintf(err, errlen, "email: \"to\" must hold strings");
-                return JOB_FAIL;
+                return SCC_JOB_FAIL;
             }
             list[n++] = e->u.string;
         }
         if (to->u.array.len > 64) {
             snprintf(err, errlen, "email: at most 64 recipients per message");
-            return JOB_FAIL;
+            return SCC_JOB_FAIL;
         }
     }
     if (!tv || n == 0) {
         snprintf(err, errlen, "email: payload needs \"template\" and \"to\"");
-        return JOB_FAIL;
+        return SCC_JOB_FAIL;
     }
     scc_mail mail = {
         .template = tv->u.string, .to = list, .n_to = n, .data = data,
@@ -736,32 +736,32 @@ scc_job_result job_email(scc_worker *w, const scc_job *job, char *err, size_t er
     };
     int64_t outbox_id;
     char info[1024];
-    scc_mail_outcome o = mail_send(proc_mailer, w->conn, &mail, &outbox_id, info, sizeof(info));
+    scc_mail_outcome o = scc_mail_send(proc_mailer, w->conn, &mail, &outbox_id, info, sizeof(info));
     switch (o) {
-    case MAIL_SENT:
-    case MAIL_NOTHING:
-    case MAIL_SUPPRESSED:
-        return JOB_DONE;
-    case MAIL_RETRY:
+    case SCC_MAIL_SENT:
+    case SCC_MAIL_NOTHING:
+    case SCC_MAIL_SUPPRESSED:
+        return SCC_JOB_DONE;
+    case SCC_MAIL_RETRY:
         snprintf(err, errlen, "%s", info);
-        return JOB_RETRY;
-    case MAIL_PAUSED:
+        return SCC_JOB_RETRY;
+    case SCC_MAIL_PAUSED:
         /* until the pause ends (at least a second, so it is not claimed
          * again at once) */
         snprintf(err, errlen, "%s", info);
         w->defer_seconds = scc_send_paused(time(NULL));
         if (w->defer_seconds < 1)
             w->defer_seconds = 1;
-        return JOB_DEFER;
-    case MAIL_FAILED:
+        return SCC_JOB_DEFER;
+    case SCC_MAIL_FAILED:
         if (outbox_id > 0)
             snprintf(err, errlen, "outbox %" PRId64 " failed: %s", outbox_id, info);
         else
             snprintf(err, errlen, "%s", info);
-        return JOB_FAIL;
-    case MAIL_UNKNOWN:
+        return SCC_JOB_FAIL;
+    case SCC_MAIL_UNKNOWN:
     default:
         snprintf(err, errlen, "%s", info);
-        return JOB_FAIL;
+        return SCC_JOB_FAIL;
     }
 }

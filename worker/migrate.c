@@ -112,11 +112,11 @@ static char *read_file(const char *path, size_t *len_out)
 
 static int by_version(const void *a, const void *b)
 {
-    const migration_file *x = a, *y = b;
+    const scc_migration_file *x = a, *y = b;
     return (x->version > y->version) - (x->version < y->version);
 }
 
-void migrate_free(migration_set *set)
+void scc_migrate_free(scc_migration_set *set)
 {
     for (size_t i = 0; i < set->count; i++) {
         free(set->files[i].name);
@@ -128,7 +128,7 @@ void migrate_free(migration_set *set)
     set->count = 0;
 }
 
-int migrate_load(const char *dir, migration_set *set)
+int scc_migrate_load(const char *dir, scc_migration_set *set)
 {
     set->files = NULL;
     set->count = 0;
@@ -136,11 +136,11 @@ int migrate_load(const char *dir, migration_set *set)
     DIR *d = opendir(dir);
     if (d == NULL) {
         fprintf(stderr, "cannot open migrations directory %s: %s\n", dir, strerror(errno));
-        return MIGRATE_USAGE;
+        return SCC_MIGRATE_USAGE;
     }
 
     size_t cap = 0;
-    int rc = MIGRATE_OK;
+    int rc = SCC_MIGRATE_OK;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.' || !ends_with(e->d_name, ".sql"))
@@ -149,35 +149,35 @@ int migrate_load(const char *dir, migration_set *set)
         if (version < 0) {
             fprintf(stderr, "%s/%s: a migration file must be named NNN_name.sql "
                     "(digits, '_', lower-case letters, digits or '_')\n", dir, e->d_name);
-            rc = MIGRATE_FAILED;
+            rc = SCC_MIGRATE_FAILED;
             continue;
         }
         if (set->count == cap) {
             cap = cap ? cap * 2 : 16;
-            migration_file *bigger = realloc(set->files, cap * sizeof(*bigger));
+            scc_migration_file *bigger = realloc(set->files, cap * sizeof(*bigger));
             if (bigger == NULL) {
                 fprintf(stderr, "out of memory\n");
-                rc = MIGRATE_FAILED;
+                rc = SCC_MIGRATE_FAILED;
                 break;
             }
             set->files = bigger;
         }
-        migration_file *m = &set->files[set->count];
+        scc_migration_file *m = &set->files[set->count];
         memset(m, 0, sizeof(*m));
         m->version = version;
         m->name = strdup(e->d_name);
         if (m->name == NULL || asprintf(&m->path, "%s/%s", dir, e->d_name) < 0) {
             free(m->name);
             fprintf(stderr, "out of memory\n");
-            rc = MIGRATE_FAILED;
+            rc = SCC_MIGRATE_FAILED;
             break;
         }
         set->count++;
 
         size_t len = 0;
         m->body = read_file(m->path, &len);
-        if (m->body == NULL || sha256_hex(m->body, len, m->checksum) != 0) {
-            rc = MIGRATE_FAILED;
+        if (m->body == NULL || scc_sha256_hex(m->body, len, m->checksum) != 0) {
+            rc = SCC_MIGRATE_FAILED;
             continue;
         }
     }
@@ -189,11 +189,11 @@ int migrate_load(const char *dir, migration_set *set)
         if (set->files[i].version == set->files[i - 1].version) {
             fprintf(stderr, "%s and %s have the same version %d; each number may be used once\n",
                     set->files[i - 1].path, set->files[i].path, set->files[i].version);
-            rc = MIGRATE_FAILED;
+            rc = SCC_MIGRATE_FAILED;
         }
     }
-    if (rc != MIGRATE_OK)
-        migrate_free(set);
+    if (rc != SCC_MIGRATE_OK)
+        scc_migrate_free(set);
     return rc;
 }
 
@@ -212,7 +212,7 @@ static int take_lock(PGconn *conn)
 {
     PGresult *res = PQexec(conn, "select pg_try_advisory_lock(" MIGRATE_LOCK_KEY ")");
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        db_report(conn, res, "cannot take the migration lock", NULL);
+        scc_db_report(conn, res, "cannot take the migration lock", NULL);
         PQclear(res);
         return -1;
     }
@@ -221,7 +221,7 @@ static int take_lock(PGconn *conn)
     if (got)
         return 0;
     fprintf(stderr, "another migration run holds the lock; waiting for it to finish...\n");
-    return db_exec(conn, "select pg_advisory_lock(" MIGRATE_LOCK_KEY ")",
+    return scc_db_exec(conn, "select pg_advisory_lock(" MIGRATE_LOCK_KEY ")",
                    "cannot take the migration lock");
 }
 
@@ -241,7 +241,7 @@ static int bootstrap(PGconn *conn)
 {
     PGresult *res = PQexec(conn, "select to_regclass('scc.schema_migrations') is not null");
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        db_report(conn, res, "cannot look for scc.schema_migrations", NULL);
+        scc_db_report(conn, res, "cannot look for scc.schema_migrations", NULL);
         owner_hint(res);
         PQclear(res);
         return -1;
@@ -251,23 +251,23 @@ static int bootstrap(PGconn *conn)
     if (exists)
         return 0;
 
-    if (db_exec(conn, "begin", "cannot begin a transaction") != 0)
+    if (scc_db_exec(conn, "begin", "cannot begin a transaction") != 0)
         return -1;
-    if (db_exec(conn, bootstrap_sql, "cannot create scc.schema_migrations") != 0) {
-        db_exec(conn, "rollback", "rollback");
+    if (scc_db_exec(conn, bootstrap_sql, "cannot create scc.schema_migrations") != 0) {
+        scc_db_exec(conn, "rollback", "rollback");
         return -1;
     }
-    return db_exec(conn, "commit", "cannot create scc.schema_migrations");
+    return scc_db_exec(conn, "commit", "cannot create scc.schema_migrations");
 }
 
 /* Apply one file and its record in a single transaction. */
-static int apply_one(PGconn *conn, const migration_file *m)
+static int apply_one(PGconn *conn, const scc_migration_file *m)
 {
     char what[600];
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
 
-    if (db_exec(conn, "begin", "cannot begin a transaction") != 0)
+    if (scc_db_exec(conn, "begin", "cannot begin a transaction") != 0)
         return -1;
 
     /* The file is trusted SQL from the repository, possibly many statements:
@@ -276,10 +276,10 @@ static int apply_one(PGconn *conn, const migration_file *m)
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
         snprintf(what, sizeof(what), "migration %s failed, nothing of it was applied", m->path);
-        db_report(conn, res, what, m->body);
+        scc_db_report(conn, res, what, m->body);
         owner_hint(res);
         PQclear(res);
-        db_exec(conn, "rollback", "rollback");
+        scc_db_exec(conn, "rollback", "rollback");
         return -1;
     }
     PQclear(res);
@@ -290,7 +290,7 @@ static int apply_one(PGconn *conn, const migration_file *m)
         fprintf(stderr, "migration %s ended the transaction itself (COMMIT/ROLLBACK/BEGIN in the "
                 "file?); migration files must not contain transaction control\n", m->path);
         if (PQtransactionStatus(conn) != PQTRANS_IDLE)
-            db_exec(conn, "rollback", "rollback");
+            scc_db_exec(conn, "rollback", "rollback");
         return -1;
     }
 
@@ -303,15 +303,15 @@ static int apply_one(PGconn *conn, const migration_file *m)
                        3, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
         snprintf(what, sizeof(what), "cannot record migration %s", m->name);
-        db_report(conn, res, what, NULL);
+        scc_db_report(conn, res, what, NULL);
         PQclear(res);
-        db_exec(conn, "rollback", "rollback");
+        scc_db_exec(conn, "rollback", "rollback");
         return -1;
     }
     PQclear(res);
 
     snprintf(what, sizeof(what), "cannot commit migration %s", m->name);
-    if (db_exec(conn, "commit", what) != 0)
+    if (scc_db_exec(conn, "commit", what) != 0)
         return -1;
     printf("applied %s (%.0f ms)\n", m->name, ms_since(&t0));
     fflush(stdout);
@@ -325,22 +325,22 @@ typedef struct {
     char *checksum;
 } applied_row;
 
-int migrate_apply(PGconn *conn, const migration_set *set)
+int scc_migrate_apply(PGconn *conn, const scc_migration_set *set)
 {
     if (take_lock(conn) != 0 || bootstrap(conn) != 0)
-        return MIGRATE_FAILED;
+        return SCC_MIGRATE_FAILED;
 
     PGresult *res = PQexec(conn,
                            "select version, name, checksum from scc.schema_migrations "
                            "order by version");
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        db_report(conn, res, "cannot read scc.schema_migrations", NULL);
+        scc_db_report(conn, res, "cannot read scc.schema_migrations", NULL);
         owner_hint(res);
         PQclear(res);
-        return MIGRATE_FAILED;
+        return SCC_MIGRATE_FAILED;
     }
 
-    int rows = PQntuples(res), rc = MIGRATE_OK;
+    int rows = PQntuples(res), rc = SCC_MIGRATE_OK;
     int max_applied = 0;
 
     /* 1. Every applied file must be unchanged, checked before anything runs. */
@@ -351,7 +351,7 @@ int migrate_apply(PGconn *conn, const migration_set *set)
         if (version > max_applied)
             max_applied = version;
 
-        const migration_file *m = NULL;
+        const scc_migration_file *m = NULL;
         for (size_t i = 0; i < set->count; i++)
             if (set->files[i].version == version)
                 m = &set->files[i];
@@ -367,14 +367,14 @@ int migrate_apply(PGconn *conn, const migration_set *set)
                     "(checksum %.12s... in the database, %.12s... on disk). Never edit an "
                     "applied migration: restore the file and put the change in a new migration.\n",
                     m->path, name, sum, m->checksum);
-            rc = MIGRATE_FAILED;
+            rc = SCC_MIGRATE_FAILED;
         }
     }
 
     /* 2. Apply what is missing, in order, each in its own transaction. */
     int applied_now = 0;
-    for (size_t i = 0; rc == MIGRATE_OK && i < set->count; i++) {
-        const migration_file *m = &set->files[i];
+    for (size_t i = 0; rc == SCC_MIGRATE_OK && i < set->count; i++) {
+        const scc_migration_file *m = &set->files[i];
         int done = 0;
         for (int r = 0; r < rows && !done; r++)
             done = atoi(PQgetvalue(res, r, 0)) == m->version;
@@ -384,7 +384,7 @@ int migrate_apply(PGconn *conn, const migration_set *set)
             fprintf(stderr, "note: %s is older than the newest applied migration (%d); "
                     "applying it now\n", m->name, max_applied);
         if (apply_one(conn, m) != 0) {
-            rc = MIGRATE_FAILED;
+            rc = SCC_MIGRATE_FAILED;
             break;
         }
         applied_now++;
@@ -393,7 +393,7 @@ int migrate_apply(PGconn *conn, const migration_set *set)
     }
     PQclear(res);
 
-    if (rc == MIGRATE_OK) {
+    if (rc == SCC_MIGRATE_OK) {
         if (applied_now == 0)
             printf("up to date: %d migration%s applied, schema version %d\n",
                    rows, rows == 1 ? "" : "s", max_applied);
@@ -403,6 +403,6 @@ int migrate_apply(PGconn *conn, const migration_set *set)
     }
     /* The advisory lock is a session lock: it goes with the connection,
      * which the caller closes; unlocking explicitly keeps it short anyway. */
-    db_exec(conn, "select pg_advisory_unlock(" MIGRATE_LOCK_KEY ")", "cannot release the lock");
+    scc_db_exec(conn, "select pg_advisory_unlock(" MIGRATE_LOCK_KEY ")", "cannot release the lock");
     return rc;
 }

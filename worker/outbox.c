@@ -53,13 +53,13 @@ static void outbox_send(scc_transport *t, const scc_envelope *env,
     snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 
     if (mkdir_p(o->dir) != 0) {
-        r->status = SEND_RETRY;
+        r->status = SCC_SEND_RETRY;
         snprintf(r->error, sizeof(r->error), "cannot create outbox_dir %.400s: %s", o->dir, strerror(errno));
         return;
     }
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0) {
-        r->status = SEND_RETRY;
+        r->status = SCC_SEND_RETRY;
         snprintf(r->error, sizeof(r->error), "cannot write %.400s: %s", tmp, strerror(errno));
         return;
     }
@@ -74,12 +74,12 @@ static void outbox_send(scc_transport *t, const scc_envelope *env,
         off += (size_t)w;
     }
     if (off < len || close(fd) != 0 || rename(tmp, path) != 0) {
-        r->status = SEND_RETRY;
+        r->status = SCC_SEND_RETRY;
         snprintf(r->error, sizeof(r->error), "cannot write %.400s: %s", path, strerror(errno));
         unlink(tmp);
         return;
     }
-    r->status = SEND_OK;
+    r->status = SCC_SEND_OK;
     snprintf(r->message_id, sizeof(r->message_id), "%.255s", strrchr(path, '/') + 1);
 }
 

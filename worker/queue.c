@@ -18,7 +18,7 @@ static PGresult *q(PGconn *conn, const char *sql, int n, const char *const *vals
 {
     PGresult *res = PQexecParams(conn, sql, n, NULL, vals, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        db_report(conn, res, what, NULL);
+        scc_db_report(conn, res, what, NULL);
         PQclear(res);
         return NULL;
     }
@@ -50,7 +50,7 @@ static char *ids_literal(const int64_t *ids, int n)
     return s;
 }
 
-const char *queue_kinds_literal(void)
+const char *scc_queue_kinds_literal(void)
 {
     static char lit[1024];
     if (lit[0] == '\0') {
@@ -76,17 +76,17 @@ static void fmt_double(char *buf, size_t len, double v)
     snprintf(buf, len, "%.6f", v);
 }
 
-int queue_recover(PGconn *conn)
+int scc_queue_recover(PGconn *conn)
 {
     return q_int(conn, "select scc.recover_jobs()", 0, NULL, "recovering expired leases");
 }
 
-int queue_claim(PGconn *conn, const char *worker, int batch, double lease_seconds, queue_batch *out)
+int scc_queue_claim(PGconn *conn, const char *worker, int batch, double lease_seconds, scc_queue_batch *out)
 {
     char nbuf[16], lbuf[32];
     snprintf(nbuf, sizeof(nbuf), "%d", batch);
     fmt_double(lbuf, sizeof(lbuf), lease_seconds);
-    const char *vals[] = { worker, queue_kinds_literal(), nbuf, lbuf };
+    const char *vals[] = { worker, scc_queue_kinds_literal(), nbuf, lbuf };
     out->res = q(conn,
                  "select id, kind, payload::text, attempts, max_attempts "
                  "from scc.claim_jobs($1, $2::text[], $3::int, $4::float8)",
@@ -95,14 +95,14 @@ int queue_claim(PGconn *conn, const char *worker, int batch, double lease_second
     return out->res ? out->n : -1;
 }
 
-void queue_batch_free(queue_batch *b)
+void scc_queue_batch_free(scc_queue_batch *b)
 {
     PQclear(b->res);
     b->res = NULL;
     b->n = 0;
 }
 
-void queue_batch_job(const queue_batch *b, int i, int64_t *id, const char **kind,
+void scc_queue_batch_job(const scc_queue_batch *b, int i, int64_t *id, const char **kind,
                      const char **payload, int *attempt, int *max_attempts)
 {
     *id = strtoll(PQgetvalue(b->res, i, 0), NULL, 10);
@@ -112,7 +112,7 @@ void queue_batch_job(const queue_batch *b, int i, int64_t *id, const char **kind
     *max_attempts = atoi(PQgetvalue(b->res, i, 4));
 }
 
-int queue_extend(PGconn *conn, const char *worker, double lease_seconds)
+int scc_queue_extend(PGconn *conn, const char *worker, double lease_seconds)
 {
     char lbuf[32];
     fmt_double(lbuf, sizeof(lbuf), lease_seconds);
@@ -136,13 +136,13 @@ static int ids_call(PGconn *conn, const char *sql, const char *worker, const int
     return r;
 }
 
-int queue_complete(PGconn *conn, const char *worker, const int64_t *ids, int n)
+int scc_queue_complete(PGconn *conn, const char *worker, const int64_t *ids, int n)
 {
     return ids_call(conn, "select scc.complete_jobs($1, $2::int8[])", worker, ids, n,
                     "marking jobs done");
 }
 
-int queue_release(PGconn *conn, const char *worker, const int64_t *ids, int n)
+int scc_queue_release(PGconn *conn, const char *worker, const int64_t *ids, int n)
 {
     return ids_call(conn, "select scc.release_jobs($1, $2::int8[])", worker, ids, n,
                     "releasing jobs");
@@ -160,7 +160,7 @@ static int job_state(PGresult *res, char state[16])
     return 0;
 }
 
-int queue_fail(PGconn *conn, const char *worker, int64_t id, const char *error,
+int scc_queue_fail(PGconn *conn, const char *worker, int64_t id, const char *error,
                double retry_seconds, int permanent, char state[16])
 {
     char idbuf[24], rbuf[32];
@@ -171,7 +171,7 @@ int queue_fail(PGconn *conn, const char *worker, int64_t id, const char *error,
                        5, vals, "recording a failed job"), state);
 }
 
-int queue_defer(PGconn *conn, const char *worker, int64_t id, const char *reason,
+int scc_queue_defer(PGconn *conn, const char *worker, int64_t id, const char *reason,
                 double delay_seconds, char state[16])
 {
     char idbuf[24], dbuf[32];
@@ -182,7 +182,7 @@ int queue_defer(PGconn *conn, const char *worker, int64_t id, const char *reason
                        4, vals, "deferring a job"), state);
 }
 
-int queue_prune(PGconn *conn, double retention_days)
+int scc_queue_prune(PGconn *conn, double retention_days)
 {
     char rbuf[32];
     fmt_double(rbuf, sizeof(rbuf), retention_days);
@@ -197,14 +197,14 @@ static double mono_now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-int worker_keep_lease(scc_worker *w)
+int scc_worker_keep_lease(scc_worker *w)
 {
     double now = mono_now();
     /* A third of the lease: two renewals may fail (a slow query, a blip)
      * before another worker could take the job over. */
     if (now - w->last_extend < w->lease_seconds / 3)
         return 0;
-    if (queue_extend(w->conn, w->worker_id, w->lease_seconds) < 0)
+    if (scc_queue_extend(w->conn, w->worker_id, w->lease_seconds) < 0)
         return -1;
     w->last_extend = now;
     return 0;

@@ -20,36 +20,36 @@
 typedef struct {
     PGresult *res;
     int       n;
-} queue_batch;
+} scc_queue_batch;
 
 /* All calls return -1 on a database error (message printed to stderr);
  * then PQstatus(conn) tells whether the connection itself was lost. */
 
 /* The kinds this worker can run, as a PostgreSQL array literal built once
  * from scc_job_kinds ("{noop,sleep,...}"): passed as a parameter. */
-const char *queue_kinds_literal(void);
+const char *scc_queue_kinds_literal(void);
 
-int queue_recover(PGconn *conn);
-/* Claims up to `batch` jobs; fills `out` (free with queue_batch_free). */
-int queue_claim(PGconn *conn, const char *worker, int batch, double lease_seconds, queue_batch *out);
-void queue_batch_free(queue_batch *b);
+int scc_queue_recover(PGconn *conn);
+/* Claims up to `batch` jobs; fills `out` (free with scc_queue_batch_free). */
+int scc_queue_claim(PGconn *conn, const char *worker, int batch, double lease_seconds, scc_queue_batch *out);
+void scc_queue_batch_free(scc_queue_batch *b);
 /* Job i of a batch (0-based); strings point into the batch's result. */
-void queue_batch_job(const queue_batch *b, int i, int64_t *id, const char **kind,
+void scc_queue_batch_job(const scc_queue_batch *b, int i, int64_t *id, const char **kind,
                      const char **payload, int *attempt, int *max_attempts);
 
-int queue_extend(PGconn *conn, const char *worker, double lease_seconds);
+int scc_queue_extend(PGconn *conn, const char *worker, double lease_seconds);
 /* ids: n job ids.  Returns how many were marked done, or -1. */
-int queue_complete(PGconn *conn, const char *worker, const int64_t *ids, int n);
-int queue_release(PGconn *conn, const char *worker, const int64_t *ids, int n);
+int scc_queue_complete(PGconn *conn, const char *worker, const int64_t *ids, int n);
+int scc_queue_release(PGconn *conn, const char *worker, const int64_t *ids, int n);
 /* Writes the new state ("queued", "dead", or "lost" when the worker no
  * longer held the job) into state[16]. */
-int queue_fail(PGconn *conn, const char *worker, int64_t id, const char *error,
+int scc_queue_fail(PGconn *conn, const char *worker, int64_t id, const char *error,
                double retry_seconds, int permanent, char state[16]);
 /* A held job that was not run: queued again after delay_seconds, the
  * attempt not counted.  Writes "queued", or "lost" when the worker no
  * longer held it, into state[16]. */
-int queue_defer(PGconn *conn, const char *worker, int64_t id, const char *reason,
+int scc_queue_defer(PGconn *conn, const char *worker, int64_t id, const char *reason,
                 double delay_seconds, char state[16]);
-int queue_prune(PGconn *conn, double retention_days);
+int scc_queue_prune(PGconn *conn, double retention_days);
 
 #endif

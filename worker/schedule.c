@@ -21,19 +21,19 @@ static void park(PGconn *conn, const char *id, const char *why)
     PGresult *res = PQexecParams(conn, "select scc.park_schedule($1::int8, $2)", 2, NULL, vals,
                                  NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK)
-        db_report(conn, res, "parking a schedule", NULL);
+        scc_db_report(conn, res, "parking a schedule", NULL);
     else
         fprintf(stderr, "schedule %s parked (disabled): %s\n", id, why);
     PQclear(res);
 }
 
-int schedule_tick(PGconn *conn, time_t now)
+int scc_schedule_tick(PGconn *conn, time_t now)
 {
     PGresult *res = PQexecParams(conn,
         "select id, cron, time_zone, extract(epoch from since)::float8 from scc.due_schedules()",
         0, NULL, NULL, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        db_report(conn, res, "reading schedules", NULL);
+        scc_db_report(conn, res, "reading schedules", NULL);
         PQclear(res);
         return -1;
     }
@@ -69,7 +69,7 @@ int schedule_tick(PGconn *conn, time_t now)
             "select scc.enqueue_schedule_slot($1::int8, to_timestamp($2::float8))",
             2, NULL, vals, NULL, NULL, 0);
         if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-            db_report(conn, r, "queueing a schedule slot", NULL);
+            scc_db_report(conn, r, "queueing a schedule slot", NULL);
             PQclear(r);
             PQclear(res);
             return -1;

@@ -21,11 +21,11 @@
 #include "config.h"
 
 typedef enum {
-    SEND_OK,       /* accepted by the provider (message_id set when it gave one) */
-    SEND_RETRY,    /* not accepted, temporary (network before the request left, 429, 5xx) */
-    SEND_FAIL,     /* refused for good (4xx): error holds the provider's message */
-    SEND_UNKNOWN,  /* the request left but the answer was lost: it may have been sent */
-    SEND_PAUSE     /* the account cannot send (AccountSuspended, SendingPaused) */
+    SCC_SEND_OK,       /* accepted by the provider (message_id set when it gave one) */
+    SCC_SEND_RETRY,    /* not accepted, temporary (network before the request left, 429, 5xx) */
+    SCC_SEND_FAIL,     /* refused for good (4xx): error holds the provider's message */
+    SCC_SEND_UNKNOWN,  /* the request left but the answer was lost: it may have been sent */
+    SCC_SEND_PAUSE     /* the account cannot send (AccountSuspended, SendingPaused) */
 } scc_send_status;
 
 typedef struct {
