@@ -26,9 +26,10 @@ typedef struct {
     int (*run)(int argc, char **argv);
 } scc_cli_command;
 
-/* Load --config FILE (may be NULL), then the environment, into `cfg`, and
- * check the conninfo (without connecting).  Prints "scc-worker CMD: why"
- * and returns SCC_EXIT_USAGE on a bad file or conninfo, else SCC_EXIT_OK. */
+/* Load --config FILE (may be NULL), then the environment, into `cfg`, check
+ * the conninfo (without connecting) and set the log level (`log_level`).
+ * Prints "scc-worker CMD: why" and returns SCC_EXIT_USAGE on a bad file,
+ * conninfo or level, else SCC_EXIT_OK. */
 int scc_cli_load_config(scc_config *cfg, const char *cmd, const char *config_path);
 
 /* The options every subcommand's getopt_long loop (optstring starting with
@@ -36,6 +37,11 @@ int scc_cli_load_config(scc_config *cfg, const char *cmd, const char *config_pat
  * own.  -h prints HELP and the common lines and gives SCC_EXIT_OK; a missing
  * value or an unknown option is said on stderr and gives SCC_EXIT_USAGE. */
 int scc_cli_common_option(const char *cmd, int c, char **argv, const char *help);
+
+/* A usage or configuration error, for the person at the terminal: prints
+ * "scc-worker CMD: <message>" on stderr as plain text (not a log line: it
+ * comes before the log level is known) and returns SCC_EXIT_USAGE. */
+int scc_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The lines every subcommand's --help ends with. */
 extern const char scc_cli_common_help[];

@@ -83,25 +83,21 @@ int scc_cmd_invite(int argc, char **argv)
         }
     }
     if (optind != argc - 1) {
-        fprintf(stderr, "scc-worker invite: give exactly one EMAIL (see --help)\n");
-        return SCC_EXIT_USAGE;
+        return scc_cli_usage("invite", "give exactly one EMAIL (see --help)");
     }
     const char *email = argv[optind];
     if (role == NULL) {
-        fprintf(stderr, "scc-worker invite: --role is required (admin, captain, crew or guest)\n");
-        return SCC_EXIT_USAGE;
+        return scc_cli_usage("invite", "--role is required (admin, captain, crew or guest)");
     }
     if (strcmp(role, "admin") != 0 && strcmp(role, "captain") != 0 &&
         strcmp(role, "crew") != 0 && strcmp(role, "guest") != 0) {
-        fprintf(stderr, "scc-worker invite: --role must be admin, captain, crew or guest (got \"%s\")\n",
-                role);
-        return SCC_EXIT_USAGE;
+        return scc_cli_usage("invite", "--role must be admin, captain, crew or guest (got \"%s\")",
+                             role);
     }
     long ttl = parse_ttl(ttl_arg);
     if (ttl < 0) {
-        fprintf(stderr, "scc-worker invite: --ttl must be a time such as 30m, 12h or 7d, "
-                        "at most 30d (got \"%s\")\n", ttl_arg);
-        return SCC_EXIT_USAGE;
+        return scc_cli_usage("invite", "--ttl must be a time such as 30m, 12h or 7d, "
+                             "at most 30d (got \"%s\")", ttl_arg);
     }
 
     scc_config cfg;
@@ -134,10 +130,9 @@ int scc_cmd_invite(int argc, char **argv)
         const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
         const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
         if (state != NULL && strcmp(state, "SC400") == 0) {
-            fprintf(stderr, "scc-worker invite: %s (\"%s\")\n", msg ? msg : "refused", email);
-            rc = SCC_EXIT_USAGE;
+            rc = scc_cli_usage("invite", "%s (\"%s\")", msg ? msg : "refused", email);
         } else {
-            scc_db_report(conn, res, "scc-worker invite: cannot make the link", NULL);
+            scc_db_report(conn, res, "cannot make the invite link", NULL);
             rc = SCC_EXIT_FAILURE;
         }
     }

@@ -46,9 +46,7 @@ int scc_cmd_migrate(int argc, char **argv)
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "scc-worker migrate: unexpected argument \"%s\" (see --help)\n",
-                argv[optind]);
-        return SCC_EXIT_USAGE;
+        return scc_cli_usage("migrate", "unexpected argument \"%s\" (see --help)", argv[optind]);
     }
 
     scc_config cfg;

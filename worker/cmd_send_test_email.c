@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "db.h"
 #include "mail.h"
+#include "log.h"
 
 #include <getopt.h>
 #include <inttypes.h>
@@ -52,15 +53,13 @@ int scc_cmd_send_test_email(int argc, char **argv)
         }
     }
     if (optind != argc - 1) {
-        fprintf(stderr, "scc-worker send-test-email: expected one address: "
-                "scc-worker send-test-email TO (see --help)\n");
-        return SCC_EXIT_USAGE;
+        return scc_cli_usage("send-test-email", "expected one address: "
+                             "scc-worker send-test-email TO (see --help)");
     }
     const char *to = argv[optind];
     char addr[320];
     if (scc_mime_addr_spec(to, addr, sizeof(addr)) != 0) {
-        fprintf(stderr, "scc-worker send-test-email: \"%s\" is not an email address\n", to);
-        return SCC_EXIT_USAGE;
+        return scc_cli_usage("send-test-email", "\"%s\" is not an email address", to);
     }
 
     scc_config cfg;
@@ -70,9 +69,8 @@ int scc_cmd_send_test_email(int argc, char **argv)
     char err[SCC_CONFIG_ERR_SIZE];
     scc_mailer *m = scc_mailer_new(&cfg, transport, err, sizeof(err));
     if (!m) {
-        fprintf(stderr, "scc-worker send-test-email: %s\n", err);
         scc_config_free(&cfg);
-        return SCC_EXIT_USAGE;
+        return scc_cli_usage("send-test-email", "%s", err);
     }
     PGconn *conn = scc_db_connect(cfg.pg, "scc-worker send-test-email");
     if (!conn) {
@@ -107,13 +105,12 @@ int scc_cmd_send_test_email(int argc, char **argv)
         rc = SCC_EXIT_OK;
         break;
     case SCC_MAIL_SUPPRESSED:
-        fprintf(stderr, "scc-worker send-test-email: not sent: %s is on the suppression list "
-                "(outbox id %" PRId64 ")\n", addr, outbox_id);
+        scc_log_error("email", "not sent: %s is on the suppression list (outbox id %" PRId64 ")",
+                      addr, outbox_id);
         rc = SCC_EXIT_FAILURE;
         break;
     default:
-        fprintf(stderr, "scc-worker send-test-email: not sent via %s%s: %s\n",
-                scc_mailer_transport_name(m),
+        scc_log_error("email", "not sent via %s%s: %s", scc_mailer_transport_name(m),
                 (o == SCC_MAIL_RETRY || o == SCC_MAIL_PAUSED) ? " (temporary)" : "", info);
         rc = SCC_EXIT_FAILURE;
         break;

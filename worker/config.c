@@ -28,6 +28,11 @@ static const struct {
     { "lease_seconds",  offsetof(scc_config, lease_seconds) },
     { "batch_size",     offsetof(scc_config, batch_size) },
     { "job_retention",  offsetof(scc_config, job_retention) },
+    { "dead_job_retention", offsetof(scc_config, dead_job_retention) },
+    { "link_retention", offsetof(scc_config, link_retention) },
+    { "throttle_retention", offsetof(scc_config, throttle_retention) },
+    { "session_retention", offsetof(scc_config, session_retention) },
+    { "log_level",      offsetof(scc_config, log_level) },
     { "worker_id",      offsetof(scc_config, worker_id) },
     { "retry_base",     offsetof(scc_config, retry_base) },
     { "retry_max",      offsetof(scc_config, retry_max) },
@@ -143,6 +148,9 @@ void scc_config_load_env(scc_config *cfg)
      * clear a variable and should not mean "connect with libpq defaults". */
     if (pg != NULL && *pg != '\0')
         (void)set_string(&cfg->pg, pg);
+    const char *level = getenv("SCC_LOG_LEVEL");
+    if (level != NULL && *level != '\0')
+        (void)set_string(&cfg->log_level, level);
 }
 
 int scc_config_check_pg(const scc_config *cfg, char *err, size_t errlen)
@@ -176,6 +184,11 @@ void scc_config_free(scc_config *cfg)
     free(cfg->lease_seconds);
     free(cfg->batch_size);
     free(cfg->job_retention);
+    free(cfg->dead_job_retention);
+    free(cfg->link_retention);
+    free(cfg->throttle_retention);
+    free(cfg->session_retention);
+    free(cfg->log_level);
     free(cfg->worker_id);
     free(cfg->retry_base);
     free(cfg->retry_max);
@@ -226,6 +239,14 @@ int scc_config_run_settings(const scc_config *cfg, scc_run_settings *out, char *
         run_number("lease_seconds", cfg->lease_seconds, 60, 1, 86400, &out->lease_seconds, err, errlen) ||
         run_number("batch_size", cfg->batch_size, 100, 1, 10000, &batch, err, errlen) ||
         run_number("job_retention", cfg->job_retention, 7, 0, 36500, &out->job_retention, err, errlen) ||
+        run_number("dead_job_retention", cfg->dead_job_retention, 30, 0, 36500,
+                   &out->dead_job_retention, err, errlen) ||
+        run_number("link_retention", cfg->link_retention, 7, 0, 36500, &out->link_retention,
+                   err, errlen) ||
+        run_number("throttle_retention", cfg->throttle_retention, 1, 0, 36500,
+                   &out->throttle_retention, err, errlen) ||
+        run_number("session_retention", cfg->session_retention, 30, 0, 36500,
+                   &out->session_retention, err, errlen) ||
         run_number("retry_base", cfg->retry_base, 2, 0.001, 86400, &out->retry_base, err, errlen) ||
         run_number("retry_max", cfg->retry_max, 3600, 0.001, 30 * 86400, &out->retry_max, err, errlen))
         return -1;

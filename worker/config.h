@@ -16,11 +16,16 @@
 typedef struct {
     char *pg;              /* libpq conninfo (key `pg`, env SCC_PG) */
     char *migrations_dir;  /* key `migrations_dir`; default "sql/migrations" */
+    char *log_level;       /* debug | info | warn | error (env SCC_LOG_LEVEL wins); default info */
     /* scc-worker run (parsed and checked by scc_config_run_settings) */
     char *poll_interval;   /* seconds between polls when no NOTIFY came; default 5 */
     char *lease_seconds;   /* a claimed job's lease; default 60 */
     char *batch_size;      /* jobs claimed per round trip; default 100 */
     char *job_retention;   /* days a done job is kept; default 7 */
+    char *dead_job_retention;  /* days a dead job is kept; default 30 */
+    char *link_retention;      /* days an expired or used magic link is kept; default 7 */
+    char *throttle_retention;  /* days a magic-link throttle row is kept; default 1 */
+    char *session_retention;   /* days an ended session family is kept; default 30 */
     char *worker_id;       /* jobs' locked_by; default host:pid */
     char *retry_base;      /* seconds: first retry delay (doubles each time); default 2 */
     char *retry_max;       /* seconds: longest retry delay; default 3600 */
@@ -57,7 +62,7 @@ void scc_config_init(scc_config *cfg);
  * message naming the file and line in `err`. */
 int scc_config_load_file(scc_config *cfg, const char *path, char *err, size_t errlen);
 
-/* Apply the environment on top (SCC_PG).  Never fails. */
+/* Apply the environment on top (SCC_PG, SCC_LOG_LEVEL).  Never fails. */
 void scc_config_load_env(scc_config *cfg);
 
 /* Check that what is needed is present and well formed (the conninfo is
@@ -72,6 +77,10 @@ typedef struct {
     double lease_seconds;   /* >= 1 */
     int    batch_size;      /* 1..10000 */
     double job_retention;   /* days, >= 0 (0: prune done jobs at once) */
+    double dead_job_retention;  /* days, >= 0 */
+    double link_retention;      /* days after a link expired or was used, >= 0 */
+    double throttle_retention;  /* days after a throttle row was last used, >= 0 */
+    double session_retention;   /* days after a session family ended, >= 0 */
     double retry_base;      /* > 0 */
     double retry_max;       /* >= retry_base */
     char   worker_id[128];

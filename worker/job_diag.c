@@ -7,6 +7,7 @@
  * email, no writes.  Only scc_owner can enqueue jobs, so these kinds give
  * nobody a new power.
  */
+#include "clock.h"
 #include "jobs.h"
 
 #include <errno.h>
@@ -21,13 +22,6 @@ scc_job_result scc_job_noop(scc_worker *w, const scc_job *job, char *err, size_t
     return SCC_JOB_DONE;
 }
 
-static double mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1000 + ts.tv_nsec / 1e6;
-}
-
 /* {"ms": N}: wait N milliseconds (at most a day), renewing the lease, and
  * finish even when SIGTERM arrives meanwhile (that is what "finish the job
  * in hand" means; the test for it uses this kind). */
@@ -40,9 +34,9 @@ scc_job_result scc_job_sleep(scc_worker *w, const scc_job *job, char *err, size_
         snprintf(err, errlen, "sleep: payload needs \"ms\": an integer from 0 to 86400000");
         return SCC_JOB_FAIL;
     }
-    double end = mono_ms() + (double)YAJL_GET_INTEGER(v);
+    double end = (scc_clock_monotonic() * 1000) + (double)YAJL_GET_INTEGER(v);
     for (;;) {
-        double left = end - mono_ms();
+        double left = end - (scc_clock_monotonic() * 1000);
         if (left <= 0)
             break;
         /* Wake at least every second to renew the lease when it is due. */

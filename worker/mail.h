@@ -42,7 +42,6 @@ typedef struct {
     const scc_mime_attachment *attachments;
     size_t             n_attachments;
     int64_t            job_id;      /* the email job, 0 for none (send-test-email) */
-    int                final_attempt; /* the job will not run again: scrub its code whatever happens */
 } scc_mail;
 
 typedef enum {

@@ -46,6 +46,5 @@ int main(int argc, char **argv)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);
     }
-    fprintf(stderr, "scc-worker: unknown command \"%s\" (see scc-worker --help)\n", argv[1]);
-    return SCC_EXIT_USAGE;
+    return scc_cli_usage(NULL, "unknown command \"%s\" (see scc-worker --help)", argv[1]);
 }

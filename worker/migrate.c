@@ -9,7 +9,9 @@
  * and never run without holding the migration advisory lock.
  */
 #include "migrate.h"
+#include "clock.h"
 #include "db.h"
+#include "log.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -72,7 +74,7 @@ static char *read_file(const char *path, size_t *len_out)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
-        fprintf(stderr, "cannot read %s: %s\n", path, strerror(errno));
+        scc_log_error("migrate", "cannot read %s: %s", path, strerror(errno));
         return NULL;
     }
     size_t cap = 8192, len = 0;
@@ -96,13 +98,13 @@ static char *read_file(const char *path, size_t *len_out)
     int failed = buf == NULL || ferror(f);
     fclose(f);
     if (failed) {
-        fprintf(stderr, "cannot read %s\n", path);
+        scc_log_error("migrate", "cannot read %s", path);
         free(buf);
         return NULL;
     }
     buf[len] = '\0';
     if (memchr(buf, '\0', len) != NULL) {
-        fprintf(stderr, "%s contains a NUL byte; migrations must be plain text\n", path);
+        scc_log_error("migrate", "%s contains a NUL byte; migrations must be plain text", path);
         free(buf);
         return NULL;
     }
@@ -135,7 +137,7 @@ int scc_migrate_load(const char *dir, scc_migration_set *set)
 
     DIR *d = opendir(dir);
     if (d == NULL) {
-        fprintf(stderr, "cannot open migrations directory %s: %s\n", dir, strerror(errno));
+        scc_log_error("migrate", "cannot open migrations directory %s: %s", dir, strerror(errno));
         return SCC_MIGRATE_USAGE;
     }
 
@@ -147,8 +149,8 @@ int scc_migrate_load(const char *dir, scc_migration_set *set)
             continue;
         int version = parse_name(e->d_name);
         if (version < 0) {
-            fprintf(stderr, "%s/%s: a migration file must be named NNN_name.sql "
-                    "(digits, '_', lower-case letters, digits or '_')\n", dir, e->d_name);
+            scc_log_error("migrate", "%s/%s: a migration file must be named NNN_name.sql "
+                    "(digits, '_', lower-case letters, digits or '_')", dir, e->d_name);
             rc = SCC_MIGRATE_FAILED;
             continue;
         }
@@ -156,7 +158,7 @@ int scc_migrate_load(const char *dir, scc_migration_set *set)
             cap = cap ? cap * 2 : 16;
             scc_migration_file *bigger = realloc(set->files, cap * sizeof(*bigger));
             if (bigger == NULL) {
-                fprintf(stderr, "out of memory\n");
+                scc_log_error("migrate", "out of memory");
                 rc = SCC_MIGRATE_FAILED;
                 break;
             }
@@ -168,7 +170,7 @@ int scc_migrate_load(const char *dir, scc_migration_set *set)
         m->name = strdup(e->d_name);
         if (m->name == NULL || asprintf(&m->path, "%s/%s", dir, e->d_name) < 0) {
             free(m->name);
-            fprintf(stderr, "out of memory\n");
+            scc_log_error("migrate", "out of memory");
             rc = SCC_MIGRATE_FAILED;
             break;
         }
@@ -187,7 +189,7 @@ int scc_migrate_load(const char *dir, scc_migration_set *set)
         qsort(set->files, set->count, sizeof(*set->files), by_version);
     for (size_t i = 1; i < set->count; i++) {
         if (set->files[i].version == set->files[i - 1].version) {
-            fprintf(stderr, "%s and %s have the same version %d; each number may be used once\n",
+            scc_log_error("migrate", "%s and %s have the same version %d; each number may be used once",
                     set->files[i - 1].path, set->files[i].path, set->files[i].version);
             rc = SCC_MIGRATE_FAILED;
         }
@@ -198,13 +200,6 @@ int scc_migrate_load(const char *dir, scc_migration_set *set)
 }
 
 /* ---- talking to the database ------------------------------------------- */
-
-static double ms_since(const struct timespec *t0)
-{
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (t1.tv_sec - t0->tv_sec) * 1e3 + (t1.tv_nsec - t0->tv_nsec) / 1e6;
-}
 
 /* Take the session advisory lock, saying so if we have to wait: a second
  * runner (another deploy, a test) then queues instead of colliding. */
@@ -220,7 +215,7 @@ static int take_lock(PGconn *conn)
     PQclear(res);
     if (got)
         return 0;
-    fprintf(stderr, "another migration run holds the lock; waiting for it to finish...\n");
+    scc_log_info("migrate", "another migration run holds the lock; waiting for it to finish...");
     return scc_db_exec(conn, "select pg_advisory_lock(" MIGRATE_LOCK_KEY ")",
                    "cannot take the migration lock");
 }
@@ -231,8 +226,8 @@ static void owner_hint(const PGresult *res)
 {
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     if (state != NULL && strcmp(state, "42501") == 0)
-        fprintf(stderr, "hint: scc-worker migrate must connect as the schema owner "
-                "(user=scc_owner in SCC_PG), not as an application role\n");
+        scc_log_error("migrate", "scc-worker migrate must connect as the schema owner "
+                "(user=scc_owner in SCC_PG), not as an application role");
 }
 
 /* Create scc and scc.schema_migrations when missing.  Checked first so a role
@@ -264,8 +259,7 @@ static int bootstrap(PGconn *conn)
 static int apply_one(PGconn *conn, const scc_migration_file *m)
 {
     char what[600];
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = scc_clock_monotonic();
 
     if (scc_db_exec(conn, "begin", "cannot begin a transaction") != 0)
         return -1;
@@ -287,8 +281,8 @@ static int apply_one(PGconn *conn, const scc_migration_file *m)
     /* A file that says COMMIT or ROLLBACK itself would split the migration
      * from its record; refuse it rather than record something half-true. */
     if (PQtransactionStatus(conn) != PQTRANS_INTRANS) {
-        fprintf(stderr, "migration %s ended the transaction itself (COMMIT/ROLLBACK/BEGIN in the "
-                "file?); migration files must not contain transaction control\n", m->path);
+        scc_log_error("migrate", "migration %s ended the transaction itself (COMMIT/ROLLBACK/BEGIN in the "
+                "file?); migration files must not contain transaction control", m->path);
         if (PQtransactionStatus(conn) != PQTRANS_IDLE)
             scc_db_exec(conn, "rollback", "rollback");
         return -1;
@@ -313,7 +307,7 @@ static int apply_one(PGconn *conn, const scc_migration_file *m)
     snprintf(what, sizeof(what), "cannot commit migration %s", m->name);
     if (scc_db_exec(conn, "commit", what) != 0)
         return -1;
-    printf("applied %s (%.0f ms)\n", m->name, ms_since(&t0));
+    printf("applied %s (%.0f ms)\n", m->name, (scc_clock_monotonic() - t0) * 1e3);
     fflush(stdout);
     return 0;
 }
@@ -359,13 +353,12 @@ int scc_migrate_apply(PGconn *conn, const scc_migration_set *set)
         if (m == NULL) {
             /* Not fatal: an older checkout against a newer database is a
              * normal moment while switching branches. */
-            fprintf(stderr, "warning: the database has migration %d (%s) but there is no such "
-                    "file here; is this checkout older than the database?\n", version, name);
+            scc_log_warn("migrate", "the database has migration %d (%s) but there is no such "
+                    "file here; is this checkout older than the database?", version, name);
         } else if (strcmp(m->checksum, sum) != 0) {
-            fprintf(stderr,
-                    "refusing to migrate: %s was already applied (as %s) and has changed since "
+            scc_log_error("migrate", "refusing to migrate: %s was already applied (as %s) and has changed since "
                     "(checksum %.12s... in the database, %.12s... on disk). Never edit an "
-                    "applied migration: restore the file and put the change in a new migration.\n",
+                    "applied migration: restore the file and put the change in a new migration.",
                     m->path, name, sum, m->checksum);
             rc = SCC_MIGRATE_FAILED;
         }
@@ -381,8 +374,8 @@ int scc_migrate_apply(PGconn *conn, const scc_migration_set *set)
         if (done)
             continue;
         if (m->version < max_applied)
-            fprintf(stderr, "note: %s is older than the newest applied migration (%d); "
-                    "applying it now\n", m->name, max_applied);
+            scc_log_info("migrate", "%s is older than the newest applied migration (%d); "
+                    "applying it now", m->name, max_applied);
         if (apply_one(conn, m) != 0) {
             rc = SCC_MIGRATE_FAILED;
             break;

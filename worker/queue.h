@@ -1,7 +1,7 @@
 /*
  * queue.h — the worker's side of the job queue: one function per SQL
  * function of sql/migrations/002_jobs.sql (recover, claim, extend, complete,
- * fail, release, prune).
+ * fail, release, defer; prune: 011_outbox_and_retention.sql).
  *
  * This file must never decide policy (what to retry, how long to wait):
  * the run loop (cmd_run.c) decides, the SQL functions enforce.  Every call
@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <libpq-fe.h>
 
+#include "config.h"
 #include "jobs.h"
 
 /* A claimed batch: the PGresult of scc.claim_jobs plus its jobs. */
@@ -22,7 +23,7 @@ typedef struct {
     int       n;
 } scc_queue_batch;
 
-/* All calls return -1 on a database error (message printed to stderr);
+/* All calls return -1 on a database error (message logged);
  * then PQstatus(conn) tells whether the connection itself was lost. */
 
 /* The kinds this worker can run, as a PostgreSQL array literal built once
@@ -50,6 +51,19 @@ int scc_queue_fail(PGconn *conn, const char *worker, int64_t id, const char *err
  * longer held it, into state[16]. */
 int scc_queue_defer(PGconn *conn, const char *worker, int64_t id, const char *reason,
                 double delay_seconds, char state[16]);
-int scc_queue_prune(PGconn *conn, double retention_days);
+/* What scc.prune deleted, kind by kind ("done jobs", "dead jobs", "magic
+ * links", "throttle rows", "sessions"), summed over calls. */
+#define SCC_QUEUE_PRUNED_KINDS 5
+typedef struct {
+    char what[SCC_QUEUE_PRUNED_KINDS][32];
+    int  deleted[SCC_QUEUE_PRUNED_KINDS];
+} scc_queue_pruned;
+
+/* One call of scc.prune with the retentions of `set`, at most max_rows rows
+ * of each kind; adds what was deleted to *out (zero it before the first
+ * call).  Returns 1 when some kind may have more to delete (call again),
+ * 0 when none, -1 on a database error. */
+int scc_queue_prune(PGconn *conn, const scc_run_settings *set, int max_rows,
+                    scc_queue_pruned *out);
 
 #endif

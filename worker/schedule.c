@@ -10,6 +10,7 @@
 #include "schedule.h"
 #include "cron.h"
 #include "db.h"
+#include "log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@ static void park(PGconn *conn, const char *id, const char *why)
     if (PQresultStatus(res) != PGRES_TUPLES_OK)
         scc_db_report(conn, res, "parking a schedule", NULL);
     else
-        fprintf(stderr, "schedule %s parked (disabled): %s\n", id, why);
+        scc_log_warn("schedule", "%s parked (disabled): %s", id, why);
     PQclear(res);
 }
 
@@ -79,7 +80,7 @@ int scc_schedule_tick(PGconn *conn, time_t now)
             struct tm tm;
             gmtime_r(&slot, &tm);
             strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-            fprintf(stderr, "schedule %s: slot %s queued as job %s\n", id, when, PQgetvalue(r, 0, 0));
+            scc_log_info("schedule", "%s: slot %s queued as job %s", id, when, PQgetvalue(r, 0, 0));
             queued++;
         }
         PQclear(r);

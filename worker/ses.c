@@ -13,6 +13,8 @@
  * secret or the session token, and never turns on CURLOPT_VERBOSE (it would
  * print the Authorization header).
  */
+#include "errmsg.h"
+#include "secret.h"
 #include "transport.h"
 
 #include <stdio.h>
@@ -23,7 +25,7 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
-#include "template.h"
+#include "buf.h"
 
 typedef struct {
     scc_transport base;

@@ -72,19 +72,6 @@ scc_transport *scc_outbox_transport_new(const scc_config *cfg, char *err, size_t
 void   scc_send_pause_until(time_t until);
 double scc_send_paused(time_t now);
 
-/* Read a secret from a file: the first line, without the newline.  Returns
- * a malloc'd string, or NULL with err (the secret itself is never put in err). */
-char *scc_read_secret_file(const char *path, const char *what, char *err, size_t errlen);
-
-/* Wipe and free a string that held a secret (a key, a password, a magic-link
- * code); NULL is fine.  explicit_bzero, because a plain memset before free()
- * is a dead store the compiler may drop. */
-void scc_secret_free(char *s);
-
-/* Helpers shared by the transports: trim and copy a provider message
- * (one line, printable) into dst. */
-void scc_copy_message(char *dst, size_t dstlen, const char *src, size_t srclen);
-
 /* ---- SES request setup, shared by ses.c and the signing test ---- */
 #include <curl/curl.h>
 
