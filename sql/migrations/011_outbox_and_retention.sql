@@ -167,8 +167,9 @@ update scc.jobs as j
 
 -- ---- retention ---------------------------------------------------------------------
 
--- Pruning dead jobs by age (done ones have jobs_done).
-create index jobs_dead on scc.jobs (finished_at) where state = 'dead';
+-- Pruning finished jobs by state and age (scc.prune asks for one state at
+-- a time, as a parameter, which this partial index still serves).
+create index jobs_finished on scc.jobs (state, finished_at) where state in ('done', 'dead');
 -- Pruning ended links by age.
 create index magic_links_expires_idx on scc.magic_links (expires_at);
 create index magic_link_throttle_last_idx on scc.magic_link_throttle (last_at);
@@ -201,7 +202,8 @@ security definer
 set search_path = pg_catalog, scc
 as $$
 declare
-    n int;
+    n  int;
+    st text;
 begin
     if done_days is null or dead_days is null or links_days is null or throttle_days is null
        or sessions_days is null or least(done_days, dead_days, links_days, throttle_days,
@@ -213,29 +215,20 @@ begin
         raise exception using errcode = '22023', message = 'prune: max_rows must be >= 1';
     end if;
 
-    with old as (
-        select j.id from scc.jobs as j
-         where j.state = 'done'
-           and j.finished_at < now() - make_interval(secs => prune.done_days * 86400)
-         order by j.finished_at
-         limit prune.max_rows
-           for update skip locked
-    )
-    delete from scc.jobs as j using old where j.id = old.id;
-    get diagnostics n = row_count;
-    what := 'done jobs'; deleted := n; return next;
-
-    with old as (
-        select j.id from scc.jobs as j
-         where j.state = 'dead'
-           and j.finished_at < now() - make_interval(secs => prune.dead_days * 86400)
-         order by j.finished_at
-         limit prune.max_rows
-           for update skip locked
-    )
-    delete from scc.jobs as j using old where j.id = old.id;
-    get diagnostics n = row_count;
-    what := 'dead jobs'; deleted := n; return next;
+    foreach st in array array['done', 'dead'] loop
+        with old as (
+            select j.id from scc.jobs as j
+             where j.state in ('done', 'dead') and j.state = st
+               and j.finished_at < now() - make_interval(
+                       secs => case st when 'done' then prune.done_days else prune.dead_days end * 86400)
+             order by j.finished_at
+             limit prune.max_rows
+               for update skip locked
+        )
+        delete from scc.jobs as j using old where j.id = old.id;
+        get diagnostics n = row_count;
+        what := st || ' jobs'; deleted := n; return next;
+    end loop;
 
     with old as (
         select l.id from scc.magic_links as l
