@@ -174,7 +174,7 @@ static int run_one(run_state *st, const scc_queue_batch *b, int i)
     int rc = conn_lost(st->w.conn) ? -1
              : defer ? scc_queue_defer(st->w.conn, st->w.worker_id, job.id, err, delay, state)
                      : scc_queue_fail(st->w.conn, st->w.worker_id, job.id, err, delay,
-                                  r == SCC_JOB_FAIL, state);
+                                      r == SCC_JOB_FAIL, state);
     if (rc != 0) {
         log_job(&job, "unrecorded", ms, err);
         return -1;
@@ -197,7 +197,7 @@ static int run_drain(run_state *st)
     while (!stop_flag) {
         scc_queue_batch b;
         int n = scc_queue_claim(st->w.conn, st->w.worker_id, st->set.batch_size,
-                            st->set.lease_seconds, &b);
+                                st->set.lease_seconds, &b);
         if (n < 0)
             return -1;
         st->w.last_extend = scc_clock_monotonic();  /* claiming set the lease */
@@ -208,7 +208,8 @@ static int run_drain(run_state *st)
                 return -1;
             }
             /* A slow job must not hold earlier ones unrecorded for long. */
-            if (st->ndone > 0 && scc_clock_monotonic() - st->first_done > 0.05 && flush_done(st) != 0) {
+            if (st->ndone > 0 && scc_clock_monotonic() - st->first_done > 0.05
+                && flush_done(st) != 0) {
                 scc_queue_batch_free(&b);
                 return -1;
             }

@@ -111,7 +111,7 @@ int scc_cmd_send_test_email(int argc, char **argv)
         break;
     default:
         scc_log_error("email", "not sent via %s%s: %s", scc_mailer_transport_name(m),
-                (o == SCC_MAIL_RETRY || o == SCC_MAIL_PAUSED) ? " (temporary)" : "", info);
+                      (o == SCC_MAIL_RETRY || o == SCC_MAIL_PAUSED) ? " (temporary)" : "", info);
         rc = SCC_EXIT_FAILURE;
         break;
     }

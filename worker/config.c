@@ -212,8 +212,7 @@ void scc_config_free(scc_config *cfg)
     memset(cfg, 0, sizeof(*cfg));
 }
 
-/* A number for KEY: VALUE when set, else DEF; within [lo, hi]. */
-static int run_number(const char *key, const char *value, double def, double lo, double hi,
+int scc_config_number(const char *key, const char *value, double def, double lo, double hi,
                       double *out, char *err, size_t errlen)
 {
     if (value == NULL || *value == '\0') {
@@ -233,23 +232,32 @@ static int run_number(const char *key, const char *value, double def, double lo,
 
 int scc_config_run_settings(const scc_config *cfg, scc_run_settings *out, char *err, size_t errlen)
 {
+    /* The numbers of `run`: key, where the text is, where the number
+     * goes, default, range. */
     double batch;
+    const struct {
+        const char  *key;
+        const char  *value;
+        double      *out;
+        double       def, lo, hi;
+    } nums[] = {
+        { "poll_interval", cfg->poll_interval, &out->poll_interval, 5, 0.01, 3600 },
+        { "lease_seconds", cfg->lease_seconds, &out->lease_seconds, 60, 1, 86400 },
+        { "batch_size", cfg->batch_size, &batch, 100, 1, 10000 },
+        { "job_retention", cfg->job_retention, &out->job_retention, 7, 0, 36500 },
+        { "dead_job_retention", cfg->dead_job_retention, &out->dead_job_retention, 30, 0, 36500 },
+        { "link_retention", cfg->link_retention, &out->link_retention, 7, 0, 36500 },
+        { "throttle_retention", cfg->throttle_retention, &out->throttle_retention, 1, 0, 36500 },
+        { "session_retention", cfg->session_retention, &out->session_retention, 30, 0, 36500 },
+        { "retry_base", cfg->retry_base, &out->retry_base, 2, 0.001, 86400 },
+        { "retry_max", cfg->retry_max, &out->retry_max, 3600, 0.001, 30 * 86400 },
+    };
+
     memset(out, 0, sizeof(*out));
-    if (run_number("poll_interval", cfg->poll_interval, 5, 0.01, 3600, &out->poll_interval, err, errlen) ||
-        run_number("lease_seconds", cfg->lease_seconds, 60, 1, 86400, &out->lease_seconds, err, errlen) ||
-        run_number("batch_size", cfg->batch_size, 100, 1, 10000, &batch, err, errlen) ||
-        run_number("job_retention", cfg->job_retention, 7, 0, 36500, &out->job_retention, err, errlen) ||
-        run_number("dead_job_retention", cfg->dead_job_retention, 30, 0, 36500,
-                   &out->dead_job_retention, err, errlen) ||
-        run_number("link_retention", cfg->link_retention, 7, 0, 36500, &out->link_retention,
-                   err, errlen) ||
-        run_number("throttle_retention", cfg->throttle_retention, 1, 0, 36500,
-                   &out->throttle_retention, err, errlen) ||
-        run_number("session_retention", cfg->session_retention, 30, 0, 36500,
-                   &out->session_retention, err, errlen) ||
-        run_number("retry_base", cfg->retry_base, 2, 0.001, 86400, &out->retry_base, err, errlen) ||
-        run_number("retry_max", cfg->retry_max, 3600, 0.001, 30 * 86400, &out->retry_max, err, errlen))
-        return -1;
+    for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
+        if (scc_config_number(nums[i].key, nums[i].value, nums[i].def, nums[i].lo, nums[i].hi,
+                              nums[i].out, err, errlen) != 0)
+            return -1;
     if (batch != (int)batch) {
         snprintf(err, errlen, "batch_size must be a whole number (got \"%s\")", cfg->batch_size);
         return -1;

@@ -71,6 +71,12 @@ int scc_config_check_pg(const scc_config *cfg, char *err, size_t errlen);
 
 void scc_config_free(scc_config *cfg);
 
+/* A number setting: `value` parsed when set (non-NULL, non-empty), else
+ * `def`; it must lie within [lo, hi].  Returns 0 with *out, or -1 with err
+ * saying "KEY must be a number from LO to HI (got ...)". */
+int scc_config_number(const char *key, const char *value, double def, double lo, double hi,
+                      double *out, char *err, size_t errlen);
+
 /* The settings of `scc-worker run`, as numbers, with defaults applied. */
 typedef struct {
     double poll_interval;   /* > 0 */

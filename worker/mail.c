@@ -63,24 +63,6 @@ struct scc_mailer {
 
 /* ---- configuration ----------------------------------------------------------- */
 
-static int parse_number(const char *key, const char *v, double def, double lo, double hi,
-                        double *out, char *err, size_t errlen)
-{
-    if (v == NULL || *v == '\0') {
-        *out = def;
-        return 0;
-    }
-    char *end;
-    errno = 0;
-    double d = strtod(v, &end);
-    if (errno || end == v || *end != '\0' || d != d || d < lo || d > hi) {
-        snprintf(err, errlen, "%s must be a number from %g to %g (got \"%s\")", key, lo, hi, v);
-        return -1;
-    }
-    *out = d;
-    return 0;
-}
-
 int scc_mail_check_config(const scc_config *cfg, int need_sender, char *err, size_t errlen)
 {
     double d;
@@ -89,8 +71,8 @@ int scc_mail_check_config(const scc_config *cfg, int need_sender, char *err, siz
         snprintf(err, errlen, "unknown transport \"%s\" (expected ses, smtp or outbox)", t);
         return -1;
     }
-    if (parse_number("send_rate", cfg->send_rate, 0, 0, 100000, &d, err, errlen) ||
-        parse_number("send_pause", cfg->send_pause, 3600, 1, 7 * 86400.0, &d, err, errlen))
+    if (scc_config_number("send_rate", cfg->send_rate, 0, 0, 100000, &d, err, errlen) ||
+        scc_config_number("send_pause", cfg->send_pause, 3600, 1, 7 * 86400.0, &d, err, errlen))
         return -1;
     char addr[320];
     if (cfg->sender == NULL || *cfg->sender == '\0') {
@@ -147,8 +129,8 @@ scc_mailer *scc_mailer_new(const scc_config *cfg, const char *transport, char *e
     m->templates_dir = strdup(cfg->templates_dir && *cfg->templates_dir ? cfg->templates_dir
                                                                         : "worker/templates");
     double rate = 0;
-    parse_number("send_rate", cfg->send_rate, 0, 0, 100000, &rate, err, errlen);
-    parse_number("send_pause", cfg->send_pause, 3600, 1, 7 * 86400.0, &m->pause_seconds, err, errlen);
+    scc_config_number("send_rate", cfg->send_rate, 0, 0, 100000, &rate, err, errlen);
+    scc_config_number("send_pause", cfg->send_pause, 3600, 1, 7 * 86400.0, &m->pause_seconds, err, errlen);
     /* A burst of one second's worth (at least 1): steady, never above rate. */
     scc_ratelimit_init(&m->rl, rate, rate, scc_clock_monotonic());
     scc_buf_init(&m->mime);

@@ -57,7 +57,7 @@ typedef enum {
 /* Send one email.  *outbox_id is set once the outbox row exists (else 0).
  * info receives a one-line explanation (or the provider's message id). */
 scc_mail_outcome scc_mail_send(scc_mailer *m, PGconn *conn, const scc_mail *mail,
-                           int64_t *outbox_id, char *info, size_t infolen);
+                               int64_t *outbox_id, char *info, size_t infolen);
 
 /* Rows left `sending` by a dead worker become `unknown` (scc.email_recover).
  * Returns how many, or -1 on a database error. */

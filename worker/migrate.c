@@ -190,7 +190,7 @@ int scc_migrate_load(const char *dir, scc_migration_set *set)
     for (size_t i = 1; i < set->count; i++) {
         if (set->files[i].version == set->files[i - 1].version) {
             scc_log_error("migrate", "%s and %s have the same version %d; each number may be used once",
-                    set->files[i - 1].path, set->files[i].path, set->files[i].version);
+                          set->files[i - 1].path, set->files[i].path, set->files[i].version);
             rc = SCC_MIGRATE_FAILED;
         }
     }
@@ -217,7 +217,7 @@ static int take_lock(PGconn *conn)
         return 0;
     scc_log_info("migrate", "another migration run holds the lock; waiting for it to finish...");
     return scc_db_exec(conn, "select pg_advisory_lock(" MIGRATE_LOCK_KEY ")",
-                   "cannot take the migration lock");
+                       "cannot take the migration lock");
 }
 
 /* After a failed statement: when it was a privilege error, say who should

@@ -84,7 +84,7 @@ void scc_queue_batch_free(scc_queue_batch *b)
 }
 
 void scc_queue_batch_job(const scc_queue_batch *b, int i, int64_t *id, const char **kind,
-                     const char **payload, int *attempt, int *max_attempts)
+                         const char **payload, int *attempt, int *max_attempts)
 {
     *id = strtoll(PQgetvalue(b->res, i, 0), NULL, 10);
     *kind = PQgetvalue(b->res, i, 1);
@@ -144,7 +144,7 @@ static int job_state(PGresult *res, char state[16])
 }
 
 int scc_queue_fail(PGconn *conn, const char *worker, int64_t id, const char *error,
-               double retry_seconds, int permanent, char state[16])
+                   double retry_seconds, int permanent, char state[16])
 {
     char idbuf[24], rbuf[32];
     snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
@@ -155,7 +155,7 @@ int scc_queue_fail(PGconn *conn, const char *worker, int64_t id, const char *err
 }
 
 int scc_queue_defer(PGconn *conn, const char *worker, int64_t id, const char *reason,
-                double delay_seconds, char state[16])
+                    double delay_seconds, char state[16])
 {
     char idbuf[24], dbuf[32];
     snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);

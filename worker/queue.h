@@ -36,7 +36,7 @@ int scc_queue_claim(PGconn *conn, const char *worker, int batch, double lease_se
 void scc_queue_batch_free(scc_queue_batch *b);
 /* Job i of a batch (0-based); strings point into the batch's result. */
 void scc_queue_batch_job(const scc_queue_batch *b, int i, int64_t *id, const char **kind,
-                     const char **payload, int *attempt, int *max_attempts);
+                         const char **payload, int *attempt, int *max_attempts);
 
 int scc_queue_extend(PGconn *conn, const char *worker, double lease_seconds);
 /* ids: n job ids.  Returns how many were marked done, or -1. */
@@ -45,12 +45,12 @@ int scc_queue_release(PGconn *conn, const char *worker, const int64_t *ids, int 
 /* Writes the new state ("queued", "dead", or "lost" when the worker no
  * longer held the job) into state[16]. */
 int scc_queue_fail(PGconn *conn, const char *worker, int64_t id, const char *error,
-               double retry_seconds, int permanent, char state[16]);
+                   double retry_seconds, int permanent, char state[16]);
 /* A held job that was not run: queued again after delay_seconds, the
  * attempt not counted.  Writes "queued", or "lost" when the worker no
  * longer held it, into state[16]. */
 int scc_queue_defer(PGconn *conn, const char *worker, int64_t id, const char *reason,
-                double delay_seconds, char state[16]);
+                    double delay_seconds, char state[16]);
 /* What scc.prune deleted, kind by kind ("done jobs", "dead jobs", "magic
  * links", "throttle rows", "sessions"), summed over calls. */
 #define SCC_QUEUE_PRUNED_KINDS 5
