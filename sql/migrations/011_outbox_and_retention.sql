@@ -16,6 +16,7 @@
 --   * tables that only grew: scc.prune deletes, in bounded batches, done
 --     and dead jobs, ended magic links, stale throttle rows and ended
 --     session families after their retention; scc-worker run calls it.
+--     It replaces scc.prune_jobs (002), which is dropped.
 --
 -- Runs as scc_owner (scc-worker migrate), inside one transaction.  Never
 -- edit this file once applied.
@@ -270,5 +271,8 @@ comment on function scc.prune(double precision, double precision, double precisi
     'delete done/dead jobs, ended links, stale throttle rows and ended session families after their retention, in batches';
 revoke execute on function scc.prune(double precision, double precision, double precision,
                                      double precision, double precision, int) from public;
+
+-- scc.prune does what scc.prune_jobs (002) did, and more: one way to prune.
+drop function scc.prune_jobs(double precision, int);
 grant execute on function scc.prune(double precision, double precision, double precision,
                                     double precision, double precision, int) to scc_worker;

@@ -6,7 +6,7 @@
 -- Runs in one transaction, rolled back.
 begin;
 create extension if not exists pgtap;
-select plan(46);
+select plan(47);
 
 -- ---- suppressions on every attempt -----------------------------------------------------
 create temporary table t (name text primary key, v bigint);
@@ -143,6 +143,7 @@ select ok(has_function_privilege('scc_worker', 'scc.prune(double precision, doub
           'scc_worker may prune');
 select ok(not has_function_privilege('scc_web', 'scc.prune(double precision, double precision, double precision, double precision, double precision, int)', 'execute'),
           'scc_web may not');
+select hasnt_function('scc', 'prune_jobs', 'scc.prune_jobs is gone: scc.prune is the one way to prune');
 select throws_ok($$select * from scc.prune(7, -1, 7, 1, 30)$$, '22023', null, 'a negative retention is refused');
 select throws_ok($$select * from scc.prune(7, 30, 7, 1, 30, 0)$$, '22023', null, 'max_rows 0 is refused');
 
