@@ -17,10 +17,17 @@ typedef struct scc_buf {
     size_t  cap;
 } scc_buf;
 
+/* An empty buffer (data NULL): nothing allocated until the first append. */
 void scc_buf_init(scc_buf *b);
-/* Returns 0, or -1 when memory ran out (the buffer is left unchanged). */
+
+/* Append n bytes of s (which may hold NULs).  Returns 0, or -1 when memory
+ * ran out (the buffer is left unchanged). */
 int  scc_buf_append(scc_buf *b, const char *s, size_t n);
-void scc_buf_reset(scc_buf *b);             /* len = 0, keeps memory */
+
+/* Empty it for reuse: len = 0, the memory kept. */
+void scc_buf_reset(scc_buf *b);
+
+/* Release the memory; the buffer is empty again (as after scc_buf_init). */
 void scc_buf_free(scc_buf *b);
 
 #endif

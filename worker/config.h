@@ -69,6 +69,7 @@ void scc_config_load_env(scc_config *cfg);
  * parsed by libpq here, without connecting).  Returns 0 or -1 with `err`. */
 int scc_config_check_pg(const scc_config *cfg, char *err, size_t errlen);
 
+/* Free every string of cfg (secrets among them) and zero it. */
 void scc_config_free(scc_config *cfg);
 
 /* A number setting: `value` parsed when set (non-NULL, non-empty), else

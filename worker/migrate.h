@@ -34,12 +34,15 @@ enum { SCC_MIGRATE_OK = 0, SCC_MIGRATE_FAILED = 1, SCC_MIGRATE_USAGE = 2 };
 /* Read every NNN_name.sql in `dir`, sorted by version.  Any other *.sql file
  * and any repeated version are errors (a misnamed file would otherwise be
  * skipped silently).  Files not ending in .sql (README.md) are ignored.
- * Prints its errors to stderr. */
+ * Logs its errors. */
 int scc_migrate_load(const char *dir, scc_migration_set *set);
+
+/* Release what scc_migrate_load read (bodies, names, paths). */
 void scc_migrate_free(scc_migration_set *set);
 
 /* Apply `set` over `conn` under an advisory lock; prints one line per
- * migration applied and a summary ("up to date ..." when nothing was left).
+ * migration applied and a summary ("up to date ..." when nothing was left)
+ * on stdout, and logs what went wrong.
  * Returns SCC_MIGRATE_OK or SCC_MIGRATE_FAILED. */
 int scc_migrate_apply(PGconn *conn, const scc_migration_set *set);
 

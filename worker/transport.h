@@ -59,6 +59,8 @@ struct scc_transport {
  * unknown transport or a missing setting/credential. */
 scc_transport *scc_transport_new(const scc_config *cfg, const char *name,
                                  char *err, size_t errlen);
+
+/* Close its connection and free it (its secrets wiped); NULL is fine. */
 void scc_transport_free(scc_transport *t);
 
 /* The constructors (one file each). */
