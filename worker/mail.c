@@ -631,6 +631,7 @@ scc_mail_outcome scc_mail_send(scc_mailer *m, PGconn *conn, const scc_mail *mail
     g.mail = mail;
     g.info = info;
     g.infolen = infolen;
+    g.out = SCC_MAIL_RETRY;
     info[0] = '\0';
     scc_buf_init(&g.subject);
     scc_buf_init(&g.text);
