@@ -58,7 +58,7 @@ static long parse_ttl(const char *s)
     return n * mult;
 }
 
-int cmd_invite(int argc, char **argv)
+int scc_cmd_invite(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "role",   required_argument, NULL, 'r' },
@@ -79,34 +79,30 @@ int cmd_invite(int argc, char **argv)
         case 't': ttl_arg = optarg; break;
         case 'c': config_path = optarg; break;
         default:
-            return cli_common_option("invite", c, argv, invite_help);
+            return scc_cli_common_option("invite", c, argv, invite_help);
         }
     }
     if (optind != argc - 1) {
-        fprintf(stderr, "scc-worker invite: give exactly one EMAIL (see --help)\n");
-        return EXIT_USAGE;
+        return scc_cli_usage("invite", "give exactly one EMAIL (see --help)");
     }
     const char *email = argv[optind];
     if (role == NULL) {
-        fprintf(stderr, "scc-worker invite: --role is required (admin, captain, crew or guest)\n");
-        return EXIT_USAGE;
+        return scc_cli_usage("invite", "--role is required (admin, captain, crew or guest)");
     }
     if (strcmp(role, "admin") != 0 && strcmp(role, "captain") != 0 &&
         strcmp(role, "crew") != 0 && strcmp(role, "guest") != 0) {
-        fprintf(stderr, "scc-worker invite: --role must be admin, captain, crew or guest (got \"%s\")\n",
-                role);
-        return EXIT_USAGE;
+        return scc_cli_usage("invite", "--role must be admin, captain, crew or guest (got \"%s\")",
+                             role);
     }
     long ttl = parse_ttl(ttl_arg);
     if (ttl < 0) {
-        fprintf(stderr, "scc-worker invite: --ttl must be a time such as 30m, 12h or 7d, "
-                        "at most 30d (got \"%s\")\n", ttl_arg);
-        return EXIT_USAGE;
+        return scc_cli_usage("invite", "--ttl must be a time such as 30m, 12h or 7d, "
+                             "at most 30d (got \"%s\")", ttl_arg);
     }
 
     scc_config cfg;
-    int rc = cli_load_config(&cfg, "invite", config_path);
-    if (rc != EXIT_OK)
+    int rc = scc_cli_load_config(&cfg, "invite", config_path);
+    if (rc != SCC_EXIT_OK)
         return rc;
     const char *base = getenv("SCC_PUBLIC_URL");
     if (base == NULL || *base == '\0')
@@ -115,10 +111,10 @@ int cmd_invite(int argc, char **argv)
     while (blen > 0 && base[blen - 1] == '/')
         blen--;
 
-    PGconn *conn = db_connect(cfg.pg, "scc-worker invite");
+    PGconn *conn = scc_db_connect(cfg.pg, "scc-worker invite");
     if (conn == NULL) {
-        config_free(&cfg);
-        return EXIT_FAILURE_;
+        scc_config_free(&cfg);
+        return SCC_EXIT_FAILURE;
     }
     char ttl_text[32];
     snprintf(ttl_text, sizeof(ttl_text), "%ld", ttl);
@@ -128,21 +124,20 @@ int cmd_invite(int argc, char **argv)
         4, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
         printf("%.*s/signin.html?code=%s\n", (int)blen, base, PQgetvalue(res, 0, 0));
-        rc = EXIT_OK;
+        rc = SCC_EXIT_OK;
     } else {
         /* SC400: the database refused the input (a malformed address) */
         const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
         const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
         if (state != NULL && strcmp(state, "SC400") == 0) {
-            fprintf(stderr, "scc-worker invite: %s (\"%s\")\n", msg ? msg : "refused", email);
-            rc = EXIT_USAGE;
+            rc = scc_cli_usage("invite", "%s (\"%s\")", msg ? msg : "refused", email);
         } else {
-            db_report(conn, res, "scc-worker invite: cannot make the link", NULL);
-            rc = EXIT_FAILURE_;
+            scc_db_report(conn, res, "cannot make the invite link", NULL);
+            rc = SCC_EXIT_FAILURE;
         }
     }
     PQclear(res);
     PQfinish(conn);
-    config_free(&cfg);
+    scc_config_free(&cfg);
     return rc;
 }

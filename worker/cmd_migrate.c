@@ -25,7 +25,7 @@ static const char migrate_help[] =
     "\n"
     "  --dir DIR       migrations directory (config key migrations_dir)\n";
 
-int cmd_migrate(int argc, char **argv)
+int scc_cmd_migrate(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "dir",    required_argument, NULL, 'd' },
@@ -42,39 +42,37 @@ int cmd_migrate(int argc, char **argv)
         case 'd': dir = optarg; break;
         case 'c': config_path = optarg; break;
         default:
-            return cli_common_option("migrate", c, argv, migrate_help);
+            return scc_cli_common_option("migrate", c, argv, migrate_help);
         }
     }
     if (optind < argc) {
-        fprintf(stderr, "scc-worker migrate: unexpected argument \"%s\" (see --help)\n",
-                argv[optind]);
-        return EXIT_USAGE;
+        return scc_cli_usage("migrate", "unexpected argument \"%s\" (see --help)", argv[optind]);
     }
 
     scc_config cfg;
-    int rc = cli_load_config(&cfg, "migrate", config_path);
-    if (rc != EXIT_OK)
+    int rc = scc_cli_load_config(&cfg, "migrate", config_path);
+    if (rc != SCC_EXIT_OK)
         return rc;
     if (dir == NULL)
         dir = cfg.migrations_dir ? cfg.migrations_dir : "sql/migrations";
 
     /* Read the files before connecting: a misnamed file is found without
      * needing a database, and nothing is half-done if the folder is wrong. */
-    migration_set set;
-    rc = migrate_load(dir, &set);
-    if (rc != MIGRATE_OK) {
-        config_free(&cfg);
-        return rc == MIGRATE_USAGE ? EXIT_USAGE : EXIT_FAILURE_;
+    scc_migration_set set;
+    rc = scc_migrate_load(dir, &set);
+    if (rc != SCC_MIGRATE_OK) {
+        scc_config_free(&cfg);
+        return rc == SCC_MIGRATE_USAGE ? SCC_EXIT_USAGE : SCC_EXIT_FAILURE;
     }
 
-    PGconn *conn = db_connect(cfg.pg, "scc-worker migrate");
+    PGconn *conn = scc_db_connect(cfg.pg, "scc-worker migrate");
     if (conn == NULL) {
-        rc = EXIT_FAILURE_;
+        rc = SCC_EXIT_FAILURE;
     } else {
-        rc = migrate_apply(conn, &set) == MIGRATE_OK ? EXIT_OK : EXIT_FAILURE_;
+        rc = scc_migrate_apply(conn, &set) == SCC_MIGRATE_OK ? SCC_EXIT_OK : SCC_EXIT_FAILURE;
         PQfinish(conn);
     }
-    migrate_free(&set);
-    config_free(&cfg);
+    scc_migrate_free(&set);
+    scc_config_free(&cfg);
     return rc;
 }

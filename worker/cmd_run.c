@@ -1,22 +1,29 @@
 /*
  * cmd_run.c — `scc-worker run`: the daemon.  Connects, LISTENs on
  * scc_jobs, claims jobs in batches, runs each through the handler of its
- * kind (jobs.c), records the outcome, queues due schedule slots, prunes old
- * done jobs, and reconnects with backoff when PostgreSQL goes away.
+ * kind (jobs.c), records the outcome, and between batches does its
+ * periodic duties (expired leases, due schedule slots, pruning) and waits.
  *
- * Wake-ups: a NOTIFY (the insert trigger), a poll every poll_interval
- * seconds, and a poll right after every (re)connect, because notifications
- * sent while we were away are lost.  Between them it waits on the socket
- * with poll(), never in a sleep loop.  SIGTERM/SIGINT: the job in hand is
- * finished and recorded, the rest of the batch is given back, exit 0.
+ * The loop (scc_cmd_run) only calls run_step, one turn of events:
+ *   run_reconnect  PostgreSQL gone: reconnect with backoff, LISTEN again,
+ *                  and poll at once (notifications sent meanwhile are lost);
+ *   run_periodic   every poll_interval: give back expired leases, queue due
+ *                  schedule slots; every ten minutes: prune (scc.prune);
+ *   run_drain      claim and run batches until none is due;
+ *   run_wait       wait on the socket with poll() for a NOTIFY or the next
+ *                  poll, never in a sleep loop.
+ * SIGTERM/SIGINT: the job in hand is finished and recorded, the rest of the
+ * batch is given back, exit 0.
  *
  * This file must never hold a job kind's logic (handlers live in their own
  * files) nor SQL beyond LISTEN (queue.c and schedule.c call the functions).
  */
 #include "backoff.h"
 #include "cli.h"
+#include "clock.h"
 #include "db.h"
 #include "jobs.h"
+#include "log.h"
 #include "mail.h"
 #include "queue.h"
 #include "schedule.h"
@@ -31,19 +38,17 @@
 #include <string.h>
 #include <time.h>
 
+/* Seconds between two rounds of pruning, and rows of each kind a call. */
+#define RUN_PRUNE_EVERY   600
+#define RUN_PRUNE_ROWS    10000
+#define RUN_PRUNE_ROUNDS  100
+
 static volatile sig_atomic_t stop_flag;
 
 static void on_stop(int sig)
 {
     (void)sig;
     stop_flag = 1;
-}
-
-static double mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* Waits `seconds` unless a signal arrives first (poll returns EINTR). */
@@ -57,20 +62,28 @@ static const char run_help[] =
     "usage: scc-worker run [--config FILE] [--until-idle]\n"
     "\n"
     "Run the worker: LISTEN scc_jobs, claim due jobs in batches (FOR UPDATE SKIP LOCKED),\n"
-    "run each by kind, queue due report schedule slots, prune done jobs.  Several workers\n"
+    "run each by kind, queue due report schedule slots, prune old rows.  Several workers\n"
     "may run at once, on any machine.  SIGTERM or SIGINT: finish the job in hand, exit 0.\n"
     "\n"
     "  --until-idle    exit 0 once no job is due (benchmarks, one-shot runs)\n"
     "\n"
     "Config keys: poll_interval (s, 5), lease_seconds (60), batch_size (100),\n"
-    "job_retention (days, 7), worker_id (host:pid), retry_base (s, 2), retry_max (s, 3600).\n"
-    "Connect as scc_worker.  One line per job on stderr: kind, id, attempt, outcome, ms.\n"
+    "job_retention (days, 7), dead_job_retention (30), link_retention (7),\n"
+    "throttle_retention (1), session_retention (30), worker_id (host:pid),\n"
+    "retry_base (s, 2), retry_max (s, 3600), log_level (info).\n"
+    "Connect as scc_worker.  One log line per job on stderr: kind, id, attempt, outcome, ms.\n"
     "\n";
 
 typedef struct {
     scc_worker        w;
     scc_run_settings  set;
+    const scc_config *cfg;
     int               until_idle;
+    int               connected;    /* connected at least once */
+    int               failures;     /* connection attempts failed in a row */
+    int               exit_code;
+    double            next_poll;    /* monotonic seconds */
+    double            next_prune;
     /* Done jobs not yet recorded: completing in one statement per batch is
      * what lets one process run thousands of short jobs a second. */
     int64_t          *done;
@@ -87,7 +100,7 @@ static int flush_done(run_state *st)
 {
     if (st->ndone == 0)
         return 0;
-    int n = queue_complete(st->w.conn, st->w.worker_id, st->done, st->ndone);
+    int n = scc_queue_complete(st->w.conn, st->w.worker_id, st->done, st->ndone);
     if (n < 0) {
         /* Not recorded: these jobs run again after their lease (at least
          * once).  Forget them so the next batch has the whole buffer. */
@@ -95,78 +108,73 @@ static int flush_done(run_state *st)
         return -1;
     }
     if (n != st->ndone)
-        fprintf(stderr, "warning: %d of %d finished jobs were no longer ours (lease lost)\n",
-                st->ndone - n, st->ndone);
+        scc_log_warn("run", "%d of %d finished jobs were no longer ours (lease lost)",
+                     st->ndone - n, st->ndone);
     st->ndone = 0;
     return 0;
 }
 
 static void log_job(const scc_job *job, const char *outcome, double ms, const char *err)
 {
-    char when[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    if (err != NULL && *err != '\0')
-        fprintf(stderr, "%s job kind=%s id=%" PRId64 " attempt=%d/%d outcome=%s ms=%.1f error=\"%s\"\n",
-                when, job->kind, job->id, job->attempt, job->max_attempts, outcome, ms, err);
-    else
-        fprintf(stderr, "%s job kind=%s id=%" PRId64 " attempt=%d/%d outcome=%s ms=%.1f\n",
-                when, job->kind, job->id, job->attempt, job->max_attempts, outcome, ms);
+    int failed = err != NULL && *err != '\0';
+
+    scc_log(failed ? SCC_LOG_WARN : SCC_LOG_INFO, "job",
+            "kind=%s id=%" PRId64 " attempt=%d/%d outcome=%s ms=%.1f%s%s%s",
+            job->kind, job->id, job->attempt, job->max_attempts, outcome, ms,
+            failed ? " error=\"" : "", failed ? err : "", failed ? "\"" : "");
 }
 
 /* Runs one claimed job and records a failure at once (a done job is
  * recorded with its batch).  Returns -1 when the connection broke. */
-static int run_one(run_state *st, const queue_batch *b, int i)
+static int run_one(run_state *st, const scc_queue_batch *b, int i)
 {
     scc_job job;
     const char *payload;
-    queue_batch_job(b, i, &job.id, &job.kind, &payload, &job.attempt, &job.max_attempts);
+    scc_queue_batch_job(b, i, &job.id, &job.kind, &payload, &job.attempt, &job.max_attempts);
     job.payload_text = payload;
 
     char err[1024] = "";
     scc_job_result r;
-    double t0 = mono();
+    double t0 = scc_clock_monotonic();
     char perr[256];
     yajl_val tree = yajl_tree_parse(payload, perr, sizeof(perr));
-    scc_job_handler h = jobs_handler(job.kind);
+    scc_job_handler h = scc_jobs_handler(job.kind);
     if (tree == NULL) {
         snprintf(err, sizeof(err), "payload is not JSON: %s", perr);
-        r = JOB_FAIL;
+        r = SCC_JOB_FAIL;
     } else if (h == NULL) {
         /* Cannot happen (we claim only our kinds) unless the table changed. */
         snprintf(err, sizeof(err), "no handler for kind %s", job.kind);
-        r = JOB_RETRY;
+        r = SCC_JOB_RETRY;
     } else {
         job.payload = tree;
         st->w.defer_seconds = 0;
         r = h(&st->w, &job, err, sizeof(err));
     }
     yajl_tree_free(tree);
-    double ms = (mono() - t0) * 1000;
+    double ms = (scc_clock_monotonic() - t0) * 1000;
 
-    if (r == JOB_DONE) {
+    if (r == SCC_JOB_DONE) {
         st->done[st->ndone++] = job.id;
         if (st->ndone == 1)
-            st->first_done = mono();
+            st->first_done = scc_clock_monotonic();
         log_job(&job, "done", ms, NULL);
         return 0;
     }
     /* Deferred: nothing was tried, so it goes back without using an
      * attempt, after the handler's delay instead of the backoff. */
-    int defer = (r == JOB_DEFER);
+    int defer = (r == SCC_JOB_DEFER);
     if (err[0] == '\0')
         snprintf(err, sizeof(err), "%s",
-                 defer ? "deferred" : r == JOB_FAIL ? "failed" : "temporary failure");
+                 defer ? "deferred" : r == SCC_JOB_FAIL ? "failed" : "temporary failure");
     double delay = defer ? st->w.defer_seconds
                          : scc_backoff(job.attempt, st->set.retry_base, st->set.retry_max,
                                        scc_backoff_random());
     char state[16];
     int rc = conn_lost(st->w.conn) ? -1
-             : defer ? queue_defer(st->w.conn, st->w.worker_id, job.id, err, delay, state)
-                     : queue_fail(st->w.conn, st->w.worker_id, job.id, err, delay,
-                                  r == JOB_FAIL, state);
+             : defer ? scc_queue_defer(st->w.conn, st->w.worker_id, job.id, err, delay, state)
+                     : scc_queue_fail(st->w.conn, st->w.worker_id, job.id, err, delay,
+                                      r == SCC_JOB_FAIL, state);
     if (rc != 0) {
         log_job(&job, "unrecorded", ms, err);
         return -1;
@@ -183,30 +191,31 @@ static int run_one(run_state *st, const queue_batch *b, int i)
 
 /* Claims and runs batches until none is due.  Returns the number of jobs
  * run, or -1 when the connection broke. */
-static int drain(run_state *st)
+static int run_drain(run_state *st)
 {
     int total = 0;
     while (!stop_flag) {
-        queue_batch b;
-        int n = queue_claim(st->w.conn, st->w.worker_id, st->set.batch_size,
-                            st->set.lease_seconds, &b);
+        scc_queue_batch b;
+        int n = scc_queue_claim(st->w.conn, st->w.worker_id, st->set.batch_size,
+                                st->set.lease_seconds, &b);
         if (n < 0)
             return -1;
-        st->w.last_extend = mono();  /* claiming set the lease */
+        st->w.last_extend = scc_clock_monotonic();  /* claiming set the lease */
         int i;
         for (i = 0; i < n && !stop_flag; i++) {
-            if (worker_keep_lease(&st->w) != 0 || run_one(st, &b, i) != 0) {
-                queue_batch_free(&b);
+            if (scc_worker_keep_lease(&st->w) != 0 || run_one(st, &b, i) != 0) {
+                scc_queue_batch_free(&b);
                 return -1;
             }
             /* A slow job must not hold earlier ones unrecorded for long. */
-            if (st->ndone > 0 && mono() - st->first_done > 0.05 && flush_done(st) != 0) {
-                queue_batch_free(&b);
+            if (st->ndone > 0 && scc_clock_monotonic() - st->first_done > 0.05
+                && flush_done(st) != 0) {
+                scc_queue_batch_free(&b);
                 return -1;
             }
         }
         if (flush_done(st) != 0) {
-            queue_batch_free(&b);
+            scc_queue_batch_free(&b);
             return -1;
         }
         if (i < n) {
@@ -216,11 +225,11 @@ static int drain(run_state *st)
             int k = 0;
             for (int j = i; rest != NULL && j < n; j++)
                 rest[k++] = strtoll(PQgetvalue(b.res, j, 0), NULL, 10);
-            if (rest != NULL && queue_release(st->w.conn, st->w.worker_id, rest, k) >= 0)
-                fprintf(stderr, "gave back %d claimed job(s) not started\n", k);
+            if (rest != NULL && scc_queue_release(st->w.conn, st->w.worker_id, rest, k) >= 0)
+                scc_log_info("run", "gave back %d claimed job(s) not started", k);
             free(rest);
         }
-        queue_batch_free(&b);
+        scc_queue_batch_free(&b);
         total += i;
         if (n < st->set.batch_size)
             break;
@@ -232,10 +241,10 @@ static PGconn *connect_and_listen(const scc_config *cfg, const char *worker_id)
 {
     char app[160];
     snprintf(app, sizeof(app), "scc-worker %s", worker_id);
-    PGconn *conn = db_connect(cfg->pg, app);
+    PGconn *conn = scc_db_connect(cfg->pg, app);
     if (conn == NULL)
         return NULL;
-    if (db_exec(conn, "listen scc_jobs", "LISTEN scc_jobs") != 0) {
+    if (scc_db_exec(conn, "listen scc_jobs", "LISTEN scc_jobs") != 0) {
         PQfinish(conn);
         return NULL;
     }
@@ -257,7 +266,126 @@ static int take_notifications(PGconn *conn)
     return got;
 }
 
-int cmd_run(int argc, char **argv)
+/* PostgreSQL is gone (or was never there): reconnect, LISTEN again and
+ * poll at once.  Returns 0 when connected, 1 when not (it waited its
+ * backoff), -1 when the run must end (--until-idle and no database). */
+static int run_reconnect(run_state *st)
+{
+    if (st->w.conn != NULL) {
+        scc_log_warn("run", "lost the database connection; reconnecting");
+        PQfinish(st->w.conn);
+        st->w.conn = NULL;
+        st->ndone = 0;   /* unrecorded: they run again after the lease */
+    }
+    st->w.conn = connect_and_listen(st->cfg, st->w.worker_id);
+    if (st->w.conn == NULL) {
+        if (!st->connected && st->until_idle) {
+            st->exit_code = SCC_EXIT_FAILURE;
+            return -1;
+        }
+        st->failures++;
+        pause_for(scc_backoff(st->failures, 0.2, 2.0, scc_backoff_random()));
+        return 1;
+    }
+    if (st->connected)
+        scc_log_info("run", "reconnected");
+    st->connected = 1;
+    st->failures = 0;
+    st->next_poll = 0;   /* poll at once: notifications sent meanwhile are lost */
+    return 0;
+}
+
+/* Deletes what outlived its retention (scc.prune), a bounded batch of each
+ * kind a statement so every transaction stays short; a few rounds keep up
+ * with thousands of jobs a second.  Returns -1 on a database error. */
+static int run_prune(run_state *st)
+{
+    scc_queue_pruned pruned;
+    int              round, more = 1;
+
+    memset(&pruned, 0, sizeof(pruned));
+    for (round = 0; more == 1 && round < RUN_PRUNE_ROUNDS && !stop_flag; round++)
+        more = scc_queue_prune(st->w.conn, &st->set, RUN_PRUNE_ROWS, &pruned);
+    for (int i = 0; i < SCC_QUEUE_PRUNED_KINDS; i++)
+        if (pruned.deleted[i] > 0)
+            scc_log_info("prune", "deleted %d %s", pruned.deleted[i], pruned.what[i]);
+    return more < 0 ? -1 : 0;
+}
+
+/* Every poll_interval: expired leases back to the queue, due schedule
+ * slots queued; every RUN_PRUNE_EVERY seconds: pruning.  Returns -1 when
+ * the connection broke (the next step reconnects), else 0: an SQL error
+ * with the connection up is logged and the run goes on. */
+static int run_periodic(run_state *st)
+{
+    double now = scc_clock_monotonic();
+
+    if (now < st->next_poll)
+        return 0;
+    st->next_poll = now + st->set.poll_interval;
+    if ((scc_queue_recover(st->w.conn) < 0 || scc_schedule_tick(st->w.conn, time(NULL)) < 0)
+        && conn_lost(st->w.conn))
+        return -1;
+    if (now >= st->next_prune) {
+        st->next_prune = now + RUN_PRUNE_EVERY;
+        if (run_prune(st) != 0 && conn_lost(st->w.conn))
+            return -1;
+    }
+    return 0;
+}
+
+/* Nothing is due: wait on the socket for a notification or the next poll.
+ * Returns 0, or -1 when poll() itself failed (the run ends). */
+static int run_wait(run_state *st)
+{
+    int timeout = (int)((st->next_poll - scc_clock_monotonic()) * 1000) + 1;
+    if (timeout < 0)
+        timeout = 0;
+    struct pollfd pfd = { .fd = PQsocket(st->w.conn), .events = POLLIN };
+    int pr = poll(&pfd, 1, timeout);
+    if (pr < 0 && errno != EINTR) {
+        scc_log_error("run", "poll: %s", strerror(errno));
+        st->exit_code = SCC_EXIT_FAILURE;
+        return -1;
+    }
+    /* A broken connection is marked bad by libpq: the next step reconnects. */
+    if (pr > 0)
+        (void)take_notifications(st->w.conn);
+    return 0;
+}
+
+/* One turn of events.  Returns 0 to go on, -1 to end the run (exit_code
+ * says how). */
+static int run_step(run_state *st)
+{
+    if (conn_lost(st->w.conn)) {
+        int rc = run_reconnect(st);
+        if (rc != 0)
+            return rc < 0 ? -1 : 0;
+    }
+    if (run_periodic(st) != 0)
+        return 0;
+    int ran = run_drain(st);
+    if (ran < 0) {
+        if (conn_lost(st->w.conn))
+            return 0;
+        /* An SQL error with the connection up (a bug, a missing
+         * migration): do not spin on it. */
+        if (st->until_idle) {
+            st->exit_code = SCC_EXIT_FAILURE;
+            return -1;
+        }
+        pause_for(st->set.poll_interval);
+        return 0;
+    }
+    if (st->until_idle && ran == 0)
+        return -1;
+    if (ran > 0 || stop_flag)
+        return 0;   /* maybe more became due meanwhile */
+    return run_wait(st);
+}
+
+int scc_cmd_run(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "config", required_argument, NULL, 'c' },
@@ -275,35 +403,34 @@ int cmd_run(int argc, char **argv)
         switch (c) {
         case 'c': config_path = optarg; break;
         case 'u': st.until_idle = 1; break;
-        default: return cli_common_option("run", c, argv, run_help);
+        default: return scc_cli_common_option("run", c, argv, run_help);
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "scc-worker run: unexpected argument \"%s\"\n", argv[optind]);
-        return EXIT_USAGE;
-    }
+    if (optind < argc)
+        return scc_cli_usage("run", "unexpected argument \"%s\"", argv[optind]);
 
     scc_config cfg;
-    char err[CONFIG_ERR_SIZE];
-    if (cli_load_config(&cfg, "run", config_path) != EXIT_OK)
-        return EXIT_USAGE;
-    if (config_run_settings(&cfg, &st.set, err, sizeof(err)) != 0 ||
-        mail_check_config(&cfg, 0, err, sizeof(err)) != 0) {
-        fprintf(stderr, "scc-worker run: %s\n", err);
-        config_free(&cfg);
-        return EXIT_USAGE;
+    char err[SCC_CONFIG_ERR_SIZE];
+    if (scc_cli_load_config(&cfg, "run", config_path) != SCC_EXIT_OK)
+        return SCC_EXIT_USAGE;
+    if (scc_config_run_settings(&cfg, &st.set, err, sizeof(err)) != 0 ||
+        scc_mail_check_config(&cfg, 0, err, sizeof(err)) != 0) {
+        scc_config_free(&cfg);
+        return scc_cli_usage("run", "%s", err);
     }
     /* A worker may serve only the queue; email jobs then wait, retried, for
      * a sender, and the reason is said once here as well as on each job. */
     if (cfg.sender == NULL || *cfg.sender == '\0')
-        fprintf(stderr, "scc-worker run: no sender configured: email jobs will be retried "
-                        "until `sender` is set in the config file\n");
+        scc_log_warn("run", "no sender configured: email jobs will be retried "
+                     "until `sender` is set in the config file");
     st.done = malloc(sizeof(int64_t) * (size_t)st.set.batch_size);
     if (st.done == NULL) {
-        fprintf(stderr, "scc-worker run: out of memory\n");
-        config_free(&cfg);
-        return EXIT_FAILURE_;
+        scc_log_error("run", "out of memory");
+        scc_config_free(&cfg);
+        return SCC_EXIT_FAILURE;
     }
+    st.cfg = &cfg;
+    st.exit_code = SCC_EXIT_OK;
     st.w.cfg = &cfg;
     st.w.worker_id = st.set.worker_id;
     st.w.lease_seconds = st.set.lease_seconds;
@@ -318,105 +445,19 @@ int cmd_run(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    /* stderr goes to a log file under make run: keep lines whole and
-     * timely without a flush per line. */
-    setvbuf(stderr, NULL, _IOLBF, 0);
-    fprintf(stderr, "scc-worker run: worker %s (poll %gs, lease %gs, batch %d, kinds %s)\n",
-            st.w.worker_id, st.set.poll_interval, st.set.lease_seconds, st.set.batch_size,
-            queue_kinds_literal());
+    scc_log_info("run", "scc-worker run: worker %s (poll %gs, lease %gs, batch %d, kinds %s)",
+                 st.w.worker_id, st.set.poll_interval, st.set.lease_seconds, st.set.batch_size,
+                 scc_queue_kinds_literal());
 
-    int rc = EXIT_OK, failures = 0, first = 1;
-    double next_poll = 0, next_prune = 0;
-    while (!stop_flag) {
-        if (conn_lost(st.w.conn)) {
-            if (st.w.conn != NULL) {
-                fprintf(stderr, "scc-worker run: lost the database connection; reconnecting\n");
-                PQfinish(st.w.conn);
-                st.w.conn = NULL;
-                st.ndone = 0;   /* unrecorded: they run again after the lease */
-            }
-            st.w.conn = connect_and_listen(&cfg, st.w.worker_id);
-            if (st.w.conn == NULL) {
-                if (first && st.until_idle) {
-                    rc = EXIT_FAILURE_;
-                    break;
-                }
-                failures++;
-                pause_for(scc_backoff(failures, 0.2, 2.0, scc_backoff_random()));
-                continue;
-            }
-            if (!first)
-                fprintf(stderr, "scc-worker run: reconnected\n");
-            first = 0;
-            failures = 0;
-            next_poll = 0;   /* poll at once: notifications sent meanwhile are lost */
-        }
-
-        double now = mono();
-        if (now >= next_poll) {
-            next_poll = now + st.set.poll_interval;
-            if (queue_recover(st.w.conn) < 0 || schedule_tick(st.w.conn, time(NULL)) < 0) {
-                if (conn_lost(st.w.conn))
-                    continue;
-            }
-            if (now >= next_prune) {
-                next_prune = now + 600;
-                /* 10,000 rows a statement keeps each transaction short; a
-                 * few rounds keep up with thousands of jobs a second. */
-                int pruned = 0, n;
-                for (int round = 0; round < 100; round++) {
-                    n = queue_prune(st.w.conn, st.set.job_retention);
-                    if (n > 0)
-                        pruned += n;
-                    if (n < 10000)
-                        break;
-                }
-                if (pruned > 0)
-                    fprintf(stderr, "pruned %d done job(s) older than %g day(s)\n",
-                            pruned, st.set.job_retention);
-            }
-        }
-        int ran = drain(&st);
-        if (ran < 0) {
-            if (conn_lost(st.w.conn))
-                continue;
-            /* An SQL error with the connection up (a bug, a missing
-             * migration): do not spin on it. */
-            if (st.until_idle) {
-                rc = EXIT_FAILURE_;
-                break;
-            }
-            pause_for(st.set.poll_interval);
-            continue;
-        }
-        if (st.until_idle && ran == 0)
-            break;
-        if (ran > 0 || stop_flag)
-            continue;   /* maybe more became due meanwhile */
-
-        /* Wait for a notification or the next poll. */
-        int timeout = (int)((next_poll - mono()) * 1000) + 1;
-        if (timeout < 0)
-            timeout = 0;
-        struct pollfd pfd = { .fd = PQsocket(st.w.conn), .events = POLLIN };
-        int pr = poll(&pfd, 1, timeout);
-        if (pr < 0 && errno != EINTR) {
-            fprintf(stderr, "scc-worker run: poll: %s\n", strerror(errno));
-            rc = EXIT_FAILURE_;
-            break;
-        }
-        if (pr > 0 && take_notifications(st.w.conn) < 0) {
-            /* libpq marks the connection bad; the loop reconnects. */
-            continue;
-        }
-    }
+    while (!stop_flag && run_step(&st) == 0)
+        ;
 
     if (!conn_lost(st.w.conn))
         (void)flush_done(&st);
     if (stop_flag)
-        fprintf(stderr, "scc-worker run: stopping on signal (job in hand finished)\n");
+        scc_log_info("run", "stopping on signal (job in hand finished)");
     PQfinish(st.w.conn);
     free(st.done);
-    config_free(&cfg);
-    return rc;
+    scc_config_free(&cfg);
+    return st.exit_code;
 }

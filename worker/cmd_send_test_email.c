@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "db.h"
 #include "mail.h"
+#include "log.h"
 
 #include <getopt.h>
 #include <inttypes.h>
@@ -31,7 +32,7 @@ static const char send_test_help[] =
     "\n"
     "  --transport X   ses, smtp or outbox instead of the config's `transport`\n";
 
-int cmd_send_test_email(int argc, char **argv)
+int scc_cmd_send_test_email(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "transport", required_argument, NULL, 't' },
@@ -48,37 +49,34 @@ int cmd_send_test_email(int argc, char **argv)
         case 't': transport = optarg; break;
         case 'c': config_path = optarg; break;
         default:
-            return cli_common_option("send-test-email", c, argv, send_test_help);
+            return scc_cli_common_option("send-test-email", c, argv, send_test_help);
         }
     }
     if (optind != argc - 1) {
-        fprintf(stderr, "scc-worker send-test-email: expected one address: "
-                "scc-worker send-test-email TO (see --help)\n");
-        return EXIT_USAGE;
+        return scc_cli_usage("send-test-email", "expected one address: "
+                             "scc-worker send-test-email TO (see --help)");
     }
     const char *to = argv[optind];
     char addr[320];
     if (scc_mime_addr_spec(to, addr, sizeof(addr)) != 0) {
-        fprintf(stderr, "scc-worker send-test-email: \"%s\" is not an email address\n", to);
-        return EXIT_USAGE;
+        return scc_cli_usage("send-test-email", "\"%s\" is not an email address", to);
     }
 
     scc_config cfg;
-    int rc = cli_load_config(&cfg, "send-test-email", config_path);
-    if (rc != EXIT_OK)
+    int rc = scc_cli_load_config(&cfg, "send-test-email", config_path);
+    if (rc != SCC_EXIT_OK)
         return rc;
-    char err[CONFIG_ERR_SIZE];
-    scc_mailer *m = mailer_new(&cfg, transport, err, sizeof(err));
+    char err[SCC_CONFIG_ERR_SIZE];
+    scc_mailer *m = scc_mailer_new(&cfg, transport, err, sizeof(err));
     if (!m) {
-        fprintf(stderr, "scc-worker send-test-email: %s\n", err);
-        config_free(&cfg);
-        return EXIT_USAGE;
+        scc_config_free(&cfg);
+        return scc_cli_usage("send-test-email", "%s", err);
     }
-    PGconn *conn = db_connect(cfg.pg, "scc-worker send-test-email");
+    PGconn *conn = scc_db_connect(cfg.pg, "scc-worker send-test-email");
     if (!conn) {
-        mailer_free(m);
-        config_free(&cfg);
-        return EXIT_FAILURE_;
+        scc_mailer_free(m);
+        scc_config_free(&cfg);
+        return SCC_EXIT_FAILURE;
     }
 
     char host[256] = "", when[64], json[1024];
@@ -92,36 +90,35 @@ int cmd_send_test_email(int argc, char **argv)
         if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20)
             *p = '?';
     snprintf(json, sizeof(json), "{\"sent_at\":\"%s\",\"host\":\"%s\",\"transport\":\"%s\"}",
-             when, host, mailer_transport_name(m));
+             when, host, scc_mailer_transport_name(m));
     yajl_val data = yajl_tree_parse(json, NULL, 0);
 
     const char *list[1] = { to };
     scc_mail mail = { .template = "test", .to = list, .n_to = 1, .data = data };
     int64_t outbox_id = 0;
     char info[1024];
-    scc_mail_outcome o = mail_send(m, conn, &mail, &outbox_id, info, sizeof(info));
+    scc_mail_outcome o = scc_mail_send(m, conn, &mail, &outbox_id, info, sizeof(info));
     switch (o) {
-    case MAIL_SENT:
+    case SCC_MAIL_SENT:
         printf("sent a test email to %s via %s (outbox id %" PRId64 ", provider id %s)\n",
-               addr, mailer_transport_name(m), outbox_id, info[0] ? info : "none");
-        rc = EXIT_OK;
+               addr, scc_mailer_transport_name(m), outbox_id, info[0] ? info : "none");
+        rc = SCC_EXIT_OK;
         break;
-    case MAIL_SUPPRESSED:
-        fprintf(stderr, "scc-worker send-test-email: not sent: %s is on the suppression list "
-                "(outbox id %" PRId64 ")\n", addr, outbox_id);
-        rc = EXIT_FAILURE_;
+    case SCC_MAIL_SUPPRESSED:
+        scc_log_error("email", "not sent: %s is on the suppression list (outbox id %" PRId64 ")",
+                      addr, outbox_id);
+        rc = SCC_EXIT_FAILURE;
         break;
     default:
-        fprintf(stderr, "scc-worker send-test-email: not sent via %s%s: %s\n",
-                mailer_transport_name(m),
-                (o == MAIL_RETRY || o == MAIL_PAUSED) ? " (temporary)" : "", info);
-        rc = EXIT_FAILURE_;
+        scc_log_error("email", "not sent via %s%s: %s", scc_mailer_transport_name(m),
+                      (o == SCC_MAIL_RETRY || o == SCC_MAIL_PAUSED) ? " (temporary)" : "", info);
+        rc = SCC_EXIT_FAILURE;
         break;
     }
     if (data)
         yajl_tree_free(data);
     PQfinish(conn);
-    mailer_free(m);
-    config_free(&cfg);
+    scc_mailer_free(m);
+    scc_config_free(&cfg);
     return rc;
 }

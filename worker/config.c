@@ -28,6 +28,11 @@ static const struct {
     { "lease_seconds",  offsetof(scc_config, lease_seconds) },
     { "batch_size",     offsetof(scc_config, batch_size) },
     { "job_retention",  offsetof(scc_config, job_retention) },
+    { "dead_job_retention", offsetof(scc_config, dead_job_retention) },
+    { "link_retention", offsetof(scc_config, link_retention) },
+    { "throttle_retention", offsetof(scc_config, throttle_retention) },
+    { "session_retention", offsetof(scc_config, session_retention) },
+    { "log_level",      offsetof(scc_config, log_level) },
     { "worker_id",      offsetof(scc_config, worker_id) },
     { "retry_base",     offsetof(scc_config, retry_base) },
     { "retry_max",      offsetof(scc_config, retry_max) },
@@ -50,7 +55,7 @@ static const struct {
     { "templates_dir", offsetof(scc_config, templates_dir) },
 };
 
-void config_init(scc_config *cfg)
+void scc_config_init(scc_config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
 }
@@ -75,7 +80,7 @@ static char *trim(char *s)
     return s;
 }
 
-int config_load_file(scc_config *cfg, const char *path, char *err, size_t errlen)
+int scc_config_load_file(scc_config *cfg, const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
     if (f == NULL) {
@@ -136,16 +141,19 @@ int config_load_file(scc_config *cfg, const char *path, char *err, size_t errlen
     return rc;
 }
 
-void config_load_env(scc_config *cfg)
+void scc_config_load_env(scc_config *cfg)
 {
     const char *pg = getenv("SCC_PG");
     /* An empty SCC_PG is treated as unset: `SCC_PG= cmd` is a common way to
      * clear a variable and should not mean "connect with libpq defaults". */
     if (pg != NULL && *pg != '\0')
         (void)set_string(&cfg->pg, pg);
+    const char *level = getenv("SCC_LOG_LEVEL");
+    if (level != NULL && *level != '\0')
+        (void)set_string(&cfg->log_level, level);
 }
 
-int config_check_pg(const scc_config *cfg, char *err, size_t errlen)
+int scc_config_check_pg(const scc_config *cfg, char *err, size_t errlen)
 {
     if (cfg->pg == NULL || *cfg->pg == '\0') {
         snprintf(err, errlen,
@@ -168,7 +176,7 @@ int config_check_pg(const scc_config *cfg, char *err, size_t errlen)
     return 0;
 }
 
-void config_free(scc_config *cfg)
+void scc_config_free(scc_config *cfg)
 {
     free(cfg->pg);
     free(cfg->migrations_dir);
@@ -176,6 +184,11 @@ void config_free(scc_config *cfg)
     free(cfg->lease_seconds);
     free(cfg->batch_size);
     free(cfg->job_retention);
+    free(cfg->dead_job_retention);
+    free(cfg->link_retention);
+    free(cfg->throttle_retention);
+    free(cfg->session_retention);
+    free(cfg->log_level);
     free(cfg->worker_id);
     free(cfg->retry_base);
     free(cfg->retry_max);
@@ -199,8 +212,7 @@ void config_free(scc_config *cfg)
     memset(cfg, 0, sizeof(*cfg));
 }
 
-/* A number for KEY: VALUE when set, else DEF; within [lo, hi]. */
-static int run_number(const char *key, const char *value, double def, double lo, double hi,
+int scc_config_number(const char *key, const char *value, double def, double lo, double hi,
                       double *out, char *err, size_t errlen)
 {
     if (value == NULL || *value == '\0') {
@@ -218,17 +230,34 @@ static int run_number(const char *key, const char *value, double def, double lo,
     return 0;
 }
 
-int config_run_settings(const scc_config *cfg, scc_run_settings *out, char *err, size_t errlen)
+int scc_config_run_settings(const scc_config *cfg, scc_run_settings *out, char *err, size_t errlen)
 {
+    /* The numbers of `run`: key, where the text is, where the number
+     * goes, default, range. */
     double batch;
+    const struct {
+        const char  *key;
+        const char  *value;
+        double      *out;
+        double       def, lo, hi;
+    } nums[] = {
+        { "poll_interval", cfg->poll_interval, &out->poll_interval, 5, 0.01, 3600 },
+        { "lease_seconds", cfg->lease_seconds, &out->lease_seconds, 60, 1, 86400 },
+        { "batch_size", cfg->batch_size, &batch, 100, 1, 10000 },
+        { "job_retention", cfg->job_retention, &out->job_retention, 7, 0, 36500 },
+        { "dead_job_retention", cfg->dead_job_retention, &out->dead_job_retention, 30, 0, 36500 },
+        { "link_retention", cfg->link_retention, &out->link_retention, 7, 0, 36500 },
+        { "throttle_retention", cfg->throttle_retention, &out->throttle_retention, 1, 0, 36500 },
+        { "session_retention", cfg->session_retention, &out->session_retention, 30, 0, 36500 },
+        { "retry_base", cfg->retry_base, &out->retry_base, 2, 0.001, 86400 },
+        { "retry_max", cfg->retry_max, &out->retry_max, 3600, 0.001, 30 * 86400 },
+    };
+
     memset(out, 0, sizeof(*out));
-    if (run_number("poll_interval", cfg->poll_interval, 5, 0.01, 3600, &out->poll_interval, err, errlen) ||
-        run_number("lease_seconds", cfg->lease_seconds, 60, 1, 86400, &out->lease_seconds, err, errlen) ||
-        run_number("batch_size", cfg->batch_size, 100, 1, 10000, &batch, err, errlen) ||
-        run_number("job_retention", cfg->job_retention, 7, 0, 36500, &out->job_retention, err, errlen) ||
-        run_number("retry_base", cfg->retry_base, 2, 0.001, 86400, &out->retry_base, err, errlen) ||
-        run_number("retry_max", cfg->retry_max, 3600, 0.001, 30 * 86400, &out->retry_max, err, errlen))
-        return -1;
+    for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
+        if (scc_config_number(nums[i].key, nums[i].value, nums[i].def, nums[i].lo, nums[i].hi,
+                              nums[i].out, err, errlen) != 0)
+            return -1;
     if (batch != (int)batch) {
         snprintf(err, errlen, "batch_size must be a whole number (got \"%s\")", cfg->batch_size);
         return -1;

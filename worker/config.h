@@ -12,15 +12,20 @@
 #include <stddef.h>
 
 /* Every setting the worker knows.  Strings are owned by the struct and
- * released by config_free(); NULL means "not set". */
+ * released by scc_config_free(); NULL means "not set". */
 typedef struct {
     char *pg;              /* libpq conninfo (key `pg`, env SCC_PG) */
     char *migrations_dir;  /* key `migrations_dir`; default "sql/migrations" */
-    /* scc-worker run (parsed and checked by config_run_settings) */
+    char *log_level;       /* debug | info | warn | error (env SCC_LOG_LEVEL wins); default info */
+    /* scc-worker run (parsed and checked by scc_config_run_settings) */
     char *poll_interval;   /* seconds between polls when no NOTIFY came; default 5 */
     char *lease_seconds;   /* a claimed job's lease; default 60 */
     char *batch_size;      /* jobs claimed per round trip; default 100 */
     char *job_retention;   /* days a done job is kept; default 7 */
+    char *dead_job_retention;  /* days a dead job is kept; default 30 */
+    char *link_retention;      /* days an expired or used magic link is kept; default 7 */
+    char *throttle_retention;  /* days a magic-link throttle row is kept; default 1 */
+    char *session_retention;   /* days an ended session family is kept; default 30 */
     char *worker_id;       /* jobs' locked_by; default host:pid */
     char *retry_base;      /* seconds: first retry delay (doubles each time); default 2 */
     char *retry_max;       /* seconds: longest retry delay; default 3600 */
@@ -45,26 +50,33 @@ typedef struct {
 } scc_config;
 
 /* Size of the buffer config functions write their error message into. */
-#define CONFIG_ERR_SIZE 512
+#define SCC_CONFIG_ERR_SIZE 512
 
 /* Fill `cfg` with defaults. */
-void config_init(scc_config *cfg);
+void scc_config_init(scc_config *cfg);
 
 /* Read `path` (a file of `key = value` lines, `#` comments, blank lines
  * allowed; a value may be wrapped in double quotes to keep leading or
  * trailing spaces).  Unknown keys and malformed lines are errors, because a
  * typo silently ignored is a setting silently lost.  Returns 0, or -1 with a
  * message naming the file and line in `err`. */
-int config_load_file(scc_config *cfg, const char *path, char *err, size_t errlen);
+int scc_config_load_file(scc_config *cfg, const char *path, char *err, size_t errlen);
 
-/* Apply the environment on top (SCC_PG).  Never fails. */
-void config_load_env(scc_config *cfg);
+/* Apply the environment on top (SCC_PG, SCC_LOG_LEVEL).  Never fails. */
+void scc_config_load_env(scc_config *cfg);
 
 /* Check that what is needed is present and well formed (the conninfo is
  * parsed by libpq here, without connecting).  Returns 0 or -1 with `err`. */
-int config_check_pg(const scc_config *cfg, char *err, size_t errlen);
+int scc_config_check_pg(const scc_config *cfg, char *err, size_t errlen);
 
-void config_free(scc_config *cfg);
+/* Free every string of cfg (secrets among them) and zero it. */
+void scc_config_free(scc_config *cfg);
+
+/* A number setting: `value` parsed when set (non-NULL, non-empty), else
+ * `def`; it must lie within [lo, hi].  Returns 0 with *out, or -1 with err
+ * saying "KEY must be a number from LO to HI (got ...)". */
+int scc_config_number(const char *key, const char *value, double def, double lo, double hi,
+                      double *out, char *err, size_t errlen);
 
 /* The settings of `scc-worker run`, as numbers, with defaults applied. */
 typedef struct {
@@ -72,6 +84,10 @@ typedef struct {
     double lease_seconds;   /* >= 1 */
     int    batch_size;      /* 1..10000 */
     double job_retention;   /* days, >= 0 (0: prune done jobs at once) */
+    double dead_job_retention;  /* days, >= 0 */
+    double link_retention;      /* days after a link expired or was used, >= 0 */
+    double throttle_retention;  /* days after a throttle row was last used, >= 0 */
+    double session_retention;   /* days after a session family ended, >= 0 */
     double retry_base;      /* > 0 */
     double retry_max;       /* >= retry_base */
     char   worker_id[128];
@@ -79,6 +95,6 @@ typedef struct {
 
 /* Parse and check the run settings.  Returns 0, or -1 with `err` naming
  * the key and what is wrong. */
-int config_run_settings(const scc_config *cfg, scc_run_settings *out, char *err, size_t errlen);
+int scc_config_run_settings(const scc_config *cfg, scc_run_settings *out, char *err, size_t errlen);
 
 #endif

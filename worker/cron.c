@@ -71,7 +71,7 @@ parse_value(const struct field *f, const char **s, const char *end, int *out,
             p++;
         }
         if (v < f->min || v > f->max) {
-            errmsg_set(err, errlen, "%s: %.*s is out of range %d-%d",
+            scc_errmsg_set(err, errlen, "%s: %.*s is out of range %d-%d",
                     f->label, (int)(p - *s > 20 ? 20 : p - *s), *s, f->min,
                     f->max);
             return -1;
@@ -91,18 +91,18 @@ parse_value(const struct field *f, const char **s, const char *end, int *out,
                     return 0;
                 }
         if (f->names == NULL)
-            errmsg_set(err, errlen, "%s: names are not allowed here ('%.*s')",
+            scc_errmsg_set(err, errlen, "%s: names are not allowed here ('%.*s')",
                     f->label, (int)(p - *s > 20 ? 20 : p - *s), *s);
         else
-            errmsg_set(err, errlen, "%s: unknown name '%.*s' (use %s-%s)",
+            scc_errmsg_set(err, errlen, "%s: unknown name '%.*s' (use %s-%s)",
                     f->label, (int)(p - *s > 20 ? 20 : p - *s), *s,
                     f->names[0], f == &fields[3] ? "DEC" : "SAT");
         return -1;
     }
     if (p < end)
-        errmsg_set(err, errlen, "%s: unexpected '%c'", f->label, *p);
+        scc_errmsg_set(err, errlen, "%s: unexpected '%c'", f->label, *p);
     else
-        errmsg_set(err, errlen, "%s: a number is missing", f->label);
+        scc_errmsg_set(err, errlen, "%s: a number is missing", f->label);
     return -1;
 }
 
@@ -116,7 +116,7 @@ parse_item(const struct field *f, const char *s, const char *end,
     const char *digits;
 
     if (s == end) {
-        errmsg_set(err, errlen, "%s: empty list item", f->label);
+        scc_errmsg_set(err, errlen, "%s: empty list item", f->label);
         return -1;
     }
     if (*s == '*') {
@@ -137,7 +137,7 @@ parse_item(const struct field *f, const char *s, const char *end,
             if (f->max == 7 && hi == 0 && lo > 0)
                 hi = 7;
             if (hi < lo) {
-                errmsg_set(err, errlen, "%s: range %d-%d goes backwards",
+                scc_errmsg_set(err, errlen, "%s: range %d-%d goes backwards",
                         f->label, lo, hi);
                 return -1;
             }
@@ -146,13 +146,13 @@ parse_item(const struct field *f, const char *s, const char *end,
     }
     if (s < end && *s == '/') {
         if (!is_range) {
-            errmsg_set(err, errlen, "%s: a step needs '*' or a range before "
+            scc_errmsg_set(err, errlen, "%s: a step needs '*' or a range before "
                     "it, as in */N or %d-%d/N", f->label, lo, f->max);
             return -1;
         }
         s++;
         if (s == end || !isdigit((unsigned char)*s)) {
-            errmsg_set(err, errlen, "%s: a step must be a number", f->label);
+            scc_errmsg_set(err, errlen, "%s: a step must be a number", f->label);
             return -1;
         }
         digits = s;
@@ -162,7 +162,7 @@ parse_item(const struct field *f, const char *s, const char *end,
             s++;
         }
         if (st < 1 || st > f->max) {
-            errmsg_set(err, errlen, "%s: step %.*s is out of range 1-%d",
+            scc_errmsg_set(err, errlen, "%s: step %.*s is out of range 1-%d",
                     f->label, (int)(s - digits > 20 ? 20 : s - digits),
                     digits, f->max);
             return -1;
@@ -170,7 +170,7 @@ parse_item(const struct field *f, const char *s, const char *end,
         step = (int)st;
     }
     if (s < end) {
-        errmsg_set(err, errlen, "%s: unexpected '%c'", f->label, *s);
+        scc_errmsg_set(err, errlen, "%s: unexpected '%c'", f->label, *s);
         return -1;
     }
     for (v = lo; v <= hi; v += step)
@@ -224,7 +224,7 @@ scc_cron_parse(const char *expr, scc_cron *out, char *err, size_t errlen)
     size_t      k;
 
     if (expr == NULL) {
-        errmsg_set(err, errlen, "no cron expression");
+        scc_errmsg_set(err, errlen, "no cron expression");
         return -1;
     }
     while (isspace((unsigned char)*expr))
@@ -240,7 +240,7 @@ scc_cron_parse(const char *expr, scc_cron *out, char *err, size_t errlen)
                     return scc_cron_parse(macros[k].expr, out, err, errlen);
             }
         }
-        errmsg_set(err, errlen, "unknown shorthand '%.20s' (use @yearly, "
+        scc_errmsg_set(err, errlen, "unknown shorthand '%.20s' (use @yearly, "
                 "@monthly, @weekly, @daily or @hourly)", expr);
         return -1;
     }
@@ -258,7 +258,7 @@ scc_cron_parse(const char *expr, scc_cron *out, char *err, size_t errlen)
         n++;
     }
     if (n != 5) {
-        errmsg_set(err, errlen, "expected 5 fields (minute hour day-of-month "
+        scc_errmsg_set(err, errlen, "expected 5 fields (minute hour day-of-month "
                 "month day-of-week), got %d", n);
         return -1;
     }
@@ -282,7 +282,7 @@ scc_cron_parse(const char *expr, scc_cron *out, char *err, size_t errlen)
             for (d = 1; d <= month_days[m]; d++)
                 if ((out->months >> m & 1) && (out->mdays >> d & 1))
                     return 0;
-        errmsg_set(err, errlen, "day-of-month: no chosen day occurs in the "
+        scc_errmsg_set(err, errlen, "day-of-month: no chosen day occurs in the "
                 "chosen months");
         return -1;
     }
@@ -349,7 +349,7 @@ scc_cron_check_zone(const char *tz, char *err, size_t errlen)
     ssize_t     n;
 
     if (tz == NULL || *tz == '\0') {
-        errmsg_set(err, errlen, "time zone: none given");
+        scc_errmsg_set(err, errlen, "time zone: none given");
         return -1;
     }
     /* glibc would read any file the name points at, and silently use UTC
@@ -357,13 +357,13 @@ scc_cron_check_zone(const char *tz, char *err, size_t errlen)
     for (p = tz; *p; p++)
         if (!isalnum((unsigned char)*p) && !strchr("/_+-", *p)
             && !(*p == '.' && p[1] != '.')) {
-            errmsg_set(err, errlen, "time zone '%.60s': not an IANA zone "
+            scc_errmsg_set(err, errlen, "time zone '%.60s': not an IANA zone "
                     "name", tz);
             return -1;
         }
     if (tz[0] == '/' || tz[0] == '.' || strstr(tz, "/.") != NULL
         || strlen(tz) > 200) {
-        errmsg_set(err, errlen, "time zone '%.60s': not an IANA zone name",
+        scc_errmsg_set(err, errlen, "time zone '%.60s': not an IANA zone name",
                 tz);
         return -1;
     }
@@ -371,14 +371,14 @@ scc_cron_check_zone(const char *tz, char *err, size_t errlen)
              dir && *dir ? dir : "/usr/share/zoneinfo", tz);
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        errmsg_set(err, errlen, "time zone '%.60s': unknown (%s)", tz,
+        scc_errmsg_set(err, errlen, "time zone '%.60s': unknown (%s)", tz,
                 strerror(errno));
         return -1;
     }
     n = read(fd, magic, sizeof(magic));
     close(fd);
     if (n != (ssize_t)sizeof(magic) || memcmp(magic, "TZif", 4) != 0) {
-        errmsg_set(err, errlen, "time zone '%.60s': not a zone file", tz);
+        scc_errmsg_set(err, errlen, "time zone '%.60s': not a zone file", tz);
         return -1;
     }
     return 0;
@@ -395,13 +395,13 @@ zone_enter(struct zone *z, const char *tz, char *err, size_t errlen)
     z->had_tz = old != NULL;
     z->saved_tz = NULL;
     if (old != NULL && (z->saved_tz = strdup(old)) == NULL) {
-        errmsg_set(err, errlen, "out of memory");
+        scc_errmsg_set(err, errlen, "out of memory");
         return -1;
     }
     /* The ':' makes glibc read the zone file, never parse a POSIX rule. */
     snprintf(val, sizeof(val), ":%s", tz);
     if (setenv("TZ", val, 1) != 0) {
-        errmsg_set(err, errlen, "setenv TZ: %s", strerror(errno));
+        scc_errmsg_set(err, errlen, "setenv TZ: %s", strerror(errno));
         free(z->saved_tz);
         return -1;
     }
@@ -500,7 +500,7 @@ search(const scc_cron *c, int64_t limit, int dir, int64_t *found,
     int     i, h, mi, hh, mm;
 
     if (offset_at(limit, &off) != 0) {
-        errmsg_set(err, errlen, "time out of range");
+        scc_errmsg_set(err, errlen, "time out of range");
         return -1;
     }
     naive = limit + off;
@@ -521,7 +521,7 @@ search(const scc_cron *c, int64_t limit, int dir, int64_t *found,
                 if (dir > 0 ? n < from : n > from)
                     continue;
                 if (slot_instant(n, &t) != 0) {
-                    errmsg_set(err, errlen, "time out of range");
+                    scc_errmsg_set(err, errlen, "time out of range");
                     return -1;
                 }
                 if (dir > 0 ? t > limit : t <= limit) {
@@ -531,7 +531,7 @@ search(const scc_cron *c, int64_t limit, int dir, int64_t *found,
             }
         }
     }
-    errmsg_set(err, errlen, "no slot within %d years", SEARCH_YEARS);
+    scc_errmsg_set(err, errlen, "no slot within %d years", SEARCH_YEARS);
     return -1;
 }
 
@@ -544,7 +544,7 @@ slot(const scc_cron *c, const char *tz, time_t at, int dir, time_t *out,
     int         rc;
 
     if (c->minutes == 0 || c->hours == 0 || c->months == 0) {
-        errmsg_set(err, errlen, "empty schedule");
+        scc_errmsg_set(err, errlen, "empty schedule");
         return -1;
     }
     if (zone_enter(&z, tz, err, errlen) != 0)

@@ -7,6 +7,7 @@
  * email, no writes.  Only scc_owner can enqueue jobs, so these kinds give
  * nobody a new power.
  */
+#include "clock.h"
 #include "jobs.h"
 
 #include <errno.h>
@@ -15,51 +16,44 @@
 #include <string.h>
 #include <time.h>
 
-scc_job_result job_noop(scc_worker *w, const scc_job *job, char *err, size_t errlen)
+scc_job_result scc_job_noop(scc_worker *w, const scc_job *job, char *err, size_t errlen)
 {
     (void)w; (void)job; (void)err; (void)errlen;
-    return JOB_DONE;
-}
-
-static double mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1000 + ts.tv_nsec / 1e6;
+    return SCC_JOB_DONE;
 }
 
 /* {"ms": N}: wait N milliseconds (at most a day), renewing the lease, and
  * finish even when SIGTERM arrives meanwhile (that is what "finish the job
  * in hand" means; the test for it uses this kind). */
-scc_job_result job_sleep(scc_worker *w, const scc_job *job, char *err, size_t errlen)
+scc_job_result scc_job_sleep(scc_worker *w, const scc_job *job, char *err, size_t errlen)
 {
     const char *path[] = { "ms", NULL };
     yajl_val v = yajl_tree_get(job->payload, path, yajl_t_number);
     if (v == NULL || !YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 0 ||
         YAJL_GET_INTEGER(v) > 86400000) {
         snprintf(err, errlen, "sleep: payload needs \"ms\": an integer from 0 to 86400000");
-        return JOB_FAIL;
+        return SCC_JOB_FAIL;
     }
-    double end = mono_ms() + (double)YAJL_GET_INTEGER(v);
+    double end = (scc_clock_monotonic() * 1000) + (double)YAJL_GET_INTEGER(v);
     for (;;) {
-        double left = end - mono_ms();
+        double left = end - (scc_clock_monotonic() * 1000);
         if (left <= 0)
             break;
         /* Wake at least every second to renew the lease when it is due. */
         int slice = left > 1000 ? 1000 : (int)left + 1;
         if (poll(NULL, 0, slice) < 0 && errno != EINTR)
             break;
-        if (worker_keep_lease(w) != 0) {
+        if (scc_worker_keep_lease(w) != 0) {
             snprintf(err, errlen, "sleep: lost the database while renewing the lease");
-            return JOB_RETRY;
+            return SCC_JOB_RETRY;
         }
     }
-    return JOB_DONE;
+    return SCC_JOB_DONE;
 }
 
 /* {"error": "text", "permanent": false}: fails with that message,
  * temporarily (retried with backoff) unless permanent. */
-scc_job_result job_fail(scc_worker *w, const scc_job *job, char *err, size_t errlen)
+scc_job_result scc_job_fail(scc_worker *w, const scc_job *job, char *err, size_t errlen)
 {
     (void)w;
     const char *epath[] = { "error", NULL };
@@ -67,5 +61,5 @@ scc_job_result job_fail(scc_worker *w, const scc_job *job, char *err, size_t err
     yajl_val e = yajl_tree_get(job->payload, epath, yajl_t_string);
     yajl_val p = yajl_tree_get(job->payload, ppath, yajl_t_true);
     snprintf(err, errlen, "%s", e ? YAJL_GET_STRING(e) : "failed on purpose");
-    return p ? JOB_FAIL : JOB_RETRY;
+    return p ? SCC_JOB_FAIL : SCC_JOB_RETRY;
 }

@@ -36,7 +36,7 @@ static const char *title_of(const char *kind)
     return NULL;
 }
 
-scc_job_result job_report(scc_worker *w, const scc_job *job, char *err, size_t errlen)
+scc_job_result scc_job_report(scc_worker *w, const scc_job *job, char *err, size_t errlen)
 {
     const char *kpath[] = { "kind", NULL }, *ppath[] = { "period", NULL };
     const char *rpath[] = { "recipients", NULL }, *spath[] = { "schedule_id", NULL };
@@ -50,12 +50,12 @@ scc_job_result job_report(scc_worker *w, const scc_job *job, char *err, size_t e
     const char *title = kind ? title_of(YAJL_GET_STRING(kind)) : NULL;
     if (title == NULL || period == NULL || rcpt == NULL || rcpt->u.array.len == 0) {
         snprintf(err, errlen, "report: payload needs kind (one of the eight), period and recipients");
-        return JOB_FAIL;
+        return SCC_JOB_FAIL;
     }
     for (size_t i = 0; i < rcpt->u.array.len; i++) {
         if (!YAJL_IS_STRING(rcpt->u.array.values[i])) {
             snprintf(err, errlen, "report: recipients must be strings");
-            return JOB_FAIL;
+            return SCC_JOB_FAIL;
         }
     }
 
@@ -64,21 +64,21 @@ scc_job_result job_report(scc_worker *w, const scc_job *job, char *err, size_t e
     yajl_gen g = yajl_gen_alloc(NULL);
     if (g == NULL) {
         snprintf(err, errlen, "report: out of memory");
-        return JOB_RETRY;
+        return SCC_JOB_RETRY;
     }
     char idbuf[24];
     snprintf(idbuf, sizeof(idbuf), "%" PRId64, job->id);
     yajl_gen_map_open(g);
-    json_gen_str(g, "template"); json_gen_str(g, "report_summary");
-    json_gen_str(g, "to"); json_gen_value(g, rcpt);
-    json_gen_str(g, "data");
+    scc_json_gen_str(g, "template"); scc_json_gen_str(g, "report_summary");
+    scc_json_gen_str(g, "to"); scc_json_gen_value(g, rcpt);
+    scc_json_gen_str(g, "data");
     yajl_gen_map_open(g);
-    json_gen_str(g, "kind"); json_gen_value(g, kind);
-    json_gen_str(g, "title"); json_gen_str(g, title);
-    json_gen_str(g, "period"); json_gen_value(g, period);
-    if (sched) { json_gen_str(g, "schedule_id"); json_gen_value(g, sched); }
-    if (slot) { json_gen_str(g, "slot"); json_gen_value(g, slot); }
-    json_gen_str(g, "job_id"); yajl_gen_number(g, idbuf, strlen(idbuf));
+    scc_json_gen_str(g, "kind"); scc_json_gen_value(g, kind);
+    scc_json_gen_str(g, "title"); scc_json_gen_str(g, title);
+    scc_json_gen_str(g, "period"); scc_json_gen_value(g, period);
+    if (sched) { scc_json_gen_str(g, "schedule_id"); scc_json_gen_value(g, sched); }
+    if (slot) { scc_json_gen_str(g, "slot"); scc_json_gen_value(g, slot); }
+    scc_json_gen_str(g, "job_id"); yajl_gen_number(g, idbuf, strlen(idbuf));
     yajl_gen_map_close(g);
     yajl_gen_map_close(g);
 
@@ -90,11 +90,11 @@ scc_job_result job_report(scc_worker *w, const scc_job *job, char *err, size_t e
     const char *vals[] = { (const char *)json, key };
     PGresult *res = PQexecParams(w->conn,
         "select scc.enqueue_job('email', $1::jsonb, now(), 0, $2, 5)", 2, NULL, vals, NULL, NULL, 0);
-    scc_job_result r = JOB_DONE;
+    scc_job_result r = SCC_JOB_DONE;
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         const char *msg = PQresultErrorMessage(res);
         snprintf(err, errlen, "report: queueing its email: %.*s", (int)strcspn(msg, "\n"), msg);
-        r = JOB_RETRY;
+        r = SCC_JOB_RETRY;
     }
     PQclear(res);
     yajl_gen_free(g);

@@ -3,22 +3,22 @@
  *
  * This file must never hold a handler's code: one row per kind, the
  * handler lives in its own file (declared in jobs.h).  The worker claims
- * only the kinds listed here (see queue_kinds_literal).
+ * only the kinds listed here (see scc_queue_kinds_literal).
  */
 #include "jobs.h"
 
 #include <string.h>
 
 const scc_job_kind scc_job_kinds[] = {
-    { "noop",   job_noop },    /* does nothing: tests and the benchmark */
-    { "sleep",  job_sleep },   /* diagnostic: {"ms": N} waits N ms, renewing its lease */
-    { "fail",   job_fail },    /* diagnostic: {"error": "...", "permanent": bool} fails */
-    { "report", job_report },  /* a report run: summary email (until the reports land) */
-    { "email",  job_email },   /* one email: templates, outbox row, transport (mail.c) */
+    { "noop",   scc_job_noop },    /* does nothing: tests and the benchmark */
+    { "sleep",  scc_job_sleep },   /* diagnostic: {"ms": N} waits N ms, renewing its lease */
+    { "fail",   scc_job_fail },    /* diagnostic: {"error": "...", "permanent": bool} fails */
+    { "report", scc_job_report },  /* a report run: summary email (until the reports land) */
+    { "email",  scc_job_email },   /* one email: templates, outbox row, transport (mail.c) */
     { NULL, NULL }
 };
 
-scc_job_handler jobs_handler(const char *kind)
+scc_job_handler scc_jobs_handler(const char *kind)
 {
     for (const scc_job_kind *k = scc_job_kinds; k->kind != NULL; k++) {
         if (strcmp(k->kind, kind) == 0)

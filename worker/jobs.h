@@ -21,17 +21,17 @@
 #include "config.h"
 
 /* What a handler says about the job it ran:
- *   JOB_DONE   it is finished: the job becomes `done`;
- *   JOB_RETRY  a temporary failure (network, 429, 5xx, lock): the job is
+ *   SCC_JOB_DONE   it is finished: the job becomes `done`;
+ *   SCC_JOB_RETRY  a temporary failure (network, 429, 5xx, lock): the job is
  *              queued again after an exponential backoff with jitter, or
  *              becomes `dead` when it used its last attempt;
- *   JOB_FAIL   a permanent failure (bad payload, 4xx): `dead` at once;
- *   JOB_DEFER  nothing was tried (the email provider paused the account):
+ *   SCC_JOB_FAIL   a permanent failure (bad payload, 4xx): `dead` at once;
+ *   SCC_JOB_DEFER  nothing was tried (the email provider paused the account):
  *              queued again after w->defer_seconds, the attempt not
  *              counted, so a long pause cannot make the job dead.
- * With JOB_RETRY, JOB_FAIL and JOB_DEFER the handler writes why into err
+ * With SCC_JOB_RETRY, SCC_JOB_FAIL and SCC_JOB_DEFER the handler writes why into err
  * (kept in scc.jobs.last_error, so never put a secret there). */
-typedef enum { JOB_DONE, JOB_RETRY, JOB_FAIL, JOB_DEFER } scc_job_result;
+typedef enum { SCC_JOB_DONE, SCC_JOB_RETRY, SCC_JOB_FAIL, SCC_JOB_DEFER } scc_job_result;
 
 /* One claimed job.  Everything is owned by the run loop and valid only
  * during the handler call. */
@@ -56,7 +56,7 @@ typedef struct scc_worker {
     double            lease_seconds;
     double            last_extend; /* monotonic seconds of the last lease extension */
     volatile int     *stopping;    /* non-zero once SIGTERM/SIGINT arrived */
-    double            defer_seconds; /* set by a handler returning JOB_DEFER */
+    double            defer_seconds; /* set by a handler returning SCC_JOB_DEFER */
 } scc_worker;
 
 typedef scc_job_result (*scc_job_handler)(scc_worker *w, const scc_job *job,
@@ -71,20 +71,20 @@ typedef struct {
 extern const scc_job_kind scc_job_kinds[];
 
 /* The handler for KIND, or NULL. */
-scc_job_handler jobs_handler(const char *kind);
+scc_job_handler scc_jobs_handler(const char *kind);
 
 /* Long handlers call this now and then (it is cheap when nothing is due):
  * it renews the lease of every job this worker holds when a third of the
  * lease has passed, so a slow job is not taken over by another worker.
  * Returns 0, or -1 when the database could not be reached. */
-int worker_keep_lease(scc_worker *w);
+int scc_worker_keep_lease(scc_worker *w);
 
 /* Handlers (one file each). */
-scc_job_result job_noop(scc_worker *w, const scc_job *job, char *err, size_t errlen);
-scc_job_result job_sleep(scc_worker *w, const scc_job *job, char *err, size_t errlen);
-scc_job_result job_fail(scc_worker *w, const scc_job *job, char *err, size_t errlen);
-scc_job_result job_report(scc_worker *w, const scc_job *job, char *err, size_t errlen);
-/* job_email: worker/mail.c (the email helper's), row added in jobs.c. */
-scc_job_result job_email(scc_worker *w, const scc_job *job, char *err, size_t errlen);
+scc_job_result scc_job_noop(scc_worker *w, const scc_job *job, char *err, size_t errlen);
+scc_job_result scc_job_sleep(scc_worker *w, const scc_job *job, char *err, size_t errlen);
+scc_job_result scc_job_fail(scc_worker *w, const scc_job *job, char *err, size_t errlen);
+scc_job_result scc_job_report(scc_worker *w, const scc_job *job, char *err, size_t errlen);
+/* scc_job_email: worker/mail.c (the email helper's), row added in jobs.c. */
+scc_job_result scc_job_email(scc_worker *w, const scc_job *job, char *err, size_t errlen);
 
 #endif

@@ -11,9 +11,9 @@
 #include <yajl/yajl_tree.h>
 
 /* A NUL-terminated string (a key or a value). */
-void json_gen_str(yajl_gen g, const char *s);
+void scc_json_gen_str(yajl_gen g, const char *s);
 
 /* A parsed value as it was (NULL writes null): numbers keep their text. */
-void json_gen_value(yajl_gen g, yajl_val v);
+void scc_json_gen_value(yajl_gen g, yajl_val v);
 
 #endif

@@ -19,10 +19,15 @@
  */
 #include "mail.h"
 
+#include "clock.h"
+#include "db.h"
 #include "jobs.h"
+#include "log.h"
 #include "json.h"
 #include "ratelimit.h"
 #include "template.h"
+#include "errmsg.h"
+#include "secret.h"
 #include "transport.h"
 
 #include <ctype.h>
@@ -58,25 +63,7 @@ struct scc_mailer {
 
 /* ---- configuration ----------------------------------------------------------- */
 
-static int parse_number(const char *key, const char *v, double def, double lo, double hi,
-                        double *out, char *err, size_t errlen)
-{
-    if (v == NULL || *v == '\0') {
-        *out = def;
-        return 0;
-    }
-    char *end;
-    errno = 0;
-    double d = strtod(v, &end);
-    if (errno || end == v || *end != '\0' || d != d || d < lo || d > hi) {
-        snprintf(err, errlen, "%s must be a number from %g to %g (got \"%s\")", key, lo, hi, v);
-        return -1;
-    }
-    *out = d;
-    return 0;
-}
-
-int mail_check_config(const scc_config *cfg, int need_sender, char *err, size_t errlen)
+int scc_mail_check_config(const scc_config *cfg, int need_sender, char *err, size_t errlen)
 {
     double d;
     const char *t = cfg->transport;
@@ -84,8 +71,8 @@ int mail_check_config(const scc_config *cfg, int need_sender, char *err, size_t 
         snprintf(err, errlen, "unknown transport \"%s\" (expected ses, smtp or outbox)", t);
         return -1;
     }
-    if (parse_number("send_rate", cfg->send_rate, 0, 0, 100000, &d, err, errlen) ||
-        parse_number("send_pause", cfg->send_pause, 3600, 1, 7 * 86400.0, &d, err, errlen))
+    if (scc_config_number("send_rate", cfg->send_rate, 0, 0, 100000, &d, err, errlen) ||
+        scc_config_number("send_pause", cfg->send_pause, 3600, 1, 7 * 86400.0, &d, err, errlen))
         return -1;
     char addr[320];
     if (cfg->sender == NULL || *cfg->sender == '\0') {
@@ -112,9 +99,9 @@ int mail_check_config(const scc_config *cfg, int need_sender, char *err, size_t 
     return 0;
 }
 
-scc_mailer *mailer_new(const scc_config *cfg, const char *transport, char *err, size_t errlen)
+scc_mailer *scc_mailer_new(const scc_config *cfg, const char *transport, char *err, size_t errlen)
 {
-    if (mail_check_config(cfg, 1, err, errlen) != 0)
+    if (scc_mail_check_config(cfg, 1, err, errlen) != 0)
         return NULL;
     scc_mailer *m = calloc(1, sizeof(*m));
     if (!m) {
@@ -142,15 +129,15 @@ scc_mailer *mailer_new(const scc_config *cfg, const char *transport, char *err, 
     m->templates_dir = strdup(cfg->templates_dir && *cfg->templates_dir ? cfg->templates_dir
                                                                         : "worker/templates");
     double rate = 0;
-    parse_number("send_rate", cfg->send_rate, 0, 0, 100000, &rate, err, errlen);
-    parse_number("send_pause", cfg->send_pause, 3600, 1, 7 * 86400.0, &m->pause_seconds, err, errlen);
+    scc_config_number("send_rate", cfg->send_rate, 0, 0, 100000, &rate, err, errlen);
+    scc_config_number("send_pause", cfg->send_pause, 3600, 1, 7 * 86400.0, &m->pause_seconds, err, errlen);
     /* A burst of one second's worth (at least 1): steady, never above rate. */
-    scc_ratelimit_init(&m->rl, rate, rate, scc_monotonic());
+    scc_ratelimit_init(&m->rl, rate, rate, scc_clock_monotonic());
     scc_buf_init(&m->mime);
     return m;
 }
 
-void mailer_free(scc_mailer *m)
+void scc_mailer_free(scc_mailer *m)
 {
     if (!m)
         return;
@@ -168,7 +155,7 @@ void mailer_free(scc_mailer *m)
     free(m);
 }
 
-const char *mailer_transport_name(const scc_mailer *m)
+const char *scc_mailer_transport_name(const scc_mailer *m)
 {
     return m->transport->name;
 }
@@ -285,22 +272,22 @@ static yajl_val build_context(scc_mailer *m, const scc_mail *mail, char *err, si
             const char *k = mail->data->u.object.keys[i];
             if (link && strcmp(k, "link") == 0)
                 continue;
-            json_gen_str(g, k);
-            json_gen_value(g, mail->data->u.object.values[i]);
+            scc_json_gen_str(g, k);
+            scc_json_gen_value(g, mail->data->u.object.values[i]);
         }
     }
     if (link) {
-        json_gen_str(g, "link");
-        json_gen_str(g, link);
+        scc_json_gen_str(g, "link");
+        scc_json_gen_str(g, link);
     }
     if (m->public_url) {
-        json_gen_str(g, "public_url");
-        json_gen_str(g, m->public_url);
+        scc_json_gen_str(g, "public_url");
+        scc_json_gen_str(g, m->public_url);
     }
-    json_gen_str(g, "to");
-    json_gen_str(g, mail->n_to ? mail->to[0] : "");
-    json_gen_str(g, "sender");
-    json_gen_str(g, m->sender_addr);
+    scc_json_gen_str(g, "to");
+    scc_json_gen_str(g, mail->n_to ? mail->to[0] : "");
+    scc_json_gen_str(g, "sender");
+    scc_json_gen_str(g, m->sender_addr);
     yajl_gen_map_close(g);
     const unsigned char *buf;
     size_t len;
@@ -318,74 +305,17 @@ static yajl_val build_context(scc_mailer *m, const scc_mail *mail, char *err, si
     return v;
 }
 
-/* ---- PostgreSQL arrays ----------------------------------------------------------- */
-
-static int pg_array(scc_buf *b, const char *const *v, size_t n)
-{
-    int bad = scc_buf_append(b, "{", 1);
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            bad |= scc_buf_append(b, ",", 1);
-        bad |= scc_buf_append(b, "\"", 1);
-        for (const char *p = v[i]; *p; p++) {
-            if (*p == '"' || *p == '\\')
-                bad |= scc_buf_append(b, "\\", 1);
-            bad |= scc_buf_append(b, p, 1);
-        }
-        bad |= scc_buf_append(b, "\"", 1);
-    }
-    bad |= scc_buf_append(b, "}", 1);
-    return bad;
-}
-
-/* Parse a text[] in text form into n strings inside one allocation. */
-static char **parse_pg_array(const char *s, size_t *n)
-{
-    size_t cap = strlen(s) + 1, count = 0;
-    char **out = malloc(sizeof(char *) * (cap / 2 + 2) + cap);
-    if (!out)
-        return NULL;
-    char *w = (char *)(out + cap / 2 + 2);
-    const char *p = s;
-    if (*p == '{')
-        p++;
-    while (*p && *p != '}') {
-        out[count++] = w;
-        if (*p == '"') {
-            p++;
-            while (*p && *p != '"') {
-                if (*p == '\\' && p[1])
-                    p++;
-                *w++ = *p++;
-            }
-            if (*p == '"')
-                p++;
-        } else {
-            while (*p && *p != ',' && *p != '}')
-                *w++ = *p++;
-        }
-        *w++ = '\0';
-        if (*p == ',')
-            p++;
-    }
-    *n = count;
-    return out;
-}
-
 /* ---- database steps --------------------------------------------------------------- */
 
 static int db_error(PGconn *conn, PGresult *res, const char *what, char *info, size_t infolen)
 {
-    const char *msg = res ? PQresultErrorMessage(res) : NULL;
-    if (!msg || !*msg)
-        msg = PQerrorMessage(conn);
-    char clean[300];
-    scc_copy_message(clean, sizeof(clean), msg, strlen(msg));
-    snprintf(info, infolen, "%s: %s", what, clean);
+    scc_db_error(conn, res, what, info, infolen);
     PQclear(res);
     return -1;
 }
 
+/* scc.email_finish: the outcome of the provider call; with scrub_job > 0
+ * the job's plain code goes in the same transaction. */
 static int finish(PGconn *conn, int64_t id, const char *status, const char *message_id,
                   const char *error, int64_t scrub_job, char *info, size_t infolen)
 {
@@ -402,21 +332,7 @@ static int finish(PGconn *conn, int64_t id, const char *status, const char *mess
     return 0;
 }
 
-static int scrub(PGconn *conn, int64_t job_id)
-{
-    if (job_id <= 0)
-        return 0;
-    char jobbuf[24];
-    snprintf(jobbuf, sizeof(jobbuf), "%" PRId64, job_id);
-    const char *params[1] = { jobbuf };
-    PGresult *res = PQexecParams(conn, "select scc.email_scrub_code($1::bigint)", 1, NULL, params,
-                                 NULL, NULL, 0);
-    int ok = PQresultStatus(res) == PGRES_TUPLES_OK;
-    PQclear(res);
-    return ok ? 0 : -1;
-}
-
-int mail_recover(PGconn *conn)
+int scc_mail_recover(PGconn *conn)
 {
     PGresult *res = PQexec(conn, "select scc.email_recover()");
     int n = -1;
@@ -433,242 +349,312 @@ static void sleep_seconds(double s)
         ;
 }
 
-/* ---- one message --------------------------------------------------------------------- */
+/* ---- one message, step by step ------------------------------------------------------- */
 
-scc_mail_outcome mail_send(scc_mailer *m, PGconn *conn, const scc_mail *mail,
-                           int64_t *outbox_id, char *info, size_t infolen)
+/* One message on its way.  Each step returns 0 to go on, or -1 with `out`
+ * and `info` saying why the message stops there. */
+typedef struct {
+    scc_mailer        *m;
+    PGconn            *conn;
+    const scc_mail    *mail;
+    char             (*addrs)[320]; /* bare addresses of mail->to */
+    const char       **addrp;
+    scc_buf            subject, text, html;
+    int                has_html;
+    const char        *bcc[1];      /* the audit address, if any */
+    size_t             n_bcc;
+    int64_t            outbox_id;
+    char             **kept;        /* the recipients this attempt mails */
+    size_t             n_kept;
+    scc_mail_outcome   out;
+    char              *info;
+    size_t             infolen;
+} mail_msg;
+
+static int mail_stop(mail_msg *g, scc_mail_outcome out)
 {
-    *outbox_id = 0;
-    info[0] = '\0';
+    g->out = out;
+    return -1;
+}
+
+/* 1. Render: the recipients' bare addresses, then subject, text and HTML.
+ * Before any outbox row, so a broken template leaves none behind. */
+static int mail_render(mail_msg *g)
+{
+    const scc_mail *mail = g->mail;
+    yajl_val        ctx;
+    int             bad;
+
     if (!name_ok(mail->template)) {
-        snprintf(info, infolen, "bad template name \"%.64s\"", mail->template ? mail->template : "");
-        return MAIL_FAILED;
+        snprintf(g->info, g->infolen, "bad template name \"%.64s\"",
+                 mail->template ? mail->template : "");
+        return mail_stop(g, SCC_MAIL_FAILED);
     }
     if (mail->n_to == 0) {
-        snprintf(info, infolen, "no recipient");
-        return MAIL_FAILED;
+        snprintf(g->info, g->infolen, "no recipient");
+        return mail_stop(g, SCC_MAIL_FAILED);
     }
-    /* Bare addresses for the envelope and the outbox row. */
-    char (*addrs)[320] = calloc(mail->n_to, sizeof(*addrs));
-    const char **addrp = calloc(mail->n_to, sizeof(char *));
-    scc_buf subject, text, html, arr, bcc;
-    scc_buf_init(&subject); scc_buf_init(&text); scc_buf_init(&html);
-    scc_buf_init(&arr); scc_buf_init(&bcc);
-    yajl_val ctx = NULL;
-    char **kept = NULL;
-    scc_mail_outcome out = MAIL_RETRY;
-    int64_t scrub_job = 0;
-    if (!addrs || !addrp) {
-        snprintf(info, infolen, "out of memory");
-        goto done;
+    g->addrs = calloc(mail->n_to, sizeof(*g->addrs));
+    g->addrp = calloc(mail->n_to, sizeof(char *));
+    if (!g->addrs || !g->addrp) {
+        snprintf(g->info, g->infolen, "out of memory");
+        return mail_stop(g, SCC_MAIL_RETRY);
     }
     for (size_t i = 0; i < mail->n_to; i++) {
-        if (scc_mime_addr_spec(mail->to[i], addrs[i], sizeof(addrs[i])) != 0) {
-            snprintf(info, infolen, "bad recipient address \"%.200s\"", mail->to[i]);
-            out = MAIL_FAILED;
-            goto done;
+        if (scc_mime_addr_spec(mail->to[i], g->addrs[i], sizeof(g->addrs[i])) != 0) {
+            snprintf(g->info, g->infolen, "bad recipient address \"%.200s\"", mail->to[i]);
+            return mail_stop(g, SCC_MAIL_FAILED);
         }
-        addrp[i] = addrs[i];
+        g->addrp[i] = g->addrs[i];
     }
-
-    /* Render first: a broken template must not leave an outbox row behind. */
-    ctx = build_context(m, mail, info, infolen);
+    ctx = build_context(g->m, mail, g->info, g->infolen);
     if (!ctx)
-        goto done;
-    int hr;
-    if (render(m, mail->template, "subject", ctx, &subject, 1, info, infolen) != 0 ||
-        render(m, mail->template, "txt", ctx, &text, 1, info, infolen) != 0 ||
-        (hr = render(m, mail->template, "html", ctx, &html, 0, info, infolen)) < 0) {
-        /* A missing or broken template is a deployment problem: retry, it
-         * may be fixed before the attempts run out. */
-        goto done;
-    }
+        return mail_stop(g, SCC_MAIL_RETRY);
+    int hr = 1;
+    bad = render(g->m, mail->template, "subject", ctx, &g->subject, 1, g->info, g->infolen) != 0 ||
+          render(g->m, mail->template, "txt", ctx, &g->text, 1, g->info, g->infolen) != 0 ||
+          (hr = render(g->m, mail->template, "html", ctx, &g->html, 0, g->info, g->infolen)) < 0;
+    yajl_tree_free(ctx);
+    /* A missing or broken template is a deployment problem: retry, it may
+     * be fixed before the attempts run out. */
+    if (bad)
+        return mail_stop(g, SCC_MAIL_RETRY);
+    g->has_html = hr == 0;
     /* Subjects are one line. */
-    for (size_t i = 0; i < subject.len; i++)
-        if (subject.data[i] == '\r' || subject.data[i] == '\n' || subject.data[i] == '\t')
-            subject.data[i] = ' ';
-    while (subject.len > 0 && subject.data[subject.len - 1] == ' ')
-        subject.data[--subject.len] = '\0';
+    for (size_t i = 0; i < g->subject.len; i++)
+        if (g->subject.data[i] == '\r' || g->subject.data[i] == '\n' || g->subject.data[i] == '\t')
+            g->subject.data[i] = ' ';
+    while (g->subject.len > 0 && g->subject.data[g->subject.len - 1] == ' ')
+        g->subject.data[--g->subject.len] = '\0';
+    return 0;
+}
 
+/* 2. Our turn: not while sending is paused; the send rate's token taken
+ * before the row is claimed, so no row sits in `sending` while we sleep. */
+static int mail_wait_turn(mail_msg *g)
+{
     double wait = scc_send_paused(time(NULL));
     if (wait > 0) {
-        snprintf(info, infolen, "sending is paused for %.0f more seconds (the provider said the "
-                 "account cannot send)", wait);
-        out = MAIL_PAUSED;
-        goto done;
+        snprintf(g->info, g->infolen, "sending is paused for %.0f more seconds (the provider "
+                 "said the account cannot send)", wait);
+        return mail_stop(g, SCC_MAIL_PAUSED);
     }
-
-    /* The send rate: wait for a token before the row is claimed, so no
-     * row sits in `sending` while we sleep. */
     for (;;) {
-        double w = scc_ratelimit_take(&m->rl, scc_monotonic());
+        double w = scc_ratelimit_take(&g->m->rl, scc_clock_monotonic());
         if (w <= 0)
-            break;
+            return 0;
         sleep_seconds(w);
     }
+}
 
-    const char *bccv[1] = { m->audit_bcc };
-    size_t n_bcc = m->audit_bcc ? 1 : 0;
-    char jobbuf[24];
+/* 3. Prepare: scc.email_prepare finds or creates the outbox row, drops the
+ * recipients suppressed now, and when the row is ours to send marks it
+ * `sending` under its advisory lock, committed before the provider call. */
+static int mail_prepare(mail_msg *g)
+{
+    const scc_mail *mail = g->mail;
+    scc_buf         arr, bcc;
+    char            jobbuf[24], status[16];
+    int             bad;
+
+    g->bcc[0] = g->m->audit_bcc;
+    g->n_bcc = g->m->audit_bcc ? 1 : 0;
     snprintf(jobbuf, sizeof(jobbuf), "%" PRId64, mail->job_id);
-    if (pg_array(&arr, addrp, mail->n_to) || pg_array(&bcc, bccv, n_bcc)) {
-        snprintf(info, infolen, "out of memory");
-        goto done;
+    scc_buf_init(&arr);
+    scc_buf_init(&bcc);
+    bad = scc_db_text_array(&arr, g->addrp, mail->n_to) ||
+          scc_db_text_array(&bcc, g->bcc, g->n_bcc);
+    if (bad) {
+        scc_buf_free(&arr);
+        scc_buf_free(&bcc);
+        snprintf(g->info, g->infolen, "out of memory");
+        return mail_stop(g, SCC_MAIL_RETRY);
     }
-    const char *params[7] = { mail->job_id > 0 ? jobbuf : NULL, m->sender_addr, arr.data, bcc.data,
-                              subject.data ? subject.data : "", mail->template, m->transport->name };
-    PGresult *res = PQexecParams(conn,
+    const char *params[7] = { mail->job_id > 0 ? jobbuf : NULL, g->m->sender_addr, arr.data,
+                              bcc.data, g->subject.data ? g->subject.data : "", mail->template,
+                              g->m->transport->name };
+    PGresult *res = PQexecParams(g->conn,
         "select outbox_id, status, recipients from scc.email_prepare($1::bigint, $2, $3::text[], "
         "$4::text[], $5, $6, $7)", 7, NULL, params, NULL, NULL, 0);
+    scc_buf_free(&arr);
+    scc_buf_free(&bcc);
     if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
-        db_error(conn, res, "recording the email in scc.email_outbox", info, infolen);
-        goto done;
+        db_error(g->conn, res, "recording the email in scc.email_outbox", g->info, g->infolen);
+        return mail_stop(g, SCC_MAIL_RETRY);
     }
-    *outbox_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-    char status[16];
+    g->outbox_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     snprintf(status, sizeof(status), "%s", PQgetvalue(res, 0, 1));
-    size_t n_kept = 0;
-    kept = parse_pg_array(PQgetvalue(res, 0, 2), &n_kept);
+    g->kept = scc_db_parse_text_array(PQgetvalue(res, 0, 2), &g->n_kept);
     PQclear(res);
 
     if (strcmp(status, "sent") == 0 || strcmp(status, "failed") == 0) {
-        snprintf(info, infolen, "outbox %" PRId64 " was already %s by an earlier attempt",
-                 *outbox_id, status);
-        scrub_job = mail->job_id;
-        out = MAIL_NOTHING;
-        goto done;
+        snprintf(g->info, g->infolen, "outbox %" PRId64 " was already %s by an earlier attempt",
+                 g->outbox_id, status);
+        return mail_stop(g, SCC_MAIL_NOTHING);
     }
     if (strcmp(status, "suppressed") == 0) {
-        snprintf(info, infolen, "outbox %" PRId64 ": every recipient is suppressed; not sent",
-                 *outbox_id);
-        scrub_job = mail->job_id;
-        out = MAIL_SUPPRESSED;
-        goto done;
+        snprintf(g->info, g->infolen, "outbox %" PRId64 ": every recipient is suppressed; not sent",
+                 g->outbox_id);
+        return mail_stop(g, SCC_MAIL_SUPPRESSED);
     }
     if (strcmp(status, "unknown") == 0) {
-        snprintf(info, infolen, "outbox %" PRId64 " is 'unknown': an earlier attempt stopped during "
-                 "the provider call, so it may have been delivered; not resent automatically "
-                 "(check the provider's logs for X-SCC-Outbox-Id %" PRId64 ", then resend by hand)",
-                 *outbox_id, *outbox_id);
-        scrub_job = mail->job_id;
-        out = MAIL_UNKNOWN;
-        goto done;
+        snprintf(g->info, g->infolen, "outbox %" PRId64 " is 'unknown': an earlier attempt stopped "
+                 "during the provider call, so it may have been delivered; not resent "
+                 "automatically (check the provider's logs for X-SCC-Outbox-Id %" PRId64 ", then "
+                 "resend by hand)", g->outbox_id, g->outbox_id);
+        return mail_stop(g, SCC_MAIL_UNKNOWN);
     }
-    if (strcmp(status, "sending") != 0 || !kept || n_kept == 0) {
-        snprintf(info, infolen, "outbox %" PRId64 " is being sent by another worker", *outbox_id);
-        goto done;
+    if (strcmp(status, "sending") != 0 || !g->kept || g->n_kept == 0) {
+        snprintf(g->info, g->infolen, "outbox %" PRId64 " is being sent by another worker",
+                 g->outbox_id);
+        return mail_stop(g, SCC_MAIL_RETRY);
     }
+    return 0;
+}
 
-    /* The To header keeps the display names of the recipients still
-     * mailed (the row holds bare addresses). */
-    const char **shown = calloc(n_kept, sizeof(char *));
+/* 4. Build the MIME message, tagged with its outbox id, addressed to the
+ * recipients still mailed (with the display names they were given).  A
+ * message that cannot be built is recorded as failed. */
+static int mail_build(mail_msg *g)
+{
+    const scc_mail *mail = g->mail;
+    char            merr[256], ferr[256];
+
+    const char **shown = calloc(g->n_kept, sizeof(char *));
     if (!shown) {
-        snprintf(info, infolen, "out of memory");
-        goto done;
+        snprintf(g->info, g->infolen, "out of memory");
+        finish(g->conn, g->outbox_id, "queued", NULL, g->info, 0, ferr, sizeof(ferr));
+        return mail_stop(g, SCC_MAIL_RETRY);
     }
-    for (size_t k = 0; k < n_kept; k++) {
-        shown[k] = kept[k];
+    for (size_t k = 0; k < g->n_kept; k++) {
+        shown[k] = g->kept[k];
         for (size_t i = 0; i < mail->n_to; i++)
-            if (strcasecmp(addrs[i], kept[k]) == 0) {
+            if (strcasecmp(g->addrs[i], g->kept[k]) == 0) {
                 shown[k] = mail->to[i];
                 break;
             }
     }
-    /* The message, tagged with its outbox id. */
     scc_mime_message mm = {
-        .from = m->sender, .to = shown, .n_to = n_kept,
-        .subject = subject.data ? subject.data : "", .text = text.data ? text.data : "",
-        .html = hr == 0 ? (html.data ? html.data : "") : NULL,
+        .from = g->m->sender, .to = shown, .n_to = g->n_kept,
+        .subject = g->subject.data ? g->subject.data : "",
+        .text = g->text.data ? g->text.data : "",
+        .html = g->has_html ? (g->html.data ? g->html.data : "") : NULL,
         .attachments = mail->attachments, .n_attachments = mail->n_attachments,
-        .outbox_id = *outbox_id,
+        .outbox_id = g->outbox_id,
     };
-    scc_buf_reset(&m->mime);
-    char merr[256];
-    int built = scc_mime_build(&mm, &m->mime, merr, sizeof(merr));
+    scc_buf_reset(&g->m->mime);
+    int built = scc_mime_build(&mm, &g->m->mime, merr, sizeof(merr));
     free(shown);
     if (built != 0) {
-        snprintf(info, infolen, "building the message: %s", merr);
-        finish(conn, *outbox_id, "failed", NULL, info, mail->job_id, merr, sizeof(merr));
-        out = MAIL_FAILED;
-        goto done;
+        snprintf(g->info, g->infolen, "building the message: %s", merr);
+        finish(g->conn, g->outbox_id, "failed", NULL, g->info, mail->job_id, ferr, sizeof(ferr));
+        return mail_stop(g, SCC_MAIL_FAILED);
     }
+    return 0;
+}
+
+/* 5. Send and record: the transport's answer becomes the row's outcome
+ * (scc.email_finish), the job's code goes once the outcome is final. */
+static void mail_send_and_record(mail_msg *g)
+{
+    scc_mailer      *m = g->m;
+    scc_send_result  r;
+    const char      *st;
+    char             ferr[256];
 
     /* The row is `sending` (committed) and this session holds its lock. */
     scc_envelope env = {
-        .from = m->sender_addr, .to = (const char *const *)kept, .n_to = n_kept,
-        .bcc = bccv, .n_bcc = n_bcc, .outbox_id = *outbox_id, .template = mail->template,
+        .from = m->sender_addr, .to = (const char *const *)g->kept, .n_to = g->n_kept,
+        .bcc = g->bcc, .n_bcc = g->n_bcc, .outbox_id = g->outbox_id,
+        .template = g->mail->template,
     };
-    scc_send_result r;
     m->transport->send(m->transport, &env, m->mime.data, m->mime.len, &r);
 
-    const char *st;
     switch (r.status) {
-    case SEND_OK:
+    case SCC_SEND_OK:
         st = "sent";
-        out = MAIL_SENT;
-        snprintf(info, infolen, "%s", r.message_id);
+        g->out = SCC_MAIL_SENT;
+        snprintf(g->info, g->infolen, "%s", r.message_id);
         break;
-    case SEND_FAIL:
+    case SCC_SEND_FAIL:
         st = "failed";
-        out = MAIL_FAILED;
-        snprintf(info, infolen, "%s", r.error);
+        g->out = SCC_MAIL_FAILED;
+        snprintf(g->info, g->infolen, "%s", r.error);
         break;
-    case SEND_UNKNOWN:
+    case SCC_SEND_UNKNOWN:
         st = "unknown";
-        out = MAIL_UNKNOWN;
-        snprintf(info, infolen, "outbox %" PRId64 ": %s; not resent automatically", *outbox_id,
-                 r.error);
+        g->out = SCC_MAIL_UNKNOWN;
+        snprintf(g->info, g->infolen, "outbox %" PRId64 ": %s; not resent automatically",
+                 g->outbox_id, r.error);
         break;
-    case SEND_PAUSE:
+    case SCC_SEND_PAUSE:
         /* The account, not this message: it waits out the pause like the
          * others, without using an attempt. */
         scc_send_pause_until(time(NULL) + (time_t)m->pause_seconds);
-        fprintf(stderr, "email: sending paused for %.0f s: %s\n", m->pause_seconds, r.error);
+        scc_log_warn("email", "sending paused for %.0f s: %s", m->pause_seconds, r.error);
         st = "queued";
-        out = MAIL_PAUSED;
-        snprintf(info, infolen, "%s", r.error);
+        g->out = SCC_MAIL_PAUSED;
+        snprintf(g->info, g->infolen, "%s", r.error);
         break;
     default:
         st = "queued";
-        out = MAIL_RETRY;
-        snprintf(info, infolen, "%s", r.error);
+        g->out = SCC_MAIL_RETRY;
+        snprintf(g->info, g->infolen, "%s", r.error);
         break;
     }
-    /* A paused job runs again whatever its attempt: it keeps its code. */
-    int64_t sj = out == MAIL_PAUSED ? 0
-                 : (out != MAIL_RETRY || mail->final_attempt) ? mail->job_id : 0;
-    char ferr[256];
-    if (finish(conn, *outbox_id, st, r.status == SEND_OK ? r.message_id : NULL,
-               r.status == SEND_OK ? NULL : r.error, sj, ferr, sizeof(ferr)) != 0) {
+    /* A message tried again later keeps its code; the job's end scrubs it
+     * in any case (the jobs_scrub_code trigger). */
+    int64_t scrub = strcmp(st, "queued") == 0 ? 0 : g->mail->job_id;
+    if (finish(g->conn, g->outbox_id, st, r.status == SCC_SEND_OK ? r.message_id : NULL,
+               r.status == SCC_SEND_OK ? NULL : r.error, scrub, ferr, sizeof(ferr)) != 0) {
         /* The provider's outcome stands; the row stays `sending` and a later
          * attempt marks it `unknown` (never resent blindly). */
-        fprintf(stderr, "email: outbox %" PRId64 " %s but %s\n", *outbox_id, st, ferr);
-        if (out == MAIL_RETRY || out == MAIL_PAUSED)
-            out = MAIL_UNKNOWN;
+        scc_log_error("email", "outbox %" PRId64 " %s but %s", g->outbox_id, st, ferr);
+        if (g->out == SCC_MAIL_RETRY || g->out == SCC_MAIL_PAUSED)
+            g->out = SCC_MAIL_UNKNOWN;
     }
-    fprintf(stderr, "email: outbox=%" PRId64 " template=%s to=%s%s transport=%s outcome=%s%s%s\n",
-            *outbox_id, mail->template, kept[0], n_kept > 1 ? ",..." : "", m->transport->name, st,
-            r.status == SEND_OK && r.message_id[0] ? " provider_id=" : "",
-            r.status == SEND_OK ? r.message_id : "");
+    scc_log_info("email", "outbox=%" PRId64 " template=%s to=%s%s transport=%s outcome=%s%s%s",
+                 g->outbox_id, g->mail->template, g->kept[0], g->n_kept > 1 ? ",..." : "",
+                 m->transport->name, st,
+                 r.status == SCC_SEND_OK && r.message_id[0] ? " provider_id=" : "",
+                 r.status == SCC_SEND_OK ? r.message_id : "");
+}
+
+scc_mail_outcome scc_mail_send(scc_mailer *m, PGconn *conn, const scc_mail *mail,
+                               int64_t *outbox_id, char *info, size_t infolen)
+{
+    mail_msg g;
+
+    memset(&g, 0, sizeof(g));
+    g.m = m;
+    g.conn = conn;
+    g.mail = mail;
+    g.info = info;
+    g.infolen = infolen;
+    g.out = SCC_MAIL_RETRY;
+    info[0] = '\0';
+    scc_buf_init(&g.subject);
+    scc_buf_init(&g.text);
+    scc_buf_init(&g.html);
+
+    if (mail_render(&g) != 0 || mail_wait_turn(&g) != 0)
+        goto not_recorded;
+    if (mail_prepare(&g) != 0 || mail_build(&g) != 0)
+        goto not_sent;
+    mail_send_and_record(&g);
     goto cleanup;
 
-done:
-    if (out == MAIL_RETRY && mail->final_attempt)
-        scrub_job = mail->job_id;
-    if (scrub_job > 0)
-        scrub(conn, scrub_job);
+not_recorded:   /* no outbox row was touched */
+not_sent:       /* the row says why (or was finished by an earlier attempt) */
 cleanup:
-    if (ctx)
-        yajl_tree_free(ctx);
-    free(kept);
-    free(addrs);
-    free(addrp);
-    scc_buf_free(&subject);
-    scc_buf_free(&text);
-    scc_buf_free(&html);
-    scc_buf_free(&arr);
-    scc_buf_free(&bcc);
-    return out;
+    *outbox_id = g.outbox_id;
+    free(g.kept);
+    free(g.addrs);
+    free(g.addrp);
+    scc_buf_free(&g.subject);
+    scc_buf_free(&g.text);
+    scc_buf_free(&g.html);
+    return g.out;
 }
 
 /* ---- the 'email' job kind --------------------------------------------------------------- */
@@ -677,26 +663,26 @@ static scc_mailer *proc_mailer;
 static int proc_recovered;
 
 /* payload: {"template": "...", "to": "a@b" | ["a@b", ...], "data": {...}, "code": "..."} */
-scc_job_result job_email(scc_worker *w, const scc_job *job, char *err, size_t errlen)
+scc_job_result scc_job_email(scc_worker *w, const scc_job *job, char *err, size_t errlen)
 {
     if (!proc_mailer) {
         char merr[512];
-        proc_mailer = mailer_new(w->cfg, NULL, merr, sizeof(merr));
+        proc_mailer = scc_mailer_new(w->cfg, NULL, merr, sizeof(merr));
         if (!proc_mailer) {
-            fprintf(stderr, "email: cannot send: %s\n", merr);
+            scc_log_error("email", "cannot send: %s", merr);
             snprintf(err, errlen, "email settings: %s", merr);
-            return JOB_RETRY;
+            return SCC_JOB_RETRY;
         }
     }
     if (!proc_recovered) {
-        int n = mail_recover(w->conn);
+        int n = scc_mail_recover(w->conn);
         if (n < 0) {
             snprintf(err, errlen, "scc.email_recover failed (is migration 003_email applied?)");
-            return JOB_RETRY;
+            return SCC_JOB_RETRY;
         }
         if (n > 0)
-            fprintf(stderr, "email: %d outbox row(s) left 'sending' by a stopped worker are now "
-                    "'unknown' (not resent)\n", n);
+            scc_log_warn("email", "%d outbox row(s) left 'sending' by a stopped worker are now "
+                         "'unknown' (not resent)", n);
         proc_recovered = 1;
     }
 
@@ -716,52 +702,51 @@ scc_job_result job_email(scc_worker *w, const scc_job *job, char *err, size_t er
             yajl_val e = to->u.array.values[i];
             if (!YAJL_IS_STRING(e)) {
                 snprintf(err, errlen, "email: \"to\" must hold strings");
-                return JOB_FAIL;
+                return SCC_JOB_FAIL;
             }
             list[n++] = e->u.string;
         }
         if (to->u.array.len > 64) {
             snprintf(err, errlen, "email: at most 64 recipients per message");
-            return JOB_FAIL;
+            return SCC_JOB_FAIL;
         }
     }
     if (!tv || n == 0) {
         snprintf(err, errlen, "email: payload needs \"template\" and \"to\"");
-        return JOB_FAIL;
+        return SCC_JOB_FAIL;
     }
     scc_mail mail = {
         .template = tv->u.string, .to = list, .n_to = n, .data = data,
         .code = code ? code->u.string : NULL, .job_id = job->id,
-        .final_attempt = job->attempt >= job->max_attempts,
     };
     int64_t outbox_id;
     char info[1024];
-    scc_mail_outcome o = mail_send(proc_mailer, w->conn, &mail, &outbox_id, info, sizeof(info));
+    scc_mail_outcome o = scc_mail_send(proc_mailer, w->conn, &mail, &outbox_id, info, sizeof(info));
     switch (o) {
-    case MAIL_SENT:
-    case MAIL_NOTHING:
-    case MAIL_SUPPRESSED:
-        return JOB_DONE;
-    case MAIL_RETRY:
+    case SCC_MAIL_SENT:
+    case SCC_MAIL_NOTHING:
+    case SCC_MAIL_SUPPRESSED:
+        return SCC_JOB_DONE;
+    case SCC_MAIL_RETRY:
         snprintf(err, errlen, "%s", info);
-        return JOB_RETRY;
-    case MAIL_PAUSED:
+        return SCC_JOB_RETRY;
+    case SCC_MAIL_PAUSED:
         /* until the pause ends (at least a second, so it is not claimed
          * again at once) */
         snprintf(err, errlen, "%s", info);
         w->defer_seconds = scc_send_paused(time(NULL));
         if (w->defer_seconds < 1)
             w->defer_seconds = 1;
-        return JOB_DEFER;
-    case MAIL_FAILED:
+        return SCC_JOB_DEFER;
+    case SCC_MAIL_FAILED:
         if (outbox_id > 0)
             snprintf(err, errlen, "outbox %" PRId64 " failed: %s", outbox_id, info);
         else
             snprintf(err, errlen, "%s", info);
-        return JOB_FAIL;
-    case MAIL_UNKNOWN:
+        return SCC_JOB_FAIL;
+    case SCC_MAIL_UNKNOWN:
     default:
         snprintf(err, errlen, "%s", info);
-        return JOB_FAIL;
+        return SCC_JOB_FAIL;
     }
 }

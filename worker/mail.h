@@ -4,7 +4,7 @@
  * sending pause, build the MIME message, hand it to the transport, record
  * the outcome, and scrub the magic-link code from its job once sent.
  *
- * Used by the 'email' job kind (job_email, below) and by
+ * Used by the 'email' job kind (scc_job_email, below) and by
  * `scc-worker send-test-email`.
  *
  * This file must never build SQL from values (PQexecParams only) and keeps
@@ -25,13 +25,13 @@ typedef struct scc_mailer scc_mailer;
 /* Check the email settings (transport name, send_rate, send_pause, sender
  * and audit_bcc syntax; with need_sender, that a sender is set).  Returns
  * 0, or -1 with a message naming the setting. */
-int mail_check_config(const scc_config *cfg, int need_sender, char *err, size_t errlen);
+int scc_mail_check_config(const scc_config *cfg, int need_sender, char *err, size_t errlen);
 
 /* A mailer for this process: the transport (`transport` overrides the
  * config's), templates, rate limit.  NULL with err on a bad configuration. */
-scc_mailer *mailer_new(const scc_config *cfg, const char *transport, char *err, size_t errlen);
-void mailer_free(scc_mailer *m);
-const char *mailer_transport_name(const scc_mailer *m);
+scc_mailer *scc_mailer_new(const scc_config *cfg, const char *transport, char *err, size_t errlen);
+void scc_mailer_free(scc_mailer *m);
+const char *scc_mailer_transport_name(const scc_mailer *m);
 
 typedef struct {
     const char        *template;    /* worker/templates/<template>.{subject,txt,html}.mustache */
@@ -42,26 +42,25 @@ typedef struct {
     const scc_mime_attachment *attachments;
     size_t             n_attachments;
     int64_t            job_id;      /* the email job, 0 for none (send-test-email) */
-    int                final_attempt; /* the job will not run again: scrub its code whatever happens */
 } scc_mail;
 
 typedef enum {
-    MAIL_SENT,      /* handed to the transport and accepted */
-    MAIL_NOTHING,   /* an earlier attempt finished it (sent or failed): nothing to do */
-    MAIL_SUPPRESSED,/* every recipient is suppressed: recorded as failed, not sent */
-    MAIL_RETRY,     /* temporary: try again later (info says why) */
-    MAIL_PAUSED,    /* not tried: the provider paused sending (info says how long) */
-    MAIL_FAILED,    /* refused for good, recorded (info has the provider's message) */
-    MAIL_UNKNOWN    /* delivery unknown: never resent automatically (info says so) */
+    SCC_MAIL_SENT,      /* handed to the transport and accepted */
+    SCC_MAIL_NOTHING,   /* an earlier attempt finished it (sent or failed): nothing to do */
+    SCC_MAIL_SUPPRESSED,/* every recipient is suppressed: recorded as failed, not sent */
+    SCC_MAIL_RETRY,     /* temporary: try again later (info says why) */
+    SCC_MAIL_PAUSED,    /* not tried: the provider paused sending (info says how long) */
+    SCC_MAIL_FAILED,    /* refused for good, recorded (info has the provider's message) */
+    SCC_MAIL_UNKNOWN    /* delivery unknown: never resent automatically (info says so) */
 } scc_mail_outcome;
 
 /* Send one email.  *outbox_id is set once the outbox row exists (else 0).
  * info receives a one-line explanation (or the provider's message id). */
-scc_mail_outcome mail_send(scc_mailer *m, PGconn *conn, const scc_mail *mail,
-                           int64_t *outbox_id, char *info, size_t infolen);
+scc_mail_outcome scc_mail_send(scc_mailer *m, PGconn *conn, const scc_mail *mail,
+                               int64_t *outbox_id, char *info, size_t infolen);
 
 /* Rows left `sending` by a dead worker become `unknown` (scc.email_recover).
  * Returns how many, or -1 on a database error. */
-int mail_recover(PGconn *conn);
+int scc_mail_recover(PGconn *conn);
 
 #endif

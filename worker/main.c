@@ -9,11 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 
-static const cli_command commands[] = {
-    { "run",     "the daemon: run queued jobs and report schedules (see run --help)", cmd_run },
-    { "migrate", "apply sql/migrations in order, each once (see migrate --help)", cmd_migrate },
-    { "invite",  "print a sign-in link for a new or existing user (see invite --help)", cmd_invite },
-    { "send-test-email", "send a test email now through the configured transport (see send-test-email --help)", cmd_send_test_email },
+static const scc_cli_command commands[] = {
+    { "run",     "the daemon: run queued jobs and report schedules (see run --help)", scc_cmd_run },
+    { "migrate", "apply sql/migrations in order, each once (see migrate --help)", scc_cmd_migrate },
+    { "invite",  "print a sign-in link for a new or existing user (see invite --help)", scc_cmd_invite },
+    { "send-test-email", "send a test email now through the configured transport (see send-test-email --help)", scc_cmd_send_test_email },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -28,24 +28,23 @@ static void usage(FILE *out)
     for (size_t i = 0; i < N_COMMANDS; i++)
         fprintf(out, "  %-16s %s\n", commands[i].name, commands[i].summary);
     fputs("\nCommon options:\n", out);
-    fputs(cli_common_help, out);
+    fputs(scc_cli_common_help, out);
 }
 
 int main(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
-        return EXIT_USAGE;
+        return SCC_EXIT_USAGE;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         usage(stdout);
-        return EXIT_OK;
+        return SCC_EXIT_OK;
     }
     for (size_t i = 0; i < N_COMMANDS; i++) {
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);
     }
-    fprintf(stderr, "scc-worker: unknown command \"%s\" (see scc-worker --help)\n", argv[1]);
-    return EXIT_USAGE;
+    return scc_cli_usage(NULL, "unknown command \"%s\" (see scc-worker --help)", argv[1]);
 }

@@ -9,7 +9,9 @@
  * and never run without holding the migration advisory lock.
  */
 #include "migrate.h"
+#include "clock.h"
 #include "db.h"
+#include "log.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -72,7 +74,7 @@ static char *read_file(const char *path, size_t *len_out)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
-        fprintf(stderr, "cannot read %s: %s\n", path, strerror(errno));
+        scc_log_error("migrate", "cannot read %s: %s", path, strerror(errno));
         return NULL;
     }
     size_t cap = 8192, len = 0;
@@ -96,13 +98,13 @@ static char *read_file(const char *path, size_t *len_out)
     int failed = buf == NULL || ferror(f);
     fclose(f);
     if (failed) {
-        fprintf(stderr, "cannot read %s\n", path);
+        scc_log_error("migrate", "cannot read %s", path);
         free(buf);
         return NULL;
     }
     buf[len] = '\0';
     if (memchr(buf, '\0', len) != NULL) {
-        fprintf(stderr, "%s contains a NUL byte; migrations must be plain text\n", path);
+        scc_log_error("migrate", "%s contains a NUL byte; migrations must be plain text", path);
         free(buf);
         return NULL;
     }
@@ -112,11 +114,11 @@ static char *read_file(const char *path, size_t *len_out)
 
 static int by_version(const void *a, const void *b)
 {
-    const migration_file *x = a, *y = b;
+    const scc_migration_file *x = a, *y = b;
     return (x->version > y->version) - (x->version < y->version);
 }
 
-void migrate_free(migration_set *set)
+void scc_migrate_free(scc_migration_set *set)
 {
     for (size_t i = 0; i < set->count; i++) {
         free(set->files[i].name);
@@ -128,56 +130,56 @@ void migrate_free(migration_set *set)
     set->count = 0;
 }
 
-int migrate_load(const char *dir, migration_set *set)
+int scc_migrate_load(const char *dir, scc_migration_set *set)
 {
     set->files = NULL;
     set->count = 0;
 
     DIR *d = opendir(dir);
     if (d == NULL) {
-        fprintf(stderr, "cannot open migrations directory %s: %s\n", dir, strerror(errno));
-        return MIGRATE_USAGE;
+        scc_log_error("migrate", "cannot open migrations directory %s: %s", dir, strerror(errno));
+        return SCC_MIGRATE_USAGE;
     }
 
     size_t cap = 0;
-    int rc = MIGRATE_OK;
+    int rc = SCC_MIGRATE_OK;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.' || !ends_with(e->d_name, ".sql"))
             continue;
         int version = parse_name(e->d_name);
         if (version < 0) {
-            fprintf(stderr, "%s/%s: a migration file must be named NNN_name.sql "
-                    "(digits, '_', lower-case letters, digits or '_')\n", dir, e->d_name);
-            rc = MIGRATE_FAILED;
+            scc_log_error("migrate", "%s/%s: a migration file must be named NNN_name.sql "
+                    "(digits, '_', lower-case letters, digits or '_')", dir, e->d_name);
+            rc = SCC_MIGRATE_FAILED;
             continue;
         }
         if (set->count == cap) {
             cap = cap ? cap * 2 : 16;
-            migration_file *bigger = realloc(set->files, cap * sizeof(*bigger));
+            scc_migration_file *bigger = realloc(set->files, cap * sizeof(*bigger));
             if (bigger == NULL) {
-                fprintf(stderr, "out of memory\n");
-                rc = MIGRATE_FAILED;
+                scc_log_error("migrate", "out of memory");
+                rc = SCC_MIGRATE_FAILED;
                 break;
             }
             set->files = bigger;
         }
-        migration_file *m = &set->files[set->count];
+        scc_migration_file *m = &set->files[set->count];
         memset(m, 0, sizeof(*m));
         m->version = version;
         m->name = strdup(e->d_name);
         if (m->name == NULL || asprintf(&m->path, "%s/%s", dir, e->d_name) < 0) {
             free(m->name);
-            fprintf(stderr, "out of memory\n");
-            rc = MIGRATE_FAILED;
+            scc_log_error("migrate", "out of memory");
+            rc = SCC_MIGRATE_FAILED;
             break;
         }
         set->count++;
 
         size_t len = 0;
         m->body = read_file(m->path, &len);
-        if (m->body == NULL || sha256_hex(m->body, len, m->checksum) != 0) {
-            rc = MIGRATE_FAILED;
+        if (m->body == NULL || scc_sha256_hex(m->body, len, m->checksum) != 0) {
+            rc = SCC_MIGRATE_FAILED;
             continue;
         }
     }
@@ -187,24 +189,17 @@ int migrate_load(const char *dir, migration_set *set)
         qsort(set->files, set->count, sizeof(*set->files), by_version);
     for (size_t i = 1; i < set->count; i++) {
         if (set->files[i].version == set->files[i - 1].version) {
-            fprintf(stderr, "%s and %s have the same version %d; each number may be used once\n",
-                    set->files[i - 1].path, set->files[i].path, set->files[i].version);
-            rc = MIGRATE_FAILED;
+            scc_log_error("migrate", "%s and %s have the same version %d; each number may be used once",
+                          set->files[i - 1].path, set->files[i].path, set->files[i].version);
+            rc = SCC_MIGRATE_FAILED;
         }
     }
-    if (rc != MIGRATE_OK)
-        migrate_free(set);
+    if (rc != SCC_MIGRATE_OK)
+        scc_migrate_free(set);
     return rc;
 }
 
 /* ---- talking to the database ------------------------------------------- */
-
-static double ms_since(const struct timespec *t0)
-{
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (t1.tv_sec - t0->tv_sec) * 1e3 + (t1.tv_nsec - t0->tv_nsec) / 1e6;
-}
 
 /* Take the session advisory lock, saying so if we have to wait: a second
  * runner (another deploy, a test) then queues instead of colliding. */
@@ -212,7 +207,7 @@ static int take_lock(PGconn *conn)
 {
     PGresult *res = PQexec(conn, "select pg_try_advisory_lock(" MIGRATE_LOCK_KEY ")");
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        db_report(conn, res, "cannot take the migration lock", NULL);
+        scc_db_report(conn, res, "cannot take the migration lock", NULL);
         PQclear(res);
         return -1;
     }
@@ -220,9 +215,9 @@ static int take_lock(PGconn *conn)
     PQclear(res);
     if (got)
         return 0;
-    fprintf(stderr, "another migration run holds the lock; waiting for it to finish...\n");
-    return db_exec(conn, "select pg_advisory_lock(" MIGRATE_LOCK_KEY ")",
-                   "cannot take the migration lock");
+    scc_log_info("migrate", "another migration run holds the lock; waiting for it to finish...");
+    return scc_db_exec(conn, "select pg_advisory_lock(" MIGRATE_LOCK_KEY ")",
+                       "cannot take the migration lock");
 }
 
 /* After a failed statement: when it was a privilege error, say who should
@@ -231,8 +226,8 @@ static void owner_hint(const PGresult *res)
 {
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     if (state != NULL && strcmp(state, "42501") == 0)
-        fprintf(stderr, "hint: scc-worker migrate must connect as the schema owner "
-                "(user=scc_owner in SCC_PG), not as an application role\n");
+        scc_log_error("migrate", "scc-worker migrate must connect as the schema owner "
+                "(user=scc_owner in SCC_PG), not as an application role");
 }
 
 /* Create scc and scc.schema_migrations when missing.  Checked first so a role
@@ -241,7 +236,7 @@ static int bootstrap(PGconn *conn)
 {
     PGresult *res = PQexec(conn, "select to_regclass('scc.schema_migrations') is not null");
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        db_report(conn, res, "cannot look for scc.schema_migrations", NULL);
+        scc_db_report(conn, res, "cannot look for scc.schema_migrations", NULL);
         owner_hint(res);
         PQclear(res);
         return -1;
@@ -251,23 +246,22 @@ static int bootstrap(PGconn *conn)
     if (exists)
         return 0;
 
-    if (db_exec(conn, "begin", "cannot begin a transaction") != 0)
+    if (scc_db_exec(conn, "begin", "cannot begin a transaction") != 0)
         return -1;
-    if (db_exec(conn, bootstrap_sql, "cannot create scc.schema_migrations") != 0) {
-        db_exec(conn, "rollback", "rollback");
+    if (scc_db_exec(conn, bootstrap_sql, "cannot create scc.schema_migrations") != 0) {
+        scc_db_exec(conn, "rollback", "rollback");
         return -1;
     }
-    return db_exec(conn, "commit", "cannot create scc.schema_migrations");
+    return scc_db_exec(conn, "commit", "cannot create scc.schema_migrations");
 }
 
 /* Apply one file and its record in a single transaction. */
-static int apply_one(PGconn *conn, const migration_file *m)
+static int apply_one(PGconn *conn, const scc_migration_file *m)
 {
     char what[600];
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = scc_clock_monotonic();
 
-    if (db_exec(conn, "begin", "cannot begin a transaction") != 0)
+    if (scc_db_exec(conn, "begin", "cannot begin a transaction") != 0)
         return -1;
 
     /* The file is trusted SQL from the repository, possibly many statements:
@@ -276,10 +270,10 @@ static int apply_one(PGconn *conn, const migration_file *m)
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
         snprintf(what, sizeof(what), "migration %s failed, nothing of it was applied", m->path);
-        db_report(conn, res, what, m->body);
+        scc_db_report(conn, res, what, m->body);
         owner_hint(res);
         PQclear(res);
-        db_exec(conn, "rollback", "rollback");
+        scc_db_exec(conn, "rollback", "rollback");
         return -1;
     }
     PQclear(res);
@@ -287,10 +281,10 @@ static int apply_one(PGconn *conn, const migration_file *m)
     /* A file that says COMMIT or ROLLBACK itself would split the migration
      * from its record; refuse it rather than record something half-true. */
     if (PQtransactionStatus(conn) != PQTRANS_INTRANS) {
-        fprintf(stderr, "migration %s ended the transaction itself (COMMIT/ROLLBACK/BEGIN in the "
-                "file?); migration files must not contain transaction control\n", m->path);
+        scc_log_error("migrate", "migration %s ended the transaction itself (COMMIT/ROLLBACK/BEGIN in the "
+                "file?); migration files must not contain transaction control", m->path);
         if (PQtransactionStatus(conn) != PQTRANS_IDLE)
-            db_exec(conn, "rollback", "rollback");
+            scc_db_exec(conn, "rollback", "rollback");
         return -1;
     }
 
@@ -303,17 +297,17 @@ static int apply_one(PGconn *conn, const migration_file *m)
                        3, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
         snprintf(what, sizeof(what), "cannot record migration %s", m->name);
-        db_report(conn, res, what, NULL);
+        scc_db_report(conn, res, what, NULL);
         PQclear(res);
-        db_exec(conn, "rollback", "rollback");
+        scc_db_exec(conn, "rollback", "rollback");
         return -1;
     }
     PQclear(res);
 
     snprintf(what, sizeof(what), "cannot commit migration %s", m->name);
-    if (db_exec(conn, "commit", what) != 0)
+    if (scc_db_exec(conn, "commit", what) != 0)
         return -1;
-    printf("applied %s (%.0f ms)\n", m->name, ms_since(&t0));
+    printf("applied %s (%.0f ms)\n", m->name, (scc_clock_monotonic() - t0) * 1e3);
     fflush(stdout);
     return 0;
 }
@@ -325,22 +319,22 @@ typedef struct {
     char *checksum;
 } applied_row;
 
-int migrate_apply(PGconn *conn, const migration_set *set)
+int scc_migrate_apply(PGconn *conn, const scc_migration_set *set)
 {
     if (take_lock(conn) != 0 || bootstrap(conn) != 0)
-        return MIGRATE_FAILED;
+        return SCC_MIGRATE_FAILED;
 
     PGresult *res = PQexec(conn,
                            "select version, name, checksum from scc.schema_migrations "
                            "order by version");
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        db_report(conn, res, "cannot read scc.schema_migrations", NULL);
+        scc_db_report(conn, res, "cannot read scc.schema_migrations", NULL);
         owner_hint(res);
         PQclear(res);
-        return MIGRATE_FAILED;
+        return SCC_MIGRATE_FAILED;
     }
 
-    int rows = PQntuples(res), rc = MIGRATE_OK;
+    int rows = PQntuples(res), rc = SCC_MIGRATE_OK;
     int max_applied = 0;
 
     /* 1. Every applied file must be unchanged, checked before anything runs. */
@@ -351,7 +345,7 @@ int migrate_apply(PGconn *conn, const migration_set *set)
         if (version > max_applied)
             max_applied = version;
 
-        const migration_file *m = NULL;
+        const scc_migration_file *m = NULL;
         for (size_t i = 0; i < set->count; i++)
             if (set->files[i].version == version)
                 m = &set->files[i];
@@ -359,32 +353,31 @@ int migrate_apply(PGconn *conn, const migration_set *set)
         if (m == NULL) {
             /* Not fatal: an older checkout against a newer database is a
              * normal moment while switching branches. */
-            fprintf(stderr, "warning: the database has migration %d (%s) but there is no such "
-                    "file here; is this checkout older than the database?\n", version, name);
+            scc_log_warn("migrate", "the database has migration %d (%s) but there is no such "
+                    "file here; is this checkout older than the database?", version, name);
         } else if (strcmp(m->checksum, sum) != 0) {
-            fprintf(stderr,
-                    "refusing to migrate: %s was already applied (as %s) and has changed since "
+            scc_log_error("migrate", "refusing to migrate: %s was already applied (as %s) and has changed since "
                     "(checksum %.12s... in the database, %.12s... on disk). Never edit an "
-                    "applied migration: restore the file and put the change in a new migration.\n",
+                    "applied migration: restore the file and put the change in a new migration.",
                     m->path, name, sum, m->checksum);
-            rc = MIGRATE_FAILED;
+            rc = SCC_MIGRATE_FAILED;
         }
     }
 
     /* 2. Apply what is missing, in order, each in its own transaction. */
     int applied_now = 0;
-    for (size_t i = 0; rc == MIGRATE_OK && i < set->count; i++) {
-        const migration_file *m = &set->files[i];
+    for (size_t i = 0; rc == SCC_MIGRATE_OK && i < set->count; i++) {
+        const scc_migration_file *m = &set->files[i];
         int done = 0;
         for (int r = 0; r < rows && !done; r++)
             done = atoi(PQgetvalue(res, r, 0)) == m->version;
         if (done)
             continue;
         if (m->version < max_applied)
-            fprintf(stderr, "note: %s is older than the newest applied migration (%d); "
-                    "applying it now\n", m->name, max_applied);
+            scc_log_info("migrate", "%s is older than the newest applied migration (%d); "
+                    "applying it now", m->name, max_applied);
         if (apply_one(conn, m) != 0) {
-            rc = MIGRATE_FAILED;
+            rc = SCC_MIGRATE_FAILED;
             break;
         }
         applied_now++;
@@ -393,7 +386,7 @@ int migrate_apply(PGconn *conn, const migration_set *set)
     }
     PQclear(res);
 
-    if (rc == MIGRATE_OK) {
+    if (rc == SCC_MIGRATE_OK) {
         if (applied_now == 0)
             printf("up to date: %d migration%s applied, schema version %d\n",
                    rows, rows == 1 ? "" : "s", max_applied);
@@ -403,6 +396,6 @@ int migrate_apply(PGconn *conn, const migration_set *set)
     }
     /* The advisory lock is a session lock: it goes with the connection,
      * which the caller closes; unlocking explicitly keeps it short anyway. */
-    db_exec(conn, "select pg_advisory_unlock(" MIGRATE_LOCK_KEY ")", "cannot release the lock");
+    scc_db_exec(conn, "select pg_advisory_unlock(" MIGRATE_LOCK_KEY ")", "cannot release the lock");
     return rc;
 }

@@ -20,27 +20,30 @@ typedef struct {
     char *name;                       /* the file name, e.g. 001_foundation.sql */
     char *path;                       /* dir + "/" + name */
     char *body;                       /* file content, NUL-terminated */
-    char  checksum[SHA256_HEX_SIZE];  /* sha-256 hex of the content */
-} migration_file;
+    char  checksum[SCC_SHA256_HEX_SIZE];  /* sha-256 hex of the content */
+} scc_migration_file;
 
 typedef struct {
-    migration_file *files;
+    scc_migration_file *files;
     size_t          count;
-} migration_set;
+} scc_migration_set;
 
 /* Results map one to one onto the process exit codes (see cli.h). */
-enum { MIGRATE_OK = 0, MIGRATE_FAILED = 1, MIGRATE_USAGE = 2 };
+enum { SCC_MIGRATE_OK = 0, SCC_MIGRATE_FAILED = 1, SCC_MIGRATE_USAGE = 2 };
 
 /* Read every NNN_name.sql in `dir`, sorted by version.  Any other *.sql file
  * and any repeated version are errors (a misnamed file would otherwise be
  * skipped silently).  Files not ending in .sql (README.md) are ignored.
- * Prints its errors to stderr. */
-int migrate_load(const char *dir, migration_set *set);
-void migrate_free(migration_set *set);
+ * Logs its errors. */
+int scc_migrate_load(const char *dir, scc_migration_set *set);
+
+/* Release what scc_migrate_load read (bodies, names, paths). */
+void scc_migrate_free(scc_migration_set *set);
 
 /* Apply `set` over `conn` under an advisory lock; prints one line per
- * migration applied and a summary ("up to date ..." when nothing was left).
- * Returns MIGRATE_OK or MIGRATE_FAILED. */
-int migrate_apply(PGconn *conn, const migration_set *set);
+ * migration applied and a summary ("up to date ..." when nothing was left)
+ * on stdout, and logs what went wrong.
+ * Returns SCC_MIGRATE_OK or SCC_MIGRATE_FAILED. */
+int scc_migrate_apply(PGconn *conn, const scc_migration_set *set);
 
 #endif

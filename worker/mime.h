@@ -20,7 +20,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "template.h"   /* scc_buf */
+#include "buf.h"
 
 /* An attachment (e.g. a report's CSV): bytes are base64-encoded. */
 typedef struct {

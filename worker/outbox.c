@@ -4,7 +4,13 @@
  * then renamed, so a reader never sees half a file).  The default under
  * `make run`: everything works with no account anywhere.
  *
- * This file must never write outside its folder.
+ * The files hold live magic-link codes: folders are created 0700 and files
+ * 0600 by mkdir(2) and open(2) themselves (the umask can only take bits
+ * away), never widened by a chmod afterwards.  An existing folder keeps
+ * the mode its owner gave it.
+ *
+ * This file must never write outside its folder, nor create anything
+ * readable by other users.
  */
 #include "transport.h"
 
@@ -30,12 +36,12 @@ static int mkdir_p(const char *path)
     for (char *p = tmp + 1; *p; p++) {
         if (*p == '/') {
             *p = '\0';
-            if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+            if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
                 return -1;
             *p = '/';
         }
     }
-    return (mkdir(tmp, 0755) != 0 && errno != EEXIST) ? -1 : 0;
+    return (mkdir(tmp, 0700) != 0 && errno != EEXIST) ? -1 : 0;
 }
 
 static void outbox_send(scc_transport *t, const scc_envelope *env,
@@ -53,13 +59,13 @@ static void outbox_send(scc_transport *t, const scc_envelope *env,
     snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 
     if (mkdir_p(o->dir) != 0) {
-        r->status = SEND_RETRY;
+        r->status = SCC_SEND_RETRY;
         snprintf(r->error, sizeof(r->error), "cannot create outbox_dir %.400s: %s", o->dir, strerror(errno));
         return;
     }
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
-        r->status = SEND_RETRY;
+        r->status = SCC_SEND_RETRY;
         snprintf(r->error, sizeof(r->error), "cannot write %.400s: %s", tmp, strerror(errno));
         return;
     }
@@ -74,12 +80,12 @@ static void outbox_send(scc_transport *t, const scc_envelope *env,
         off += (size_t)w;
     }
     if (off < len || close(fd) != 0 || rename(tmp, path) != 0) {
-        r->status = SEND_RETRY;
+        r->status = SCC_SEND_RETRY;
         snprintf(r->error, sizeof(r->error), "cannot write %.400s: %s", path, strerror(errno));
         unlink(tmp);
         return;
     }
-    r->status = SEND_OK;
+    r->status = SCC_SEND_OK;
     snprintf(r->message_id, sizeof(r->message_id), "%.255s", strrchr(path, '/') + 1);
 }
 

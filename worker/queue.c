@@ -5,7 +5,9 @@
  * and never decide what a job's outcome means: that is cmd_run.c's job.
  */
 #include "queue.h"
+#include "clock.h"
 #include "db.h"
+#include "log.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -18,7 +20,7 @@ static PGresult *q(PGconn *conn, const char *sql, int n, const char *const *vals
 {
     PGresult *res = PQexecParams(conn, sql, n, NULL, vals, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        db_report(conn, res, what, NULL);
+        scc_db_report(conn, res, what, NULL);
         PQclear(res);
         return NULL;
     }
@@ -35,40 +37,19 @@ static int q_int(PGconn *conn, const char *sql, int n, const char *const *vals, 
     return v;
 }
 
-/* "{1,2,3}": an int8[] parameter. */
-static char *ids_literal(const int64_t *ids, int n)
+const char *scc_queue_kinds_literal(void)
 {
-    size_t cap = 2 + (size_t)n * 21 + 1;
-    char *s = malloc(cap), *p = s;
-    if (s == NULL)
-        return NULL;
-    *p++ = '{';
-    for (int i = 0; i < n; i++)
-        p += sprintf(p, "%s%" PRId64, i ? "," : "", ids[i]);
-    *p++ = '}';
-    *p = '\0';
-    return s;
-}
+    static scc_buf lit;
+    const char    *kinds[64];
+    size_t         n = 0;
 
-const char *queue_kinds_literal(void)
-{
-    static char lit[1024];
-    if (lit[0] == '\0') {
-        /* Kinds are checked by scc.jobs (^[a-z][a-z0-9_]*$), so they need
-         * no quoting inside an array literal. */
-        size_t len = 0;
-        lit[len++] = '{';
-        for (const scc_job_kind *k = scc_job_kinds; k->kind != NULL; k++) {
-            int w = snprintf(lit + len, sizeof(lit) - len, "%s%s",
-                             k == scc_job_kinds ? "" : ",", k->kind);
-            if (w < 0 || (size_t)w >= sizeof(lit) - len - 1)
-                break;
-            len += (size_t)w;
-        }
-        lit[len++] = '}';
-        lit[len] = '\0';
+    if (lit.data == NULL) {
+        for (const scc_job_kind *k = scc_job_kinds; k->kind != NULL && n < 64; k++)
+            kinds[n++] = k->kind;
+        if (scc_db_text_array(&lit, kinds, n) != 0)
+            return "{}";
     }
-    return lit;
+    return lit.data;
 }
 
 static void fmt_double(char *buf, size_t len, double v)
@@ -76,17 +57,17 @@ static void fmt_double(char *buf, size_t len, double v)
     snprintf(buf, len, "%.6f", v);
 }
 
-int queue_recover(PGconn *conn)
+int scc_queue_recover(PGconn *conn)
 {
     return q_int(conn, "select scc.recover_jobs()", 0, NULL, "recovering expired leases");
 }
 
-int queue_claim(PGconn *conn, const char *worker, int batch, double lease_seconds, queue_batch *out)
+int scc_queue_claim(PGconn *conn, const char *worker, int batch, double lease_seconds, scc_queue_batch *out)
 {
     char nbuf[16], lbuf[32];
     snprintf(nbuf, sizeof(nbuf), "%d", batch);
     fmt_double(lbuf, sizeof(lbuf), lease_seconds);
-    const char *vals[] = { worker, queue_kinds_literal(), nbuf, lbuf };
+    const char *vals[] = { worker, scc_queue_kinds_literal(), nbuf, lbuf };
     out->res = q(conn,
                  "select id, kind, payload::text, attempts, max_attempts "
                  "from scc.claim_jobs($1, $2::text[], $3::int, $4::float8)",
@@ -95,15 +76,15 @@ int queue_claim(PGconn *conn, const char *worker, int batch, double lease_second
     return out->res ? out->n : -1;
 }
 
-void queue_batch_free(queue_batch *b)
+void scc_queue_batch_free(scc_queue_batch *b)
 {
     PQclear(b->res);
     b->res = NULL;
     b->n = 0;
 }
 
-void queue_batch_job(const queue_batch *b, int i, int64_t *id, const char **kind,
-                     const char **payload, int *attempt, int *max_attempts)
+void scc_queue_batch_job(const scc_queue_batch *b, int i, int64_t *id, const char **kind,
+                         const char **payload, int *attempt, int *max_attempts)
 {
     *id = strtoll(PQgetvalue(b->res, i, 0), NULL, 10);
     *kind = PQgetvalue(b->res, i, 1);
@@ -112,7 +93,7 @@ void queue_batch_job(const queue_batch *b, int i, int64_t *id, const char **kind
     *max_attempts = atoi(PQgetvalue(b->res, i, 4));
 }
 
-int queue_extend(PGconn *conn, const char *worker, double lease_seconds)
+int scc_queue_extend(PGconn *conn, const char *worker, double lease_seconds)
 {
     char lbuf[32];
     fmt_double(lbuf, sizeof(lbuf), lease_seconds);
@@ -125,24 +106,26 @@ static int ids_call(PGconn *conn, const char *sql, const char *worker, const int
 {
     if (n == 0)
         return 0;
-    char *lit = ids_literal(ids, n);
-    if (lit == NULL) {
-        fprintf(stderr, "%s: out of memory\n", what);
+    scc_buf lit;
+    scc_buf_init(&lit);
+    if (scc_db_id_array(&lit, ids, (size_t)n) != 0) {
+        scc_buf_free(&lit);
+        scc_log_error("db", "%s: out of memory", what);
         return -1;
     }
-    const char *vals[] = { worker, lit };
+    const char *vals[] = { worker, lit.data };
     int r = q_int(conn, sql, 2, vals, what);
-    free(lit);
+    scc_buf_free(&lit);
     return r;
 }
 
-int queue_complete(PGconn *conn, const char *worker, const int64_t *ids, int n)
+int scc_queue_complete(PGconn *conn, const char *worker, const int64_t *ids, int n)
 {
     return ids_call(conn, "select scc.complete_jobs($1, $2::int8[])", worker, ids, n,
                     "marking jobs done");
 }
 
-int queue_release(PGconn *conn, const char *worker, const int64_t *ids, int n)
+int scc_queue_release(PGconn *conn, const char *worker, const int64_t *ids, int n)
 {
     return ids_call(conn, "select scc.release_jobs($1, $2::int8[])", worker, ids, n,
                     "releasing jobs");
@@ -160,8 +143,8 @@ static int job_state(PGresult *res, char state[16])
     return 0;
 }
 
-int queue_fail(PGconn *conn, const char *worker, int64_t id, const char *error,
-               double retry_seconds, int permanent, char state[16])
+int scc_queue_fail(PGconn *conn, const char *worker, int64_t id, const char *error,
+                   double retry_seconds, int permanent, char state[16])
 {
     char idbuf[24], rbuf[32];
     snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
@@ -171,8 +154,8 @@ int queue_fail(PGconn *conn, const char *worker, int64_t id, const char *error,
                        5, vals, "recording a failed job"), state);
 }
 
-int queue_defer(PGconn *conn, const char *worker, int64_t id, const char *reason,
-                double delay_seconds, char state[16])
+int scc_queue_defer(PGconn *conn, const char *worker, int64_t id, const char *reason,
+                    double delay_seconds, char state[16])
 {
     char idbuf[24], dbuf[32];
     snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
@@ -182,29 +165,42 @@ int queue_defer(PGconn *conn, const char *worker, int64_t id, const char *reason
                        4, vals, "deferring a job"), state);
 }
 
-int queue_prune(PGconn *conn, double retention_days)
+int scc_queue_prune(PGconn *conn, const scc_run_settings *set, int max_rows,
+                    scc_queue_pruned *out)
 {
-    char rbuf[32];
-    fmt_double(rbuf, sizeof(rbuf), retention_days);
-    const char *vals[] = { rbuf };
-    return q_int(conn, "select scc.prune_jobs($1::float8)", 1, vals, "pruning done jobs");
+    char        b[5][32], mbuf[16];
+    const char *vals[6];
+    double      days[5] = { set->job_retention, set->dead_job_retention, set->link_retention,
+                            set->throttle_retention, set->session_retention };
+    int         i, more = 0;
+
+    for (i = 0; i < 5; i++) {
+        fmt_double(b[i], sizeof(b[i]), days[i]);
+        vals[i] = b[i];
+    }
+    snprintf(mbuf, sizeof(mbuf), "%d", max_rows);
+    vals[5] = mbuf;
+    PGresult *res = q(conn, "select what, deleted from scc.prune($1::float8, $2::float8, "
+                      "$3::float8, $4::float8, $5::float8, $6::int)", 6, vals, "pruning");
+    if (res == NULL)
+        return -1;
+    for (i = 0; i < PQntuples(res) && i < SCC_QUEUE_PRUNED_KINDS; i++) {
+        snprintf(out->what[i], sizeof(out->what[i]), "%s", PQgetvalue(res, i, 0));
+        out->deleted[i] += atoi(PQgetvalue(res, i, 1));
+        more |= atoi(PQgetvalue(res, i, 1)) >= max_rows;
+    }
+    PQclear(res);
+    return more;
 }
 
-static double mono_now(void)
+int scc_worker_keep_lease(scc_worker *w)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-int worker_keep_lease(scc_worker *w)
-{
-    double now = mono_now();
+    double now = scc_clock_monotonic();
     /* A third of the lease: two renewals may fail (a slow query, a blip)
      * before another worker could take the job over. */
     if (now - w->last_extend < w->lease_seconds / 3)
         return 0;
-    if (queue_extend(w->conn, w->worker_id, w->lease_seconds) < 0)
+    if (scc_queue_extend(w->conn, w->worker_id, w->lease_seconds) < 0)
         return -1;
     w->last_extend = now;
     return 0;

@@ -34,10 +34,3 @@ double scc_ratelimit_take(scc_ratelimit *rl, double now)
     }
     return (1 - rl->tokens) / rl->rate;
 }
-
-double scc_monotonic(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}

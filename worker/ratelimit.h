@@ -24,7 +24,4 @@ void scc_ratelimit_init(scc_ratelimit *rl, double rate, double burst, double now
  * again after waiting). */
 double scc_ratelimit_take(scc_ratelimit *rl, double now);
 
-/* The process's monotonic clock in seconds, for real callers. */
-double scc_monotonic(void);
-
 #endif

@@ -10,6 +10,7 @@
 #include "schedule.h"
 #include "cron.h"
 #include "db.h"
+#include "log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,19 +22,19 @@ static void park(PGconn *conn, const char *id, const char *why)
     PGresult *res = PQexecParams(conn, "select scc.park_schedule($1::int8, $2)", 2, NULL, vals,
                                  NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK)
-        db_report(conn, res, "parking a schedule", NULL);
+        scc_db_report(conn, res, "parking a schedule", NULL);
     else
-        fprintf(stderr, "schedule %s parked (disabled): %s\n", id, why);
+        scc_log_warn("schedule", "%s parked (disabled): %s", id, why);
     PQclear(res);
 }
 
-int schedule_tick(PGconn *conn, time_t now)
+int scc_schedule_tick(PGconn *conn, time_t now)
 {
     PGresult *res = PQexecParams(conn,
         "select id, cron, time_zone, extract(epoch from since)::float8 from scc.due_schedules()",
         0, NULL, NULL, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        db_report(conn, res, "reading schedules", NULL);
+        scc_db_report(conn, res, "reading schedules", NULL);
         PQclear(res);
         return -1;
     }
@@ -69,7 +70,7 @@ int schedule_tick(PGconn *conn, time_t now)
             "select scc.enqueue_schedule_slot($1::int8, to_timestamp($2::float8))",
             2, NULL, vals, NULL, NULL, 0);
         if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-            db_report(conn, r, "queueing a schedule slot", NULL);
+            scc_db_report(conn, r, "queueing a schedule slot", NULL);
             PQclear(r);
             PQclear(res);
             return -1;
@@ -79,7 +80,7 @@ int schedule_tick(PGconn *conn, time_t now)
             struct tm tm;
             gmtime_r(&slot, &tm);
             strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-            fprintf(stderr, "schedule %s: slot %s queued as job %s\n", id, when, PQgetvalue(r, 0, 0));
+            scc_log_info("schedule", "%s: slot %s queued as job %s", id, when, PQgetvalue(r, 0, 0));
             queued++;
         }
         PQclear(r);

@@ -18,6 +18,6 @@
  * slot.  A schedule whose cron or zone the parser refuses is parked with
  * the reason.  Returns how many jobs were queued, or -1 on a database
  * error. */
-int schedule_tick(PGconn *conn, time_t now);
+int scc_schedule_tick(PGconn *conn, time_t now);
 
 #endif

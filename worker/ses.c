@@ -13,6 +13,8 @@
  * secret or the session token, and never turns on CURLOPT_VERBOSE (it would
  * print the Authorization header).
  */
+#include "errmsg.h"
+#include "secret.h"
 #include "transport.h"
 
 #include <stdio.h>
@@ -23,7 +25,7 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
-#include "template.h"
+#include "buf.h"
 
 typedef struct {
     scc_transport base;
@@ -243,7 +245,7 @@ static void ses_send(scc_transport *t, const scc_envelope *env,
     ses_transport *s = (ses_transport *)t;
     memset(r, 0, sizeof(*r));
     if (build_body(s, env, msg, len) != 0) {
-        r->status = SEND_RETRY;
+        r->status = SCC_SEND_RETRY;
         snprintf(r->error, sizeof(r->error), "out of memory building the SES request");
         return;
     }
@@ -256,7 +258,7 @@ static void ses_send(scc_transport *t, const scc_envelope *env,
     };
     struct curl_slist *headers = NULL;
     if (scc_ses_setup(s->curl, &rq, &headers, r->error, sizeof(r->error)) != 0) {
-        r->status = SEND_RETRY;
+        r->status = SCC_SEND_RETRY;
         return;
     }
     scc_buf_reset(&s->resp);
@@ -276,10 +278,10 @@ static void ses_send(scc_transport *t, const scc_envelope *env,
         long sent = 0;
         curl_easy_getinfo(s->curl, CURLINFO_REQUEST_SIZE, &sent);
         if (sent == 0) {
-            r->status = SEND_RETRY;
+            r->status = SCC_SEND_RETRY;
             snprintf(r->error, sizeof(r->error), "SES unreachable: %s", curl_easy_strerror(cc));
         } else {
-            r->status = SEND_UNKNOWN;
+            r->status = SCC_SEND_UNKNOWN;
             snprintf(r->error, sizeof(r->error),
                      "the SES request was sent but the answer was lost (%s): delivery unknown",
                      curl_easy_strerror(cc));
@@ -295,7 +297,7 @@ static void ses_send(scc_transport *t, const scc_envelope *env,
             snprintf(r->message_id, sizeof(r->message_id), "%s", id->u.string);
         if (root)
             yajl_tree_free(root);
-        r->status = SEND_OK;
+        r->status = SCC_SEND_OK;
         return;
     }
     char msgtext[480];
@@ -303,12 +305,12 @@ static void ses_send(scc_transport *t, const scc_envelope *env,
     snprintf(r->error, sizeof(r->error), "SES %ld %s", r->code, msgtext);
     if (strstr(s->error_type, "AccountSuspended") || strstr(s->error_type, "SendingPaused") ||
         strstr(msgtext, "AccountSuspended") || strstr(msgtext, "SendingPaused"))
-        r->status = SEND_PAUSE;
+        r->status = SCC_SEND_PAUSE;
     else if (r->code == 429 || r->code >= 500 || strstr(s->error_type, "TooManyRequests") ||
              strstr(s->error_type, "LimitExceeded") || strstr(s->error_type, "Throttling"))
-        r->status = SEND_RETRY;
+        r->status = SCC_SEND_RETRY;
     else
-        r->status = SEND_FAIL;
+        r->status = SCC_SEND_FAIL;
 }
 
 static void ses_destroy(scc_transport *t)

@@ -8,7 +8,7 @@
 
 #include <openssl/evp.h>
 
-int sha256_hex(const void *data, size_t len, char hex[SHA256_HEX_SIZE])
+int scc_sha256_hex(const void *data, size_t len, char hex[SCC_SHA256_HEX_SIZE])
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;

@@ -10,9 +10,9 @@
 
 #include <stddef.h>
 
-#define SHA256_HEX_SIZE 65 /* 64 hex digits + NUL */
+#define SCC_SHA256_HEX_SIZE 65 /* 64 hex digits + NUL */
 
 /* Write the digest of `data` into `hex`. Returns 0, or -1 if OpenSSL fails. */
-int sha256_hex(const void *data, size_t len, char hex[SHA256_HEX_SIZE]);
+int scc_sha256_hex(const void *data, size_t len, char hex[SCC_SHA256_HEX_SIZE]);
 
 #endif

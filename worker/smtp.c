@@ -8,6 +8,7 @@
  *
  * This file must never log the SMTP password, nor enable CURLOPT_VERBOSE.
  */
+#include "secret.h"
 #include "transport.h"
 
 #include <stdio.h>
@@ -51,7 +52,7 @@ static void smtp_send(scc_transport *t, const scc_envelope *env,
         struct curl_slist *x = curl_slist_append(rcpt, line);
         if (!x) {
             curl_slist_free_all(rcpt);
-            r->status = SEND_RETRY;
+            r->status = SCC_SEND_RETRY;
             snprintf(r->error, sizeof(r->error), "out of memory");
             return;
         }
@@ -85,18 +86,18 @@ static void smtp_send(scc_transport *t, const scc_envelope *env,
     curl_slist_free_all(rcpt);
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->code);
     if (cc == CURLE_OK) {
-        r->status = SEND_OK;
+        r->status = SCC_SEND_OK;
         return;
     }
     snprintf(r->error, sizeof(r->error), "SMTP %ld: %s", r->code, curl_easy_strerror(cc));
     if (r->code >= 500 || cc == CURLE_LOGIN_DENIED || cc == CURLE_USE_SSL_FAILED)
-        r->status = SEND_FAIL;          /* refused for good (or no TLS where required) */
+        r->status = SCC_SEND_FAIL;          /* refused for good (or no TLS where required) */
     else if (r->code >= 400)
-        r->status = SEND_RETRY;         /* the server said: try later */
+        r->status = SCC_SEND_RETRY;         /* the server said: try later */
     else if (u.left == len)
-        r->status = SEND_RETRY;         /* no byte of the message left: safe to retry */
+        r->status = SCC_SEND_RETRY;         /* no byte of the message left: safe to retry */
     else
-        r->status = SEND_UNKNOWN;       /* broke during or after DATA: it may have been queued */
+        r->status = SCC_SEND_UNKNOWN;       /* broke during or after DATA: it may have been queued */
 }
 
 static void smtp_destroy(scc_transport *t)

@@ -52,57 +52,6 @@ struct scc_template {
     struct block root;
 };
 
-/* ---- buffer ------------------------------------------------------------ */
-
-void
-scc_buf_init(scc_buf *b)
-{
-    b->data = NULL;
-    b->len = 0;
-    b->cap = 0;
-}
-
-int
-scc_buf_append(scc_buf *b, const char *s, size_t n)
-{
-    size_t  need, cap;
-    char   *p;
-
-    if (n > SIZE_MAX - b->len - 1)
-        return -1;
-    need = b->len + n + 1;
-    if (need > b->cap) {
-        cap = b->cap ? b->cap : 256;
-        while (cap < need)
-            cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-        p = realloc(b->data, cap);
-        if (p == NULL)
-            return -1;
-        b->data = p;
-        b->cap = cap;
-    }
-    if (n)
-        memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-    return 0;
-}
-
-void
-scc_buf_reset(scc_buf *b)
-{
-    b->len = 0;
-    if (b->data)
-        b->data[0] = '\0';
-}
-
-void
-scc_buf_free(scc_buf *b)
-{
-    free(b->data);
-    scc_buf_init(b);
-}
-
 /* ---- tree --------------------------------------------------------------- */
 
 static void
@@ -262,13 +211,13 @@ set_delimiters(struct parser *p, const char *s, size_t n, unsigned line)
         || memchr(s + b, ' ', blen) || memchr(s + b, '\t', blen)
         || memchr(s + b, '\n', blen) || memchr(s + b, '\r', blen)
         || memchr(s, '=', alen) || memchr(s + b, '=', blen)) {
-        errmsg_set(p->err, p->errlen,
+        scc_errmsg_set(p->err, p->errlen,
                 "line %u: a set-delimiter tag needs two delimiters without "
                 "spaces or '=', as in {{=<%% %%>=}}", line);
         return -1;
     }
     if (alen > MAX_DELIM || blen > MAX_DELIM) {
-        errmsg_set(p->err, p->errlen,
+        scc_errmsg_set(p->err, p->errlen,
                 "line %u: delimiters longer than %d bytes are not supported",
                 line, MAX_DELIM);
         return -1;
@@ -288,12 +237,12 @@ check_name(struct parser *p, const char *s, size_t n, unsigned line)
     size_t i;
 
     if (n == 0) {
-        errmsg_set(p->err, p->errlen, "line %u: empty tag name", line);
+        scc_errmsg_set(p->err, p->errlen, "line %u: empty tag name", line);
         return -1;
     }
     for (i = 0; i < n; i++)
         if (is_space(s[i])) {
-            errmsg_set(p->err, p->errlen,
+            scc_errmsg_set(p->err, p->errlen,
                     "line %u: tag name '%.*s' contains whitespace", line,
                     (int)(n > 60 ? 60 : n), s);
             return -1;
@@ -338,7 +287,7 @@ open_section(struct parser *p, enum node_kind kind, const char *name,
     struct node *n;
 
     if (p->depth == SCC_TEMPLATE_MAX_DEPTH) {
-        errmsg_set(p->err, p->errlen,
+        scc_errmsg_set(p->err, p->errlen,
                 "line %u: sections nested deeper than %d", line,
                 SCC_TEMPLATE_MAX_DEPTH);
         return -1;
@@ -360,14 +309,14 @@ close_section(struct parser *p, const char *name, size_t nlen,
     struct open_section *o;
 
     if (p->depth == 0) {
-        errmsg_set(p->err, p->errlen,
+        scc_errmsg_set(p->err, p->errlen,
                 "line %u: closing tag '/%.*s' without an open section",
                 line, (int)(nlen > 60 ? 60 : nlen), name);
         return -1;
     }
     o = &p->open[p->depth - 1];
     if (o->node->len != nlen || memcmp(o->node->str, name, nlen) != 0) {
-        errmsg_set(p->err, p->errlen,
+        scc_errmsg_set(p->err, p->errlen,
                 "line %u: section '%.60s' opened on line %u is closed by "
                 "'/%.*s'", line, o->node->str, o->line,
                 (int)(nlen > 60 ? 60 : nlen), name);
@@ -419,7 +368,7 @@ parse(struct parser *p)
             type = '\0';
         tend = find_tag_end(p, q, type, &cend);
         if (tend == 0) {
-            errmsg_set(p->err, p->errlen, "line %u: tag '%s' is never closed "
+            scc_errmsg_set(p->err, p->errlen, "line %u: tag '%s' is never closed "
                     "by '%s'", line, p->otag, p->ctag);
             return -1;
         }
@@ -496,7 +445,7 @@ parse(struct parser *p)
     if (emit_text(p, text_start, p->len) != 0)
         return -1;
     if (p->depth) {
-        errmsg_set(p->err, p->errlen, "section '%.60s' opened on line %u is "
+        scc_errmsg_set(p->err, p->errlen, "section '%.60s' opened on line %u is "
                 "never closed", p->open[p->depth - 1].node->str,
                 p->open[p->depth - 1].line);
         return -1;
@@ -510,7 +459,7 @@ scc_template_compile(const char *src, size_t len, char *err, size_t errlen)
     scc_template  *t;
     struct parser *p;
 
-    errmsg_set(err, errlen, "out of memory");
+    scc_errmsg_set(err, errlen, "out of memory");
     t = calloc(1, sizeof(*t));
     /* The parser holds the open-section stack, too big for a deep
      * render's C stack. */
@@ -811,7 +760,7 @@ get_partial(struct render *r, const struct node *n, int *missing)
     pc->t = scc_template_compile(src, len, msg, sizeof(msg));
     free(indented);
     if (pc->t == NULL) {
-        errmsg_set(r->err, r->errlen, "partial '%s': %s", pc->name,
+        scc_errmsg_set(r->err, r->errlen, "partial '%s': %s", pc->name,
                 msg[0] ? msg : "out of memory");
         free(pc->name);
         free(pc->indent);
@@ -822,7 +771,7 @@ get_partial(struct render *r, const struct node *n, int *missing)
     r->cache = pc;
     return pc->t;
 oom:
-    errmsg_set(r->err, r->errlen, "out of memory");
+    scc_errmsg_set(r->err, r->errlen, "out of memory");
     if (pc) {
         free(pc->name);
         free(pc->indent);
@@ -838,7 +787,7 @@ render_partial(struct render *r, const struct node *n, const struct ctx *c)
     int           missing, rc;
 
     if (r->partial_depth >= SCC_TEMPLATE_MAX_DEPTH) {
-        errmsg_set(r->err, r->errlen, "partials nested deeper than %d "
+        scc_errmsg_set(r->err, r->errlen, "partials nested deeper than %d "
                 "(does '%s' include itself?)", SCC_TEMPLATE_MAX_DEPTH,
                 n->str);
         return -1;
@@ -862,7 +811,7 @@ render_block(struct render *r, const struct block *b, const struct ctx *c)
     for (i = 0; i < b->n; i++) {
         n = &b->v[i];
         if (++r->steps > SCC_TEMPLATE_MAX_STEPS || r->out->len > SCC_TEMPLATE_MAX_OUTPUT) {
-            errmsg_set(r->err, r->errlen, "rendering stopped: more than %u nodes or %u bytes "
+            scc_errmsg_set(r->err, r->errlen, "rendering stopped: more than %u nodes or %u bytes "
                        "(sections nested over lists multiply)",
                        SCC_TEMPLATE_MAX_STEPS, SCC_TEMPLATE_MAX_OUTPUT);
             return -1;
@@ -888,7 +837,7 @@ render_block(struct render *r, const struct block *b, const struct ctx *c)
         }
         if (rc != 0) {
             if (r->err && r->errlen && r->err[0] == '\0')
-                errmsg_set(r->err, r->errlen, "out of memory");
+                scc_errmsg_set(r->err, r->errlen, "out of memory");
             return -1;
         }
     }
@@ -920,7 +869,7 @@ scc_template_render(const scc_template *t, yajl_val data,
     if (rc == 0)
         rc = render_block(&r, &t->root, &root);
     else
-        errmsg_set(err, errlen, "out of memory");
+        scc_errmsg_set(err, errlen, "out of memory");
     while ((pc = r.cache) != NULL) {
         r.cache = pc->next;
         scc_template_free(pc->t);

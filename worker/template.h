@@ -40,6 +40,8 @@
 #include <stddef.h>
 #include <yajl/yajl_tree.h>
 
+#include "buf.h"
+
 #define SCC_TEMPLATE_MAX_DEPTH 100
 
 /* Sections nested over lists multiply (20 sections over a 4-item list is
@@ -48,19 +50,6 @@
 #define SCC_TEMPLATE_MAX_OUTPUT  (16u << 20)
 #define SCC_TEMPLATE_MAX_STEPS   1000000u
 
-/* A growable byte buffer, owned by the caller.  data is always
- * NUL-terminated once anything was appended (len excludes the NUL). */
-typedef struct scc_buf {
-    char   *data;
-    size_t  len;
-    size_t  cap;
-} scc_buf;
-
-void scc_buf_init(scc_buf *b);
-/* Returns 0, or -1 when memory ran out (the buffer is left unchanged). */
-int  scc_buf_append(scc_buf *b, const char *s, size_t n);
-void scc_buf_reset(scc_buf *b);             /* len = 0, keeps memory */
-void scc_buf_free(scc_buf *b);
 
 typedef struct scc_template scc_template;
 

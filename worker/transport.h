@@ -21,11 +21,11 @@
 #include "config.h"
 
 typedef enum {
-    SEND_OK,       /* accepted by the provider (message_id set when it gave one) */
-    SEND_RETRY,    /* not accepted, temporary (network before the request left, 429, 5xx) */
-    SEND_FAIL,     /* refused for good (4xx): error holds the provider's message */
-    SEND_UNKNOWN,  /* the request left but the answer was lost: it may have been sent */
-    SEND_PAUSE     /* the account cannot send (AccountSuspended, SendingPaused) */
+    SCC_SEND_OK,       /* accepted by the provider (message_id set when it gave one) */
+    SCC_SEND_RETRY,    /* not accepted, temporary (network before the request left, 429, 5xx) */
+    SCC_SEND_FAIL,     /* refused for good (4xx): error holds the provider's message */
+    SCC_SEND_UNKNOWN,  /* the request left but the answer was lost: it may have been sent */
+    SCC_SEND_PAUSE     /* the account cannot send (AccountSuspended, SendingPaused) */
 } scc_send_status;
 
 typedef struct {
@@ -59,6 +59,8 @@ struct scc_transport {
  * unknown transport or a missing setting/credential. */
 scc_transport *scc_transport_new(const scc_config *cfg, const char *name,
                                  char *err, size_t errlen);
+
+/* Close its connection and free it (its secrets wiped); NULL is fine. */
 void scc_transport_free(scc_transport *t);
 
 /* The constructors (one file each). */
@@ -71,19 +73,6 @@ scc_transport *scc_outbox_transport_new(const scc_config *cfg, char *err, size_t
  * not paused). */
 void   scc_send_pause_until(time_t until);
 double scc_send_paused(time_t now);
-
-/* Read a secret from a file: the first line, without the newline.  Returns
- * a malloc'd string, or NULL with err (the secret itself is never put in err). */
-char *scc_read_secret_file(const char *path, const char *what, char *err, size_t errlen);
-
-/* Wipe and free a string that held a secret (a key, a password, a magic-link
- * code); NULL is fine.  explicit_bzero, because a plain memset before free()
- * is a dead store the compiler may drop. */
-void scc_secret_free(char *s);
-
-/* Helpers shared by the transports: trim and copy a provider message
- * (one line, printable) into dst. */
-void scc_copy_message(char *dst, size_t dstlen, const char *src, size_t srclen);
 
 /* ---- SES request setup, shared by ses.c and the signing test ---- */
 #include <curl/curl.h>

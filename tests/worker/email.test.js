@@ -225,6 +225,73 @@ test('suppressed addresses are not mailed: job done, outbox failed "suppressed",
   }
 });
 
+test('an address suppressed between two attempts is not mailed on the retry', async () => {
+  const f = await fakeSes([
+    { status: 500, body: { message: 'Internal failure' } },
+    { status: 200, body: { MessageId: 'after-suppression' } },
+  ]);
+  // a retry 1-2 s after the 500: time to suppress an address in between
+  const w = spawnWorker(s, sesConf(f.url, { retry_base: 2, retry_max: 2 }));
+  try {
+    const id = await enqueue({ template: 'login_link', to: ['Ann <ann@example.com>', 'bob@example.com'],
+      data: {}, code: 'retry-sup' });
+    await waitFor(() => f.seen.length >= 1, { what: 'the first call' });
+    await q(`select scc.suppress_email('Bob@Example.com', 'bounce', 'bounced meanwhile')`);
+    const j = await waitJob(id);
+    assert.equal(j.state, 'done', j.err);
+    assert.equal(j.attempts, 2);
+    assert.equal(f.seen.length, 2);
+    assert.deepEqual(JSON.parse(f.seen[0].body).Destination.ToAddresses, ['ann@example.com', 'bob@example.com'],
+      'the first attempt went to both');
+    const second = JSON.parse(f.seen[1].body);
+    assert.deepEqual(second.Destination.ToAddresses, ['ann@example.com'], 'the retry is not sent to bob');
+    const m = await simpleParser(Buffer.from(second.Content.Raw.Data, 'base64'));
+    assert.deepEqual(m.to.value.map((a) => a.address), ['ann@example.com'], 'nor is bob in the To header');
+    const o = await outbox(id);
+    assert.equal(o.status, 'sent');
+    assert.equal(o.to, 'ann@example.com', 'the row says whom the message went to');
+    assert.equal(o.err, 'suppressed: bob@example.com (bounce)');
+  } finally {
+    assert.equal((await w.stop()).code, 0);
+    await f.close();
+  }
+});
+
+test('a failed email job keeps no code: bad recipient, bad template name, missing template on its last attempt', async () => {
+  const f = await fakeSes([{ status: 200, body: { MessageId: 'never' } }]);
+  const w = spawnWorker(s, sesConf(f.url, { templates_dir: path.join(tmp, 'no-templates') }));
+  try {
+    const bad = await enqueue({ template: 'login_link', to: 'not an address', data: {}, code: 'code-bad-to' });
+    const name = await enqueue({ template: '../etc/passwd', to: 'a@example.com', data: {}, code: 'code-bad-name' });
+    const missing = await enqueue({ template: 'login_link', to: 'a@example.com', data: {}, code: 'code-no-tpl' }, 1);
+    for (const [id, why] of [[bad, /bad recipient address/], [name, /bad template name/], [missing, /no template/]]) {
+      const j = await waitJob(id);
+      assert.equal(j.state, 'dead', `${id}: ${j.err}`);
+      assert.match(j.err, why);
+      assert.equal(j.payload.code, undefined, `job ${id} (${why}) keeps no code`);
+    }
+    assert.equal(f.seen.length, 0);
+    assert.ok(!/code-(bad|no)/.test(w.log()), 'no code in the log');
+  } finally {
+    assert.equal((await w.stop()).code, 0);
+    await f.close();
+  }
+});
+
+test('an email job that dies for want of a sender keeps no code', async () => {
+  const w = spawnWorker(s, { transport: 'outbox', outbox_dir: path.join(tmp, 'nosender'), poll_interval: 0.3,
+    public_url: 'http://127.0.0.1:8080' });
+  try {
+    const id = await enqueue({ template: 'login_link', to: 'a@example.com', data: {}, code: 'code-no-sender' }, 1);
+    const j = await waitJob(id);
+    assert.equal(j.state, 'dead', j.err);
+    assert.match(j.err, /no sender configured/);
+    assert.equal(j.payload.code, undefined);
+  } finally {
+    assert.equal((await w.stop()).code, 0);
+  }
+});
+
 test('SendingPaused pauses all sending, then both messages go once the pause ends, no attempt used', async () => {
   const f = await fakeSes([
     { status: 400, body: { message: 'Sending is paused for this account.' }, headers: { 'x-amzn-errortype': 'SendingPausedException' } },
@@ -284,8 +351,8 @@ test('kill -9 during the provider call leaves the row unknown; the retry does no
   }
 });
 
-test('outbox transport writes a parseable .eml with CRLF lines and the outbox id', async () => {
-  const dir = path.join(tmp, 'mail');
+test('outbox transport writes a parseable .eml with CRLF lines and the outbox id, readable by its owner only', async () => {
+  const dir = path.join(tmp, 'mail', 'box');
   const w = spawnWorker(s, { transport: 'outbox', outbox_dir: dir, sender: 'SCC <noreply@scc.example>',
     public_url: 'http://127.0.0.1:9999/', poll_interval: 0.3 });
   try {
@@ -295,6 +362,10 @@ test('outbox transport writes a parseable .eml with CRLF lines and the outbox id
     assert.equal(j.state, 'done', j.err);
     const files = fs.readdirSync(dir).filter((n) => n.endsWith('.eml'));
     assert.equal(files.length, 1);
+    // the file holds a live code: 0600 in folders of 0700, whatever the umask left
+    assert.equal(fs.statSync(path.join(dir, files[0])).mode & 0o777, 0o600, 'the .eml is 0600');
+    assert.equal(fs.statSync(dir).mode & 0o777, 0o700, 'outbox_dir is created 0700');
+    assert.equal(fs.statSync(path.join(tmp, 'mail')).mode & 0o777, 0o700, 'and so are its missing parents');
     const raw = fs.readFileSync(path.join(dir, files[0]));
     const text = raw.toString('latin1');
     assert.ok(!/[^\r]\n/.test(text), 'CRLF line endings only');

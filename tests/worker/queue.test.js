@@ -172,15 +172,60 @@ test('PostgreSQL restarted while the worker waits: jobs that became due meanwhil
   }
 });
 
-test('done jobs are pruned after the retention, dead ones kept', async () => {
+test('a running worker prunes done and dead jobs, ended links, throttle rows and session families after their retention', async () => {
   await q(`insert into scc.jobs (kind, payload, state, finished_at) values
-             ('noop', '{"old":true}', 'done', now() - interval '10 days'),
-             ('noop', '{"old":false}', 'done', now() - interval '1 day'),
-             ('fail', '{}', 'dead', now() - interval '100 days')`);
-  const w = spawnWorker(s, { job_retention: 7 }, ['--until-idle']);
+             ('noop', '{"n":"done-old"}', 'done', now() - interval '10 days'),
+             ('noop', '{"n":"done-new"}', 'done', now() - interval '1 day'),
+             ('fail', '{"n":"dead-old"}', 'dead', now() - interval '40 days'),
+             ('fail', '{"n":"dead-new"}', 'dead', now() - interval '20 days')`);
+  await q(`insert into scc.users (id, email, role) values
+             ('00000000-0000-4000-8000-00000000b001', 'prune-w@example.com', 'crew') on conflict do nothing`);
+  await q(`insert into scc.magic_links (code_hash, purpose, email, role, expires_at) values
+             (sha256('w-link-old'), 'login', 'prune-w@example.com', 'crew', now() - interval '10 days'),
+             (sha256('w-link-live'), 'login', 'prune-w@example.com', 'crew', now() + interval '1 hour')`);
+  await q(`insert into scc.magic_link_throttle (email_hash, last_at) values
+             (sha256('w-t-old'), now() - interval '3 days'), (sha256('w-t-new'), now())`);
+  await q(`insert into scc.sessions (user_id, family, refresh_hash, expires_at, revoked_at) values
+             ('00000000-0000-4000-8000-00000000b001', '00000000-0000-4000-8000-00000000bf01', sha256('w-s-old'),
+              now() - interval '40 days', null),
+             ('00000000-0000-4000-8000-00000000b001', '00000000-0000-4000-8000-00000000bf02', sha256('w-s-live'),
+              now() + interval '1 day', null)`);
+  const w = spawnWorker(s, { job_retention: 7, dead_job_retention: 30, link_retention: 7, throttle_retention: 1,
+    session_retention: 30 });
+  try {
+    await waitFor(async () => (await q(`select count(*) from scc.sessions where refresh_hash = sha256('w-s-old')`)) === '0',
+      { what: 'the ended session pruned' });
+    await w.waitForLog(/info prune: deleted 1 sessions/);
+    assert.equal(await q(`select string_agg(payload->>'n', ',' order by payload->>'n') from scc.jobs`), 'dead-new,done-new');
+    assert.equal(await q(`select string_agg(encode(code_hash, 'hex'), ',') from scc.magic_links where email = 'prune-w@example.com'`),
+      await q(`select encode(sha256('w-link-live'), 'hex')`), 'the live link stays, the expired one is gone');
+    assert.equal(await q(`select count(*) from scc.magic_link_throttle where email_hash in (sha256('w-t-old'), sha256('w-t-new'))`), '1');
+    assert.equal(await q(`select count(*) from scc.sessions where refresh_hash = sha256('w-s-live')`), '1', 'a live session stays');
+    for (const what of ['done jobs', 'dead jobs', 'magic links', 'throttle rows']) {
+      assert.equal(w.lines(new RegExp(`info prune: deleted 1 ${what}$`)).length, 1, what);
+    }
+  } finally {
+    assert.equal((await w.stop()).code, 0);
+  }
+});
+
+test('log_level warn hides info lines; a bad log_level is a usage error', async () => {
+  await q(`select scc.enqueue_job('noop', '{}')`);
+  const quiet = spawnWorker(s, { log_level: 'warn', poll_interval: 0.3 }, ['--until-idle']);
+  assert.equal((await quiet.exited).code, 0);
+  assert.equal(quiet.lines(/outcome=done/).length, 0, 'no info line');
+  assert.equal(await q(`select state from scc.jobs`), 'done');
+  const bad = spawnWorker(s, { log_level: 'loud' });
+  assert.equal((await bad.exited).code, 2);
+  assert.match(bad.log(), /log_level must be debug, info, warn or error \(got "loud"\)/);
+});
+
+test('log lines: UTC time, level, component', async () => {
+  const id = await q(`select scc.enqueue_job('noop', '{}')`);
+  const w = spawnWorker(s, {}, ['--until-idle']);
   assert.equal((await w.exited).code, 0);
-  assert.equal(await q(`select string_agg(kind || ':' || state || ':' || coalesce(payload->>'old', '-'), ',' order by id) from scc.jobs`),
-    'noop:done:false,fail:dead:-');
+  const [line] = w.lines(new RegExp(`id=${id} `));
+  assert.match(line, new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z info job: kind=noop id=${id} attempt=1/5 outcome=done ms=`));
 });
 
 test('a bad config is a usage error (exit 2) naming the key', async () => {

@@ -39,7 +39,7 @@ test('two workers, one schedule, one due slot: exactly one job, for the last mis
   assert.equal(await q(`select payload->>'kind' || ' ' || (payload->'recipients'->>0) || ' ' || (payload->>'slot') from scc.jobs where kind = 'report'`),
     `ceo ceo@scc.example ${slot}`);
   assert.equal(await q(`select to_char(last_slot at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') from scc.report_schedules where id = ${id}`), slot);
-  const queuedLines = [...a.lines(/^schedule .* queued/), ...b.lines(/^schedule .* queued/)];
+  const queuedLines = [...a.lines(/info schedule: .* queued/), ...b.lines(/info schedule: .* queued/)];
   assert.equal(queuedLines.length, 1, 'one worker queued it, the other found it done');
 });
 
