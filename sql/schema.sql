@@ -350,9 +350,9 @@ CREATE FUNCTION scc.email_prepare(p_job_id bigint, p_sender text, p_recipients t
     SET search_path TO 'pg_catalog', 'scc'
     AS $$
 declare
-    r       scc.email_outbox;
-    keep    text[];
-    dropped text[];
+    r  scc.email_outbox;
+    u  record;
+    note text;
 begin
     if p_job_id is not null then
         select o.* into r from scc.email_outbox as o where o.job_id = p_job_id for update;
@@ -371,44 +371,53 @@ begin
                 return query select r.id, 'unknown'::text, r.recipients;
                 return;
             end if;
-            if r.status = 'queued' then
-                if not pg_try_advisory_lock(hashtext('scc.email_outbox'), scc.email_lock_key(r.id)) then
-                    return query select r.id, 'busy'::text, r.recipients;
-                    return;
-                end if;
-                update scc.email_outbox as o
-                   set status = 'sending', attempts = o.attempts + 1, updated_at = now()
-                 where o.id = r.id;
-                return query select r.id, 'sending'::text, r.recipients;
+            if r.status <> 'queued' then
+                return query select r.id, r.status, r.recipients;
                 return;
             end if;
-            return query select r.id, r.status, r.recipients;
+            -- A retry: suppressions are checked again.
+            select e.keep, e.dropped into u from scc.email_unsuppressed(r.recipients) as e;
+            note := case when cardinality(u.dropped) > 0
+                         then 'suppressed: ' || array_to_string(u.dropped, ', ') end;
+            if cardinality(u.keep) = 0 then
+                update scc.email_outbox as o
+                   set status = 'failed', last_error = note, updated_at = now()
+                 where o.id = r.id;
+                return query select r.id, 'suppressed'::text, u.keep;
+                return;
+            end if;
+            if not pg_try_advisory_lock(hashtext('scc.email_outbox'), scc.email_lock_key(r.id)) then
+                return query select r.id, 'busy'::text, r.recipients;
+                return;
+            end if;
+            update scc.email_outbox as o
+               set status = 'sending', attempts = o.attempts + 1, updated_at = now(),
+                   recipients = u.keep, last_error = coalesce(note, o.last_error)
+             where o.id = r.id;
+            return query select r.id, 'sending'::text, u.keep;
             return;
         end if;
     end if;
 
-    select coalesce(array_agg(t.a order by t.i) filter (where s.address is null), '{}'),
-           coalesce(array_agg(t.a || ' (' || s.reason || ')' order by t.i)
-                    filter (where s.address is not null), '{}')
-      into keep, dropped
-      from unnest(p_recipients) with ordinality as t(a, i)
-      left join scc.email_suppressions as s on s.address = lower(t.a);
-
+    select e.keep, e.dropped into u from scc.email_unsuppressed(p_recipients) as e;
+    note := case when cardinality(u.dropped) > 0
+                 then 'suppressed: ' || array_to_string(u.dropped, ', ') end;
     insert into scc.email_outbox as o (job_id, sender, recipients, bcc, subject, template, transport,
                                        status, attempts, last_error)
-    values (p_job_id, p_sender, p_recipients, coalesce(p_bcc, '{}'), p_subject, p_template, p_transport,
-            case when cardinality(keep) = 0 then 'failed' else 'sending' end,
-            case when cardinality(keep) = 0 then 0 else 1 end,
-            case when cardinality(dropped) > 0
-                 then 'suppressed: ' || array_to_string(dropped, ', ') end)
+    values (p_job_id, p_sender,
+            case when cardinality(u.keep) = 0 then p_recipients else u.keep end,
+            coalesce(p_bcc, '{}'), p_subject, p_template, p_transport,
+            case when cardinality(u.keep) = 0 then 'failed' else 'sending' end,
+            case when cardinality(u.keep) = 0 then 0 else 1 end,
+            note)
     returning o.* into r;
-    if cardinality(keep) = 0 then
-        return query select r.id, 'suppressed'::text, keep;
+    if cardinality(u.keep) = 0 then
+        return query select r.id, 'suppressed'::text, u.keep;
         return;
     end if;
     -- A new id: nobody else can hold its lock.
     perform pg_advisory_lock(hashtext('scc.email_outbox'), scc.email_lock_key(r.id));
-    return query select r.id, 'sending'::text, keep;
+    return query select r.id, 'sending'::text, u.keep;
 end
 $$;
 
@@ -455,6 +464,20 @@ CREATE FUNCTION scc.email_suppressed(p_address text) RETURNS text
     AS $$ select s.reason from scc.email_suppressions as s where s.address = lower(p_address) $$;
 
 ALTER FUNCTION scc.email_suppressed(p_address text) OWNER TO scc_owner;
+
+CREATE FUNCTION scc.email_unsuppressed(p_addresses text[], OUT keep text[], OUT dropped text[]) RETURNS record
+    LANGUAGE sql STABLE
+    AS $$
+    select coalesce(array_agg(t.a order by t.i) filter (where s.address is null), '{}'),
+           coalesce(array_agg(t.a || ' (' || s.reason || ')' order by t.i)
+                    filter (where s.address is not null), '{}')
+      from pg_catalog.unnest(p_addresses) with ordinality as t(a, i)
+      left join scc.email_suppressions as s on s.address = pg_catalog.lower(t.a)
+$$;
+
+ALTER FUNCTION scc.email_unsuppressed(p_addresses text[], OUT keep text[], OUT dropped text[]) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.email_unsuppressed(p_addresses text[], OUT keep text[], OUT dropped text[]) IS 'split addresses into those that may be mailed and those suppressed (addr (reason))';
 
 CREATE FUNCTION scc.enqueue_job(kind text, payload jsonb, run_at timestamp with time zone DEFAULT now(), priority integer DEFAULT 0, unique_key text DEFAULT NULL::text, max_attempts integer DEFAULT 5) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
@@ -631,6 +654,19 @@ ALTER FUNCTION scc.jobs_notify() OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.jobs_notify() IS 'after insert on scc.jobs: pg_notify(''scc_jobs'', kind) once per kind inserted';
 
+CREATE FUNCTION scc.jobs_scrub_code() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    new.payload := new.payload - 'code';
+    return new;
+end
+$$;
+
+ALTER FUNCTION scc.jobs_scrub_code() OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.jobs_scrub_code() IS 'before insert or update on scc.jobs: a done or dead email job loses payload->''code''';
+
 CREATE FUNCTION scc.keep_an_admin(target uuid) RETURNS void
     LANGUAGE plpgsql
     AS $$
@@ -660,26 +696,78 @@ ALTER FUNCTION scc.park_schedule(schedule_id bigint, error text) OWNER TO scc_ow
 
 COMMENT ON FUNCTION scc.park_schedule(schedule_id bigint, error text) IS 'disable a schedule the worker cannot evaluate, with the reason';
 
-CREATE FUNCTION scc.prune_jobs(retention_days double precision, max_rows integer DEFAULT 10000) RETURNS integer
-    LANGUAGE sql SECURITY DEFINER
+CREATE FUNCTION scc.prune(done_days double precision, dead_days double precision, links_days double precision, throttle_days double precision, sessions_days double precision, max_rows integer DEFAULT 1000) RETURNS TABLE(what text, deleted integer)
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'scc'
     AS $$
+declare
+    n  int;
+    st text;
+begin
+    if done_days is null or dead_days is null or links_days is null or throttle_days is null
+       or sessions_days is null or least(done_days, dead_days, links_days, throttle_days,
+                                         sessions_days) < 0 then
+        raise exception using errcode = '22023',
+            message = 'prune: every retention must be a number of days >= 0';
+    end if;
+    if max_rows is null or max_rows < 1 then
+        raise exception using errcode = '22023', message = 'prune: max_rows must be >= 1';
+    end if;
+
+    foreach st in array array['done', 'dead'] loop
+        with old as (
+            select j.id from scc.jobs as j
+             where j.state in ('done', 'dead') and j.state = st
+               and j.finished_at < now() - make_interval(
+                       secs => case st when 'done' then prune.done_days else prune.dead_days end * 86400)
+             order by j.finished_at
+             limit prune.max_rows
+               for update skip locked
+        )
+        delete from scc.jobs as j using old where j.id = old.id;
+        get diagnostics n = row_count;
+        what := st || ' jobs'; deleted := n; return next;
+    end loop;
+
     with old as (
-        select j.id from scc.jobs as j
-        where j.state = 'done'
-          and j.finished_at < now() - make_interval(secs => prune_jobs.retention_days * 86400)
-        order by j.finished_at
-        limit prune_jobs.max_rows
-        for update skip locked
-    ), deleted as (
-        delete from scc.jobs as j using old where j.id = old.id returning 1
+        select l.id from scc.magic_links as l
+         where l.expires_at < now() - make_interval(secs => prune.links_days * 86400)
+            or l.consumed_at < now() - make_interval(secs => prune.links_days * 86400)
+         limit prune.max_rows
+           for update skip locked
     )
-    select count(*)::int from deleted
+    delete from scc.magic_links as l using old where l.id = old.id;
+    get diagnostics n = row_count;
+    what := 'magic links'; deleted := n; return next;
+
+    with old as (
+        select t.email_hash from scc.magic_link_throttle as t
+         where t.last_at < now() - make_interval(secs => prune.throttle_days * 86400)
+         limit prune.max_rows
+           for update skip locked
+    )
+    delete from scc.magic_link_throttle as t using old where t.email_hash = old.email_hash;
+    get diagnostics n = row_count;
+    what := 'throttle rows'; deleted := n; return next;
+
+    -- A token ended when it was revoked or when it expired, whichever came
+    -- first; a family ended when its last token did.
+    with ended as (
+        select s.family from scc.sessions as s
+         group by s.family
+        having max(least(coalesce(s.revoked_at, 'infinity'), s.expires_at))
+               < now() - make_interval(secs => prune.sessions_days * 86400)
+         limit prune.max_rows
+    )
+    delete from scc.sessions as s using ended where s.family = ended.family;
+    get diagnostics n = row_count;
+    what := 'sessions'; deleted := n; return next;
+end
 $$;
 
-ALTER FUNCTION scc.prune_jobs(retention_days double precision, max_rows integer) OWNER TO scc_owner;
+ALTER FUNCTION scc.prune(done_days double precision, dead_days double precision, links_days double precision, throttle_days double precision, sessions_days double precision, max_rows integer) OWNER TO scc_owner;
 
-COMMENT ON FUNCTION scc.prune_jobs(retention_days double precision, max_rows integer) IS 'delete done jobs older than the retention (dead ones are kept)';
+COMMENT ON FUNCTION scc.prune(done_days double precision, dead_days double precision, links_days double precision, throttle_days double precision, sessions_days double precision, max_rows integer) IS 'delete done/dead jobs, ended links, stale throttle rows and ended session families after their retention, in batches';
 
 CREATE FUNCTION scc.random_token(nbytes integer) RETURNS text
     LANGUAGE sql
@@ -1713,11 +1801,17 @@ CREATE INDEX jobs_claim ON scc.jobs USING btree (priority DESC, run_at, id) WHER
 
 CREATE INDEX jobs_done ON scc.jobs USING btree (finished_at) WHERE (state = 'done'::text);
 
+CREATE INDEX jobs_finished ON scc.jobs USING btree (state, finished_at) WHERE (state = ANY (ARRAY['done'::text, 'dead'::text]));
+
 CREATE INDEX jobs_lease ON scc.jobs USING btree (locked_until) WHERE (state = 'running'::text);
 
 CREATE UNIQUE INDEX jobs_unique_key ON scc.jobs USING btree (unique_key) WHERE (unique_key IS NOT NULL);
 
+CREATE INDEX magic_link_throttle_last_idx ON scc.magic_link_throttle USING btree (last_at);
+
 CREATE INDEX magic_links_email_idx ON scc.magic_links USING btree (lower(email), created_at);
+
+CREATE INDEX magic_links_expires_idx ON scc.magic_links USING btree (expires_at);
 
 CREATE INDEX sessions_family_idx ON scc.sessions USING btree (family);
 
@@ -1726,6 +1820,8 @@ CREATE INDEX sessions_user_idx ON scc.sessions USING btree (user_id) WHERE (revo
 CREATE UNIQUE INDEX users_email_key ON scc.users USING btree (lower(email));
 
 CREATE TRIGGER jobs_notify AFTER INSERT ON scc.jobs REFERENCING NEW TABLE AS new_jobs FOR EACH STATEMENT EXECUTE FUNCTION scc.jobs_notify();
+
+CREATE TRIGGER jobs_scrub_code BEFORE INSERT OR UPDATE ON scc.jobs FOR EACH ROW WHEN (((new.kind = 'email'::text) AND (new.state = ANY (ARRAY['done'::text, 'dead'::text])) AND (new.payload ? 'code'::text))) EXECUTE FUNCTION scc.jobs_scrub_code();
 
 ALTER TABLE ONLY scc.magic_links
     ADD CONSTRAINT magic_links_created_by_fkey FOREIGN KEY (created_by) REFERENCES scc.users(id);
@@ -1799,6 +1895,8 @@ GRANT ALL ON FUNCTION scc.email_scrub_code(p_job_id bigint) TO scc_worker;
 REVOKE ALL ON FUNCTION scc.email_suppressed(p_address text) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc.email_suppressed(p_address text) TO scc_worker;
 
+REVOKE ALL ON FUNCTION scc.email_unsuppressed(p_addresses text[], OUT keep text[], OUT dropped text[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION scc.enqueue_job(kind text, payload jsonb, run_at timestamp with time zone, priority integer, unique_key text, max_attempts integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc.enqueue_job(kind text, payload jsonb, run_at timestamp with time zone, priority integer, unique_key text, max_attempts integer) TO scc_worker;
 
@@ -1821,13 +1919,15 @@ REVOKE ALL ON FUNCTION scc.iso(t timestamp with time zone) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.jobs_notify() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION scc.jobs_scrub_code() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION scc.keep_an_admin(target uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.park_schedule(schedule_id bigint, error text) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc.park_schedule(schedule_id bigint, error text) TO scc_worker;
 
-REVOKE ALL ON FUNCTION scc.prune_jobs(retention_days double precision, max_rows integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION scc.prune_jobs(retention_days double precision, max_rows integer) TO scc_worker;
+REVOKE ALL ON FUNCTION scc.prune(done_days double precision, dead_days double precision, links_days double precision, throttle_days double precision, sessions_days double precision, max_rows integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc.prune(done_days double precision, dead_days double precision, links_days double precision, throttle_days double precision, sessions_days double precision, max_rows integer) TO scc_worker;
 
 REVOKE ALL ON FUNCTION scc.random_token(nbytes integer) FROM PUBLIC;
 
