@@ -27,7 +27,7 @@
 #include "ratelimit.h"
 #include "template.h"
 #include "errmsg.h"
-#include "secret.h"
+#include "credential.h"
 #include "transport.h"
 
 #include <ctype.h>

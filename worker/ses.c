@@ -14,7 +14,7 @@
  * print the Authorization header).
  */
 #include "errmsg.h"
-#include "secret.h"
+#include "credential.h"
 #include "transport.h"
 
 #include <stdio.h>

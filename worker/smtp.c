@@ -8,7 +8,7 @@
  *
  * This file must never log the SMTP password, nor enable CURLOPT_VERBOSE.
  */
-#include "secret.h"
+#include "credential.h"
 #include "transport.h"
 
 #include <stdio.h>

@@ -1,11 +1,11 @@
 /*
- * secret.h — secrets (keys, passwords, magic-link codes) in memory: read
+ * credential.h — secrets (keys, passwords, magic-link codes) in memory: read
  * from a file, wiped when freed.
  *
  * This file must never log or copy a secret into a message.
  */
-#ifndef SCC_SECRET_H
-#define SCC_SECRET_H
+#ifndef SCC_CREDENTIAL_H
+#define SCC_CREDENTIAL_H
 
 #include <stddef.h>
 

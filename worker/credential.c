@@ -1,9 +1,9 @@
 /*
- * secret.c — reading and wiping secrets (see secret.h).
+ * credential.c — reading and wiping secrets (see credential.h).
  *
  * This file must never put a secret in an error message or a log line.
  */
-#include "secret.h"
+#include "credential.h"
 
 #include <errno.h>
 #include <stdio.h>
