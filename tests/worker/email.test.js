@@ -297,11 +297,15 @@ test('SendingPaused pauses all sending, then both messages go once the pause end
     { status: 400, body: { message: 'Sending is paused for this account.' }, headers: { 'x-amzn-errortype': 'SendingPausedException' } },
     { status: 200, body: { MessageId: 'p-2' } },
   ]);
+  // Both queued before the worker starts, so that one batch claims both: the
+  // first call is refused with the pause, and the second job meets the pause
+  // without a call.  (Queued while the worker runs, the second could be
+  // claimed only after the pause had ended, and go out without waiting.)
+  // One attempt each: waiting out a pause must not use it (scc.defer_job).
+  const a = await enqueue({ template: 'login_link', to: 'p1@example.com', data: {}, code: 'pause-code-1' }, 1);
+  const b = await enqueue({ template: 'test', to: 'p2@example.com', data: {} }, 1);
   const w = spawnWorker(s, sesConf(f.url, { send_pause: 1, batch_size: 10, retry_base: 0.5, retry_max: 2 }));
   try {
-    // one attempt each: waiting out a pause must not use it (scc.defer_job)
-    const a = await enqueue({ template: 'login_link', to: 'p1@example.com', data: {}, code: 'pause-code-1' }, 1);
-    const b = await enqueue({ template: 'test', to: 'p2@example.com', data: {} }, 1);
     await w.waitForLog(/sending paused for 1 s/);
     const [ja, jb] = [await waitJob(a), await waitJob(b)];
     assert.equal(ja.state, 'done', ja.err);
