@@ -14,7 +14,7 @@ import crypto from 'node:crypto';
 
 import { sharedStack, startStack } from './lib/stack.js';
 import {
-  api, cookieHeader, errorShapeProblem, forgeToken, freshEmail, inviteLink, lit, mailCount,
+  api, cookieHeader, errorShapeProblem, forgeToken, freshEmail, inviteLink, isError, lit, mailCount,
   mailedCode, redeem, setCookies, signIn,
 } from './lib/auth.js';
 
@@ -24,11 +24,6 @@ before(async () => {
   stack = await sharedStack();
   admin = await signIn(stack, 'admin');
 });
-
-function isError(r, status, code) {
-  const problem = errorShapeProblem(r, status, code);
-  assert.equal(problem, null, problem ?? '');
-}
 
 const codeHash = (code) => `sha256(convert_to(${lit(code)}, 'UTF8'))`;
 

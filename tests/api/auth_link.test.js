@@ -6,15 +6,10 @@ import test, { before } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { sharedStack } from './lib/stack.js';
-import { api, errorShapeProblem, freshEmail, inviteLink, mailedCode, redeem, signIn } from './lib/auth.js';
+import { api, freshEmail, inviteLink, isError, mailedCode, redeem, signIn } from './lib/auth.js';
 
 let stack;
 before(async () => { stack = await sharedStack(); });
-
-function isError(r, status, code) {
-  const problem = errorShapeProblem(r, status, code);
-  assert.equal(problem, null, problem ?? '');
-}
 
 const link = (code) => api(stack, 'POST', '/api/auth/link', { body: { code } });
 

@@ -10,6 +10,7 @@
 // and superuser psql for what a test must observe or arrange (the mailbox,
 // an expiry in the past).
 
+import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -154,4 +155,10 @@ export function errorShapeProblem(r, status, code) {
   if (typeof e.message !== 'string' || !e.message) return 'no error.message';
   if (!/^[0-9a-f]{32}$/.test(e.request_id ?? '')) return `bad request_id ${e.request_id}`;
   return null;
+}
+
+/** Assert that `r` is the error shape with this status (and code, if given). */
+export function isError(r, status, code) {
+  const problem = errorShapeProblem(r, status, code);
+  assert.equal(problem, null, problem ?? '');
 }
