@@ -4,7 +4,7 @@
 -- places JSON.  Runs in one transaction, rolled back.
 begin;
 create extension if not exists pgtap;
-select plan(16);
+select plan(17);
 
 insert into scc.users (id, email, name, role) values
     ('00000000-0000-4000-8000-0000000000a1', 'cap@tables.example', 'Cap', 'captain'),
@@ -93,7 +93,7 @@ select i.id, '"calm"', '00000000-0000-4000-8000-0000000000b1'
 select is((select jsonb_path_query_array(scc.event_checklist_json(e), '$.pre.items[*].label') from scc.events as e
             where e.id = '00000000-0000-4000-8000-0000000000e1'),
           '["Sea state", "Life jackets counted", "Fuel"]'::jsonb, 'global items first in template order, then the boat''s');
-select is((select scc.event_checklist_json(e) -> 'pre' - 'items' from scc.events as e
+select is((select (scc.event_checklist_json(e) -> 'pre') - 'items' from scc.events as e
             where e.id = '00000000-0000-4000-8000-0000000000e1'),
           '{"required": 2, "answered_required": 1}'::jsonb, 'required items and how many are answered');
 
