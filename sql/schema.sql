@@ -194,19 +194,9 @@ ALTER FUNCTION scc.boat_json(b scc.boats) OWNER TO scc_owner;
 COMMENT ON FUNCTION scc.boat_json(b scc.boats) IS 'a boat as the API shows it';
 
 CREATE FUNCTION scc.body_bool(ctx jsonb, field text) RETURNS boolean
-    LANGUAGE plpgsql IMMUTABLE
+    LANGUAGE sql IMMUTABLE
     AS $$
-declare
-    v jsonb := ctx -> 'body' -> field;
-begin
-    if v is null or jsonb_typeof(v) = 'null' then
-        return null;
-    end if;
-    if jsonb_typeof(v) <> 'boolean' then
-        perform scc.fail(400, 'invalid_' || field, field || ' must be true or false');
-    end if;
-    return (v #>> '{}')::boolean;
-end
+    select (scc.body_typed(ctx, field, 'boolean', 'true or false') #>> '{}')::boolean
 $$;
 
 ALTER FUNCTION scc.body_bool(ctx jsonb, field text) OWNER TO scc_owner;
@@ -217,22 +207,10 @@ CREATE FUNCTION scc.body_int(ctx jsonb, field text, lo integer, hi integer) RETU
     LANGUAGE plpgsql IMMUTABLE
     AS $$
 declare
-    v jsonb := ctx -> 'body' -> field;
-    n numeric;
+    n double precision := scc.body_number(ctx, field, lo, hi);
 begin
-    if v is null or jsonb_typeof(v) = 'null' then
-        return null;
-    end if;
-    if jsonb_typeof(v) <> 'number' then
-        perform scc.fail(400, 'invalid_' || field, field || ' must be a whole number');
-    end if;
-    n := (v #>> '{}')::numeric;
     if n <> trunc(n) then
         perform scc.fail(400, 'invalid_' || field, field || ' must be a whole number');
-    end if;
-    if n < lo or n > hi then
-        perform scc.fail(422, field || '_out_of_range',
-                         format('%s must be between %s and %s', field, lo, hi));
     end if;
     return n::integer;
 end
@@ -246,19 +224,10 @@ CREATE FUNCTION scc.body_number(ctx jsonb, field text, lo double precision, hi d
     LANGUAGE plpgsql IMMUTABLE
     AS $$
 declare
-    v jsonb := ctx -> 'body' -> field;
-    n double precision;
+    n double precision := (scc.body_typed(ctx, field, 'number', 'a number') #>> '{}')::double precision;
 begin
-    if v is null or jsonb_typeof(v) = 'null' then
-        return null;
-    end if;
-    if jsonb_typeof(v) <> 'number' then
-        perform scc.fail(400, 'invalid_' || field, field || ' must be a number');
-    end if;
-    n := (v #>> '{}')::double precision;
     if n < lo or n > hi then
-        perform scc.fail(422, field || '_out_of_range',
-                         format('%s must be between %s and %s', field, lo, hi));
+        perform scc.fail(422, field || '_out_of_range', format('%s must be between %s and %s', field, lo, hi));
     end if;
     return n;
 end
@@ -307,6 +276,26 @@ end
 $$;
 
 ALTER FUNCTION scc.body_text(ctx jsonb, field text, code text) OWNER TO scc_owner;
+
+CREATE FUNCTION scc.body_typed(ctx jsonb, field text, json_type text, what text) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+declare
+    v jsonb := ctx -> 'body' -> field;
+begin
+    if v is null or jsonb_typeof(v) = 'null' then
+        return null;
+    end if;
+    if jsonb_typeof(v) <> json_type then
+        perform scc.fail(400, 'invalid_' || field, field || ' must be ' || what);
+    end if;
+    return v;
+end
+$$;
+
+ALTER FUNCTION scc.body_typed(ctx jsonb, field text, json_type text, what text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.body_typed(ctx jsonb, field text, json_type text, what text) IS 'a body field of one JSON type, or null; SC400 invalid_<field> for another type';
 
 CREATE FUNCTION scc.check_email(email text) RETURNS text
     LANGUAGE plpgsql IMMUTABLE
@@ -3635,6 +3624,8 @@ REVOKE ALL ON FUNCTION scc.body_number(ctx jsonb, field text, lo double precisio
 REVOKE ALL ON FUNCTION scc.body_only(ctx jsonb, allowed text[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.body_text(ctx jsonb, field text, code text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.body_typed(ctx jsonb, field text, json_type text, what text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.check_email(email text) FROM PUBLIC;
 

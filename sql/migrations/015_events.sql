@@ -45,57 +45,40 @@ $$;
 comment on function scc.body_only(jsonb, text[]) is
     'SC400 unknown_field naming the first body field not in allowed';
 
--- A whole number field: absent or null → null; not an integral JSON number
--- → SC400 invalid_<field>; outside lo..hi → SC422 <field>_out_of_range.
-create function scc.body_int(ctx jsonb, field text, lo integer, hi integer)
-returns integer
+-- A body field of one JSON type: absent or JSON null → null; another type
+-- → SC400 invalid_<field> ("<field> must be <what>").  The typed helpers
+-- below read through it.
+create function scc.body_typed(ctx jsonb, field text, json_type text, what text)
+returns jsonb
 language plpgsql
 immutable
 as $$
 declare
     v jsonb := ctx -> 'body' -> field;
-    n numeric;
 begin
     if v is null or jsonb_typeof(v) = 'null' then
         return null;
     end if;
-    if jsonb_typeof(v) <> 'number' then
-        perform scc.fail(400, 'invalid_' || field, field || ' must be a whole number');
+    if jsonb_typeof(v) <> json_type then
+        perform scc.fail(400, 'invalid_' || field, field || ' must be ' || what);
     end if;
-    n := (v #>> '{}')::numeric;
-    if n <> trunc(n) then
-        perform scc.fail(400, 'invalid_' || field, field || ' must be a whole number');
-    end if;
-    if n < lo or n > hi then
-        perform scc.fail(422, field || '_out_of_range',
-                         format('%s must be between %s and %s', field, lo, hi));
-    end if;
-    return n::integer;
+    return v;
 end
 $$;
-comment on function scc.body_int(jsonb, text, integer, integer) is
-    'a whole-number body field within lo..hi, or null; SC400 invalid_<field> / SC422 <field>_out_of_range';
+comment on function scc.body_typed(jsonb, text, text, text) is
+    'a body field of one JSON type, or null; SC400 invalid_<field> for another type';
 
--- A number field (coordinates): like body_int without the whole-number rule.
+-- A number field within lo..hi, or null; outside → SC422 <field>_out_of_range.
 create function scc.body_number(ctx jsonb, field text, lo double precision, hi double precision)
 returns double precision
 language plpgsql
 immutable
 as $$
 declare
-    v jsonb := ctx -> 'body' -> field;
-    n double precision;
+    n double precision := (scc.body_typed(ctx, field, 'number', 'a number') #>> '{}')::double precision;
 begin
-    if v is null or jsonb_typeof(v) = 'null' then
-        return null;
-    end if;
-    if jsonb_typeof(v) <> 'number' then
-        perform scc.fail(400, 'invalid_' || field, field || ' must be a number');
-    end if;
-    n := (v #>> '{}')::double precision;
     if n < lo or n > hi then
-        perform scc.fail(422, field || '_out_of_range',
-                         format('%s must be between %s and %s', field, lo, hi));
+        perform scc.fail(422, field || '_out_of_range', format('%s must be between %s and %s', field, lo, hi));
     end if;
     return n;
 end
@@ -103,23 +86,31 @@ $$;
 comment on function scc.body_number(jsonb, text, double precision, double precision) is
     'a number body field within lo..hi, or null; SC400 invalid_<field> / SC422 <field>_out_of_range';
 
--- A boolean field: absent or null → null; anything but true/false → SC400.
-create function scc.body_bool(ctx jsonb, field text)
-returns boolean
+-- A whole number field within lo..hi, or null; a fraction → SC400 invalid_<field>.
+create function scc.body_int(ctx jsonb, field text, lo integer, hi integer)
+returns integer
 language plpgsql
 immutable
 as $$
 declare
-    v jsonb := ctx -> 'body' -> field;
+    n double precision := scc.body_number(ctx, field, lo, hi);
 begin
-    if v is null or jsonb_typeof(v) = 'null' then
-        return null;
+    if n <> trunc(n) then
+        perform scc.fail(400, 'invalid_' || field, field || ' must be a whole number');
     end if;
-    if jsonb_typeof(v) <> 'boolean' then
-        perform scc.fail(400, 'invalid_' || field, field || ' must be true or false');
-    end if;
-    return (v #>> '{}')::boolean;
+    return n::integer;
 end
+$$;
+comment on function scc.body_int(jsonb, text, integer, integer) is
+    'a whole-number body field within lo..hi, or null; SC400 invalid_<field> / SC422 <field>_out_of_range';
+
+-- A boolean field, or null; anything but true/false → SC400 invalid_<field>.
+create function scc.body_bool(ctx jsonb, field text)
+returns boolean
+language sql
+immutable
+as $$
+    select (scc.body_typed(ctx, field, 'boolean', 'true or false') #>> '{}')::boolean
 $$;
 comment on function scc.body_bool(jsonb, text) is 'a boolean body field or null; SC400 invalid_<field>';
 
