@@ -61,12 +61,14 @@ async function main(me) {
 
   async function load() {
     const q = new URLSearchParams();
-    const now = new Date();
+    // upcoming: from 12 h ago (today's sails, underway ones too); past: what
+    // departed before that, newest first, over the last year: no overlap
+    const split = Date.now() - 12 * 3600e3;
     if (state.tab === 'upcoming') {
-      q.set('from', new Date(now.getTime() - 12 * 3600e3).toISOString());
+      q.set('from', new Date(split).toISOString());
     } else {
-      q.set('from', new Date(now.getTime() - 365 * 24 * 3600e3).toISOString());
-      q.set('to', now.toISOString());
+      q.set('from', new Date(split - 365 * 24 * 3600e3).toISOString());
+      q.set('to', new Date(split).toISOString());
       q.set('order', 'desc');
     }
     if (state.boat) q.set('boat', state.boat);

@@ -64,7 +64,7 @@ test('an admin adds a boat, creates and schedules an event, sees its timing and 
     const dep = Date.now() + 3600e3;
     await page.getByLabel('Departure').fill(localInput(dep, TZ));
     await page.getByLabel('Return').fill(localInput(dep + 3 * 3600e3, TZ));
-    await page.getByLabel('State').selectOption('scheduled');
+    assert.equal(await page.getByLabel('State').inputValue(), 'draft', 'a new event is a draft unless asked');
     await assertAccessible(page, 'events.html with the new-event form');
     await page.getByRole('button', { name: 'Create event' }).click();
 
@@ -78,12 +78,16 @@ test('an admin adds a boat, creates and schedules an event, sees its timing and 
     for (const k of ['Departure', 'Return', 'Duration', '3 h 00 min', 'Sunrise', 'Sunset', 'Civil dusk', TZ]) {
       assert.ok(text.includes(k), `the timing panel shows ${k}: ${text}`);
     }
-    assert.match(await page.locator('#countdown').textContent(), /^Departs in (59|60) min$/);
+    assert.match(await page.locator('#countdown').textContent(), /^Departs in (59 min|1 h 00 min)$/);
     // the departure typed as Los Angeles wall-clock time is the instant stored
     const stored = await stack.psql(`select extract(epoch from departure_at)::bigint from scc.events where id = '${eventId}'`);
     assert.ok(Math.abs(Number(stored) - Math.floor(dep / 60000) * 60) <= 60, `departure ${stored} vs ${dep / 1000}`);
-    assert.equal(await page.locator('.badge.state-scheduled').count(), 1, 'scheduled');
-    await assertAccessible(page, 'event.html');
+    assert.equal(await page.locator('.badge.state-draft').count(), 1, 'a draft');
+    await assertAccessible(page, 'event.html (draft)');
+    await page.getByRole('button', { name: 'Schedule' }).click();
+    await page.locator('.badge.state-scheduled').waitFor();
+    await page.getByRole('status').filter({ hasText: 'The event is scheduled now.' }).waitFor();
+    await assertAccessible(page, 'event.html (scheduled)');
     await screenshot(page, 'events-event-scheduled');
 
     await page.getByRole('button', { name: 'Start boarding' }).click();
@@ -95,6 +99,19 @@ test('an admin adds a boat, creates and schedules an event, sees its timing and 
     assert.equal(await page.getByRole('button', { name: 'Force underway…' }).count(), 1, 'an admin may force');
     await assertAccessible(page, 'event.html boarding');
     await screenshot(page, 'events-event-boarding');
+
+    // underway and past its return + grace: the page says OVERDUE, as an alert
+    await stack.psql(`update scc.events set state = 'underway', departure_at = now() - interval '4 hours',
+                      return_at = now() - interval '1 hour' where id = '${eventId}'`);
+    await page.reload();
+    const overdue = page.locator('#overdue');
+    await overdue.waitFor();
+    assert.equal(await overdue.getAttribute('role'), 'alert');
+    assert.equal(await overdue.getAttribute('class'), 'danger');
+    assert.match(await overdue.textContent(), /^OVERDUE: still underway past /);
+    assert.match(await page.locator('#countdown').textContent(), /^Due back 1 h 0\d min ago$/);
+    await assertAccessible(page, 'event.html overdue');
+    await screenshot(page, 'events-event-overdue');
     assert.deepEqual(problems, []);
 
     // a crew member sees it in the list
