@@ -305,3 +305,32 @@ test('bad input on every events route: field-specific, never a 5xx, nothing chan
   assert.equal(await row(id), before, 'the event did not change');
   assert.equal(await stack.psql('select count(*) from scc.events'), count, 'no event was made');
 });
+
+// The role matrix on a real event (roles.test.js can only reach these routes
+// with an unknown id): who reads, edits, moves and copies a scheduled event
+// whose captain is `captain` and whose crew includes `crew`.  Each cell on a
+// fresh event, so one cell's change cannot decide the next.
+test('the per-event role matrix: guest, crew off and on the event, another captain, its captain, an admin', async () => {
+  const people = { guest, crewOff: crew2, crewOn: crew, otherCaptain: captain2, itsCaptain: captain, admin };
+  const rows = [
+    ['GET', '', () => undefined, { guest: 404, crewOff: 200, crewOn: 200, otherCaptain: 200, itsCaptain: 200, admin: 200 }],
+    ['PATCH', '', () => ({ notes: 'matrix' }), { guest: 403, crewOff: 403, crewOn: 403, otherCaptain: 403, itsCaptain: 200, admin: 200 }],
+    ['POST', '/transition', () => ({ to: 'cancelled', reason: 'matrix' }),
+      { guest: 403, crewOff: 403, crewOn: 403, otherCaptain: 403, itsCaptain: 200, admin: 200 }],
+    ['POST', '/copy', () => ({ departure_at: at(48 * H), return_at: at(50 * H) }),
+      { guest: 403, crewOff: 403, crewOn: 403, otherCaptain: 201, itsCaptain: 201, admin: 201 }],
+  ];
+  for (const [method, suffix, body, expected] of rows) {
+    const got = {};
+    for (const [name, who] of Object.entries(people)) {
+      const { event: e } = await createEvent({ state: 'scheduled' }, admin);
+      await place(e.id, captain, 'captain', 'confirmed');
+      await place(e.id, crew, 'crew', 'confirmed');
+      const r = await api(stack, method, `/api/events/${e.id}${suffix}`, { token: who.access, body: body() });
+      got[name] = r.status;
+      if (r.status === 403) assert.equal(r.body.error.code, 'insufficient_scope', `${name}: ${r.text}`);
+      if (r.status === 404) assert.equal(r.body.error.code, 'event_not_found', `${name}: ${r.text}`);
+    }
+    assert.deepEqual(got, expected, `${method} /api/events/:id${suffix}`);
+  }
+});
