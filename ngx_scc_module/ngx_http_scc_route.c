@@ -67,6 +67,29 @@ ngx_http_scc_route_t  ngx_http_scc_routes[] = {
     ngx_http_scc_route(NGX_HTTP_POST, "/api/users/:id/disable",
                        "scc_api.user_disable", NGX_HTTP_SCC_ROLE_ADMIN,
                        NGX_HTTP_SCC_BODY_OPT),
+
+    /* charter: boats and events (helper B) */
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/boats", "scc_api.boats_list",
+                       NGX_HTTP_SCC_ROLE_CREW, 0),
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/boats", "scc_api.boat_create",
+                       NGX_HTTP_SCC_ROLE_ADMIN, NGX_HTTP_SCC_BODY),
+    ngx_http_scc_route(NGX_HTTP_PATCH, "/api/boats/:id", "scc_api.boat_update",
+                       NGX_HTTP_SCC_ROLE_ADMIN, NGX_HTTP_SCC_BODY),
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/events", "scc_api.events_list",
+                       NGX_HTTP_SCC_ROLE_GUEST, 0),
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/events", "scc_api.event_create",
+                       NGX_HTTP_SCC_ROLE_CAPTAIN, NGX_HTTP_SCC_BODY),
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/events/:id", "scc_api.event_get",
+                       NGX_HTTP_SCC_ROLE_GUEST, 0),
+    ngx_http_scc_route(NGX_HTTP_PATCH, "/api/events/:id", "scc_api.event_update",
+                       NGX_HTTP_SCC_ROLE_CREW, NGX_HTTP_SCC_BODY),
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/events/:id/transition",
+                       "scc_api.event_transition", NGX_HTTP_SCC_ROLE_CREW,
+                       NGX_HTTP_SCC_BODY),
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/events/:id/copy",
+                       "scc_api.event_copy", NGX_HTTP_SCC_ROLE_CAPTAIN,
+                       NGX_HTTP_SCC_BODY),
+    /* end charter: boats and events (helper B) */
 };
 
 const ngx_uint_t  ngx_http_scc_nroutes =

@@ -33,6 +33,22 @@ const MATRIX = [
   ['GET',    '/api/users',                  null,                                                          [401, 403, 403, 403, 200]],
   ['GET',    '/api/users/:id',              null,                                                          [401, 403, 403, 403, 200]],
   ['PATCH',  '/api/users/:id',              { role: 'crew' },                                              [401, 403, 403, 403, 200]],
+  // charter: boats and events (helper B).  :id is a user's id here, so the
+  // event and boat rows reach SQL as an unknown id (404) for every role the
+  // route lets through; events.test.js holds the per-event matrix (the
+  // event's captain, crew on it, a guest on it) with real events.
+  ['GET',    '/api/boats',                  null,                                                          [401, 403, 200, 200, 200]],
+  ['POST',   '/api/boats',                  () => ({ name: freshEmail('boat'), port_name: 'Matrix', port_lat: 32.7, port_lon: -117.2,
+                                                     time_zone: 'America/Los_Angeles', guest_capacity: 4 }), [401, 403, 403, 403, 201]],
+  ['PATCH',  '/api/boats/:id',              { active: true },                                              [401, 403, 403, 403, 404]],
+  ['GET',    '/api/events',                 null,                                                          [401, 200, 200, 200, 200]],
+  ['POST',   '/api/events',                 { title: 'matrix' },                                           [401, 403, 403, 400, 400]],
+  ['GET',    '/api/events/:id',             null,                                                          [401, 404, 404, 404, 404]],
+  ['PATCH',  '/api/events/:id',             { title: 'matrix' },                                           [401, 403, 404, 404, 404]],
+  ['POST',   '/api/events/:id/transition',  { to: 'scheduled' },                                           [401, 403, 404, 404, 404]],
+  ['POST',   '/api/events/:id/copy',        () => ({ departure_at: new Date(Date.now() + 3600e3).toISOString(),
+                                                     return_at: new Date(Date.now() + 7200e3).toISOString() }), [401, 403, 403, 404, 404]],
+  // end charter: boats and events (helper B)
   ['POST',   '/api/users/:id/disable',      { reason: 'role matrix' },                                     [401, 403, 403, 403, 200]],
 ];
 
