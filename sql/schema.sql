@@ -777,6 +777,9 @@ begin
                          'max', scc.roster_capacity(e, k.role),
                          'min', case k.role when 'captain' then 1 else e.crew_min end,
                          'short', scc.roster_filled(e.id, k.role) < case k.role when 'captain' then 1 else e.crew_min end,
+                         'has_waitlist', exists (select 1 from scc.event_roles as x
+                                                  where x.event_id = e.id and x.role = k.role
+                                                    and x.state = 'waitlisted'),
                          'people', coalesce((select jsonb_agg(jsonb_build_object(
                                                     'name', coalesce(nullif(u.name, ''), u.email),
                                                     'state', x.state) order by x.since, x.id)
@@ -2356,7 +2359,8 @@ begin
     perform scc.roster_check_fields(ctx, '{user_id,reason}');
     v_role := scc.roster_role(ctx -> 'params' ->> 'role', 'invalid_role');
     target_txt := scc.body_text(ctx, 'user_id', 'invalid_user_id');
-    target := coalesce(scc.check_uuid(target_txt, 'invalid_user_id', 'user_id'), actor);
+    target := case when target_txt is null then actor
+                   else scc.check_uuid(target_txt, 'invalid_user_id', 'user_id') end;
     v_reason := scc.roster_reason(ctx);
     e := scc.roster_lock_event(ctx);
     if target <> actor and actor_role <> 'admin' and not scc.roster_is_captain(e.id, actor) then
