@@ -15,6 +15,8 @@ const scc_job_kind scc_job_kinds[] = {
     { "fail",   scc_job_fail },    /* diagnostic: {"error": "...", "permanent": bool} fails */
     { "report", scc_job_report },  /* a report run: summary email (until the reports land) */
     { "email",  scc_job_email },   /* one email: templates, outbox row, transport (mail.c) */
+    /* charter: the roster (helper C) */
+    { "event_roster", scc_job_event_roster }, /* 24 h before departure: the roster to the captain (SQL) */
     { NULL, NULL }
 };
 
