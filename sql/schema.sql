@@ -1236,6 +1236,57 @@ ALTER FUNCTION scc.roster_check_fields(ctx jsonb, allowed text[]) OWNER TO scc_o
 
 COMMENT ON FUNCTION scc.roster_check_fields(ctx jsonb, allowed text[]) IS 'SC400 unknown_field naming the first body field not in the allowed list';
 
+CREATE FUNCTION scc.roster_check_open(e scc.events) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+begin
+    if e.state not in ('draft', 'scheduled', 'boarding') then
+        perform scc.fail(409, 'event_not_open', format('the roster is fixed once an event is %s', e.state));
+    end if;
+end
+$$;
+
+ALTER FUNCTION scc.roster_check_open(e scc.events) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.roster_check_open(e scc.events) IS 'SC409 event_not_open unless the event is draft, scheduled or boarding';
+
+CREATE TABLE scc.users (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    email text NOT NULL,
+    name text DEFAULT ''::text NOT NULL,
+    phone text,
+    role text NOT NULL,
+    disabled_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    notify_email boolean DEFAULT true NOT NULL,
+    CONSTRAINT users_email_check CHECK ((((length(email) >= 3) AND (length(email) <= 254)) AND (email = btrim(email)))),
+    CONSTRAINT users_name_check CHECK ((length(name) <= 200)),
+    CONSTRAINT users_phone_check CHECK ((length(phone) <= 40)),
+    CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['admin'::text, 'captain'::text, 'crew'::text, 'guest'::text])))
+);
+
+ALTER TABLE scc.users OWNER TO scc_owner;
+
+COMMENT ON TABLE scc.users IS 'people who may sign in; email unique case-insensitively; no passwords';
+
+COMMENT ON COLUMN scc.users.notify_email IS 'whether notification emails go to this person (sign-in links always go)';
+
+CREATE FUNCTION scc.roster_check_rank(u scc.users, p_role text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+begin
+    if scc.role_rank(u.role) < scc.role_rank(p_role) then
+        perform scc.fail(422, 'role_not_allowed',
+                         format('a %s account cannot hold a %s place (an admin can change their role)', u.role, p_role));
+    end if;
+end
+$$;
+
+ALTER FUNCTION scc.roster_check_rank(u scc.users, p_role text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.roster_check_rank(u scc.users, p_role text) IS 'SC422 role_not_allowed when the account''s role ranks below the place''s';
+
 CREATE FUNCTION scc.roster_event_data(e scc.events) RETURNS jsonb
     LANGUAGE sql STABLE
     AS $$
@@ -1373,12 +1424,13 @@ ALTER FUNCTION scc.roster_place_json(r scc.event_roles) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.roster_place_json(r scc.event_roles) IS 'a roster place as the routes answer it: id, role, state, waitlist position';
 
-CREATE FUNCTION scc.roster_promote(ctx jsonb, e scc.events, p_role text, p_silent boolean) RETURNS SETOF scc.event_roles
+CREATE FUNCTION scc.roster_promote(ctx jsonb, e scc.events, p_role text, p_silent boolean) RETURNS jsonb
     LANGUAGE plpgsql
     AS $$
 declare
-    head scc.event_roles;
-    actor uuid := (ctx -> 'actor' ->> 'id')::uuid;
+    head     scc.event_roles;
+    actor    uuid := (ctx -> 'actor' ->> 'id')::uuid;
+    promoted jsonb := '[]'::jsonb;
 begin
     loop
         exit when scc.roster_filled(e.id, p_role) >= scc.roster_capacity(e, p_role);
@@ -1400,8 +1452,10 @@ begin
                           head.reason);
         perform scc.roster_notify('roster_promoted', head.user_id, e,
                                   jsonb_build_object('role', head.role), p_silent);
-        return next head;
+        promoted := promoted || jsonb_build_array(jsonb_build_object(
+                        'id', head.id, 'user_id', head.user_id, 'role', head.role, 'state', head.state));
     end loop;
+    return promoted;
 end
 $$;
 
@@ -1479,28 +1533,6 @@ $$;
 ALTER FUNCTION scc.schedule_report(kind text, cron text, time_zone text, recipients text[], options jsonb) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.schedule_report(kind text, cron text, time_zone text, recipients text[], options jsonb) IS 'create a recurring report schedule; returns its id; 22023 on bad kind, cron shape, zone or recipients';
-
-CREATE TABLE scc.users (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    email text NOT NULL,
-    name text DEFAULT ''::text NOT NULL,
-    phone text,
-    role text NOT NULL,
-    disabled_at timestamp with time zone,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    notify_email boolean DEFAULT true NOT NULL,
-    CONSTRAINT users_email_check CHECK ((((length(email) >= 3) AND (length(email) <= 254)) AND (email = btrim(email)))),
-    CONSTRAINT users_name_check CHECK ((length(name) <= 200)),
-    CONSTRAINT users_phone_check CHECK ((length(phone) <= 40)),
-    CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['admin'::text, 'captain'::text, 'crew'::text, 'guest'::text])))
-);
-
-ALTER TABLE scc.users OWNER TO scc_owner;
-
-COMMENT ON TABLE scc.users IS 'people who may sign in; email unique case-insensitively; no passwords';
-
-COMMENT ON COLUMN scc.users.notify_email IS 'whether notification emails go to this person (sign-in links always go)';
 
 CREATE FUNCTION scc.session_answer(u scc.users, token text, expires timestamp with time zone) RETURNS json
     LANGUAGE sql STABLE
@@ -2017,9 +2049,7 @@ begin
     if p.id is null or p.role <> v_role then
         perform scc.fail(404, 'place_not_found', format('you hold no %s place on this event', v_role));
     end if;
-    if e.state not in ('draft', 'scheduled', 'boarding') then
-        perform scc.fail(409, 'event_not_open', format('the roster is fixed once an event is %s', e.state));
-    end if;
+    perform scc.roster_check_open(e);
     if p.state <> 'designated' then
         perform scc.fail(409, 'not_designated',
                          format('your place is %s: only a designation waits for an answer', p.state));
@@ -2134,18 +2164,12 @@ begin
     if actor_role <> 'admin' and not scc.roster_is_captain(e.id, actor) then
         perform scc.fail(403, 'insufficient_scope', 'only the event''s captain or an admin designates');
     end if;
-    if e.state not in ('draft', 'scheduled', 'boarding') then
-        perform scc.fail(409, 'event_not_open', format('the roster is fixed once an event is %s', e.state));
-    end if;
+    perform scc.roster_check_open(e);
     if u.id is not null then
         if u.disabled_at is not null then
             perform scc.fail(409, 'user_disabled', 'this account is disabled');
         end if;
-        if scc.role_rank(u.role) < scc.role_rank(v_role) then
-            perform scc.fail(422, 'role_not_allowed',
-                             format('a %s account cannot hold a %s place (an admin can change their role)',
-                                    u.role, v_role));
-        end if;
+        perform scc.roster_check_rank(u, v_role);
         old := scc.roster_live_place(e.id, u.id);
         if old.id is not null and old.role = v_role and old.state <> 'waitlisted' then
             perform scc.fail(409, 'already_on_event', format('this person already holds a %s place (%s)',
@@ -2268,10 +2292,7 @@ begin
         if u.disabled_at is not null then
             perform scc.fail(409, 'user_disabled', 'this account is disabled');
         end if;
-        if scc.role_rank(u.role) < scc.role_rank(v_role) then
-            perform scc.fail(422, 'role_not_allowed',
-                             format('a %s account cannot hold a %s place (change their role first)', u.role, v_role));
-        end if;
+        perform scc.roster_check_rank(u, v_role);
         if old.id is not null and old.state <> 'waitlisted' then
             perform scc.fail(409, 'already_on_event',
                              format('this person already holds a %s place (%s): use move', old.role, old.state));
@@ -2308,10 +2329,7 @@ begin
         if old.role = v_role then
             perform scc.fail(409, 'same_role', format('this person is already in the %s role', v_role));
         end if;
-        if scc.role_rank(u.role) < scc.role_rank(v_role) then
-            perform scc.fail(422, 'role_not_allowed',
-                             format('a %s account cannot hold a %s place (change their role first)', u.role, v_role));
-        end if;
+        perform scc.roster_check_rank(u, v_role);
         update scc.event_roles as r
            set role = v_role, state = 'confirmed', since = clock_timestamp(), changed_by = actor,
                reason = v_reason, silent = v_silent
@@ -2327,10 +2345,7 @@ begin
                                          'silent', v_silent),
                       v_reason);
     if old.id is not null and old.state <> 'waitlisted' and (v_action = 'remove' or old.role <> p.role) then
-        select coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'user_id', x.user_id, 'role', x.role,
-                                                     'state', x.state)), '[]'::jsonb)
-          into promoted
-          from scc.roster_promote(ctx, e, old.role, v_silent) as x;
+        promoted := scc.roster_promote(ctx, e, old.role, v_silent);
     end if;
     return (200, json_build_object('place', scc.roster_place_json(p), 'promoted', promoted))::scc_api.response;
 end
@@ -2367,10 +2382,7 @@ begin
         perform scc.fail(403, 'insufficient_scope',
                          'only the event''s captain or an admin may release someone else');
     end if;
-    if e.state not in ('draft', 'scheduled', 'boarding') then
-        perform scc.fail(409, 'event_not_open',
-                         format('the roster is fixed once an event is %s', e.state));
-    end if;
+    perform scc.roster_check_open(e);
     p := scc.roster_live_place(e.id, target);
     if p.id is null or p.role <> v_role then
         perform scc.fail(404, 'place_not_found',
@@ -2398,10 +2410,7 @@ begin
         perform scc.roster_notify('roster_removed', target, e,
                                   jsonb_build_object('role', p.role, 'reason', v_reason), false);
     end if;
-    select coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'user_id', x.user_id, 'role', x.role,
-                                                 'state', x.state)), '[]'::jsonb)
-      into promoted
-      from scc.roster_promote(ctx, e, v_role, false) as x;
+    promoted := scc.roster_promote(ctx, e, v_role, false);
     return (200, json_build_object('place', scc.roster_place_json(p), 'promoted', promoted))::scc_api.response;
 end
 $$;
@@ -3191,6 +3200,10 @@ REVOKE ALL ON FUNCTION scc.role_rank(role text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION scc.roster_capacity(e scc.events, p_role text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.roster_check_fields(ctx jsonb, allowed text[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.roster_check_open(e scc.events) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.roster_check_rank(u scc.users, p_role text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.roster_event_data(e scc.events) FROM PUBLIC;
 

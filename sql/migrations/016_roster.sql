@@ -216,15 +216,16 @@ comment on function scc.roster_notify(text, uuid, scc.events, jsonb, boolean) is
 -- Fills free seats of a role from its waitlist, head first (queued_at,
 -- id), each promoted to confirmed, audited and told (roster_promoted)
 -- unless silent.  The caller holds the event's row lock.  Returns the
--- promoted places.  Also for routes that raise a capacity (PATCH of an
--- event's crew_max).
+-- promoted places, [{id, user_id, role, state}].  Also for routes that
+-- raise a capacity (PATCH of an event's crew_max).
 create function scc.roster_promote(ctx jsonb, e scc.events, p_role text, p_silent boolean)
-returns setof scc.event_roles
+returns jsonb
 language plpgsql
 as $$
 declare
-    head scc.event_roles;
-    actor uuid := (ctx -> 'actor' ->> 'id')::uuid;
+    head     scc.event_roles;
+    actor    uuid := (ctx -> 'actor' ->> 'id')::uuid;
+    promoted jsonb := '[]'::jsonb;
 begin
     loop
         exit when scc.roster_filled(e.id, p_role) >= scc.roster_capacity(e, p_role);
@@ -246,8 +247,10 @@ begin
                           head.reason);
         perform scc.roster_notify('roster_promoted', head.user_id, e,
                                   jsonb_build_object('role', head.role), p_silent);
-        return next head;
+        promoted := promoted || jsonb_build_array(jsonb_build_object(
+                        'id', head.id, 'user_id', head.user_id, 'role', head.role, 'state', head.state));
     end loop;
+    return promoted;
 end
 $$;
 comment on function scc.roster_promote(jsonb, scc.events, text, boolean) is
@@ -284,6 +287,39 @@ begin
 end
 $$;
 comment on function scc.roster_reason(jsonb) is 'the body''s reason, trimmed, null when empty; SC400 invalid_reason';
+
+-- Refuses a change to the roster of an event that is past boarding (or
+-- cancelled): SC409 event_not_open.
+create function scc.roster_check_open(e scc.events)
+returns void
+language plpgsql
+immutable
+as $$
+begin
+    if e.state not in ('draft', 'scheduled', 'boarding') then
+        perform scc.fail(409, 'event_not_open', format('the roster is fixed once an event is %s', e.state));
+    end if;
+end
+$$;
+comment on function scc.roster_check_open(scc.events) is
+    'SC409 event_not_open unless the event is draft, scheduled or boarding';
+
+-- Refuses a place above a person's account role (a crew account cannot be
+-- the captain): SC422 role_not_allowed.
+create function scc.roster_check_rank(u scc.users, p_role text)
+returns void
+language plpgsql
+immutable
+as $$
+begin
+    if scc.role_rank(u.role) < scc.role_rank(p_role) then
+        perform scc.fail(422, 'role_not_allowed',
+                         format('a %s account cannot hold a %s place (an admin can change their role)', u.role, p_role));
+    end if;
+end
+$$;
+comment on function scc.roster_check_rank(scc.users, text) is
+    'SC422 role_not_allowed when the account''s role ranks below the place''s';
 
 -- The caller's places and what the roster lets them do (014's shape kept):
 -- this version lets a person leave a waitlist at any time and release in a
@@ -422,10 +458,7 @@ begin
         perform scc.fail(403, 'insufficient_scope',
                          'only the event''s captain or an admin may release someone else');
     end if;
-    if e.state not in ('draft', 'scheduled', 'boarding') then
-        perform scc.fail(409, 'event_not_open',
-                         format('the roster is fixed once an event is %s', e.state));
-    end if;
+    perform scc.roster_check_open(e);
     p := scc.roster_live_place(e.id, target);
     if p.id is null or p.role <> v_role then
         perform scc.fail(404, 'place_not_found',
@@ -453,10 +486,7 @@ begin
         perform scc.roster_notify('roster_removed', target, e,
                                   jsonb_build_object('role', p.role, 'reason', v_reason), false);
     end if;
-    select coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'user_id', x.user_id, 'role', x.role,
-                                                 'state', x.state)), '[]'::jsonb)
-      into promoted
-      from scc.roster_promote(ctx, e, v_role, false) as x;
+    promoted := scc.roster_promote(ctx, e, v_role, false);
     return (200, json_build_object('place', scc.roster_place_json(p), 'promoted', promoted))::scc_api.response;
 end
 $$;
@@ -491,9 +521,7 @@ begin
     if p.id is null or p.role <> v_role then
         perform scc.fail(404, 'place_not_found', format('you hold no %s place on this event', v_role));
     end if;
-    if e.state not in ('draft', 'scheduled', 'boarding') then
-        perform scc.fail(409, 'event_not_open', format('the roster is fixed once an event is %s', e.state));
-    end if;
+    perform scc.roster_check_open(e);
     if p.state <> 'designated' then
         perform scc.fail(409, 'not_designated',
                          format('your place is %s: only a designation waits for an answer', p.state));
@@ -581,18 +609,12 @@ begin
     if actor_role <> 'admin' and not scc.roster_is_captain(e.id, actor) then
         perform scc.fail(403, 'insufficient_scope', 'only the event''s captain or an admin designates');
     end if;
-    if e.state not in ('draft', 'scheduled', 'boarding') then
-        perform scc.fail(409, 'event_not_open', format('the roster is fixed once an event is %s', e.state));
-    end if;
+    perform scc.roster_check_open(e);
     if u.id is not null then
         if u.disabled_at is not null then
             perform scc.fail(409, 'user_disabled', 'this account is disabled');
         end if;
-        if scc.role_rank(u.role) < scc.role_rank(v_role) then
-            perform scc.fail(422, 'role_not_allowed',
-                             format('a %s account cannot hold a %s place (an admin can change their role)',
-                                    u.role, v_role));
-        end if;
+        perform scc.roster_check_rank(u, v_role);
         old := scc.roster_live_place(e.id, u.id);
         if old.id is not null and old.role = v_role and old.state <> 'waitlisted' then
             perform scc.fail(409, 'already_on_event', format('this person already holds a %s place (%s)',
@@ -732,10 +754,7 @@ begin
         if u.disabled_at is not null then
             perform scc.fail(409, 'user_disabled', 'this account is disabled');
         end if;
-        if scc.role_rank(u.role) < scc.role_rank(v_role) then
-            perform scc.fail(422, 'role_not_allowed',
-                             format('a %s account cannot hold a %s place (change their role first)', u.role, v_role));
-        end if;
+        perform scc.roster_check_rank(u, v_role);
         if old.id is not null and old.state <> 'waitlisted' then
             perform scc.fail(409, 'already_on_event',
                              format('this person already holds a %s place (%s): use move', old.role, old.state));
@@ -772,10 +791,7 @@ begin
         if old.role = v_role then
             perform scc.fail(409, 'same_role', format('this person is already in the %s role', v_role));
         end if;
-        if scc.role_rank(u.role) < scc.role_rank(v_role) then
-            perform scc.fail(422, 'role_not_allowed',
-                             format('a %s account cannot hold a %s place (change their role first)', u.role, v_role));
-        end if;
+        perform scc.roster_check_rank(u, v_role);
         update scc.event_roles as r
            set role = v_role, state = 'confirmed', since = clock_timestamp(), changed_by = actor,
                reason = v_reason, silent = v_silent
@@ -791,10 +807,7 @@ begin
                                          'silent', v_silent),
                       v_reason);
     if old.id is not null and old.state <> 'waitlisted' and (v_action = 'remove' or old.role <> p.role) then
-        select coalesce(jsonb_agg(jsonb_build_object('id', x.id, 'user_id', x.user_id, 'role', x.role,
-                                                     'state', x.state)), '[]'::jsonb)
-          into promoted
-          from scc.roster_promote(ctx, e, old.role, v_silent) as x;
+        promoted := scc.roster_promote(ctx, e, old.role, v_silent);
     end if;
     return (200, json_build_object('place', scc.roster_place_json(p), 'promoted', promoted))::scc_api.response;
 end
