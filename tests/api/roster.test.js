@@ -317,6 +317,13 @@ test('the roster email: the worker sends it to the captain, and nothing for a mo
   assert.match(mail, /waitlist 1\. Crew 5/);
   assert.equal(await stack.psql(`select state from scc.jobs where id = ${stale}`), 'done', 'the stale job ran');
   assert.equal(await mailJobs(captain.email, 'event_roster'), 1, 'and mailed nothing: one roster email');
+  // a malformed payload fails for good at once (no retries), saying why
+  const bad = await stack.psql(`select scc.enqueue_job('event_roster', '{"event_id": "nope"}')`);
+  for (let i = 0; i < 150 && await stack.psql(`select state from scc.jobs where id = ${bad}`) !== 'dead'; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(await stack.psql(`select state || ' ' || attempts from scc.jobs where id = ${bad}`), 'dead 1');
+  assert.match(await stack.psql(`select last_error from scc.jobs where id = ${bad}`), /event_roster needs/);
 });
 
 test('100 concurrent claims on 3 crew seats: 3 confirmed, 97 waitlisted in the order served, no 5xx', async () => {
