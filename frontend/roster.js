@@ -43,6 +43,9 @@ export function renderRoster(section, page, reload) {
   const status = statusFor(section);
   const ctx = { section, page, reload, status, ev, tz: ev.time_zone };
   const mine = new Set((you.places ?? []).map((p) => p.id));
+  // the roster changes until boarding ends (the routes say 409 event_not_open after)
+  const open = ['draft', 'scheduled', 'boarding'].includes(ev.state);
+  ctx.open = open;
 
   replace(section,
     h('h2', { id: 'roster-title' }, 'Roster'),
@@ -50,7 +53,7 @@ export function renderRoster(section, page, reload) {
     h('div', { class: 'row roster-actions' },
       (may.claim ?? []).length > 0 && h('button', { type: 'button', class: 'primary',
         on: { click: () => claimModal(ctx, may.claim) } }, 'Claim a place'),
-      may.designate && h('button', { type: 'button', on: { click: () => designateModal(ctx) } }, 'Designate someone'),
+      open && may.designate && h('button', { type: 'button', on: { click: () => designateModal(ctx) } }, 'Designate someone'),
       may.override && h('button', { type: 'button', on: { click: () => overrideModal(ctx) } }, 'Override')),
     status,
     ROLES.filter(([role]) => capacity[role].max > 0 || capacity[role].filled > 0 || capacity[role].waitlisted > 0)
@@ -62,7 +65,7 @@ export function renderRoster(section, page, reload) {
         const person = (p) => h('li', { 'data-place': p.id },
           h('span', { class: 'person' }, p.name || 'Unnamed', mine.has(p.id) ? ' (you)' : ''), ' ',
           badge(p.state, STATE_TEXT[p.state] ?? p.state),
-          may.designate && !mine.has(p.id) && h('button', { type: 'button', class: 'link',
+          open && may.designate && !mine.has(p.id) && h('button', { type: 'button', class: 'link',
             'aria-label': `Remove ${p.name || 'Unnamed'} from ${LABEL[role].toLowerCase()}`,
             on: { click: () => removeModal(ctx, p) } }, 'Remove'));
         return h('div', { class: 'card', 'data-role': role },
@@ -93,10 +96,10 @@ function yourPlace(ctx, you, may) {
     const canRelease = may.release;
     return h('div', { class: 'card you', 'data-your-place': p.state },
       h('p', {}, text),
-      p.state !== 'waitlisted' && !canRelease && cutoff && h('p', { class: 'muted' },
+      ctx.open && p.state !== 'waitlisted' && !canRelease && cutoff && h('p', { class: 'muted' },
         `The release cutoff was ${fmtDateTime(cutoff, ctx.tz)}: ask the event's captain to release you.`),
       h('div', { class: 'row' },
-        p.state === 'designated' && h('button', { type: 'button', class: 'primary',
+        ctx.open && p.state === 'designated' && h('button', { type: 'button', class: 'primary',
           on: { click: () => act(ctx, () => api('POST', placePath(ctx, p.role, 'accept')),
             () => `You accepted the ${role} place.`) } }, 'Accept'),
         canRelease && h('button', { type: 'button',
