@@ -9,7 +9,7 @@
 // cell once with a fresh request; rows that change things (disable) come last
 // and work on fixtures of their own.
 
-import test, { before } from 'node:test';
+import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -156,3 +156,8 @@ for (const [method, pattern, setup, body, expected] of ROSTER_MATRIX) {
   });
 }
 MATRIX.push(...ROSTER_MATRIX.map(([method, pattern, , , expected]) => [method, pattern, null, expected]));
+// the shared stack as it was: the matrix's events (their places and history cascade) and its boat
+after(async () => {
+  if (!rosterBoat) return;
+  await stack.psql(`delete from scc.events where boat_id = ${lit(rosterBoat)}; delete from scc.boats where id = ${lit(rosterBoat)}`);
+});
