@@ -7,7 +7,7 @@
 -- Runs as the superuser inside a rolled-back transaction.
 begin;
 create extension if not exists pgtap;
-select plan(73);
+select plan(76);
 
 -- ---- fixtures ------------------------------------------------------------------------
 insert into scc.users (id, email, name, role, notify_email) values
@@ -251,6 +251,17 @@ select is((select array_agg(p ->> 'name' order by p ->> 'name')
              from scc.jobs as j, jsonb_array_elements(j.payload -> 'data' -> 'roles' -> 1 -> 'people') as p
             where j.payload ->> 'template' = 'event_roster' and j.payload ->> 'to' = 'cap@roster.example'),
           array['Crew Four', 'Crew One', 'Crew Six', 'Nia Deckhand'], 'listing the crew by name');
+
+select is(scc.event_roster(jsonb_build_object('event_id', :draft,
+                                              'departure_at', (select scc.iso(departure_at) from scc.events where id = :draft))),
+          0, 'nothing for an event that is not scheduled or boarding');
+update scc.events set state = 'scheduled' where id = :draft;
+select cmp_ok(scc.event_roster(jsonb_build_object('event_id', :draft,
+                                                  'departure_at', (select scc.iso(departure_at) from scc.events where id = :draft))),
+              '>=', 1, 'an event without a captain: the roster goes to the admins');
+select is((select (j.payload -> 'data' ->> 'no_captain')::boolean from scc.jobs as j
+            where j.payload ->> 'template' = 'event_roster' and j.payload ->> 'to' = 'admin@roster.example'),
+          true, 'saying it has no captain');
 
 select * from finish();
 rollback;
