@@ -90,6 +90,24 @@ ngx_http_scc_route_t  ngx_http_scc_routes[] = {
                        "scc_api.event_copy", NGX_HTTP_SCC_ROLE_CAPTAIN,
                        NGX_HTTP_SCC_BODY),
     /* end charter: boats and events (helper B) */
+    /* charter: the roster (helper C) */
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/events/:id/roles/:role/claim",
+                       "scc_api.role_claim", NGX_HTTP_SCC_ROLE_GUEST,
+                       NGX_HTTP_SCC_BODY_OPT),
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/events/:id/roles/:role/release",
+                       "scc_api.role_release", NGX_HTTP_SCC_ROLE_GUEST,
+                       NGX_HTTP_SCC_BODY_OPT),
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/events/:id/roles/:role/accept",
+                       "scc_api.role_accept", NGX_HTTP_SCC_ROLE_GUEST,
+                       NGX_HTTP_SCC_BODY_OPT),
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/events/:id/designate",
+                       "scc_api.role_designate", NGX_HTTP_SCC_ROLE_CAPTAIN,
+                       NGX_HTTP_SCC_BODY),
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/events/:id/override",
+                       "scc_api.role_override", NGX_HTTP_SCC_ROLE_ADMIN,
+                       NGX_HTTP_SCC_BODY),
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/events/:id/candidates",
+                       "scc_api.event_candidates", NGX_HTTP_SCC_ROLE_CAPTAIN, 0),
 };
 
 const ngx_uint_t  ngx_http_scc_nroutes =

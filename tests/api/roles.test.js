@@ -9,7 +9,7 @@
 // cell once with a fresh request; rows that change things (disable) come last
 // and work on fixtures of their own.
 
-import test, { before } from 'node:test';
+import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -119,4 +119,61 @@ test('the module\'s role table and the SQL\'s scc.role_rank() agree on every rol
     assert.equal(Number(await stack.psql(`select scc.role_rank('${name}')`)), r, name);
   }
   assert.equal(Number(await stack.psql("select scc.role_rank('nobody')")), rank.NGX_HTTP_SCC_ROLE_NONE);
+});
+
+/* charter: the roster (helper C) */
+// Routes on an event: each row runs on a fresh scheduled event (made with
+// SQL), prepared by its setup (places held by the matrix's own people; the
+// captain of the matrix is the event's captain), each cell once.  The rows
+// join MATRIX after the loop above registered its tests, so the route-table
+// check sees them and the generic loop does not run them without an event.
+const lit = (s) => `'${String(s).replace(/'/g, "''")}'`;
+let rosterBoat;
+async function rosterEvent() {
+  rosterBoat ??= await stack.psql(`insert into scc.boats (name, port_name, port_lat, port_lon, time_zone, guest_capacity)
+    values ('Matrix boat ' || gen_random_uuid(), 'Matrix port', 32.7, -117.2, 'America/Los_Angeles', 4) returning id`);
+  const ev = await stack.psql(`insert into scc.events (boat_id, title, departure_at, return_at, time_zone, crew_min,
+      crew_max, guest_max, state)
+    values (${lit(rosterBoat)}, 'Matrix sail', now() + interval '3 days', now() + interval '3 days 3 hours',
+            'America/Los_Angeles', 1, 10, 4, 'scheduled') returning id`);
+  await stack.psql(`insert into scc.event_roles (event_id, user_id, role, state)
+    values (${lit(ev)}, ${lit(who.captain.id)}, 'captain', 'confirmed')`);
+  return ev;
+}
+async function holdCrew(ev, state) {
+  for (const role of ['crew', 'admin']) {
+    await stack.psql(`insert into scc.event_roles (event_id, user_id, role, state)
+      values (${lit(ev)}, ${lit(who[role].id)}, 'crew', ${lit(state)})`);
+  }
+}
+const freshCrew = async () => (await signIn(stack, 'crew')).id;
+const ROSTER_MATRIX = [
+  //  method  path                                   setup(ev)                    body(ev)                                                          anon guest crew captain admin
+  ['POST', '/api/events/:id/roles/:role/claim',   null,                        null,                                                              [401, 403, 201, 409, 201]],
+  ['POST', '/api/events/:id/roles/:role/release', (ev) => holdCrew(ev, 'confirmed'), null,                                                        [401, 404, 200, 404, 200]],
+  ['POST', '/api/events/:id/roles/:role/accept',  (ev) => holdCrew(ev, 'designated'), null,                                                       [401, 404, 200, 404, 200]],
+  ['POST', '/api/events/:id/designate',           null,                        async () => ({ role: 'crew', user_id: await freshCrew() }),        [401, 403, 403, 201, 201]],
+  ['POST', '/api/events/:id/override',            null,                        async () => ({ action: 'add', user_id: await freshCrew(), role: 'crew', reason: 'matrix' }), [401, 403, 403, 403, 200]],
+  ['GET',  '/api/events/:id/candidates',          null,                        null,                                                              [401, 403, 403, 200, 200]],
+];
+for (const [method, pattern, setup, body, expected] of ROSTER_MATRIX) {
+  test(`${method} ${pattern} (on an event): ${ROLES.map((r, i) => `${r} ${expected[i]}`).join(', ')}`, async () => {
+    const ev = await rosterEvent();
+    await setup?.(ev);
+    const got = [];
+    for (const role of ROLES) {
+      const p = pattern.replace(':id', ev).replace(':role', 'crew');
+      const r = await api(stack, method, p, { token: who[role]?.access, body: body ? await body(ev) : undefined });
+      got.push(r.status);
+      if (r.status === 401) assert.equal(r.headers.get('www-authenticate'), 'Bearer realm="scc"');
+      if (r.status === 403) assert.equal(r.body?.error?.code, 'insufficient_scope', `${role}: ${r.text}`);
+    }
+    assert.deepEqual(got, expected, `${method} ${pattern} as ${ROLES.join('/')}`);
+  });
+}
+MATRIX.push(...ROSTER_MATRIX.map(([method, pattern, , , expected]) => [method, pattern, null, expected]));
+// the shared stack as it was: the matrix's events (their places and history cascade) and its boat
+after(async () => {
+  if (!rosterBoat) return;
+  await stack.psql(`delete from scc.events where boat_id = ${lit(rosterBoat)}; delete from scc.boats where id = ${lit(rosterBoat)}`);
 });
