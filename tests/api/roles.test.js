@@ -34,6 +34,13 @@ const MATRIX = [
   ['GET',    '/api/users/:id',              null,                                                          [401, 403, 403, 403, 200]],
   ['PATCH',  '/api/users/:id',              { role: 'crew' },                                              [401, 403, 403, 403, 200]],
   ['POST',   '/api/users/:id/disable',      { reason: 'role matrix' },                                     [401, 403, 403, 403, 200]],
+  // charter: calendar and settings (A)
+  ['GET',    '/api/me/profile',             null,                                                          [401, 200, 200, 200, 200]],
+  ['PATCH',  '/api/me',                     { notify_email: true },                                        [401, 200, 200, 200, 200]],
+  ['GET',    '/api/me/calendar',            null,                                                          [401, 200, 200, 200, 200]],
+  ['POST',   '/api/me/calendar/reset',      {},                                                            [401, 201, 201, 201, 201]],
+  ['GET',    '/api/calendar/:token',        null,                                                          [404, 404, 404, 404, 404]],
+  // end charter: calendar and settings (A)
 ];
 
 let stack;
