@@ -103,7 +103,9 @@ CREATE FUNCTION scc.calendar_vevents(p_user_id uuid, stamp timestamp with time z
            and e.departure_at < stamp + interval '1 year'
            and (l.state in ('claimed', 'designated', 'confirmed', 'waitlisted')
                 or (e.state = 'cancelled' and l.since >= e.state_changed_at))
-         order by e.departure_at, e.id
+         -- past the cap, the events nearest to now stay: the next sails
+         -- matter more than the oldest
+         order by abs(extract(epoch from e.departure_at - stamp)), e.id
          limit 1000
     )
     -- the lines that can never reach 75 octets are written as they are;
@@ -141,7 +143,7 @@ $$;
 
 ALTER FUNCTION scc.calendar_vevents(p_user_id uuid, stamp timestamp with time zone) OWNER TO scc_owner;
 
-COMMENT ON FUNCTION scc.calendar_vevents(p_user_id uuid, stamp timestamp with time zone) IS 'the VEVENTs of a person''s calendar feed: live places and cancelled events, 90 days back to a year ahead, at most 1000';
+COMMENT ON FUNCTION scc.calendar_vevents(p_user_id uuid, stamp timestamp with time zone) IS 'the VEVENTs of a person''s calendar feed: live places and cancelled events, 90 days back to a year ahead, at most 1000 (the nearest to now)';
 
 CREATE FUNCTION scc.check_body_fields(ctx jsonb, allowed text[]) RETURNS void
     LANGUAGE plpgsql IMMUTABLE

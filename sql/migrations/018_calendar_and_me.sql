@@ -11,7 +11,7 @@
 -- Which events a feed holds, and why (calendar apps re-read a subscribed
 -- feed and replace what they had with it, METHOD:PUBLISH):
 --   * every event from 90 days ago to a year ahead (departure), at most
---     1000, on which the person holds a live place: claimed, designated,
+--     1000 (the nearest to now), on which the person holds a live place: claimed, designated,
 --     confirmed → STATUS:CONFIRMED; waitlisted → STATUS:TENTATIVE; a draft
 --     event is TENTATIVE too (not announced yet);
 --   * a cancelled event they held a place on when it was cancelled (still
@@ -233,7 +233,9 @@ as $$
            and e.departure_at < stamp + interval '1 year'
            and (l.state in ('claimed', 'designated', 'confirmed', 'waitlisted')
                 or (e.state = 'cancelled' and l.since >= e.state_changed_at))
-         order by e.departure_at, e.id
+         -- past the cap, the events nearest to now stay: the next sails
+         -- matter more than the oldest
+         order by abs(extract(epoch from e.departure_at - stamp)), e.id
          limit 1000
     )
     -- the lines that can never reach 75 octets are written as they are;
@@ -269,7 +271,7 @@ as $$
      order by c.departure_at, c.id
 $$;
 comment on function scc.calendar_vevents(uuid, timestamptz) is
-    'the VEVENTs of a person''s calendar feed: live places and cancelled events, 90 days back to a year ahead, at most 1000';
+    'the VEVENTs of a person''s calendar feed: live places and cancelled events, 90 days back to a year ahead, at most 1000 (the nearest to now)';
 
 -- GET /api/calendar/:token (public: whoever holds the token): the holder's
 -- events as RFC 5545 text/calendar (UTC times, CRLF, folded at 75 octets).

@@ -5,7 +5,7 @@
 -- Runs in one transaction, rolled back.
 begin;
 create extension if not exists pgtap;
-select plan(49);
+select plan(51);
 
 -- ---------------------------------------------------------------------------
 -- TEXT escaping (RFC 5545 3.3.11)
@@ -226,6 +226,30 @@ update scc.users set disabled_at = now() where id = '00000000-0000-4000-8000-000
 select throws_ok(format($$ select scc_api.calendar_feed('{"params":{"token":"%s"}}') $$,
                         substr((select body ->> 'path' from made2), 15)),
                  'SC404', 'no calendar feed at this address', 'feed: a disabled holder''s feed is 404');
+
+-- at most 1000 events a feed, the nearest to now: 600 past and 402 coming
+-- places drop the two oldest, not the two last
+insert into scc.users (id, email, name, role) values
+    ('00000000-0000-4000-8000-0000000000a3', 'cal-busy@test.example', 'Busy', 'crew');
+insert into scc.events (id, boat_id, title, departure_at, return_at, time_zone, crew_min, crew_max,
+                        guest_max, state)
+select ('00000000-0000-4000-9000-' || lpad(to_hex(k), 12, '0'))::uuid,
+       '00000000-0000-4000-8000-0000000000b1', 'Busy sail ' || k, d, d + interval '1 hour',
+       'America/Los_Angeles', 1, 2, 0, 'scheduled'
+  from generate_series(1, 1002) as k,
+       lateral (select case when k <= 600 then now() - interval '89 days' + (k - 1) * interval '3 hours'
+                            else now() + interval '1 day' + (k - 601) * interval '3 hours' end as d) as t;
+insert into scc.event_roles (event_id, user_id, role, state)
+select ('00000000-0000-4000-9000-' || lpad(to_hex(k), 12, '0'))::uuid,
+       '00000000-0000-4000-8000-0000000000a3', 'crew', 'confirmed'
+  from generate_series(1, 1002) as k;
+create temp table busy as
+select substring(v from E'SUMMARY:([^\r]*)\r\n') as title, n
+  from scc.calendar_vevents('00000000-0000-4000-8000-0000000000a3', now()) with ordinality as t(v, n);
+select is((select count(*)::int from busy), 1000, 'vevents: at most 1000 events');
+select is((select array_agg(title order by n) filter (where n in (1, 1000)) from busy),
+          array['Busy sail 3', 'Busy sail 1002'],
+          'vevents: the two oldest are the ones left out, and the rest come in departure order');
 
 select * from finish();
 rollback;
