@@ -12,7 +12,8 @@
  *   query   the jsonb context (ngx_http_scc_context.c) goes to the
  *           route's scc_api function through this worker process's
  *           connection set (ngx_http_scc_query.c, ngx_http_scc_pg.c),
- *           whose (status, body) is the answer
+ *           whose (status, body) is the answer, or for a FILE route
+ *           (status, body, content_type, filename)
  *
  * Nothing here may block: no blocking libpq call, no name resolution, no
  * file read, no sleeping.  Defaults are in ngx_http_scc_defaults.h.
@@ -594,7 +595,10 @@ ngx_http_scc_init_stmts(ngx_conf_t *cf, ngx_http_scc_pg_conf_t *pg)
         stmt->name.data = p;
         stmt->name.len = ngx_sprintf(p, "scc_%ui%Z", i) - p - 1;
 
-        len = sizeof("select status, body from ($1::jsonb)")
+        /* a FILE route's function returns scc_api.file_response */
+
+        len = sizeof("select status, body, content_type, filename "
+                     "from ($1::jsonb)")
               + route->function.len;
 
         p = ngx_pnalloc(cf->pool, len);
@@ -603,9 +607,18 @@ ngx_http_scc_init_stmts(ngx_conf_t *cf, ngx_http_scc_pg_conf_t *pg)
         }
 
         stmt->sql.data = p;
-        stmt->sql.len = ngx_sprintf(p, "select status, body from %V"
-                                    "($1::jsonb)%Z", &route->function)
-                        - p - 1;
+
+        if (route->flags & NGX_HTTP_SCC_FILE) {
+            stmt->sql.len = ngx_sprintf(p, "select status, body, "
+                                        "content_type, filename from %V"
+                                        "($1::jsonb)%Z", &route->function)
+                            - p - 1;
+
+        } else {
+            stmt->sql.len = ngx_sprintf(p, "select status, body from %V"
+                                        "($1::jsonb)%Z", &route->function)
+                            - p - 1;
+        }
     }
 
     return NGX_OK;

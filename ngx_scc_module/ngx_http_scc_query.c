@@ -124,6 +124,11 @@ ngx_http_scc_query_done(ngx_http_scc_pg_query_t *q, PGresult *res,
             break;
         }
 
+        if (ctx->match.route->flags & NGX_HTTP_SCC_FILE) {
+            rc = ngx_http_scc_send_file(r, res);
+            break;
+        }
+
         rc = ngx_http_scc_send_result(r, res);
         break;
 

@@ -2,9 +2,10 @@
 /*
  * SCC: responses (see ngx_http_scc_reply.h).
  *
- * A route's SQL function answers (status int, body json); the body is
- * sent from libpq's own result memory, released with the request pool,
- * so a success is never parsed or copied again.  Errors raised by SQL
+ * A route's SQL function answers (status int, body json), or for a FILE
+ * route (status, body text, content_type, filename); the body is sent
+ * from libpq's own result memory, released with the request pool, so a
+ * success is never parsed or copied again.  Errors raised by SQL
  * carry their own SQLSTATE: "SCnnn" means HTTP nnn with the machine code
  * in DETAIL; PostgreSQL's own classes map as the table below says.
  */
@@ -38,6 +39,12 @@ static void *ngx_http_scc_yajl_malloc(void *ctx, size_t size);
 static void *ngx_http_scc_yajl_realloc(void *ctx, void *p, size_t size);
 static void ngx_http_scc_yajl_free(void *ctx, void *p);
 static void ngx_http_scc_json_print(void *ctx, const char *s, size_t len);
+static ngx_int_t ngx_http_scc_send_body(ngx_http_request_t *r,
+    ngx_uint_t status, ngx_str_t *type, ngx_buf_t *b);
+static ngx_int_t ngx_http_scc_result(ngx_http_request_t *r, PGresult *res,
+    int nfields, ngx_int_t *rc);
+static ngx_buf_t *ngx_http_scc_result_body(ngx_http_request_t *r,
+    PGresult *res);
 static ngx_int_t ngx_http_scc_send_pg_error(ngx_http_request_t *r,
     PGresult *res);
 static void ngx_http_scc_pqclear(void *data);
@@ -275,13 +282,25 @@ ngx_int_t
 ngx_http_scc_send_json(ngx_http_request_t *r, ngx_uint_t status,
     ngx_buf_t *b)
 {
+    static ngx_str_t  json = ngx_string("application/json");
+
+    return ngx_http_scc_send_body(r, status, &json, b);
+}
+
+
+/* b may be NULL: no body; type must outlive the request's header */
+
+static ngx_int_t
+ngx_http_scc_send_body(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, ngx_buf_t *b)
+{
     ngx_int_t    rc;
     ngx_chain_t  out;
 
     r->headers_out.status = status;
 
-    ngx_str_set(&r->headers_out.content_type, "application/json");
-    r->headers_out.content_type_len = r->headers_out.content_type.len;
+    r->headers_out.content_type = *type;
+    r->headers_out.content_type_len = type->len;
     r->headers_out.content_type_lowcase = NULL;
 
     r->headers_out.content_length_n = b ? b->last - b->pos : 0;
@@ -453,14 +472,135 @@ ngx_http_scc_json_string(u_char *p, u_char *s, size_t len)
 ngx_int_t
 ngx_http_scc_send_result(ngx_http_request_t *r, PGresult *res)
 {
-    ngx_int_t            status;
+    ngx_int_t   rc, status;
+    ngx_buf_t  *b;
+
+    status = ngx_http_scc_result(r, res, 2, &rc);
+
+    if (status == 0) {
+        return rc;
+    }
+
+    if (PQgetisnull(res, 0, 1)) {
+        return ngx_http_scc_send_json(r, status, NULL);
+    }
+
+    b = ngx_http_scc_result_body(r, res);
+    if (b == NULL) {
+        return NGX_ERROR;
+    }
+
+    return ngx_http_scc_send_json(r, status, b);
+}
+
+
+/*
+ * The media type and the file name come from SQL and go into headers:
+ * a byte outside the safe set (CR, LF, a quote...) is a bug of the route
+ * function, refused here rather than sent, and logged without the bytes.
+ */
+
+ngx_int_t
+ngx_http_scc_send_file(ngx_http_request_t *r, PGresult *res)
+{
+    u_char              *p, *name;
+    size_t               len;
+    ngx_int_t            rc, status;
+    ngx_str_t            type;
     ngx_buf_t           *b;
+    ngx_http_scc_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_scc_module);
+
+    status = ngx_http_scc_result(r, res, 4, &rc);
+
+    if (status == 0) {
+        return rc;
+    }
+
+    type.data = (u_char *) PQgetvalue(res, 0, 2);
+    type.len = PQgetlength(res, 0, 2);
+
+    if (PQgetisnull(res, 0, 2)
+        || !ngx_http_scc_route_file_type_ok(type.data, type.len))
+    {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "scc: %V gave no content type, or one with bytes "
+                      "outside the safe set; not sent",
+                      &ctx->match.route->function);
+        return ngx_http_scc_send_error(r, NGX_HTTP_SCC_ERR_INTERNAL, NULL);
+    }
+
+    if (!PQgetisnull(res, 0, 3)) {
+        name = (u_char *) PQgetvalue(res, 0, 3);
+        len = PQgetlength(res, 0, 3);
+
+        if (!ngx_http_scc_route_file_name_ok(name, len)) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "scc: %V gave a file name outside "
+                          "[A-Za-z0-9._-] or longer than %d bytes; "
+                          "not sent", &ctx->match.route->function,
+                          NGX_HTTP_SCC_FILENAME_MAX);
+            return ngx_http_scc_send_error(r, NGX_HTTP_SCC_ERR_INTERNAL,
+                                           NULL);
+        }
+
+        p = ngx_pnalloc(r->pool, sizeof("attachment; filename=\"\"") - 1
+                                 + len);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+
+        if (ngx_http_scc_add_header(r, "Content-Disposition", p,
+                                    ngx_sprintf(p, "attachment; "
+                                                "filename=\"%*s\"",
+                                                len, name)
+                                    - p)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "scc: file answer, an attachment named \"%*s\"",
+                       len, name);
+    }
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "scc: file answer %i \"%V\"", status, &type);
+
+    if (PQgetisnull(res, 0, 1)) {
+        return ngx_http_scc_send_body(r, status, &type, NULL);
+    }
+
+    b = ngx_http_scc_result_body(r, res);
+    if (b == NULL) {
+        return NGX_ERROR;
+    }
+
+    return ngx_http_scc_send_body(r, status, &type, b);
+}
+
+
+/*
+ * A route function's result: one row of nfields columns, the first a
+ * status 200..599.  Returns that status, res then belonging to the
+ * request pool (cleared with it); or 0 when res was an error or
+ * malformed, answered already (cleared), with the answer's code in *rc.
+ */
+
+static ngx_int_t
+ngx_http_scc_result(ngx_http_request_t *r, PGresult *res, int nfields,
+    ngx_int_t *rc)
+{
+    ngx_int_t            status;
     ngx_pool_cleanup_t  *cln;
 
     if (res == NULL) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "scc: PostgreSQL gave no result");
-        return ngx_http_scc_send_error(r, NGX_HTTP_SCC_ERR_INTERNAL, NULL);
+        *rc = ngx_http_scc_send_error(r, NGX_HTTP_SCC_ERR_INTERNAL, NULL);
+        return 0;
     }
 
     switch (PQresultStatus(res)) {
@@ -469,19 +609,22 @@ ngx_http_scc_send_result(ngx_http_request_t *r, PGresult *res)
         break;
 
     case PGRES_FATAL_ERROR:
-        return ngx_http_scc_send_pg_error(r, res);
+        *rc = ngx_http_scc_send_pg_error(r, res);
+        return 0;
 
     default:
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "scc: unexpected PostgreSQL result %s",
                       PQresStatus(PQresultStatus(res)));
         PQclear(res);
-        return ngx_http_scc_send_error(r, NGX_HTTP_SCC_ERR_INTERNAL, NULL);
+        *rc = ngx_http_scc_send_error(r, NGX_HTTP_SCC_ERR_INTERNAL, NULL);
+        return 0;
     }
 
     status = NGX_ERROR;
 
-    if (PQntuples(res) == 1 && PQnfields(res) == 2 && !PQgetisnull(res, 0, 0))
+    if (PQntuples(res) == 1 && PQnfields(res) == nfields
+        && !PQgetisnull(res, 0, 0))
     {
         status = ngx_atoi((u_char *) PQgetvalue(res, 0, 0),
                           PQgetlength(res, 0, 0));
@@ -490,35 +633,44 @@ ngx_http_scc_send_result(ngx_http_request_t *r, PGresult *res)
     if (status < 200 || status > 599) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "scc: a route function must return one row "
-                      "(status 200..599, body json); got %d rows",
-                      PQntuples(res));
+                      "(status 200..599, then its %d columns); got %d rows",
+                      nfields - 1, PQntuples(res));
         PQclear(res);
-        return ngx_http_scc_send_error(r, NGX_HTTP_SCC_ERR_INTERNAL, NULL);
+        *rc = ngx_http_scc_send_error(r, NGX_HTTP_SCC_ERR_INTERNAL, NULL);
+        return 0;
     }
 
     cln = ngx_pool_cleanup_add(r->pool, 0);
     if (cln == NULL) {
         PQclear(res);
-        return NGX_ERROR;
+        *rc = NGX_ERROR;
+        return 0;
     }
 
     cln->handler = ngx_http_scc_pqclear;
     cln->data = res;
 
-    if (PQgetisnull(res, 0, 1)) {
-        return ngx_http_scc_send_json(r, status, NULL);
-    }
+    return status;
+}
+
+
+/* the body column, sent from libpq's memory as it is */
+
+static ngx_buf_t *
+ngx_http_scc_result_body(ngx_http_request_t *r, PGresult *res)
+{
+    ngx_buf_t  *b;
 
     b = ngx_calloc_buf(r->pool);
     if (b == NULL) {
-        return NGX_ERROR;
+        return NULL;
     }
 
     b->pos = (u_char *) PQgetvalue(res, 0, 1);
     b->last = b->pos + PQgetlength(res, 0, 1);
     b->memory = 1;
 
-    return ngx_http_scc_send_json(r, status, b);
+    return b;
 }
 
 

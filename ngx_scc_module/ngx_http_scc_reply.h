@@ -85,5 +85,13 @@ ngx_int_t ngx_http_scc_send_error(ngx_http_request_t *r,
     ngx_http_scc_err_e err, const char *message);
 ngx_int_t ngx_http_scc_send_result(ngx_http_request_t *r, PGresult *res);
 
+/*
+ * A FILE route's answer (status, body, content_type, filename): the body
+ * goes out from libpq's memory as it is, with its own Content-Type and,
+ * for a file name, Content-Disposition: attachment.  Header values outside
+ * the safe set are refused (500, logged), never sent.
+ */
+ngx_int_t ngx_http_scc_send_file(ngx_http_request_t *r, PGresult *res);
+
 
 #endif /* _NGX_HTTP_SCC_REPLY_H_INCLUDED_ */

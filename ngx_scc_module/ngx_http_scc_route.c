@@ -108,6 +108,20 @@ ngx_http_scc_route_t  ngx_http_scc_routes[] = {
                        NGX_HTTP_SCC_BODY),
     ngx_http_scc_route(NGX_HTTP_GET, "/api/events/:id/candidates",
                        "scc_api.event_candidates", NGX_HTTP_SCC_ROLE_CAPTAIN, 0),
+    /* charter: calendar and settings (A) */
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/me/profile", "scc_api.me_get",
+                       NGX_HTTP_SCC_ROLE_GUEST, 0),
+    ngx_http_scc_route(NGX_HTTP_PATCH, "/api/me", "scc_api.me_update",
+                       NGX_HTTP_SCC_ROLE_GUEST, NGX_HTTP_SCC_BODY),
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/me/calendar",
+                       "scc_api.me_calendar_get", NGX_HTTP_SCC_ROLE_GUEST, 0),
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/me/calendar/reset",
+                       "scc_api.me_calendar_reset", NGX_HTTP_SCC_ROLE_GUEST,
+                       NGX_HTTP_SCC_BODY_OPT),
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/calendar/:token",
+                       "scc_api.calendar_feed", NGX_HTTP_SCC_ROLE_NONE,
+                       NGX_HTTP_SCC_PUBLIC|NGX_HTTP_SCC_FILE),
+    /* end charter: calendar and settings (A) */
 };
 
 const ngx_uint_t  ngx_http_scc_nroutes =
@@ -292,10 +306,11 @@ ngx_http_scc_route_check(ngx_str_t *err)
 
         if (route->local != NGX_HTTP_SCC_LOCAL_NONE) {
 
-            /* a local handler, and no function as well */
+            /* a local handler, and no function (nor file answer) as well */
 
             if (route->local >= NGX_HTTP_SCC_LOCAL_LAST
-                || route->function.len != 0)
+                || route->function.len != 0
+                || (route->flags & NGX_HTTP_SCC_FILE))
             {
                 *err = route->pattern;
                 return NGX_ERROR;
@@ -310,7 +325,59 @@ ngx_http_scc_route_check(ngx_str_t *err)
             *err = route->function;
             return NGX_ERROR;
         }
+
+        /* a file is sent as it is: no tokens or cookies come with it */
+
+        if ((route->flags & NGX_HTTP_SCC_FILE)
+            && (route->flags & (NGX_HTTP_SCC_ISSUE|NGX_HTTP_SCC_CLEAR)))
+        {
+            *err = route->pattern;
+            return NGX_ERROR;
+        }
     }
 
     return NGX_OK;
+}
+
+
+ngx_uint_t
+ngx_http_scc_route_file_type_ok(u_char *p, size_t len)
+{
+    u_char  *last;
+
+    if (len == 0 || len > 255) {
+        return 0;
+    }
+
+    for (last = p + len; p < last; p++) {
+        if (*p < 0x20 || *p > 0x7e || *p == '"' || *p == '\\') {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+ngx_uint_t
+ngx_http_scc_route_file_name_ok(u_char *p, size_t len)
+{
+    u_char  *last;
+
+    if (len == 0 || len > NGX_HTTP_SCC_FILENAME_MAX || *p == '.') {
+        return 0;
+    }
+
+    for (last = p + len; p < last; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
+            || (*p >= '0' && *p <= '9')
+            || *p == '.' || *p == '_' || *p == '-')
+        {
+            continue;
+        }
+
+        return 0;
+    }
+
+    return 1;
 }

@@ -32,6 +32,7 @@
 #define NGX_HTTP_SCC_REFRESH         0x0010  /* context has the refresh token */
 #define NGX_HTTP_SCC_ISSUE           0x0020  /* answer issues tokens, cookies */
 #define NGX_HTTP_SCC_CLEAR           0x0040  /* answer clears the cookies */
+#define NGX_HTTP_SCC_FILE            0x0080  /* answer is a file_response */
 
 /*
  * Local handlers: routes answered by the module in C, no SQL.  Each names
@@ -46,6 +47,9 @@
 
 /* "Allow: GET, POST, PUT, PATCH, DELETE" fits easily */
 #define NGX_HTTP_SCC_ALLOW_LEN       64
+
+/* the longest file name a FILE route may give */
+#define NGX_HTTP_SCC_FILENAME_MAX    128
 
 
 typedef struct {
@@ -89,9 +93,20 @@ size_t ngx_http_scc_route_allow(ngx_uint_t allow, u_char *buf);
 
 /*
  * checks the table itself: patterns, parameter counts, and that each
- * route names exactly one SQL function in scc_api or one local handler
+ * route names exactly one SQL function in scc_api or one local handler;
+ * a FILE route is an SQL route that neither issues nor clears tokens
  */
 ngx_int_t ngx_http_scc_route_check(ngx_str_t *err);
+
+/*
+ * What a FILE route's function may put in the headers, checked before
+ * anything is sent: a media type of printable ASCII without quote or
+ * backslash (so no CR, LF or other control byte), and a file name of
+ * [A-Za-z0-9._-], not starting with a dot, at most
+ * NGX_HTTP_SCC_FILENAME_MAX bytes.  1: it may go out as it is.
+ */
+ngx_uint_t ngx_http_scc_route_file_type_ok(u_char *p, size_t len);
+ngx_uint_t ngx_http_scc_route_file_name_ok(u_char *p, size_t len);
 
 
 #endif /* _NGX_HTTP_SCC_ROUTE_H_INCLUDED_ */

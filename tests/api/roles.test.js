@@ -50,6 +50,13 @@ const MATRIX = [
                                                      return_at: new Date(Date.now() + 7200e3).toISOString() }), [401, 403, 403, 404, 404]],
   // end charter: boats and events (helper B)
   ['POST',   '/api/users/:id/disable',      { reason: 'role matrix' },                                     [401, 403, 403, 403, 200]],
+  // charter: calendar and settings (A)
+  ['GET',    '/api/me/profile',             null,                                                          [401, 200, 200, 200, 200]],
+  ['PATCH',  '/api/me',                     { notify_email: true },                                        [401, 200, 200, 200, 200]],
+  ['GET',    '/api/me/calendar',            null,                                                          [401, 200, 200, 200, 200]],
+  ['POST',   '/api/me/calendar/reset',      {},                                                            [401, 201, 201, 201, 201]],
+  ['GET',    '/api/calendar/:token',        null,                                                          [404, 404, 404, 404, 404]],
+  // end charter: calendar and settings (A)
 ];
 
 let stack;

@@ -256,8 +256,163 @@ test_check_refuses_bad_rows(void **state)
     ngx_http_scc_routes[0].local = NGX_HTTP_SCC_LOCAL_ME;
     assert_int_equal(ngx_http_scc_route_check(&err), NGX_OK);
 
+    /* a local handler sends no file answer */
+    ngx_http_scc_routes[0].flags |= NGX_HTTP_SCC_FILE;
+    assert_int_equal(ngx_http_scc_route_check(&err), NGX_ERROR);
+
+    /* nor does a file answer issue or clear tokens */
+    ngx_http_scc_routes[0] = keep;
+    ngx_http_scc_routes[0].flags |= NGX_HTTP_SCC_FILE;
+    assert_int_equal(ngx_http_scc_route_check(&err), NGX_OK);
+    ngx_http_scc_routes[0].flags |= NGX_HTTP_SCC_ISSUE;
+    assert_int_equal(ngx_http_scc_route_check(&err), NGX_ERROR);
+    ngx_http_scc_routes[0].flags &= ~NGX_HTTP_SCC_ISSUE;
+    ngx_http_scc_routes[0].flags |= NGX_HTTP_SCC_CLEAR;
+    assert_int_equal(ngx_http_scc_route_check(&err), NGX_ERROR);
+
     ngx_http_scc_routes[0] = keep;
     assert_int_equal(ngx_http_scc_route_check(&err), NGX_OK);
+}
+
+
+static ngx_uint_t
+type_ok(const char *s)
+{
+    return ngx_http_scc_route_file_type_ok((u_char *) s, strlen(s));
+}
+
+
+static ngx_uint_t
+name_ok(const char *s)
+{
+    return ngx_http_scc_route_file_name_ok((u_char *) s, strlen(s));
+}
+
+
+/* what a FILE route's function may put into Content-Type */
+
+static void
+test_file_type(void **state)
+{
+    char  buf[300];
+
+    assert_true(type_ok("text/calendar; charset=utf-8"));
+    assert_true(type_ok("text/csv"));
+    assert_true(type_ok("application/vnd.ms-excel"));
+    assert_true(type_ok("a"));
+
+    assert_false(type_ok(""));
+    assert_false(type_ok("text/plain\r\nSet-Cookie: a=b"));
+    assert_false(type_ok("text/plain\n"));
+    assert_false(type_ok("text/plain\r"));
+    assert_false(type_ok("text/plain\t"));
+    assert_false(type_ok("text/plain; name=\"a\""));
+    assert_false(type_ok("text/plain\\"));
+    assert_false(type_ok("text/plain\x7f"));
+    assert_false(type_ok("text/plain\xc3\xa9"));
+    assert_false(type_ok("\x80"));
+
+    /* a NUL inside the length is refused too */
+    assert_false(ngx_http_scc_route_file_type_ok((u_char *) "text\0x", 6));
+
+    memset(buf, 'a', sizeof(buf));
+    assert_true(ngx_http_scc_route_file_type_ok((u_char *) buf, 255));
+    assert_false(ngx_http_scc_route_file_type_ok((u_char *) buf, 256));
+}
+
+
+/* what it may put into Content-Disposition's filename */
+
+static void
+test_file_name(void **state)
+{
+    char  buf[NGX_HTTP_SCC_FILENAME_MAX + 1];
+
+    assert_true(name_ok("scc.ics"));
+    assert_true(name_ok("analysis-2026-11_boat.csv"));
+    assert_true(name_ok("A.B.C"));
+    assert_true(name_ok("x"));
+
+    assert_false(name_ok(""));
+    assert_false(name_ok(".hidden"));
+    assert_false(name_ok("../etc/passwd"));
+    assert_false(name_ok("a/b"));
+    assert_false(name_ok("a\\b"));
+    assert_false(name_ok("a b"));
+    assert_false(name_ok("a\"b"));
+    assert_false(name_ok("a;b"));
+    assert_false(name_ok("a\r\nb"));
+    assert_false(name_ok("caf\xc3\xa9.csv"));
+    assert_false(ngx_http_scc_route_file_name_ok((u_char *) "a\0b", 3));
+
+    memset(buf, 'a', sizeof(buf));
+    assert_true(ngx_http_scc_route_file_name_ok((u_char *) buf,
+                                                NGX_HTTP_SCC_FILENAME_MAX));
+    assert_false(ngx_http_scc_route_file_name_ok((u_char *) buf,
+                                                 NGX_HTTP_SCC_FILENAME_MAX
+                                                 + 1));
+}
+
+
+/*
+ * One path, two answerers: GET /api/me is the module's, PATCH /api/me an
+ * SQL function's; other methods get 405 naming both.
+ */
+
+static void
+test_local_and_sql_on_one_path(void **state)
+{
+    u_char                buf[NGX_HTTP_SCC_ALLOW_LEN];
+    size_t                n;
+    ngx_http_scc_match_t  m;
+
+    assert_int_equal(match("/api/me", NGX_HTTP_GET, &m), NGX_OK);
+    assert_int_equal(m.route->local, NGX_HTTP_SCC_LOCAL_ME);
+    assert_int_equal(m.route->function.len, 0);
+
+    assert_int_equal(match("/api/me", NGX_HTTP_HEAD, &m), NGX_OK);
+    assert_int_equal(m.route->local, NGX_HTTP_SCC_LOCAL_ME);
+
+    assert_int_equal(match("/api/me", NGX_HTTP_PATCH, &m), NGX_OK);
+    assert_int_equal(m.route->local, NGX_HTTP_SCC_LOCAL_NONE);
+    assert_int_equal(m.route->function.len, sizeof("scc_api.me_update") - 1);
+    assert_memory_equal(m.route->function.data, "scc_api.me_update",
+                        sizeof("scc_api.me_update") - 1);
+    assert_true(m.route->flags & NGX_HTTP_SCC_BODY);
+
+    assert_int_equal(match("/api/me", NGX_HTTP_PUT, &m), NGX_ABORT);
+    assert_int_equal(m.allow, NGX_HTTP_GET|NGX_HTTP_PATCH);
+    n = ngx_http_scc_route_allow(m.allow, buf);
+    assert_int_equal(n, sizeof("GET, PATCH") - 1);
+    assert_memory_equal(buf, "GET, PATCH", n);
+
+    /* the longer paths are their own routes */
+    assert_int_equal(match("/api/me/profile", NGX_HTTP_GET, &m), NGX_OK);
+    assert_int_equal(m.route->local, NGX_HTTP_SCC_LOCAL_NONE);
+    assert_int_equal(match("/api/me/", NGX_HTTP_GET, &m), NGX_DECLINED);
+}
+
+
+/* the calendar feed: public, a file answer, its token a parameter */
+
+static void
+test_calendar_feed(void **state)
+{
+    ngx_http_scc_match_t  m;
+
+    assert_int_equal(match("/api/calendar/AbC-_0123456789abcdefg",
+                           NGX_HTTP_GET, &m), NGX_OK);
+    assert_true(m.route->flags & NGX_HTTP_SCC_FILE);
+    assert_true(m.route->flags & NGX_HTTP_SCC_PUBLIC);
+    assert_int_equal(m.nparams, 1);
+    assert_int_equal(m.params[0].name.len, 5);
+    assert_memory_equal(m.params[0].name.data, "token", 5);
+    assert_int_equal(m.params[0].value.len, 22);
+
+    assert_int_equal(match("/api/calendar/", NGX_HTTP_GET, &m),
+                     NGX_DECLINED);
+    assert_int_equal(match("/api/calendar/a/b", NGX_HTTP_GET, &m),
+                     NGX_DECLINED);
 }
 
 
@@ -278,6 +433,7 @@ test_handlers(void **state)
 
         local++;
         assert_int_equal(ngx_http_scc_routes[i].function.len, 0);
+        assert_false(ngx_http_scc_routes[i].flags & NGX_HTTP_SCC_FILE);
         assert_int_equal(ngx_http_scc_routes[i].local, NGX_HTTP_SCC_LOCAL_ME);
         assert_int_equal(ngx_http_scc_routes[i].pattern.len,
                          sizeof("/api/me") - 1);
@@ -301,6 +457,10 @@ main(void)
         cmocka_unit_test(test_table_is_consistent),
         cmocka_unit_test(test_check_refuses_bad_rows),
         cmocka_unit_test(test_handlers),
+        cmocka_unit_test(test_file_type),
+        cmocka_unit_test(test_file_name),
+        cmocka_unit_test(test_local_and_sql_on_one_path),
+        cmocka_unit_test(test_calendar_feed),
     };
 
     return cmocka_run_group_tests_name("route", tests, NULL, NULL);
