@@ -22,8 +22,12 @@
 -- Input helpers for JSON bodies (the module guarantees ctx.body is an object)
 -- ---------------------------------------------------------------------------
 
--- Refuses the first body field (in name order) that is not in allowed.
-create function scc.body_only(ctx jsonb, allowed text[])
+-- The one check for fields a request may not send: refuses the first key
+-- of obj (in name order) that is not in allowed, 400 unknown_field, the
+-- message naming it with path before it ('items[2].') and what is allowed.
+-- Every route with a body calls it on ctx -> 'body'; nested objects (a
+-- template's items) with their path.
+create function scc.refuse_unknown_fields(obj jsonb, allowed text[], path text default '')
 returns void
 language plpgsql
 immutable
@@ -31,19 +35,20 @@ as $$
 declare
     k text;
 begin
-    if jsonb_typeof(ctx -> 'body') is distinct from 'object' then
+    if jsonb_typeof(obj) is distinct from 'object' then
         return;
     end if;
-    select x into k from jsonb_object_keys(ctx -> 'body') as x
+    select x into k from jsonb_object_keys(obj) as x
      where x <> all (allowed) order by x limit 1;
     if k is not null then
-        perform scc.fail(400, 'unknown_field', format('unknown field "%s" (allowed: %s)',
-                                                      left(k, 64), array_to_string(allowed, ', ')));
+        perform scc.fail(400, 'unknown_field',
+                         format('unknown field %s%s (allowed: %s)', path, left(k, 64),
+                                coalesce(nullif(array_to_string(allowed, ', '), ''), 'none')));
     end if;
 end
 $$;
-comment on function scc.body_only(jsonb, text[]) is
-    'SC400 unknown_field naming the first body field not in allowed';
+comment on function scc.refuse_unknown_fields(jsonb, text[], text) is
+    'SC400 unknown_field naming the first key of obj (after path) not in allowed';
 
 -- A body field of one JSON type: absent or JSON null → null; another type
 -- → SC400 invalid_<field> ("<field> must be <what>").  The typed helpers
@@ -297,7 +302,7 @@ declare
     body jsonb := ctx -> 'body';
     s    text;
 begin
-    perform scc.body_only(ctx, array['name', 'port_name', 'port_lat', 'port_lon', 'time_zone',
+    perform scc.refuse_unknown_fields(ctx -> 'body', array['name', 'port_name', 'port_lat', 'port_lon', 'time_zone',
                                      'guest_capacity', 'crew_min', 'crew_max', 'active']);
     if body ? 'name' then
         s := btrim(scc.body_text(ctx, 'name', 'invalid_name'));
@@ -885,7 +890,7 @@ declare
     s    text;
     n    integer;
 begin
-    perform scc.body_only(ctx, allowed);
+    perform scc.refuse_unknown_fields(ctx -> 'body', allowed);
     if body ? 'boat_id' then
         e.boat_id := scc.check_uuid(scc.body_text(ctx, 'boat_id', 'invalid_boat_id'), 'invalid_boat_id', 'boat_id');
     end if;
@@ -1196,7 +1201,7 @@ begin
         perform scc.fail(400, 'invalid_state', 'a new event is draft or scheduled');
     end if;
     if not (ctx -> 'body' ? 'boat_id') or jsonb_typeof(ctx -> 'body' -> 'boat_id') = 'null' then
-        perform scc.body_only(ctx, array['boat_id', 'title', 'notes', 'meetup_at', 'meetup_place',
+        perform scc.refuse_unknown_fields(ctx -> 'body', array['boat_id', 'title', 'notes', 'meetup_at', 'meetup_place',
                                          'departure_at', 'return_at', 'time_zone', 'crew_min', 'crew_max',
                                          'guest_max', 'release_cutoff_hours', 'overdue_grace_minutes', 'state']);
         perform scc.fail(400, 'boat_id_required', 'boat_id is required');
@@ -1365,7 +1370,7 @@ declare
     missing    jsonb;
     notified   integer := 0;
 begin
-    perform scc.body_only(ctx, array['to', 'reason', 'force', 'silent']);
+    perform scc.refuse_unknown_fields(ctx -> 'body', array['to', 'reason', 'force', 'silent']);
     v_to := scc.body_text(ctx, 'to', 'invalid_to');
     v_reason := nullif(btrim(scc.body_text(ctx, 'reason', 'invalid_reason')), '');
     v_force := coalesce(scc.body_bool(ctx, 'force'), false);
@@ -1452,7 +1457,7 @@ declare
     e          scc.events;
     b          scc.boats;
 begin
-    perform scc.body_only(ctx, array['departure_at', 'return_at', 'title']);
+    perform scc.refuse_unknown_fields(ctx -> 'body', array['departure_at', 'return_at', 'title']);
     src := scc.event_for(ctx, actor_role, false);
     if not (ctx -> 'body' ? 'departure_at') then
         perform scc.fail(400, 'departure_at_required', 'departure_at is required');

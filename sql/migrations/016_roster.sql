@@ -42,31 +42,6 @@
 
 -- ---- helpers (no SET, everything qualified: see 008) ----------------------
 
--- Refuses a body field that is not in `allowed` (400 unknown_field naming it).
-create function scc.roster_check_fields(ctx jsonb, allowed text[])
-returns void
-language plpgsql
-immutable
-as $$
-declare
-    k text;
-begin
-    if jsonb_typeof(ctx -> 'body') = 'object' then
-        select min(x.key) into k
-          from pg_catalog.jsonb_object_keys(ctx -> 'body') as x (key)
-         where not (x.key = any (allowed));
-        if k is not null then
-            perform scc.fail(400, 'unknown_field',
-                             pg_catalog.format('unknown field "%s" (this request takes: %s)', left(k, 64),
-                                               coalesce(nullif(pg_catalog.array_to_string(allowed, ', '), ''),
-                                                        'no fields')));
-        end if;
-    end if;
-end
-$$;
-comment on function scc.roster_check_fields(jsonb, text[]) is
-    'SC400 unknown_field naming the first body field not in the allowed list';
-
 -- A roster role named by a request: captain or crew; guest is 422 until
 -- waivers exist; anything else 400 (`code`).
 create function scc.roster_role(value text, code text)
@@ -132,19 +107,6 @@ as $$
        and r.state in ('claimed', 'designated', 'confirmed')
 $$;
 comment on function scc.roster_filled(uuid, text) is 'filled places (claimed, designated, confirmed) of a role';
-
--- Whether a person is the event's captain: holds its filled captain place.
-create function scc.roster_is_captain(p_event uuid, p_user uuid)
-returns boolean
-language sql
-stable
-as $$
-    select exists (select 1 from scc.event_roles as r
-                    where r.event_id = p_event and r.user_id = p_user and r.role = 'captain'
-                      and r.state in ('claimed', 'designated', 'confirmed'))
-$$;
-comment on function scc.roster_is_captain(uuid, uuid) is
-    'true when the user holds the event''s filled captain place';
 
 -- A place as the routes answer it: {id, role, state, position} (position:
 -- 1-based on the role's waitlist, null otherwise; the formula of
@@ -353,7 +315,7 @@ as $$
                    and (now() < e.departure_at - e.release_cutoff
                         or actor_role = 'admin'
                         or not exists (select 1 from mine as m where m.state <> 'waitlisted')
-                        or scc.roster_is_captain(e.id, actor_id)))
+                        or scc.is_event_captain(e.id, actor_id)))
 $$;
 
 -- ---- routes ---------------------------------------------------------------
@@ -380,7 +342,7 @@ declare
     e          scc.events;
     p          scc.event_roles;
 begin
-    perform scc.roster_check_fields(ctx, '{}');
+    perform scc.refuse_unknown_fields(ctx -> 'body', '{}');
     v_role := scc.roster_role(ctx -> 'params' ->> 'role', 'invalid_role');
     if actor_role = 'guest' or (v_role = 'captain' and actor_role = 'crew') then
         perform scc.fail(403, 'insufficient_scope',
@@ -447,14 +409,14 @@ declare
     old_state  text;
     promoted   jsonb;
 begin
-    perform scc.roster_check_fields(ctx, '{user_id,reason}');
+    perform scc.refuse_unknown_fields(ctx -> 'body', '{user_id,reason}');
     v_role := scc.roster_role(ctx -> 'params' ->> 'role', 'invalid_role');
     target_txt := scc.body_text(ctx, 'user_id', 'invalid_user_id');
     target := case when target_txt is null then actor
                    else scc.check_uuid(target_txt, 'invalid_user_id', 'user_id') end;
     v_reason := scc.roster_reason(ctx);
     e := scc.roster_lock_event(ctx);
-    if target <> actor and actor_role <> 'admin' and not scc.roster_is_captain(e.id, actor) then
+    if target <> actor and actor_role <> 'admin' and not scc.is_event_captain(e.id, actor) then
         perform scc.fail(403, 'insufficient_scope',
                          'only the event''s captain or an admin may release someone else');
     end if;
@@ -466,7 +428,7 @@ begin
                               else format('this person holds no %s place on this event', v_role) end);
     end if;
     if p.state <> 'waitlisted' and now() >= e.departure_at - e.release_cutoff
-       and actor_role <> 'admin' and not scc.roster_is_captain(e.id, actor) then
+       and actor_role <> 'admin' and not scc.is_event_captain(e.id, actor) then
         perform scc.fail(409, 'release_cutoff_passed',
                          format('the release cutoff passed at %s; ask the event''s captain to release you',
                                 scc.iso(e.departure_at - e.release_cutoff)));
@@ -514,7 +476,7 @@ declare
     e          scc.events;
     p          scc.event_roles;
 begin
-    perform scc.roster_check_fields(ctx, '{}');
+    perform scc.refuse_unknown_fields(ctx -> 'body', '{}');
     v_role := scc.roster_role(ctx -> 'params' ->> 'role', 'invalid_role');
     e := scc.roster_lock_event(ctx);
     p := scc.roster_live_place(e.id, actor);
@@ -581,7 +543,7 @@ declare
     link       scc.magic_links;
     invited    boolean := false;
 begin
-    perform scc.roster_check_fields(ctx, '{role,user_id,email,name}');
+    perform scc.refuse_unknown_fields(ctx -> 'body', '{role,user_id,email,name}');
     v_role := scc.roster_role(scc.body_text(ctx, 'role', 'invalid_role'), 'invalid_role');
     uid_txt := scc.body_text(ctx, 'user_id', 'invalid_user_id');
     v_email := scc.body_text(ctx, 'email', 'invalid_email');
@@ -606,7 +568,7 @@ begin
         select * into u from scc.users as x where lower(x.email) = lower(v_email) for update;
     end if;
     e := scc.roster_lock_event(ctx);
-    if actor_role <> 'admin' and not scc.roster_is_captain(e.id, actor) then
+    if actor_role <> 'admin' and not scc.is_event_captain(e.id, actor) then
         perform scc.fail(403, 'insufficient_scope', 'only the event''s captain or an admin designates');
     end if;
     perform scc.roster_check_open(e);
@@ -715,7 +677,7 @@ declare
 begin
     perform scc.require_role(ctx, 'admin');
     actor := (ctx -> 'actor' ->> 'id')::uuid;
-    perform scc.roster_check_fields(ctx, '{action,user_id,role,reason,silent}');
+    perform scc.refuse_unknown_fields(ctx -> 'body', '{action,user_id,role,reason,silent}');
     v_action := scc.body_text(ctx, 'action', 'invalid_action');
     if v_action is null then
         perform scc.fail(400, 'action_required', 'an action is required (add, remove or move)');
@@ -846,7 +808,7 @@ begin
     if found is null then
         perform scc.fail(404, 'event_not_found', 'no such event');
     end if;
-    if actor_role <> 'admin' and not scc.roster_is_captain(v_id, actor) then
+    if actor_role <> 'admin' and not scc.is_event_captain(v_id, actor) then
         perform scc.fail(403, 'insufficient_scope', 'only the event''s captain or an admin designates');
     end if;
     pattern := replace(replace(replace(q, '\', '\\'), '%', '\%'), '_', '\_') || '%';

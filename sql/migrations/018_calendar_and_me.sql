@@ -119,29 +119,6 @@ comment on function scc.ical_utc(timestamptz) is 'a UTC iCalendar DATE-TIME, 199
 -- ---------------------------------------------------------------------------
 -- Bodies
 
--- Refuses a body key not in allowed: 400 unknown_field naming it (the
--- first in key order, so the answer is the same each time).
-create function scc.check_body_fields(ctx jsonb, allowed text[])
-returns void
-language plpgsql
-immutable
-as $$
-declare
-    body jsonb := ctx -> 'body';
-    k    text;
-begin
-    if body is null or jsonb_typeof(body) <> 'object' then
-        return;
-    end if;
-    select min(key) into k from jsonb_object_keys(body) as t(key) where key <> all (allowed);
-    if k is not null then
-        perform scc.fail(400, 'unknown_field', format('unknown field %s', k));
-    end if;
-end
-$$;
-comment on function scc.check_body_fields(jsonb, text[]) is
-    'SC400 unknown_field naming the first body key that is not in allowed';
-
 -- ---------------------------------------------------------------------------
 -- The feed's routes
 
@@ -189,7 +166,7 @@ declare
     created timestamptz;
 begin
     perform scc.require_role(ctx, 'guest');
-    perform scc.check_body_fields(ctx, '{}');
+    perform scc.refuse_unknown_fields(ctx -> 'body', '{}');
     uid := (ctx -> 'actor' ->> 'id')::uuid;
     select f.created_at into before from scc.calendar_feeds as f where f.user_id = uid for update;
     insert into scc.calendar_feeds as f (user_id, token_hash, created_at)
@@ -377,7 +354,7 @@ declare
     notify boolean;
 begin
     perform scc.require_role(ctx, 'guest');
-    perform scc.check_body_fields(ctx, '{name,phone,notify_email}');
+    perform scc.refuse_unknown_fields(ctx -> 'body', '{name,phone,notify_email}');
     select x.* into old from scc.users as x where x.id = (ctx -> 'actor' ->> 'id')::uuid for update;
 
     name_v := old.name;
