@@ -66,6 +66,177 @@ ALTER FUNCTION scc.base64url(data bytea) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.base64url(data bytea) IS 'bytes as base64url without padding';
 
+CREATE TABLE scc.boats (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    name text NOT NULL,
+    port_name text NOT NULL,
+    port_lat double precision NOT NULL,
+    port_lon double precision NOT NULL,
+    time_zone text NOT NULL,
+    guest_capacity integer NOT NULL,
+    crew_min integer DEFAULT 1 NOT NULL,
+    crew_max integer DEFAULT 2 NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT boats_crew_range_check CHECK (((crew_min >= 0) AND (crew_max >= crew_min) AND (crew_max <= 50))),
+    CONSTRAINT boats_guest_capacity_check CHECK (((guest_capacity >= 0) AND (guest_capacity <= 500))),
+    CONSTRAINT boats_name_check CHECK ((((length(name) >= 1) AND (length(name) <= 100)) AND (name = btrim(name)))),
+    CONSTRAINT boats_port_lat_check CHECK (((port_lat >= ('-90'::integer)::double precision) AND (port_lat <= (90)::double precision))),
+    CONSTRAINT boats_port_lon_check CHECK (((port_lon >= ('-180'::integer)::double precision) AND (port_lon <= (180)::double precision))),
+    CONSTRAINT boats_port_name_check CHECK (((length(port_name) >= 1) AND (length(port_name) <= 100))),
+    CONSTRAINT boats_time_zone_check CHECK (((length(time_zone) >= 1) AND (length(time_zone) <= 64)))
+);
+
+ALTER TABLE scc.boats OWNER TO scc_owner;
+
+CREATE FUNCTION scc.boat_apply(ctx jsonb, b scc.boats) RETURNS scc.boats
+    LANGUAGE plpgsql STABLE
+    AS $$
+declare
+    body jsonb := ctx -> 'body';
+    s    text;
+begin
+    perform scc.refuse_unknown_fields(ctx -> 'body', array['name', 'port_name', 'port_lat', 'port_lon', 'time_zone',
+                                     'guest_capacity', 'crew_min', 'crew_max', 'active']);
+    if body ? 'name' then
+        s := btrim(scc.body_text(ctx, 'name', 'invalid_name'));
+        if s is null or s = '' then
+            perform scc.fail(400, 'name_required', 'a boat needs a name');
+        end if;
+        if length(s) > 100 then
+            perform scc.fail(422, 'name_too_long', 'a boat''s name is at most 100 characters');
+        end if;
+        b.name := s;
+    end if;
+    if body ? 'port_name' then
+        s := btrim(scc.body_text(ctx, 'port_name', 'invalid_port_name'));
+        if s is null or s = '' then
+            perform scc.fail(400, 'port_name_required', 'a boat needs a home port');
+        end if;
+        if length(s) > 100 then
+            perform scc.fail(422, 'port_name_too_long', 'a port''s name is at most 100 characters');
+        end if;
+        b.port_name := s;
+    end if;
+    if body ? 'port_lat' then
+        b.port_lat := coalesce(scc.body_number(ctx, 'port_lat', -90, 90),
+                               scc.fail_null(400, 'port_lat_required', 'port_lat is required')::double precision);
+    end if;
+    if body ? 'port_lon' then
+        b.port_lon := coalesce(scc.body_number(ctx, 'port_lon', -180, 180),
+                               scc.fail_null(400, 'port_lon_required', 'port_lon is required')::double precision);
+    end if;
+    if body ? 'time_zone' then
+        b.time_zone := scc.check_time_zone(scc.body_text(ctx, 'time_zone', 'invalid_time_zone'),
+                                           'invalid_time_zone');
+    end if;
+    if body ? 'guest_capacity' then
+        b.guest_capacity := coalesce(scc.body_int(ctx, 'guest_capacity', 0, 500),
+                                     scc.fail_null(400, 'guest_capacity_required', 'guest_capacity is required')::integer);
+    end if;
+    if body ? 'crew_min' then
+        b.crew_min := coalesce(scc.body_int(ctx, 'crew_min', 0, 50),
+                               scc.fail_null(400, 'crew_min_required', 'crew_min is required')::integer);
+    end if;
+    if body ? 'crew_max' then
+        b.crew_max := coalesce(scc.body_int(ctx, 'crew_max', 0, 50),
+                               scc.fail_null(400, 'crew_max_required', 'crew_max is required')::integer);
+    end if;
+    if body ? 'active' then
+        b.active := coalesce(scc.body_bool(ctx, 'active'),
+                             scc.fail_null(400, 'invalid_active', 'active must be true or false')::boolean);
+    end if;
+    if b.name is null then
+        perform scc.fail(400, 'name_required', 'a boat needs a name');
+    end if;
+    if b.port_name is null then
+        perform scc.fail(400, 'port_name_required', 'a boat needs a home port');
+    end if;
+    if b.port_lat is null then
+        perform scc.fail(400, 'port_lat_required', 'port_lat is required');
+    end if;
+    if b.port_lon is null then
+        perform scc.fail(400, 'port_lon_required', 'port_lon is required');
+    end if;
+    if b.time_zone is null then
+        perform scc.fail(400, 'time_zone_required', 'time_zone is required');
+    end if;
+    if b.guest_capacity is null then
+        perform scc.fail(400, 'guest_capacity_required', 'guest_capacity is required');
+    end if;
+    if b.crew_min > b.crew_max then
+        perform scc.fail(422, 'crew_min_above_max', 'crew_min must not be above crew_max');
+    end if;
+    if exists (select 1 from scc.boats as x where lower(x.name) = lower(b.name) and x.id <> b.id) then
+        perform scc.fail(409, 'boat_name_taken', 'another boat has this name');
+    end if;
+    return b;
+end
+$$;
+
+ALTER FUNCTION scc.boat_apply(ctx jsonb, b scc.boats) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.boat_apply(ctx jsonb, b scc.boats) IS 'the body''s boat fields checked and laid over a boat row (create and update share it)';
+
+CREATE FUNCTION scc.boat_json(b scc.boats) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    select jsonb_build_object('id', b.id, 'name', b.name, 'port_name', b.port_name,
+                              'port_lat', b.port_lat, 'port_lon', b.port_lon,
+                              'time_zone', b.time_zone, 'guest_capacity', b.guest_capacity,
+                              'crew_min', b.crew_min, 'crew_max', b.crew_max, 'active', b.active,
+                              'created_at', scc.iso(b.created_at), 'updated_at', scc.iso(b.updated_at))
+$$;
+
+ALTER FUNCTION scc.boat_json(b scc.boats) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.boat_json(b scc.boats) IS 'a boat as the API shows it';
+
+CREATE FUNCTION scc.body_bool(ctx jsonb, field text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    select (scc.body_typed(ctx, field, 'boolean', 'true or false') #>> '{}')::boolean
+$$;
+
+ALTER FUNCTION scc.body_bool(ctx jsonb, field text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.body_bool(ctx jsonb, field text) IS 'a boolean body field or null; SC400 invalid_<field>';
+
+CREATE FUNCTION scc.body_int(ctx jsonb, field text, lo integer, hi integer) RETURNS integer
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+declare
+    n double precision := scc.body_number(ctx, field, lo, hi);
+begin
+    if n <> trunc(n) then
+        perform scc.fail(400, 'invalid_' || field, field || ' must be a whole number');
+    end if;
+    return n::integer;
+end
+$$;
+
+ALTER FUNCTION scc.body_int(ctx jsonb, field text, lo integer, hi integer) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.body_int(ctx jsonb, field text, lo integer, hi integer) IS 'a whole-number body field within lo..hi, or null; SC400 invalid_<field> / SC422 <field>_out_of_range';
+
+CREATE FUNCTION scc.body_number(ctx jsonb, field text, lo double precision, hi double precision) RETURNS double precision
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+declare
+    n double precision := (scc.body_typed(ctx, field, 'number', 'a number') #>> '{}')::double precision;
+begin
+    if n < lo or n > hi then
+        perform scc.fail(422, field || '_out_of_range', format('%s must be between %s and %s', field, lo, hi));
+    end if;
+    return n;
+end
+$$;
+
+ALTER FUNCTION scc.body_number(ctx jsonb, field text, lo double precision, hi double precision) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.body_number(ctx jsonb, field text, lo double precision, hi double precision) IS 'a number body field within lo..hi, or null; SC400 invalid_<field> / SC422 <field>_out_of_range';
+
 CREATE FUNCTION scc.body_text(ctx jsonb, field text, code text) RETURNS text
     LANGUAGE plpgsql IMMUTABLE
     AS $$
@@ -83,6 +254,26 @@ end
 $$;
 
 ALTER FUNCTION scc.body_text(ctx jsonb, field text, code text) OWNER TO scc_owner;
+
+CREATE FUNCTION scc.body_typed(ctx jsonb, field text, json_type text, what text) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+declare
+    v jsonb := ctx -> 'body' -> field;
+begin
+    if v is null or jsonb_typeof(v) = 'null' then
+        return null;
+    end if;
+    if jsonb_typeof(v) <> json_type then
+        perform scc.fail(400, 'invalid_' || field, field || ' must be ' || what);
+    end if;
+    return v;
+end
+$$;
+
+ALTER FUNCTION scc.body_typed(ctx jsonb, field text, json_type text, what text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.body_typed(ctx jsonb, field text, json_type text, what text) IS 'a body field of one JSON type, or null; SC400 invalid_<field> for another type';
 
 CREATE FUNCTION scc.calendar_vevents(p_user_id uuid, stamp timestamp with time zone) RETURNS SETOF text
     LANGUAGE sql STABLE
@@ -145,27 +336,6 @@ ALTER FUNCTION scc.calendar_vevents(p_user_id uuid, stamp timestamp with time zo
 
 COMMENT ON FUNCTION scc.calendar_vevents(p_user_id uuid, stamp timestamp with time zone) IS 'the VEVENTs of a person''s calendar feed: live places and cancelled events, 90 days back to a year ahead, at most 1000 (the nearest to now)';
 
-CREATE FUNCTION scc.check_body_fields(ctx jsonb, allowed text[]) RETURNS void
-    LANGUAGE plpgsql IMMUTABLE
-    AS $$
-declare
-    body jsonb := ctx -> 'body';
-    k    text;
-begin
-    if body is null or jsonb_typeof(body) <> 'object' then
-        return;
-    end if;
-    select min(key) into k from jsonb_object_keys(body) as t(key) where key <> all (allowed);
-    if k is not null then
-        perform scc.fail(400, 'unknown_field', format('unknown field %s', k));
-    end if;
-end
-$$;
-
-ALTER FUNCTION scc.check_body_fields(ctx jsonb, allowed text[]) OWNER TO scc_owner;
-
-COMMENT ON FUNCTION scc.check_body_fields(ctx jsonb, allowed text[]) IS 'SC400 unknown_field naming the first body key that is not in allowed';
-
 CREATE FUNCTION scc.check_email(email text) RETURNS text
     LANGUAGE plpgsql IMMUTABLE
     AS $$
@@ -221,6 +391,22 @@ end
 $$;
 
 ALTER FUNCTION scc.check_role(role text) OWNER TO scc_owner;
+
+CREATE FUNCTION scc.check_time_zone(value text, code text) RETURNS text
+    LANGUAGE plpgsql STABLE
+    AS $$
+begin
+    if value is null or length(value) not between 1 and 64
+       or not exists (select 1 from pg_catalog.pg_timezone_names as z where z.name = value) then
+        perform scc.fail(400, code, 'time_zone must be an IANA time zone name, e.g. America/Los_Angeles');
+    end if;
+    return value;
+end
+$$;
+
+ALTER FUNCTION scc.check_time_zone(value text, code text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.check_time_zone(value text, code text) IS 'an IANA zone from pg_timezone_names, else SC400 with the code';
 
 CREATE FUNCTION scc.check_uuid(value text, code text, what text) RETURNS uuid
     LANGUAGE plpgsql IMMUTABLE
@@ -709,6 +895,112 @@ CREATE TABLE scc.events (
 
 ALTER TABLE scc.events OWNER TO scc_owner;
 
+CREATE FUNCTION scc.event_apply(ctx jsonb, e scc.events, allowed text[]) RETURNS scc.events
+    LANGUAGE plpgsql STABLE
+    AS $$
+declare
+    body jsonb := ctx -> 'body';
+    b    scc.boats;
+    s    text;
+    n    integer;
+begin
+    perform scc.refuse_unknown_fields(ctx -> 'body', allowed);
+    if body ? 'boat_id' then
+        e.boat_id := scc.check_uuid(scc.body_text(ctx, 'boat_id', 'invalid_boat_id'), 'invalid_boat_id', 'boat_id');
+    end if;
+    select * into b from scc.boats as x where x.id = e.boat_id;
+    if b.id is null then
+        perform scc.fail(404, 'boat_not_found', 'no such boat');
+    end if;
+    if body ? 'title' then
+        s := btrim(scc.body_text(ctx, 'title', 'invalid_title'));
+        if s is null or s = '' then
+            perform scc.fail(400, 'title_required', 'an event needs a title');
+        end if;
+        if length(s) > 200 then
+            perform scc.fail(422, 'title_too_long', 'a title is at most 200 characters');
+        end if;
+        e.title := s;
+    end if;
+    if body ? 'notes' then
+        e.notes := coalesce(scc.body_text(ctx, 'notes', 'invalid_notes'), '');
+        if length(e.notes) > 4000 then
+            perform scc.fail(422, 'notes_too_long', 'notes are at most 4000 characters');
+        end if;
+    end if;
+    if body ? 'meetup_place' then
+        e.meetup_place := coalesce(btrim(scc.body_text(ctx, 'meetup_place', 'invalid_meetup_place')), '');
+        if length(e.meetup_place) > 200 then
+            perform scc.fail(422, 'meetup_place_too_long', 'a meetup place is at most 200 characters');
+        end if;
+    end if;
+    if body ? 'meetup_at' then
+        s := scc.body_text(ctx, 'meetup_at', 'invalid_meetup_at');
+        e.meetup_at := case when s is null then null
+                            else scc.parse_instant(s, 'invalid_meetup_at', 'meetup_at') end;
+    end if;
+    if body ? 'departure_at' then
+        e.departure_at := scc.parse_instant(scc.body_text(ctx, 'departure_at', 'invalid_departure_at'),
+                                            'invalid_departure_at', 'departure_at');
+    end if;
+    if body ? 'return_at' then
+        e.return_at := scc.parse_instant(scc.body_text(ctx, 'return_at', 'invalid_return_at'),
+                                         'invalid_return_at', 'return_at');
+    end if;
+    if body ? 'time_zone' then
+        e.time_zone := scc.check_time_zone(scc.body_text(ctx, 'time_zone', 'invalid_time_zone'),
+                                           'invalid_time_zone');
+    end if;
+    if body ? 'crew_min' then
+        e.crew_min := coalesce(scc.body_int(ctx, 'crew_min', 0, 50), b.crew_min);
+    end if;
+    if body ? 'crew_max' then
+        e.crew_max := coalesce(scc.body_int(ctx, 'crew_max', 0, 50), b.crew_max);
+    end if;
+    if body ? 'guest_max' then
+        e.guest_max := coalesce(scc.body_int(ctx, 'guest_max', 0, 500), b.guest_capacity);
+    end if;
+    if body ? 'release_cutoff_hours' then
+        n := coalesce(scc.body_int(ctx, 'release_cutoff_hours', 0, 720), 24);
+        e.release_cutoff := make_interval(hours => n);
+    end if;
+    if body ? 'overdue_grace_minutes' then
+        n := coalesce(scc.body_int(ctx, 'overdue_grace_minutes', 0, 1440), 15);
+        e.overdue_grace := make_interval(mins => n);
+    end if;
+    if e.departure_at is null then
+        perform scc.fail(400, 'departure_at_required', 'departure_at is required');
+    end if;
+    if e.return_at is null then
+        perform scc.fail(400, 'return_at_required', 'return_at is required');
+    end if;
+    if e.title is null then
+        perform scc.fail(400, 'title_required', 'an event needs a title');
+    end if;
+    if e.return_at <= e.departure_at then
+        perform scc.fail(422, 'return_before_departure', 'return_at must be after departure_at');
+    end if;
+    if e.return_at - e.departure_at > interval '14 days' then
+        perform scc.fail(422, 'event_too_long', 'an event lasts at most 14 days');
+    end if;
+    if e.meetup_at is not null and e.meetup_at > e.departure_at then
+        perform scc.fail(422, 'meetup_after_departure', 'meetup_at must not be after departure_at');
+    end if;
+    if e.crew_min > e.crew_max then
+        perform scc.fail(422, 'crew_min_above_max', 'crew_min must not be above crew_max');
+    end if;
+    if e.guest_max > b.guest_capacity then
+        perform scc.fail(422, 'guest_max_over_capacity',
+                         format('guest_max must not be above the boat''s capacity (%s)', b.guest_capacity));
+    end if;
+    return e;
+end
+$$;
+
+ALTER FUNCTION scc.event_apply(ctx jsonb, e scc.events, allowed text[]) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.event_apply(ctx jsonb, e scc.events, allowed text[]) IS 'the body''s event fields checked and laid over an event row (create, edit, copy)';
+
 CREATE FUNCTION scc.event_checklist_json(e scc.events) RETURNS jsonb
     LANGUAGE sql STABLE
     AS $$
@@ -769,6 +1061,260 @@ ALTER FUNCTION scc.event_copy_checklists(p_event_id uuid) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.event_copy_checklists(p_event_id uuid) IS 'copies the applicable active template items into an event that has none; returns the count';
 
+CREATE FUNCTION scc.event_for(ctx jsonb, actor_role text, lock boolean) RETURNS scc.events
+    LANGUAGE plpgsql
+    AS $$
+declare
+    eid uuid := scc.check_uuid(ctx -> 'params' ->> 'id', 'invalid_id', 'the event id');
+    e   scc.events;
+begin
+    if lock then
+        select * into e from scc.events as x where x.id = eid for update;
+    else
+        select * into e from scc.events as x where x.id = eid;
+    end if;
+    if e.id is null or not scc.event_visible(e, (ctx -> 'actor' ->> 'id')::uuid, actor_role) then
+        perform scc.fail(404, 'event_not_found', 'no such event');
+    end if;
+    return e;
+end
+$$;
+
+ALTER FUNCTION scc.event_for(ctx jsonb, actor_role text, lock boolean) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.event_for(ctx jsonb, actor_role text, lock boolean) IS 'the route''s event (:id) if the caller may see it, optionally locked; SC400 invalid_id, SC404 event_not_found';
+
+CREATE FUNCTION scc.event_json(e scc.events) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    select jsonb_build_object(
+        'id', e.id,
+        'boat', (select jsonb_build_object('id', b.id, 'name', b.name, 'port_name', b.port_name,
+                                           'port_lat', b.port_lat, 'port_lon', b.port_lon,
+                                           'time_zone', b.time_zone)
+                   from scc.boats as b where b.id = e.boat_id),
+        'title', e.title, 'notes', e.notes,
+        'meetup_at', scc.iso(e.meetup_at), 'meetup_place', e.meetup_place,
+        'departure_at', scc.iso(e.departure_at), 'return_at', scc.iso(e.return_at),
+        'actual_return_at', scc.iso(e.actual_return_at), 'time_zone', e.time_zone,
+        'state', e.state, 'state_changed_at', scc.iso(e.state_changed_at),
+        'cancel_reason', e.cancel_reason,
+        'crew_min', e.crew_min, 'crew_max', e.crew_max, 'guest_max', e.guest_max,
+        'release_cutoff_hours', round(extract(epoch from e.release_cutoff) / 3600)::int,
+        'overdue_grace_minutes', round(extract(epoch from e.overdue_grace) / 60)::int,
+        'release_cutoff_at', scc.iso(e.departure_at - e.release_cutoff),
+        'overdue_at', scc.iso(e.return_at + e.overdue_grace),
+        'sequence', e.sequence, 'copied_from', e.copied_from,
+        'created_at', scc.iso(e.created_at), 'updated_at', scc.iso(e.updated_at))
+$$;
+
+ALTER FUNCTION scc.event_json(e scc.events) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.event_json(e scc.events) IS 'the event page''s "event": the row, its boat, cutoff and overdue instants';
+
+CREATE FUNCTION scc.event_mail_data(e scc.events) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    select jsonb_build_object('event_id', e.id, 'title', e.title, 'boat_name', b.name,
+                              'port_name', b.port_name, 'time_zone', e.time_zone,
+                              'departure_local', scc.local_text(e.departure_at, e.time_zone),
+                              'return_local', scc.local_text(e.return_at, e.time_zone),
+                              'meetup_place', nullif(e.meetup_place, ''),
+                              'meetup_local', scc.local_text(e.meetup_at, e.time_zone))
+      from scc.boats as b where b.id = e.boat_id
+$$;
+
+ALTER FUNCTION scc.event_mail_data(e scc.events) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.event_mail_data(e scc.events) IS 'what every event email shows: title, boat, local times';
+
+CREATE FUNCTION scc.event_may_json(e scc.events, actor_id uuid, actor_role text) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    with w as (
+        select actor_role = 'admin' as admin,
+               scc.is_event_captain(e.id, actor_id) as captain,
+               e.state not in ('closed', 'cancelled') as is_open,
+               exists (select 1 from scc.event_roles as r
+                        where r.event_id = e.id and r.user_id = actor_id and r.role = 'crew'
+                          and r.state in ('claimed', 'designated', 'confirmed')) as crew
+    )
+    select jsonb_build_object(
+        'edit', (w.admin or w.captain) and w.is_open,
+        'transition', (w.admin or w.captain) and w.is_open,
+        'copy', scc.role_rank(actor_role) >= scc.role_rank('captain'),
+        'designate', (w.admin or w.captain) and e.state in ('draft', 'scheduled', 'boarding'),
+        'override', w.admin and w.is_open,
+        'answer', (w.admin or w.captain or w.crew)
+                  and e.state in ('scheduled', 'boarding', 'underway', 'returned'))
+      from w
+$$;
+
+ALTER FUNCTION scc.event_may_json(e scc.events, actor_id uuid, actor_role text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.event_may_json(e scc.events, actor_id uuid, actor_role text) IS 'what the caller may do to the event: edit, transition, copy, designate, override, answer';
+
+CREATE FUNCTION scc.event_missing(e scc.events, target text) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    select coalesce(jsonb_agg(m.item order by m.n), '[]'::jsonb)
+      from (
+        select 1 as n, jsonb_build_object('code', 'departure_passed',
+                                          'message', 'the departure time has passed: change it first') as item
+         where target = 'scheduled' and e.departure_at <= now()
+        union all
+        select 2, jsonb_build_object('code', 'too_early',
+                                     'message', 'boarding opens 2 hours before departure',
+                                     'opens_at', scc.iso(e.departure_at - interval '2 hours'))
+         where target = 'boarding' and now() < e.departure_at - interval '2 hours'
+        union all
+        select 3, jsonb_build_object('code', 'no_confirmed_captain',
+                                     'message', 'the event needs a confirmed captain')
+         where target = 'underway'
+           and not exists (select 1 from scc.event_roles as r
+                            where r.event_id = e.id and r.role = 'captain' and r.state = 'confirmed')
+        union all
+        select 4, jsonb_build_object('code', 'crew_below_min',
+                                     'message', format('the event needs at least %s crew (has %s)', e.crew_min, c.n),
+                                     'min', e.crew_min, 'filled', c.n)
+          from (select count(*)::int as n from scc.event_roles as r
+                 where r.event_id = e.id and r.role = 'crew'
+                   and r.state in ('claimed', 'designated', 'confirmed')) as c
+         where target = 'underway' and c.n < e.crew_min
+        union all
+        select 5 + i.position, jsonb_build_object('code', i.phase || '_item_unanswered',
+                                                  'message', 'not answered: ' || i.label,
+                                                  'item_id', i.id, 'label', i.label)
+          from scc.event_checklist_items as i
+         where i.event_id = e.id and i.required
+           and ((target = 'underway' and i.phase = 'pre') or (target = 'closed' and i.phase = 'post'))
+           and not exists (select 1 from scc.checklist_answers as a where a.item_id = i.id)
+      ) as m
+$$;
+
+ALTER FUNCTION scc.event_missing(e scc.events, target text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.event_missing(e scc.events, target text) IS 'what a transition to the target state still needs: [{code, message, ...}], [] when ready';
+
+CREATE FUNCTION scc.event_next_states(state text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    select case state
+        when 'draft' then array['scheduled', 'cancelled']
+        when 'scheduled' then array['boarding', 'cancelled']
+        when 'boarding' then array['underway', 'cancelled']
+        when 'underway' then array['returned']
+        when 'returned' then array['closed']
+        else array[]::text[] end
+$$;
+
+ALTER FUNCTION scc.event_next_states(state text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.event_next_states(state text) IS 'the lifecycle: the states reachable from a state';
+
+CREATE FUNCTION scc.event_notify(e scc.events, template text, data jsonb, actor_id uuid) RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+declare
+    u record;
+    n integer := 0;
+begin
+    for u in select distinct x.id, x.email, x.name
+               from scc.event_roles as r
+               join scc.users as x on x.id = r.user_id
+              where r.event_id = e.id
+                and r.state in ('claimed', 'designated', 'confirmed', 'waitlisted')
+                and x.notify_email and x.disabled_at is null
+                and x.id is distinct from actor_id
+              order by x.id
+    loop
+        perform scc.enqueue_job('email', jsonb_build_object(
+            'template', template, 'to', u.email,
+            'data', data || jsonb_build_object('name', u.name)));
+        n := n + 1;
+    end loop;
+    return n;
+end
+$$;
+
+ALTER FUNCTION scc.event_notify(e scc.events, template text, data jsonb, actor_id uuid) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.event_notify(e scc.events, template text, data jsonb, actor_id uuid) IS 'queue one notification email to each live place holder (notify_email on, not the actor); the count';
+
+CREATE FUNCTION scc.event_overdue(payload jsonb) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+declare
+    e   scc.events;
+    ret timestamptz;
+    rcpt text[];
+begin
+    if jsonb_typeof(payload -> 'event_id') <> 'string' or jsonb_typeof(payload -> 'return_at') <> 'string' then
+        return 'skipped: the payload needs event_id and return_at';
+    end if;
+    begin
+        ret := (payload ->> 'return_at')::timestamptz;
+        select * into e from scc.events as x where x.id = (payload ->> 'event_id')::uuid;
+    exception when invalid_text_representation or invalid_datetime_format or datetime_field_overflow then
+        return 'skipped: a malformed payload';
+    end;
+    if e.id is null then
+        return 'skipped: no such event';
+    end if;
+    if e.state <> 'underway' then
+        return 'skipped: the event is ' || e.state;
+    end if;
+    if e.return_at <> ret then
+        return 'skipped: the return time changed';
+    end if;
+    select array_agg(distinct u.email order by u.email) into rcpt
+      from scc.users as u
+     where u.disabled_at is null
+       and (u.role = 'admin'
+            or exists (select 1 from scc.event_roles as r
+                        where r.event_id = e.id and r.user_id = u.id and r.role = 'captain'
+                          and r.state in ('claimed', 'designated', 'confirmed')));
+    if rcpt is null then
+        return 'skipped: nobody to alert';
+    end if;
+    perform scc.enqueue_job('email', jsonb_build_object(
+                'template', 'event_overdue', 'to', to_jsonb(rcpt),
+                'data', scc.event_mail_data(e) || jsonb_build_object(
+                    'overdue_local', scc.local_text(e.return_at + e.overdue_grace, e.time_zone),
+                    'grace_minutes', round(extract(epoch from e.overdue_grace) / 60)::int)),
+            priority => 10,
+            unique_key => 'event_overdue_mail:' || e.id || ':' || scc.iso(e.return_at));
+    perform scc.audit('{}'::jsonb, 'event.overdue_alert', 'event', e.id::text,
+                      null, jsonb_build_object('return_at', scc.iso(e.return_at), 'to', to_jsonb(rcpt)));
+    return 'sent';
+end
+$$;
+
+ALTER FUNCTION scc.event_overdue(payload jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.event_overdue(payload jsonb) IS 'job event_overdue: alert the captain and admins once if the event is still underway past return + grace';
+
+CREATE FUNCTION scc.event_page_json(e scc.events, actor_id uuid, actor_role text) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    select jsonb_build_object(
+        'event', scc.event_json(e),
+        'timing', scc.event_timing_json(e),
+        'roster', scc.event_roster_json(e),
+        'checklist', scc.event_checklist_json(e),
+        'you', jsonb_build_object('places', p.j -> 'places',
+                                  'may', scc.event_may_json(e, actor_id, actor_role)
+                                         || jsonb_build_object('claim', p.j -> 'claim',
+                                                               'release', p.j -> 'release')),
+        'transitions', scc.event_transitions_json(e))
+      from (select scc.event_places_json(e, actor_id, actor_role) as j) as p
+$$;
+
+ALTER FUNCTION scc.event_page_json(e scc.events, actor_id uuid, actor_role text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.event_page_json(e scc.events, actor_id uuid, actor_role text) IS 'the whole event page for a caller: event, timing, roster, checklist, you, transitions';
+
 CREATE FUNCTION scc.event_places_json(e scc.events, actor_id uuid, actor_role text) RETURNS jsonb
     LANGUAGE sql STABLE
     AS $$
@@ -781,10 +1327,6 @@ CREATE FUNCTION scc.event_places_json(e scc.events, actor_id uuid, actor_role te
           from scc.event_roles as r
          where r.event_id = e.id and r.user_id = actor_id
            and r.state in ('claimed', 'designated', 'confirmed', 'waitlisted')
-    ), captain as (
-        select exists (select 1 from scc.event_roles as r
-                        where r.event_id = e.id and r.user_id = actor_id and r.role = 'captain'
-                          and r.state in ('claimed', 'designated', 'confirmed')) as is_captain
     )
     select jsonb_build_object(
         'places', coalesce((select jsonb_agg(jsonb_build_object('id', m.id, 'role', m.role,
@@ -796,15 +1338,40 @@ CREATE FUNCTION scc.event_places_json(e scc.events, actor_id uuid, actor_role te
                       when actor_role = 'crew' then '["crew"]'::jsonb
                       else '[]'::jsonb end,
         'release', exists (select 1 from mine)
-                   and e.state in ('scheduled', 'boarding')
+                   and e.state in ('draft', 'scheduled', 'boarding')
                    and (now() < e.departure_at - e.release_cutoff
                         or actor_role = 'admin'
-                        or (select is_captain from captain)))
+                        or not exists (select 1 from mine as m where m.state <> 'waitlisted')
+                        or scc.is_event_captain(e.id, actor_id)))
 $$;
 
 ALTER FUNCTION scc.event_places_json(e scc.events, actor_id uuid, actor_role text) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.event_places_json(e scc.events, actor_id uuid, actor_role text) IS 'the caller''s live places on an event and whether the roster lets them claim (which roles) or release now';
+
+CREATE FUNCTION scc.event_queue_jobs(e scc.events) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if e.state not in ('scheduled', 'boarding', 'underway') then
+        return;
+    end if;
+    perform scc.enqueue_job('event_overdue',
+                            jsonb_build_object('event_id', e.id, 'return_at', scc.iso(e.return_at)),
+                            run_at => e.return_at + e.overdue_grace,
+                            unique_key => 'event_overdue:' || e.id || ':' || scc.iso(e.return_at));
+    if e.state in ('scheduled', 'boarding') then
+        perform scc.enqueue_job('event_roster',
+                                jsonb_build_object('event_id', e.id, 'departure_at', scc.iso(e.departure_at)),
+                                run_at => greatest(e.departure_at - interval '24 hours', now()),
+                                unique_key => 'event_roster:' || e.id || ':' || scc.iso(e.departure_at));
+    end if;
+end
+$$;
+
+ALTER FUNCTION scc.event_queue_jobs(e scc.events) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.event_queue_jobs(e scc.events) IS 'queue the event_overdue (return + grace) and event_roster (departure - 24 h) jobs of a live event';
 
 CREATE FUNCTION scc.event_roles_history() RETURNS trigger
     LANGUAGE plpgsql
@@ -823,6 +1390,92 @@ end
 $$;
 
 ALTER FUNCTION scc.event_roles_history() OWNER TO scc_owner;
+
+CREATE FUNCTION scc.event_roster(payload jsonb) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+declare
+    v_id   uuid;
+    v_dep  timestamptz;
+    e      scc.events;
+    data   jsonb;
+    cap    boolean;
+    n      integer := 0;
+    r      record;
+begin
+    begin
+        v_id := (payload ->> 'event_id')::uuid;
+        v_dep := (payload ->> 'departure_at')::timestamptz;
+    exception when others then
+        v_id := null;
+    end;
+    if v_id is null or v_dep is null then
+        raise exception using errcode = '22023', detail = 'bad_payload',
+            message = 'event_roster needs {"event_id": uuid, "departure_at": timestamp}';
+    end if;
+    select * into e from scc.events as x where x.id = v_id;
+    if e.id is null or e.state not in ('scheduled', 'boarding') or e.departure_at <> v_dep then
+        return 0;
+    end if;
+    cap := exists (select 1 from scc.event_roles as x
+                    where x.event_id = e.id and x.role = 'captain'
+                      and x.state in ('claimed', 'designated', 'confirmed'));
+    data := scc.roster_event_data(e) || jsonb_build_object(
+        'no_captain', not cap,
+        'roles', (select jsonb_agg(jsonb_build_object(
+                         'label', initcap(k.role),
+                         'filled', scc.roster_filled(e.id, k.role),
+                         'max', scc.roster_capacity(e, k.role),
+                         'min', case k.role when 'captain' then 1 else e.crew_min end,
+                         'short', scc.roster_filled(e.id, k.role) < case k.role when 'captain' then 1 else e.crew_min end,
+                         'has_waitlist', exists (select 1 from scc.event_roles as x
+                                                  where x.event_id = e.id and x.role = k.role
+                                                    and x.state = 'waitlisted'),
+                         'people', coalesce((select jsonb_agg(jsonb_build_object(
+                                                    'name', coalesce(nullif(u.name, ''), u.email),
+                                                    'state', x.state) order by x.since, x.id)
+                                               from scc.event_roles as x
+                                               join scc.users as u on u.id = x.user_id
+                                              where x.event_id = e.id and x.role = k.role
+                                                and x.state in ('claimed', 'designated', 'confirmed')),
+                                            '[]'::jsonb),
+                         'waitlist', coalesce((select jsonb_agg(jsonb_build_object(
+                                                      'position', w.position, 'name', w.name)
+                                                      order by w.position)
+                                                 from (select row_number() over (order by x.queued_at, x.id) as position,
+                                                              coalesce(nullif(u.name, ''), u.email) as name
+                                                         from scc.event_roles as x
+                                                         join scc.users as u on u.id = x.user_id
+                                                        where x.event_id = e.id and x.role = k.role
+                                                          and x.state = 'waitlisted') as w),
+                                              '[]'::jsonb))
+                         order by k.ord)
+                   from (values ('captain', 1), ('crew', 2)) as k (role, ord)));
+    for r in
+        select u.id, u.email, u.name
+          from scc.users as u
+         where u.disabled_at is null and u.notify_email
+           and case when cap
+                    then exists (select 1 from scc.event_roles as x
+                                  where x.event_id = e.id and x.user_id = u.id and x.role = 'captain'
+                                    and x.state in ('claimed', 'designated', 'confirmed'))
+                    else u.role = 'admin' end
+         order by u.id
+    loop
+        perform scc.enqueue_job('email', jsonb_build_object(
+                    'template', 'event_roster', 'to', r.email,
+                    'data', data || jsonb_build_object('name', nullif(r.name, ''))),
+                now(), 0, 'event_roster:' || e.id || ':' || scc.iso(e.departure_at) || ':' || r.id);
+        n := n + 1;
+    end loop;
+    return n;
+end
+$$;
+
+ALTER FUNCTION scc.event_roster(payload jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.event_roster(payload jsonb) IS 'the event_roster job: one roster email to the captain (admins when none) if the event still departs as planned; the count queued';
 
 CREATE FUNCTION scc.event_roster_json(e scc.events) RETURNS jsonb
     LANGUAGE sql STABLE
@@ -862,6 +1515,65 @@ $$;
 ALTER FUNCTION scc.event_roster_json(e scc.events) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.event_roster_json(e scc.events) IS 'the event page''s roster: capacity and fill per role, live places with waitlist positions';
+
+CREATE FUNCTION scc.event_timing_json(e scc.events) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    AS $$
+declare
+    b  scc.boats;
+    d  date := (e.departure_at at time zone e.time_zone)::date;
+    rd date := (e.return_at at time zone e.time_zone)::date;
+    s  record;
+    r  record;
+begin
+    select * into b from scc.boats as x where x.id = e.boat_id;
+    s := scc.sun_times(b.port_lat, b.port_lon, d, e.time_zone);
+    if rd = d then
+        r := s;
+    else
+        r := scc.sun_times(b.port_lat, b.port_lon, rd, e.time_zone);
+    end if;
+    return jsonb_build_object(
+        'date', d,
+        'sunrise', scc.iso(s.sunrise), 'sunset', scc.iso(s.sunset),
+        'civil_dusk', scc.iso(s.civil_dusk), 'nautical_dusk', scc.iso(s.nautical_dusk),
+        'duration_minutes', round(extract(epoch from e.return_at - e.departure_at) / 60)::int,
+        'return_after_sunset', e.return_at > r.sunset,
+        'return_after_civil_dusk', e.return_at > r.civil_dusk,
+        'overdue', e.state = 'underway' and now() > e.return_at + e.overdue_grace);
+end
+$$;
+
+ALTER FUNCTION scc.event_timing_json(e scc.events) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.event_timing_json(e scc.events) IS 'the event page''s timing: sun times at the home port, duration, return after sunset/dusk, overdue';
+
+CREATE FUNCTION scc.event_transitions_json(e scc.events) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    select coalesce(jsonb_agg(jsonb_build_object('to', t.s, 'allowed', m.missing = '[]'::jsonb,
+                                                 'missing', m.missing) order by t.n), '[]'::jsonb)
+      from unnest(scc.event_next_states(e.state)) with ordinality as t (s, n)
+      cross join lateral (select scc.event_missing(e, t.s) as missing) as m
+$$;
+
+ALTER FUNCTION scc.event_transitions_json(e scc.events) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.event_transitions_json(e scc.events) IS 'the event page''s transitions: each next state, whether its guards pass, and what is missing';
+
+CREATE FUNCTION scc.event_visible(e scc.events, actor_id uuid, actor_role text) RETURNS boolean
+    LANGUAGE sql STABLE
+    AS $$
+    select actor_role in ('captain', 'admin')
+        or (actor_role = 'crew' and e.state <> 'draft')
+        or exists (select 1 from scc.event_roles as r
+                    where r.event_id = e.id and r.user_id = actor_id
+                      and r.state in ('claimed', 'designated', 'confirmed', 'waitlisted'))
+$$;
+
+ALTER FUNCTION scc.event_visible(e scc.events, actor_id uuid, actor_role text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.event_visible(e scc.events, actor_id uuid, actor_role text) IS 'captain+ see every event, crew every event past draft, anyone an event where they hold a live place';
 
 CREATE FUNCTION scc.extend_leases(worker text, lease_seconds double precision) RETURNS integer
     LANGUAGE sql SECURITY DEFINER
@@ -913,6 +1625,19 @@ $$;
 ALTER FUNCTION scc.fail_job(worker text, id bigint, error text, retry_seconds double precision, permanent boolean) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.fail_job(worker text, id bigint, error text, retry_seconds double precision, permanent boolean) IS 'a held job failed: queued again after retry_seconds, or dead when permanent or out of attempts';
+
+CREATE FUNCTION scc.fail_null(status integer, code text, message text) RETURNS text
+    LANGUAGE plpgsql
+    AS $$
+begin
+    perform scc.fail(status, code, message);
+    return null;
+end
+$$;
+
+ALTER FUNCTION scc.fail_null(status integer, code text, message text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.fail_null(status integer, code text, message text) IS 'scc.fail usable where a value is expected (coalesce)';
 
 CREATE FUNCTION scc.ical_fold(line text) RETURNS text
     LANGUAGE plpgsql IMMUTABLE STRICT
@@ -984,6 +1709,18 @@ ALTER FUNCTION scc.ical_utc(t timestamp with time zone) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.ical_utc(t timestamp with time zone) IS 'a UTC iCalendar DATE-TIME, 19980119T070000Z';
 
+CREATE FUNCTION scc.is_event_captain(event_id uuid, user_id uuid) RETURNS boolean
+    LANGUAGE sql STABLE
+    AS $$
+    select exists (select 1 from scc.event_roles as r
+                    where r.event_id = is_event_captain.event_id and r.user_id = is_event_captain.user_id
+                      and r.role = 'captain' and r.state in ('claimed', 'designated', 'confirmed'))
+$$;
+
+ALTER FUNCTION scc.is_event_captain(event_id uuid, user_id uuid) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.is_event_captain(event_id uuid, user_id uuid) IS 'true when the user holds a live (claimed, designated, confirmed) captain place on the event';
+
 CREATE FUNCTION scc.iso(t timestamp with time zone) RETURNS text
     LANGUAGE sql STABLE
     AS $$
@@ -1039,6 +1776,16 @@ ALTER FUNCTION scc.keep_an_admin(target uuid) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.keep_an_admin(target uuid) IS 'under the admins advisory lock: SC409 last_admin unless an enabled admin other than target remains';
 
+CREATE FUNCTION scc.local_text(t timestamp with time zone, tz text) RETURNS text
+    LANGUAGE sql STABLE
+    AS $$
+    select to_char(t at time zone tz, 'Dy FMDD Mon YYYY HH24:MI')
+$$;
+
+ALTER FUNCTION scc.local_text(t timestamp with time zone, tz text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.local_text(t timestamp with time zone, tz text) IS 'an instant as local wall-clock text in a zone, for emails';
+
 CREATE TABLE scc.users (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     email text NOT NULL,
@@ -1083,6 +1830,30 @@ $$;
 ALTER FUNCTION scc.park_schedule(schedule_id bigint, error text) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.park_schedule(schedule_id bigint, error text) IS 'disable a schedule the worker cannot evaluate, with the reason';
+
+CREATE FUNCTION scc.parse_instant(value text, code text, what text) RETURNS timestamp with time zone
+    LANGUAGE plpgsql STABLE
+    AS $_$
+declare
+    t timestamptz;
+begin
+    if value ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$' then
+        begin
+            t := value::timestamptz;
+        exception when invalid_datetime_format or datetime_field_overflow then
+            t := null;
+        end;
+        if t is not null and t >= timestamptz '2000-01-01 00:00Z' and t < timestamptz '2200-01-01 00:00Z' then
+            return t;
+        end if;
+    end if;
+    perform scc.fail(400, code, what || ' must be an ISO 8601 date-time with its offset, e.g. 2026-07-04T18:30:00Z');
+end
+$_$;
+
+ALTER FUNCTION scc.parse_instant(value text, code text, what text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.parse_instant(value text, code text, what text) IS 'ISO 8601 date-time with an offset (years 2000-2199) as timestamptz, else SC400 with the caller''s code';
 
 CREATE FUNCTION scc.prune(done_days double precision, dead_days double precision, links_days double precision, throttle_days double precision, sessions_days double precision, max_rows integer DEFAULT 1000) RETURNS TABLE(what text, deleted integer)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1239,6 +2010,29 @@ ALTER FUNCTION scc.refuse_signin(ctx jsonb, code text, link scc.magic_links, rea
 
 COMMENT ON FUNCTION scc.refuse_signin(ctx jsonb, code text, link scc.magic_links, reason text, error_code text, message text) IS 'audits a refused redeem (reason, code hash prefix) and returns its 401 answer';
 
+CREATE FUNCTION scc.refuse_unknown_fields(obj jsonb, allowed text[], path text DEFAULT ''::text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+declare
+    k text;
+begin
+    if jsonb_typeof(obj) is distinct from 'object' then
+        return;
+    end if;
+    select x into k from jsonb_object_keys(obj) as x
+     where x <> all (allowed) order by x limit 1;
+    if k is not null then
+        perform scc.fail(400, 'unknown_field',
+                         format('unknown field %s%s (allowed: %s)', path, left(k, 64),
+                                coalesce(nullif(array_to_string(allowed, ', '), ''), 'none')));
+    end if;
+end
+$$;
+
+ALTER FUNCTION scc.refuse_unknown_fields(obj jsonb, allowed text[], path text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.refuse_unknown_fields(obj jsonb, allowed text[], path text) IS 'SC400 unknown_field naming the first key of obj (after path) not in allowed';
+
 CREATE FUNCTION scc.release_jobs(worker text, ids bigint[]) RETURNS integer
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'scc'
@@ -1302,6 +2096,248 @@ CREATE FUNCTION scc.role_rank(role text) RETURNS integer
 $$;
 
 ALTER FUNCTION scc.role_rank(role text) OWNER TO scc_owner;
+
+CREATE FUNCTION scc.roster_capacity(e scc.events, p_role text) RETURNS integer
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    select case p_role when 'captain' then 1 when 'crew' then e.crew_max else e.guest_max end
+$$;
+
+ALTER FUNCTION scc.roster_capacity(e scc.events, p_role text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.roster_capacity(e scc.events, p_role text) IS 'the capacity of a role on an event';
+
+CREATE FUNCTION scc.roster_check_open(e scc.events) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+begin
+    if e.state not in ('draft', 'scheduled', 'boarding') then
+        perform scc.fail(409, 'event_not_open', format('the roster is fixed once an event is %s', e.state));
+    end if;
+end
+$$;
+
+ALTER FUNCTION scc.roster_check_open(e scc.events) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.roster_check_open(e scc.events) IS 'SC409 event_not_open unless the event is draft, scheduled or boarding';
+
+CREATE FUNCTION scc.roster_check_rank(u scc.users, p_role text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+begin
+    if scc.role_rank(u.role) < scc.role_rank(p_role) then
+        perform scc.fail(422, 'role_not_allowed',
+                         format('a %s account cannot hold a %s place (an admin can change their role)', u.role, p_role));
+    end if;
+end
+$$;
+
+ALTER FUNCTION scc.roster_check_rank(u scc.users, p_role text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.roster_check_rank(u scc.users, p_role text) IS 'SC422 role_not_allowed when the account''s role ranks below the place''s';
+
+CREATE FUNCTION scc.roster_event_data(e scc.events) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    select jsonb_build_object(
+        'event_id', e.id,
+        'event_title', e.title,
+        'boat_name', b.name,
+        'port_name', b.port_name,
+        'meetup_place', nullif(e.meetup_place, ''),
+        'departure', pg_catalog.to_char(e.departure_at at time zone e.time_zone, 'Dy DD Mon YYYY, HH24:MI'),
+        'return', pg_catalog.to_char(e.return_at at time zone e.time_zone, 'Dy DD Mon YYYY, HH24:MI'),
+        'time_zone', e.time_zone)
+      from scc.boats as b
+     where b.id = e.boat_id
+$$;
+
+ALTER FUNCTION scc.roster_event_data(e scc.events) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.roster_event_data(e scc.events) IS 'the event as roster emails show it (local times in its time zone)';
+
+CREATE FUNCTION scc.roster_filled(p_event uuid, p_role text) RETURNS integer
+    LANGUAGE sql STABLE
+    AS $$
+    select count(*)::int from scc.event_roles as r
+     where r.event_id = p_event and r.role = p_role
+       and r.state in ('claimed', 'designated', 'confirmed')
+$$;
+
+ALTER FUNCTION scc.roster_filled(p_event uuid, p_role text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.roster_filled(p_event uuid, p_role text) IS 'filled places (claimed, designated, confirmed) of a role';
+
+CREATE TABLE scc.event_roles (
+    id bigint NOT NULL,
+    event_id uuid NOT NULL,
+    user_id uuid NOT NULL,
+    role text NOT NULL,
+    state text NOT NULL,
+    queued_at timestamp with time zone,
+    since timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    changed_by uuid,
+    reason text,
+    silent boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT event_roles_queued_check CHECK (((state = 'waitlisted'::text) <= (queued_at IS NOT NULL))),
+    CONSTRAINT event_roles_reason_check CHECK ((length(reason) <= 500)),
+    CONSTRAINT event_roles_role_check CHECK ((role = ANY (ARRAY['captain'::text, 'crew'::text, 'guest'::text]))),
+    CONSTRAINT event_roles_state_check CHECK ((state = ANY (ARRAY['claimed'::text, 'designated'::text, 'confirmed'::text, 'waitlisted'::text, 'released'::text, 'removed'::text])))
+);
+
+ALTER TABLE scc.event_roles OWNER TO scc_owner;
+
+CREATE FUNCTION scc.roster_live_place(p_event uuid, p_user uuid) RETURNS scc.event_roles
+    LANGUAGE sql
+    AS $$
+    select r.id, r.event_id, r.user_id, r.role, r.state, r.queued_at, r.since, r.changed_by,
+           r.reason, r.silent, r.created_at
+      from scc.event_roles as r
+     where r.event_id = p_event and r.user_id = p_user
+       and r.state in ('claimed', 'designated', 'confirmed', 'waitlisted')
+       for update
+$$;
+
+ALTER FUNCTION scc.roster_live_place(p_event uuid, p_user uuid) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.roster_live_place(p_event uuid, p_user uuid) IS 'a person''s live place on an event (claimed, designated, confirmed or waitlisted), row-locked';
+
+CREATE FUNCTION scc.roster_lock_event(ctx jsonb) RETURNS scc.events
+    LANGUAGE plpgsql
+    AS $$
+declare
+    v_id uuid := scc.check_uuid(ctx -> 'params' ->> 'id', 'invalid_event_id', 'the event id');
+    e    scc.events;
+begin
+    select * into e from scc.events as x where x.id = v_id for update;
+    if e.id is null then
+        perform scc.fail(404, 'event_not_found', 'no such event');
+    end if;
+    return e;
+end
+$$;
+
+ALTER FUNCTION scc.roster_lock_event(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.roster_lock_event(ctx jsonb) IS 'the event of ctx.params.id, row-locked (for update); SC400 invalid_event_id, SC404 event_not_found';
+
+CREATE FUNCTION scc.roster_notify(p_template text, p_user uuid, e scc.events, data jsonb, p_silent boolean) RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+declare
+    u scc.users;
+begin
+    if p_silent then
+        return null;
+    end if;
+    select * into u from scc.users as x where x.id = p_user;
+    if u.id is null or not u.notify_email or u.disabled_at is not null then
+        return null;
+    end if;
+    return scc.enqueue_job('email', jsonb_build_object(
+        'template', p_template,
+        'to', u.email,
+        'data', scc.roster_event_data(e) || jsonb_build_object('name', nullif(u.name, '')) || data));
+end
+$$;
+
+ALTER FUNCTION scc.roster_notify(p_template text, p_user uuid, e scc.events, data jsonb, p_silent boolean) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.roster_notify(p_template text, p_user uuid, e scc.events, data jsonb, p_silent boolean) IS 'queue a roster email to a person unless silent, notify_email is off or they are disabled; the job id or null';
+
+CREATE FUNCTION scc.roster_place_json(r scc.event_roles) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    select jsonb_build_object(
+        'id', r.id, 'role', r.role, 'state', r.state,
+        'position', case when r.state = 'waitlisted' then
+                        (select count(*) from scc.event_roles as w
+                          where w.event_id = r.event_id and w.role = r.role and w.state = 'waitlisted'
+                            and (w.queued_at, w.id) <= (r.queued_at, r.id)) end)
+$$;
+
+ALTER FUNCTION scc.roster_place_json(r scc.event_roles) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.roster_place_json(r scc.event_roles) IS 'a roster place as the routes answer it: id, role, state, waitlist position';
+
+CREATE FUNCTION scc.roster_promote(ctx jsonb, e scc.events, p_role text, p_silent boolean) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+declare
+    head     scc.event_roles;
+    actor    uuid := (ctx -> 'actor' ->> 'id')::uuid;
+    promoted jsonb := '[]'::jsonb;
+begin
+    loop
+        exit when scc.roster_filled(e.id, p_role) >= scc.roster_capacity(e, p_role);
+        select * into head from scc.event_roles as r
+         where r.event_id = e.id and r.role = p_role and r.state = 'waitlisted'
+         order by r.queued_at, r.id
+         limit 1
+           for update;
+        exit when head.id is null;
+        update scc.event_roles as r
+           set state = 'confirmed', since = clock_timestamp(), changed_by = actor,
+               reason = 'a seat freed: first on the waitlist', silent = p_silent
+         where r.id = head.id
+        returning * into head;
+        perform scc.audit(ctx, 'roster.promote', 'event_role', head.id::text,
+                          jsonb_build_object('state', 'waitlisted'),
+                          jsonb_build_object('event_id', e.id, 'user_id', head.user_id, 'role', head.role,
+                                             'state', head.state, 'silent', p_silent),
+                          head.reason);
+        perform scc.roster_notify('roster_promoted', head.user_id, e,
+                                  jsonb_build_object('role', head.role), p_silent);
+        promoted := promoted || jsonb_build_array(jsonb_build_object(
+                        'id', head.id, 'user_id', head.user_id, 'role', head.role, 'state', head.state));
+    end loop;
+    return promoted;
+end
+$$;
+
+ALTER FUNCTION scc.roster_promote(ctx jsonb, e scc.events, p_role text, p_silent boolean) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.roster_promote(ctx jsonb, e scc.events, p_role text, p_silent boolean) IS 'promote the head of a role''s waitlist into each free seat (caller holds the event lock); audited, roster_promoted unless silent';
+
+CREATE FUNCTION scc.roster_reason(ctx jsonb) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+declare
+    v text := nullif(btrim(scc.body_text(ctx, 'reason', 'invalid_reason')), '');
+begin
+    if length(v) > 500 then
+        perform scc.fail(400, 'invalid_reason', 'a reason is at most 500 characters');
+    end if;
+    return v;
+end
+$$;
+
+ALTER FUNCTION scc.roster_reason(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.roster_reason(ctx jsonb) IS 'the body''s reason, trimmed, null when empty; SC400 invalid_reason';
+
+CREATE FUNCTION scc.roster_role(value text, code text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+begin
+    if value in ('captain', 'crew') then
+        return value;
+    end if;
+    if value = 'guest' then
+        perform scc.fail(422, 'guest_role_unavailable',
+                         'guest places come with waivers, which are not available yet');
+    end if;
+    if value is null then
+        perform scc.fail(400, 'role_required', 'a role is required (captain or crew)');
+    end if;
+    perform scc.fail(400, code, 'role must be captain or crew');
+end
+$$;
+
+ALTER FUNCTION scc.roster_role(value text, code text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.roster_role(value text, code text) IS 'captain or crew; SC422 guest_role_unavailable for guest; SC400 role_required / the caller''s code';
 
 CREATE FUNCTION scc.schedule_report(kind text, cron text, time_zone text, recipients text[], options jsonb DEFAULT '{}'::jsonb) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1383,6 +2419,88 @@ $$;
 ALTER FUNCTION scc.successor_token(token text, key bytea) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.successor_token(token text, key bytea) IS 'the refresh token that replaces `token`: HMAC-SHA-256 under the old session''s successor_key';
+
+CREATE FUNCTION scc.sun_event(lat double precision, lon double precision, local_date date, tz text, depression double precision, rising boolean) RETURNS timestamp with time zone
+    LANGUAGE plpgsql STABLE
+    AS $$
+declare
+    base  timestamptz := local_date::timestamp at time zone 'UTC';
+    t     double precision;
+    p     record;
+    cosha double precision;
+    r     timestamptz;
+    d     date;
+begin
+    for attempt in 1..2 loop
+        t := 720 - 4 * lon;
+        for i in 1..3 loop
+            p := scc.sun_position(2440587.5 + extract(epoch from base) / 86400 + t / 1440);
+            cosha := cos(radians(90 + depression)) / (cos(radians(lat)) * cos(radians(p.declination)))
+                     - tan(radians(lat)) * tan(radians(p.declination));
+            if cosha > 1 or cosha < -1 then
+                return null;
+            end if;
+            t := 720 - 4 * lon - p.eq_time
+                 + case when rising then -4 else 4 end * degrees(acos(cosha));
+        end loop;
+        r := base + make_interval(secs => t * 60);
+        d := (r at time zone tz)::date;
+        exit when d = local_date;
+        base := base + (local_date - d) * interval '1 day';
+    end loop;
+    return r;
+end
+$$;
+
+ALTER FUNCTION scc.sun_event(lat double precision, lon double precision, local_date date, tz text, depression double precision, rising boolean) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.sun_event(lat double precision, lon double precision, local_date date, tz text, depression double precision, rising boolean) IS 'NOAA: when the sun rises/sets through 90°+depression from the zenith on a local date; null if it does not';
+
+CREATE FUNCTION scc.sun_position(jd double precision, OUT declination double precision, OUT eq_time double precision) RETURNS record
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+declare
+    jc    double precision := (jd - 2451545.0) / 36525.0;
+    l0    double precision := mod((280.46646 + jc * (36000.76983 + jc * 0.0003032))::numeric, 360)::double precision;
+    m     double precision := 357.52911 + jc * (35999.05029 - 0.0001537 * jc);
+    ecc   double precision := 0.016708634 - jc * (0.000042037 + 0.0000001267 * jc);
+    ctr   double precision;
+    app   double precision;
+    obl   double precision;
+    y     double precision;
+begin
+    ctr := sin(radians(m)) * (1.914602 - jc * (0.004817 + 0.000014 * jc))
+         + sin(radians(2 * m)) * (0.019993 - 0.000101 * jc)
+         + sin(radians(3 * m)) * 0.000289;
+    app := l0 + ctr - 0.00569 - 0.00478 * sin(radians(125.04 - 1934.136 * jc));
+    obl := 23 + (26 + (21.448 - jc * (46.815 + jc * (0.00059 - jc * 0.001813))) / 60) / 60
+         + 0.00256 * cos(radians(125.04 - 1934.136 * jc));
+    declination := degrees(asin(sin(radians(obl)) * sin(radians(app))));
+    y := tan(radians(obl / 2)) ^ 2;
+    eq_time := 4 * degrees(y * sin(2 * radians(l0))
+                           - 2 * ecc * sin(radians(m))
+                           + 4 * ecc * y * sin(radians(m)) * cos(2 * radians(l0))
+                           - 0.5 * y * y * sin(4 * radians(l0))
+                           - 1.25 * ecc * ecc * sin(2 * radians(m)));
+end
+$$;
+
+ALTER FUNCTION scc.sun_position(jd double precision, OUT declination double precision, OUT eq_time double precision) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.sun_position(jd double precision, OUT declination double precision, OUT eq_time double precision) IS 'NOAA: the sun''s declination (degrees) and the equation of time (minutes) at a Julian day';
+
+CREATE FUNCTION scc.sun_times(lat double precision, lon double precision, local_date date, tz text, OUT sunrise timestamp with time zone, OUT sunset timestamp with time zone, OUT civil_dusk timestamp with time zone, OUT nautical_dusk timestamp with time zone) RETURNS record
+    LANGUAGE sql STABLE
+    AS $$
+    select scc.sun_event(lat, lon, local_date, tz, 0.833, true),
+           scc.sun_event(lat, lon, local_date, tz, 0.833, false),
+           scc.sun_event(lat, lon, local_date, tz, 6, false),
+           scc.sun_event(lat, lon, local_date, tz, 12, false)
+$$;
+
+ALTER FUNCTION scc.sun_times(lat double precision, lon double precision, local_date date, tz text, OUT sunrise timestamp with time zone, OUT sunset timestamp with time zone, OUT civil_dusk timestamp with time zone, OUT nautical_dusk timestamp with time zone) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.sun_times(lat double precision, lon double precision, local_date date, tz text, OUT sunrise timestamp with time zone, OUT sunset timestamp with time zone, OUT civil_dusk timestamp with time zone, OUT nautical_dusk timestamp with time zone) IS 'sunrise, sunset, civil and nautical dusk on a local date at a place (NOAA); null where the sun does not reach them';
 
 CREATE FUNCTION scc.suppress_email(p_address text, p_reason text, p_note text DEFAULT NULL::text) RETURNS void
     LANGUAGE sql SECURITY DEFINER
@@ -1706,6 +2824,106 @@ ALTER FUNCTION scc_api.auth_refresh(ctx jsonb) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc_api.auth_refresh(ctx jsonb) IS 'POST /api/auth/refresh: rotates the refresh token (same family); within 30 s the rotated token gets the same successor; later reuse revokes the family (401 refresh_reuse)';
 
+CREATE FUNCTION scc_api.boat_create(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+declare
+    b scc.boats;
+begin
+    perform scc.require_role(ctx, 'admin');
+    b.id := gen_random_uuid();
+    b.crew_min := 1;
+    b.crew_max := 2;
+    b.active := true;
+    b := scc.boat_apply(ctx, b);
+    begin
+        insert into scc.boats (id, name, port_name, port_lat, port_lon, time_zone, guest_capacity,
+                               crew_min, crew_max, active)
+        values (b.id, b.name, b.port_name, b.port_lat, b.port_lon, b.time_zone, b.guest_capacity,
+                b.crew_min, b.crew_max, b.active)
+        returning * into b;
+    exception when unique_violation then
+        perform scc.fail(409, 'boat_name_taken', 'another boat has this name');
+    end;
+    perform scc.audit(ctx, 'boat.create', 'boat', b.id::text, null, scc.boat_json(b));
+    return (201, scc.boat_json(b)::json)::scc_api.response;
+end
+$$;
+
+ALTER FUNCTION scc_api.boat_create(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.boat_create(ctx jsonb) IS 'POST /api/boats: admin adds a boat (checked fields, unique name); audited; 201 the boat';
+
+CREATE FUNCTION scc_api.boat_update(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+declare
+    bid uuid;
+    old scc.boats;
+    b   scc.boats;
+begin
+    perform scc.require_role(ctx, 'admin');
+    bid := scc.check_uuid(ctx -> 'params' ->> 'id', 'invalid_id', 'the boat id');
+    if coalesce(ctx -> 'body', '{}'::jsonb) = '{}'::jsonb then
+        perform scc.fail(400, 'empty_body', 'nothing to change');
+    end if;
+    select * into old from scc.boats as x where x.id = bid for update;
+    if old.id is null then
+        perform scc.fail(404, 'boat_not_found', 'no such boat');
+    end if;
+    b := scc.boat_apply(ctx, old);
+    if b is not distinct from old then
+        return (200, scc.boat_json(old)::json)::scc_api.response;
+    end if;
+    begin
+        update scc.boats as x
+           set name = b.name, port_name = b.port_name, port_lat = b.port_lat, port_lon = b.port_lon,
+               time_zone = b.time_zone, guest_capacity = b.guest_capacity, crew_min = b.crew_min,
+               crew_max = b.crew_max, active = b.active, updated_at = now()
+         where x.id = bid
+        returning * into b;
+    exception when unique_violation then
+        perform scc.fail(409, 'boat_name_taken', 'another boat has this name');
+    end;
+    perform scc.audit(ctx, 'boat.update', 'boat', b.id::text, scc.boat_json(old), scc.boat_json(b));
+    return (200, scc.boat_json(b)::json)::scc_api.response;
+end
+$$;
+
+ALTER FUNCTION scc_api.boat_update(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.boat_update(ctx jsonb) IS 'PATCH /api/boats/:id: admin edits or deactivates a boat; audited; 200 the boat';
+
+CREATE FUNCTION scc_api.boats_list(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+declare
+    actor_role text := scc.require_role(ctx, 'crew');
+    all_t      text := ctx -> 'query' ->> 'all';
+    everything boolean := false;
+begin
+    if all_t is not null and all_t <> '' then
+        if all_t not in ('0', '1', 'true', 'false') then
+            perform scc.fail(400, 'invalid_all', 'all must be 1 or 0');
+        end if;
+        everything := all_t in ('1', 'true');
+        if everything and actor_role <> 'admin' then
+            perform scc.fail(403, 'insufficient_scope', 'only admins list inactive boats');
+        end if;
+    end if;
+    return (200, json_build_object('items', coalesce(
+               (select jsonb_agg(scc.boat_json(b) order by lower(b.name), b.id)
+                  from scc.boats as b where b.active or everything), '[]'::jsonb)))::scc_api.response;
+end
+$$;
+
+ALTER FUNCTION scc_api.boats_list(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.boats_list(ctx jsonb) IS 'GET /api/boats: crew+ list active boats (admins ?all=1 with inactive); 200 {items}';
+
 CREATE FUNCTION scc_api.calendar_feed(ctx jsonb) RETURNS scc_api.file_response
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'scc'
@@ -1741,6 +2959,465 @@ $_$;
 ALTER FUNCTION scc_api.calendar_feed(ctx jsonb) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc_api.calendar_feed(ctx jsonb) IS 'GET /api/calendar/:token: the token holder''s events as RFC 5545 text/calendar; 404 feed_not_found';
+
+CREATE FUNCTION scc_api.event_candidates(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+declare
+    actor_role text := scc.require_role(ctx, 'captain');
+    actor      uuid := (ctx -> 'actor' ->> 'id')::uuid;
+    v_id       uuid := scc.check_uuid(ctx -> 'params' ->> 'id', 'invalid_event_id', 'the event id');
+    q          text := lower(btrim(coalesce(ctx -> 'query' ->> 'q', '')));
+    pattern    text;
+    found      boolean;
+    items      json;
+begin
+    if length(q) > 100 then
+        perform scc.fail(400, 'invalid_query', 'q is at most 100 characters');
+    end if;
+    select true into found from scc.events as x where x.id = v_id;
+    if found is null then
+        perform scc.fail(404, 'event_not_found', 'no such event');
+    end if;
+    if actor_role <> 'admin' and not scc.is_event_captain(v_id, actor) then
+        perform scc.fail(403, 'insufficient_scope', 'only the event''s captain or an admin designates');
+    end if;
+    pattern := replace(replace(replace(q, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+    select coalesce(json_agg(json_build_object('id', c.id, 'name', c.name, 'email', c.email, 'role', c.role)
+                             order by lower(c.name), lower(c.email), c.id), '[]'::json)
+      into items
+      from (select u.id, u.name, u.email, u.role
+              from scc.users as u
+             where u.disabled_at is null
+               and (lower(u.email) like pattern escape '\'
+                    or lower(u.name) like pattern escape '\'
+                    or lower(u.name) like '% ' || pattern escape '\')
+               and not exists (select 1 from scc.event_roles as r
+                                where r.event_id = v_id and r.user_id = u.id
+                                  and r.state in ('claimed', 'designated', 'confirmed', 'waitlisted'))
+             order by lower(u.name), lower(u.email), u.id
+             limit 20) as c;
+    return (200, json_build_object('candidates', items))::scc_api.response;
+end
+$$;
+
+ALTER FUNCTION scc_api.event_candidates(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.event_candidates(ctx jsonb) IS 'GET /api/events/:id/candidates?q=: up to 20 enabled people matching a name/email prefix, not on the event (captain of the event, admin)';
+
+CREATE FUNCTION scc_api.event_copy(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+declare
+    actor_role text := scc.require_role(ctx, 'captain');
+    actor      uuid := (ctx -> 'actor' ->> 'id')::uuid;
+    src        scc.events;
+    e          scc.events;
+    b          scc.boats;
+begin
+    perform scc.refuse_unknown_fields(ctx -> 'body', array['departure_at', 'return_at', 'title']);
+    src := scc.event_for(ctx, actor_role, false);
+    if not (ctx -> 'body' ? 'departure_at') then
+        perform scc.fail(400, 'departure_at_required', 'departure_at is required');
+    end if;
+    if not (ctx -> 'body' ? 'return_at') then
+        perform scc.fail(400, 'return_at_required', 'return_at is required');
+    end if;
+    e := src;
+    e := scc.event_apply(ctx, e, array['departure_at', 'return_at', 'title']);
+    if e.departure_at <= now() then
+        perform scc.fail(422, 'departure_in_past', 'departure_at must be in the future');
+    end if;
+    select * into b from scc.boats as x where x.id = e.boat_id;
+    if not b.active then
+        perform scc.fail(409, 'boat_inactive', 'this boat is not in service');
+    end if;
+    insert into scc.events (boat_id, title, notes, meetup_at, meetup_place, departure_at, return_at,
+                            time_zone, crew_min, crew_max, guest_max, release_cutoff, overdue_grace,
+                            state, copied_from, created_by)
+    values (e.boat_id, e.title, e.notes,
+            case when src.meetup_at is not null then e.departure_at - (src.departure_at - src.meetup_at) end,
+            e.meetup_place, e.departure_at, e.return_at, e.time_zone, e.crew_min, e.crew_max,
+            e.guest_max, e.release_cutoff, e.overdue_grace, 'draft', src.id, actor)
+    returning * into e;
+    perform scc.audit(ctx, 'event.copy', 'event', e.id::text, jsonb_build_object('copied_from', src.id),
+                      scc.event_json(e));
+    return (201, scc.event_page_json(e, actor, actor_role)::json)::scc_api.response;
+end
+$$;
+
+ALTER FUNCTION scc_api.event_copy(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.event_copy(ctx jsonb) IS 'POST /api/events/:id/copy: captain+ copy an event to new dates as a draft (no roster, no answers); audited; 201';
+
+CREATE FUNCTION scc_api.event_create(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+declare
+    actor_role text := scc.require_role(ctx, 'captain');
+    actor      uuid := (ctx -> 'actor' ->> 'id')::uuid;
+    b          scc.boats;
+    e          scc.events;
+    v_state    text := coalesce(scc.body_text(ctx, 'state', 'invalid_state'), 'draft');
+begin
+    if v_state not in ('draft', 'scheduled') then
+        perform scc.fail(400, 'invalid_state', 'a new event is draft or scheduled');
+    end if;
+    if not (ctx -> 'body' ? 'boat_id') or jsonb_typeof(ctx -> 'body' -> 'boat_id') = 'null' then
+        perform scc.refuse_unknown_fields(ctx -> 'body', array['boat_id', 'title', 'notes', 'meetup_at', 'meetup_place',
+                                         'departure_at', 'return_at', 'time_zone', 'crew_min', 'crew_max',
+                                         'guest_max', 'release_cutoff_hours', 'overdue_grace_minutes', 'state']);
+        perform scc.fail(400, 'boat_id_required', 'boat_id is required');
+    end if;
+    select * into b from scc.boats as x
+     where x.id = scc.check_uuid(scc.body_text(ctx, 'boat_id', 'invalid_boat_id'), 'invalid_boat_id', 'boat_id');
+    if b.id is null then
+        perform scc.fail(404, 'boat_not_found', 'no such boat');
+    end if;
+    e.id := gen_random_uuid();
+    e.boat_id := b.id;
+    e.notes := '';
+    e.meetup_place := '';
+    e.time_zone := b.time_zone;
+    e.crew_min := b.crew_min;
+    e.crew_max := b.crew_max;
+    e.guest_max := b.guest_capacity;
+    e.release_cutoff := interval '24 hours';
+    e.overdue_grace := interval '15 minutes';
+    e := scc.event_apply(ctx, e, array['boat_id', 'title', 'notes', 'meetup_at', 'meetup_place',
+                                       'departure_at', 'return_at', 'time_zone', 'crew_min', 'crew_max',
+                                       'guest_max', 'release_cutoff_hours', 'overdue_grace_minutes', 'state']);
+    if not b.active then
+        perform scc.fail(409, 'boat_inactive', 'this boat is not in service');
+    end if;
+    if e.departure_at <= now() then
+        perform scc.fail(422, 'departure_in_past', 'departure_at must be in the future');
+    end if;
+    insert into scc.events (id, boat_id, title, notes, meetup_at, meetup_place, departure_at, return_at,
+                            time_zone, crew_min, crew_max, guest_max, release_cutoff, overdue_grace,
+                            state, created_by)
+    values (e.id, e.boat_id, e.title, e.notes, e.meetup_at, e.meetup_place, e.departure_at, e.return_at,
+            e.time_zone, e.crew_min, e.crew_max, e.guest_max, e.release_cutoff, e.overdue_grace,
+            v_state, actor)
+    returning * into e;
+    if e.state = 'scheduled' then
+        perform scc.event_copy_checklists(e.id);
+        perform scc.event_queue_jobs(e);
+    end if;
+    perform scc.audit(ctx, 'event.create', 'event', e.id::text, null, scc.event_json(e));
+    return (201, scc.event_page_json(e, actor, actor_role)::json)::scc_api.response;
+end
+$$;
+
+ALTER FUNCTION scc_api.event_create(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.event_create(ctx jsonb) IS 'POST /api/events: captain+ create an event (draft or scheduled) on an active boat; audited; 201 the page';
+
+CREATE FUNCTION scc_api.event_get(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+declare
+    actor_role text := scc.require_role(ctx, 'guest');
+    e          scc.events := scc.event_for(ctx, actor_role, false);
+begin
+    return (200, scc.event_page_json(e, (ctx -> 'actor' ->> 'id')::uuid, actor_role)::json)::scc_api.response;
+end
+$$;
+
+ALTER FUNCTION scc_api.event_get(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.event_get(ctx jsonb) IS 'GET /api/events/:id: the event page in one call (event, timing, roster, checklist, you, transitions)';
+
+CREATE FUNCTION scc_api.event_transition(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+declare
+    actor_role text := scc.require_role(ctx, 'crew');
+    actor      uuid := (ctx -> 'actor' ->> 'id')::uuid;
+    old        scc.events;
+    e          scc.events;
+    v_to       text;
+    v_reason   text;
+    v_force    boolean;
+    v_silent   boolean;
+    missing    jsonb;
+    notified   integer := 0;
+begin
+    perform scc.refuse_unknown_fields(ctx -> 'body', array['to', 'reason', 'force', 'silent']);
+    v_to := scc.body_text(ctx, 'to', 'invalid_to');
+    v_reason := nullif(btrim(scc.body_text(ctx, 'reason', 'invalid_reason')), '');
+    v_force := coalesce(scc.body_bool(ctx, 'force'), false);
+    v_silent := coalesce(scc.body_bool(ctx, 'silent'), false);
+    if v_to is null then
+        perform scc.fail(400, 'to_required', 'to (the next state) is required');
+    end if;
+    if v_to not in ('draft', 'scheduled', 'boarding', 'underway', 'returned', 'closed', 'cancelled') then
+        perform scc.fail(400, 'invalid_to',
+                         'to must be scheduled, boarding, underway, returned, closed or cancelled');
+    end if;
+    if length(v_reason) > 500 then
+        perform scc.fail(400, 'invalid_reason', 'a reason is at most 500 characters');
+    end if;
+    old := scc.event_for(ctx, actor_role, true);
+    if actor_role <> 'admin' and not scc.is_event_captain(old.id, actor) then
+        perform scc.fail(403, 'insufficient_scope', 'only the event''s captain or an admin may move it');
+    end if;
+    if v_force and actor_role <> 'admin' then
+        perform scc.fail(403, 'insufficient_scope', 'only an admin may force a transition');
+    end if;
+    if not (v_to = any (scc.event_next_states(old.state))) then
+        perform scc.fail(409, 'invalid_transition', format('a %s event cannot become %s', old.state, v_to));
+    end if;
+    if (v_to = 'cancelled' or v_force) and v_reason is null then
+        perform scc.fail(400, 'reason_required',
+                         case when v_force then 'a forced transition needs a reason'
+                              else 'a cancellation needs a reason' end);
+    end if;
+    missing := scc.event_missing(old, v_to);
+    if missing <> '[]'::jsonb and not v_force then
+        return (409, json_build_object('error', json_build_object(
+                    'code', 'not_ready',
+                    'message', format('the event cannot become %s yet: %s', v_to,
+                                      (select string_agg(m ->> 'message', '; ')
+                                         from jsonb_array_elements(missing) as m)),
+                    'missing', missing,
+                    'request_id', ctx ->> 'request_id')))::scc_api.response;
+    end if;
+    update scc.events as x
+       set state = v_to, state_changed_at = now(),
+           cancel_reason = case when v_to = 'cancelled' then v_reason else x.cancel_reason end,
+           actual_return_at = case when v_to = 'returned' then now() else x.actual_return_at end,
+           sequence = x.sequence + 1, updated_at = now()
+     where x.id = old.id
+    returning * into e;
+    if v_to = 'scheduled' then
+        perform scc.event_copy_checklists(e.id);
+    end if;
+    perform scc.event_queue_jobs(e);
+    if v_to = 'cancelled' and not v_silent then
+        notified := scc.event_notify(e, 'event_cancelled',
+                                     scc.event_mail_data(e) || jsonb_build_object('reason', v_reason), actor);
+    end if;
+    perform scc.audit(ctx, 'event.transition', 'event', e.id::text,
+                      jsonb_build_object('state', old.state),
+                      jsonb_build_object('state', e.state, 'forced', v_force and missing <> '[]'::jsonb,
+                                         'missing', missing, 'silent', v_silent, 'notified', notified),
+                      v_reason);
+    return (200, scc.event_page_json(e, actor, actor_role)::json)::scc_api.response;
+end
+$$;
+
+ALTER FUNCTION scc_api.event_transition(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.event_transition(ctx jsonb) IS 'POST /api/events/:id/transition: the lifecycle with its guards (409 not_ready lists what is missing), admin force, cancel; audited';
+
+CREATE FUNCTION scc_api.event_update(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+declare
+    actor_role text := scc.require_role(ctx, 'crew');
+    actor      uuid := (ctx -> 'actor' ->> 'id')::uuid;
+    old        scc.events;
+    e          scc.events;
+    v_silent   boolean;
+    b          scc.boats;
+    times      boolean;
+    notified   integer := 0;
+begin
+    old := scc.event_for(ctx, actor_role, true);
+    if actor_role <> 'admin' and not scc.is_event_captain(old.id, actor) then
+        perform scc.fail(403, 'insufficient_scope', 'only the event''s captain or an admin may edit it');
+    end if;
+    if coalesce(ctx -> 'body', '{}'::jsonb) = '{}'::jsonb then
+        perform scc.fail(400, 'empty_body', 'nothing to change');
+    end if;
+    v_silent := coalesce(scc.body_bool(ctx, 'silent'), false);
+    if old.state in ('closed', 'cancelled') then
+        perform scc.fail(409, 'event_not_editable', 'a ' || old.state || ' event cannot be edited');
+    end if;
+    e := scc.event_apply(ctx, old, array['title', 'notes', 'meetup_at', 'meetup_place', 'departure_at',
+                                         'return_at', 'time_zone', 'crew_min', 'crew_max', 'guest_max',
+                                         'release_cutoff_hours', 'overdue_grace_minutes', 'boat_id', 'silent']);
+    if e.boat_id <> old.boat_id then
+        if old.state <> 'draft' then
+            perform scc.fail(409, 'boat_locked', 'the boat of an event can change only while it is a draft');
+        end if;
+        select * into b from scc.boats as x where x.id = e.boat_id;
+        if not b.active then
+            perform scc.fail(409, 'boat_inactive', 'this boat is not in service');
+        end if;
+    end if;
+    if e.departure_at <> old.departure_at then
+        if old.state in ('underway', 'returned') then
+            perform scc.fail(409, 'departure_locked', 'the boat has left: its departure cannot change');
+        end if;
+        if e.departure_at <= now() then
+            perform scc.fail(422, 'departure_in_past', 'departure_at must be in the future');
+        end if;
+    end if;
+    if e is not distinct from old then
+        return (200, scc.event_page_json(old, actor, actor_role)::json)::scc_api.response;
+    end if;
+    update scc.events as x
+       set boat_id = e.boat_id, title = e.title, notes = e.notes, meetup_at = e.meetup_at,
+           meetup_place = e.meetup_place, departure_at = e.departure_at, return_at = e.return_at,
+           time_zone = e.time_zone, crew_min = e.crew_min, crew_max = e.crew_max,
+           guest_max = e.guest_max, release_cutoff = e.release_cutoff, overdue_grace = e.overdue_grace,
+           sequence = x.sequence + 1, updated_at = now()
+     where x.id = old.id
+    returning * into e;
+    times := e.departure_at <> old.departure_at or e.return_at <> old.return_at
+             or e.overdue_grace <> old.overdue_grace;
+    if times then
+        perform scc.event_queue_jobs(e);
+    end if;
+    if (e.departure_at <> old.departure_at or e.return_at <> old.return_at) and not v_silent then
+        notified := scc.event_notify(e, 'event_changed',
+                        scc.event_mail_data(e) || jsonb_build_object(
+                            'old_departure_local', scc.local_text(old.departure_at, e.time_zone),
+                            'old_return_local', scc.local_text(old.return_at, e.time_zone)),
+                        actor);
+    end if;
+    perform scc.audit(ctx, 'event.update', 'event', e.id::text, scc.event_json(old),
+                      scc.event_json(e) || jsonb_build_object('silent', v_silent, 'notified', notified));
+    return (200, scc.event_page_json(e, actor, actor_role)::json)::scc_api.response;
+end
+$$;
+
+ALTER FUNCTION scc_api.event_update(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.event_update(ctx jsonb) IS 'PATCH /api/events/:id: the event''s captain or an admin edits it; sequence + 1; time changes notify unless silent; audited';
+
+CREATE FUNCTION scc_api.events_list(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $_$
+declare
+    actor_role text := scc.require_role(ctx, 'guest');
+    actor      uuid := (ctx -> 'actor' ->> 'id')::uuid;
+    q          jsonb := coalesce(ctx -> 'query', '{}'::jsonb);
+    v_from     timestamptz := now() - interval '1 day';
+    v_to       timestamptz;
+    v_boat     uuid;
+    v_states   text[];
+    v_mine     boolean := false;
+    v_desc     boolean := false;
+    v_limit    integer := 200;
+    s          text;
+    items      jsonb;
+begin
+    s := q ->> 'from';
+    if s is not null and s <> '' then
+        v_from := scc.parse_instant(s, 'invalid_from', 'from');
+    end if;
+    s := q ->> 'to';
+    if s is not null and s <> '' then
+        v_to := scc.parse_instant(s, 'invalid_to', 'to');
+        if v_to <= v_from then
+            perform scc.fail(422, 'to_before_from', 'to must be after from');
+        end if;
+    end if;
+    s := q ->> 'boat';
+    if s is not null and s <> '' then
+        v_boat := scc.check_uuid(s, 'invalid_boat', 'boat');
+    end if;
+    s := q ->> 'state';
+    if s is not null and s <> '' then
+        v_states := string_to_array(s, ',');
+        if cardinality(v_states) > 7 or exists (
+               select 1 from unnest(v_states) as x
+                where x not in ('draft', 'scheduled', 'boarding', 'underway', 'returned', 'closed', 'cancelled')) then
+            perform scc.fail(400, 'invalid_state',
+                             'state must be draft, scheduled, boarding, underway, returned, closed or cancelled (comma-separated)');
+        end if;
+    end if;
+    s := q ->> 'mine';
+    if s is not null and s <> '' then
+        if s not in ('0', '1', 'true', 'false') then
+            perform scc.fail(400, 'invalid_mine', 'mine must be 1 or 0');
+        end if;
+        v_mine := s in ('1', 'true');
+    end if;
+    s := q ->> 'order';
+    if s is not null and s <> '' then
+        if s not in ('asc', 'desc') then
+            perform scc.fail(400, 'invalid_order', 'order must be asc or desc');
+        end if;
+        v_desc := s = 'desc';
+    end if;
+    s := q ->> 'limit';
+    if s is not null and s <> '' then
+        if s !~ '^[0-9]{1,4}$' or s::int not between 1 and 200 then
+            perform scc.fail(400, 'invalid_limit', 'limit must be a whole number from 1 to 200');
+        end if;
+        v_limit := s::int;
+    end if;
+
+    with picked as (
+        select e.*
+          from scc.events as e
+         where e.departure_at >= v_from
+           and (v_to is null or e.departure_at < v_to)
+           and (v_boat is null or e.boat_id = v_boat)
+           and (v_states is null or e.state = any (v_states))
+           and (case when v_mine or actor_role = 'guest'
+                     then exists (select 1 from scc.event_roles as r
+                                   where r.event_id = e.id and r.user_id = actor
+                                     and r.state in ('claimed', 'designated', 'confirmed', 'waitlisted'))
+                     when actor_role = 'crew'
+                     then e.state <> 'draft'
+                          or exists (select 1 from scc.event_roles as r
+                                      where r.event_id = e.id and r.user_id = actor
+                                        and r.state in ('claimed', 'designated', 'confirmed', 'waitlisted'))
+                     else true end)
+         order by case when v_desc then e.departure_at end desc,
+                  case when not v_desc then e.departure_at end, e.id
+         limit v_limit
+    )
+    select coalesce(jsonb_agg(jsonb_build_object(
+               'id', p.id, 'title', p.title,
+               'boat', jsonb_build_object('id', b.id, 'name', b.name),
+               'departure_at', scc.iso(p.departure_at), 'return_at', scc.iso(p.return_at),
+               'time_zone', p.time_zone, 'state', p.state,
+               'fill', jsonb_build_object(
+                   'captain', jsonb_build_object('filled', f.captain, 'max', 1, 'waitlisted', f.captain_w),
+                   'crew', jsonb_build_object('filled', f.crew, 'max', p.crew_max, 'min', p.crew_min,
+                                              'waitlisted', f.crew_w),
+                   'guest', jsonb_build_object('filled', f.guest, 'max', p.guest_max, 'waitlisted', f.guest_w)),
+               'mine', f.mine)
+             order by case when v_desc then p.departure_at end desc,
+                      case when not v_desc then p.departure_at end, p.id), '[]'::jsonb)
+      into items
+      from picked as p
+      join scc.boats as b on b.id = p.boat_id
+      cross join lateral (
+          select count(*) filter (where r.role = 'captain' and r.state <> 'waitlisted')::int as captain,
+                 count(*) filter (where r.role = 'captain' and r.state = 'waitlisted')::int as captain_w,
+                 count(*) filter (where r.role = 'crew' and r.state <> 'waitlisted')::int as crew,
+                 count(*) filter (where r.role = 'crew' and r.state = 'waitlisted')::int as crew_w,
+                 count(*) filter (where r.role = 'guest' and r.state <> 'waitlisted')::int as guest,
+                 count(*) filter (where r.role = 'guest' and r.state = 'waitlisted')::int as guest_w,
+                 (select jsonb_build_object('role', m.role, 'state', m.state)
+                    from scc.event_roles as m
+                   where m.event_id = p.id and m.user_id = actor
+                     and m.state in ('claimed', 'designated', 'confirmed', 'waitlisted')
+                   limit 1) as mine
+            from scc.event_roles as r
+           where r.event_id = p.id and r.state in ('claimed', 'designated', 'confirmed', 'waitlisted')
+      ) as f;
+    return (200, json_build_object('items', items, 'from', scc.iso(v_from), 'to', scc.iso(v_to)))::scc_api.response;
+end
+$_$;
+
+ALTER FUNCTION scc_api.events_list(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.events_list(ctx jsonb) IS 'GET /api/events: events in a departure window with fill per role, filtered by boat/state/mine; guests see theirs';
 
 CREATE FUNCTION scc_api.health(ctx jsonb) RETURNS scc_api.response
     LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -1853,7 +3530,7 @@ declare
     created timestamptz;
 begin
     perform scc.require_role(ctx, 'guest');
-    perform scc.check_body_fields(ctx, '{}');
+    perform scc.refuse_unknown_fields(ctx -> 'body', '{}');
     uid := (ctx -> 'actor' ->> 'id')::uuid;
     select f.created_at into before from scc.calendar_feeds as f where f.user_id = uid for update;
     insert into scc.calendar_feeds as f (user_id, token_hash, created_at)
@@ -1904,7 +3581,7 @@ declare
     notify boolean;
 begin
     perform scc.require_role(ctx, 'guest');
-    perform scc.check_body_fields(ctx, '{name,phone,notify_email}');
+    perform scc.refuse_unknown_fields(ctx -> 'body', '{name,phone,notify_email}');
     select x.* into old from scc.users as x where x.id = (ctx -> 'actor' ->> 'id')::uuid for update;
 
     name_v := old.name;
@@ -1966,6 +3643,394 @@ $_$;
 ALTER FUNCTION scc_api.me_update(ctx jsonb) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc_api.me_update(ctx jsonb) IS 'PATCH /api/me: the caller changes their own name, phone, notify_email; audited; 200 the user';
+
+CREATE FUNCTION scc_api.role_accept(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+declare
+    actor_role text := scc.require_role(ctx, 'guest');
+    actor      uuid := (ctx -> 'actor' ->> 'id')::uuid;
+    v_role     text;
+    e          scc.events;
+    p          scc.event_roles;
+begin
+    perform scc.refuse_unknown_fields(ctx -> 'body', '{}');
+    v_role := scc.roster_role(ctx -> 'params' ->> 'role', 'invalid_role');
+    e := scc.roster_lock_event(ctx);
+    p := scc.roster_live_place(e.id, actor);
+    if p.id is null or p.role <> v_role then
+        perform scc.fail(404, 'place_not_found', format('you hold no %s place on this event', v_role));
+    end if;
+    perform scc.roster_check_open(e);
+    if p.state <> 'designated' then
+        perform scc.fail(409, 'not_designated',
+                         format('your place is %s: only a designation waits for an answer', p.state));
+    end if;
+    update scc.event_roles as r
+       set state = 'confirmed', since = clock_timestamp(), changed_by = actor, reason = null, silent = false
+     where r.id = p.id
+    returning * into p;
+    perform scc.audit(ctx, 'roster.accept', 'event_role', p.id::text,
+                      jsonb_build_object('state', 'designated'),
+                      jsonb_build_object('event_id', e.id, 'user_id', actor, 'role', p.role, 'state', p.state));
+    return (200, json_build_object('place', scc.roster_place_json(p)))::scc_api.response;
+end
+$$;
+
+ALTER FUNCTION scc_api.role_accept(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.role_accept(ctx jsonb) IS 'POST /api/events/:id/roles/:role/accept: the designated person accepts their place (→ confirmed); 200 {place}';
+
+CREATE FUNCTION scc_api.role_claim(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+declare
+    actor_role text := scc.require_role(ctx, 'guest');
+    actor      uuid := (ctx -> 'actor' ->> 'id')::uuid;
+    v_role     text;
+    e          scc.events;
+    p          scc.event_roles;
+begin
+    perform scc.refuse_unknown_fields(ctx -> 'body', '{}');
+    v_role := scc.roster_role(ctx -> 'params' ->> 'role', 'invalid_role');
+    if actor_role = 'guest' or (v_role = 'captain' and actor_role = 'crew') then
+        perform scc.fail(403, 'insufficient_scope',
+                         case when actor_role = 'guest' then 'guests cannot claim crew or captain places'
+                              else 'only captains and admins may claim the captain''s place' end);
+    end if;
+    e := scc.roster_lock_event(ctx);
+    if e.state not in ('scheduled', 'boarding') then
+        perform scc.fail(409, 'event_not_open',
+                         format('places are claimed while an event is scheduled or boarding (this one is %s)', e.state));
+    end if;
+    p := scc.roster_live_place(e.id, actor);
+    if p.id is not null then
+        perform scc.fail(409, 'already_on_event',
+                         format('you already hold a place on this event (%s, %s)', p.role, p.state));
+    end if;
+    if scc.roster_filled(e.id, v_role) < scc.roster_capacity(e, v_role) then
+        insert into scc.event_roles (event_id, user_id, role, state, changed_by)
+        values (e.id, actor, v_role, 'confirmed', actor)
+        returning * into p;
+    else
+        insert into scc.event_roles (event_id, user_id, role, state, queued_at, changed_by)
+        values (e.id, actor, v_role, 'waitlisted', clock_timestamp(), actor)
+        returning * into p;
+    end if;
+    perform scc.audit(ctx, 'roster.claim', 'event_role', p.id::text, null,
+                      jsonb_build_object('event_id', e.id, 'user_id', actor, 'role', p.role, 'state', p.state));
+    return (201, json_build_object('place', scc.roster_place_json(p)))::scc_api.response;
+end
+$$;
+
+ALTER FUNCTION scc_api.role_claim(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.role_claim(ctx jsonb) IS 'POST /api/events/:id/roles/:role/claim: a confirmed seat, or the waitlist when full (under the event''s row lock); 201 {place}';
+
+CREATE FUNCTION scc_api.role_designate(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+declare
+    actor_role text := scc.require_role(ctx, 'captain');
+    actor      uuid := (ctx -> 'actor' ->> 'id')::uuid;
+    v_role     text;
+    uid_txt    text;
+    v_email    text;
+    v_name     text;
+    e          scc.events;
+    u          scc.users;
+    inviter    scc.users;
+    p          scc.event_roles;
+    old        scc.event_roles;
+    code       text;
+    link       scc.magic_links;
+    invited    boolean := false;
+begin
+    perform scc.refuse_unknown_fields(ctx -> 'body', '{role,user_id,email,name}');
+    v_role := scc.roster_role(scc.body_text(ctx, 'role', 'invalid_role'), 'invalid_role');
+    uid_txt := scc.body_text(ctx, 'user_id', 'invalid_user_id');
+    v_email := scc.body_text(ctx, 'email', 'invalid_email');
+    v_name := nullif(btrim(scc.body_text(ctx, 'name', 'invalid_name')), '');
+    if (uid_txt is null) = (v_email is null) then
+        perform scc.fail(400, 'user_or_email', 'give either user_id or email (one of them)');
+    end if;
+    if length(v_name) > 200 then
+        perform scc.fail(400, 'invalid_name', 'a name is at most 200 characters');
+    end if;
+    if v_name is not null and uid_txt is not null then
+        perform scc.fail(400, 'invalid_name', 'a name is given only with an email, for a new person');
+    end if;
+    if uid_txt is not null then
+        select * into u from scc.users as x
+         where x.id = scc.check_uuid(uid_txt, 'invalid_user_id', 'user_id') for update;
+        if u.id is null then
+            perform scc.fail(404, 'user_not_found', 'no such user');
+        end if;
+    else
+        v_email := scc.check_email(v_email);
+        select * into u from scc.users as x where lower(x.email) = lower(v_email) for update;
+    end if;
+    e := scc.roster_lock_event(ctx);
+    if actor_role <> 'admin' and not scc.is_event_captain(e.id, actor) then
+        perform scc.fail(403, 'insufficient_scope', 'only the event''s captain or an admin designates');
+    end if;
+    perform scc.roster_check_open(e);
+    if u.id is not null then
+        if u.disabled_at is not null then
+            perform scc.fail(409, 'user_disabled', 'this account is disabled');
+        end if;
+        perform scc.roster_check_rank(u, v_role);
+        old := scc.roster_live_place(e.id, u.id);
+        if old.id is not null and old.role = v_role and old.state <> 'waitlisted' then
+            perform scc.fail(409, 'already_on_event', format('this person already holds a %s place (%s)',
+                                                             old.role, old.state));
+        end if;
+    end if;
+    if scc.roster_filled(e.id, v_role) >= scc.roster_capacity(e, v_role) then
+        perform scc.fail(409, 'role_full', format('the %s places are full (%s of %s)', v_role,
+                                                  scc.roster_filled(e.id, v_role), scc.roster_capacity(e, v_role)));
+    end if;
+    select * into inviter from scc.users as x where x.id = actor;
+    if u.id is null then
+        insert into scc.users (email, name, role)
+        values (v_email, coalesce(v_name, ''), v_role)
+        returning * into u;
+        code := scc.create_magic_link(u.email, 'invite', v_role, e.id, interval '7 days', v_name, actor);
+        select * into link from scc.magic_links as m where m.code_hash = scc.token_hash(code);
+        perform scc.enqueue_job('email', jsonb_build_object(
+            'template', 'invite',
+            'to', link.email,
+            'data', scc.roster_event_data(e) || jsonb_build_object(
+                        'name', v_name, 'role', v_role, 'inviter_name', nullif(inviter.name, ''),
+                        'expires_days', 7),
+            'code', code));
+        perform scc.audit(ctx, 'invite.create', 'magic_link', link.id::text, null,
+                          jsonb_build_object('email', link.email, 'role', v_role, 'name', link.name,
+                                             'event_id', e.id, 'user_id', u.id));
+        invited := true;
+    end if;
+    if old.id is not null then
+        update scc.event_roles as r
+           set role = v_role, state = 'designated', since = clock_timestamp(), changed_by = actor,
+               reason = null, silent = false
+         where r.id = old.id
+        returning * into p;
+    else
+        insert into scc.event_roles (event_id, user_id, role, state, changed_by)
+        values (e.id, u.id, v_role, 'designated', actor)
+        returning * into p;
+    end if;
+    perform scc.audit(ctx, 'roster.designate', 'event_role', p.id::text,
+                      case when old.id is not null then jsonb_build_object('role', old.role, 'state', old.state) end,
+                      jsonb_build_object('event_id', e.id, 'user_id', u.id, 'role', p.role, 'state', p.state,
+                                         'invited', invited));
+    if not invited then
+        perform scc.roster_notify('roster_designated', u.id, e,
+                                  jsonb_build_object('role', v_role, 'designated', true,
+                                                     'actor_name', nullif(inviter.name, '')), false);
+    end if;
+    if old.id is not null and old.role <> v_role and old.state <> 'waitlisted' then
+        perform scc.roster_promote(ctx, e, old.role, false);
+    end if;
+    return (201, json_build_object('place', scc.roster_place_json(p),
+                                   'user', json_build_object('id', u.id, 'name', u.name, 'email', u.email,
+                                                             'role', u.role),
+                                   'invited', invited))::scc_api.response;
+end
+$$;
+
+ALTER FUNCTION scc_api.role_designate(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.role_designate(ctx jsonb) IS 'POST /api/events/:id/designate: the event''s captain or an admin names a person (or invites an address) for a role; capacity enforced; 201 {place, user, invited}';
+
+CREATE FUNCTION scc_api.role_override(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+declare
+    actor      uuid;
+    v_action   text;
+    uid_txt    text;
+    v_role     text;
+    v_reason   text;
+    v_silent   boolean := false;
+    e          scc.events;
+    u          scc.users;
+    p          scc.event_roles;
+    old        scc.event_roles;
+    promoted   jsonb := '[]'::jsonb;
+    actor_name text;
+begin
+    perform scc.require_role(ctx, 'admin');
+    actor := (ctx -> 'actor' ->> 'id')::uuid;
+    perform scc.refuse_unknown_fields(ctx -> 'body', '{action,user_id,role,reason,silent}');
+    v_action := scc.body_text(ctx, 'action', 'invalid_action');
+    if v_action is null then
+        perform scc.fail(400, 'action_required', 'an action is required (add, remove or move)');
+    end if;
+    if v_action not in ('add', 'remove', 'move') then
+        perform scc.fail(400, 'invalid_action', 'action must be add, remove or move');
+    end if;
+    uid_txt := scc.body_text(ctx, 'user_id', 'invalid_user_id');
+    if uid_txt is null then
+        perform scc.fail(400, 'invalid_user_id', 'user_id is required');
+    end if;
+    v_role := scc.roster_role(scc.body_text(ctx, 'role', 'invalid_role'), 'invalid_role');
+    v_reason := scc.roster_reason(ctx);
+    if v_reason is null then
+        perform scc.fail(400, 'reason_required', 'an override needs a reason');
+    end if;
+    if ctx -> 'body' ? 'silent' then
+        if jsonb_typeof(ctx -> 'body' -> 'silent') <> 'boolean' then
+            perform scc.fail(400, 'invalid_silent', 'silent must be true or false');
+        end if;
+        v_silent := (ctx -> 'body' ->> 'silent')::boolean;
+    end if;
+    select * into u from scc.users as x
+     where x.id = scc.check_uuid(uid_txt, 'invalid_user_id', 'user_id');
+    if u.id is null then
+        perform scc.fail(404, 'user_not_found', 'no such user');
+    end if;
+    e := scc.roster_lock_event(ctx);
+    if e.state in ('closed', 'cancelled') then
+        perform scc.fail(409, 'event_closed', format('the event is %s', e.state));
+    end if;
+    old := scc.roster_live_place(e.id, u.id);
+    select nullif(x.name, '') into actor_name from scc.users as x where x.id = actor;
+
+    if v_action = 'add' then
+        if u.disabled_at is not null then
+            perform scc.fail(409, 'user_disabled', 'this account is disabled');
+        end if;
+        perform scc.roster_check_rank(u, v_role);
+        if old.id is not null and old.state <> 'waitlisted' then
+            perform scc.fail(409, 'already_on_event',
+                             format('this person already holds a %s place (%s): use move', old.role, old.state));
+        end if;
+        if old.id is not null then
+            update scc.event_roles as r
+               set role = v_role, state = 'confirmed', since = clock_timestamp(), changed_by = actor,
+                   reason = v_reason, silent = v_silent
+             where r.id = old.id
+            returning * into p;
+        else
+            insert into scc.event_roles (event_id, user_id, role, state, changed_by, reason, silent)
+            values (e.id, u.id, v_role, 'confirmed', actor, v_reason, v_silent)
+            returning * into p;
+        end if;
+        perform scc.roster_notify('roster_designated', u.id, e,
+                                  jsonb_build_object('role', v_role, 'added', true, 'actor_name', actor_name),
+                                  v_silent);
+    elsif v_action = 'remove' then
+        if old.id is null or old.role <> v_role then
+            perform scc.fail(404, 'place_not_found', format('this person holds no %s place on this event', v_role));
+        end if;
+        update scc.event_roles as r
+           set state = 'removed', since = clock_timestamp(), changed_by = actor,
+               reason = v_reason, silent = v_silent
+         where r.id = old.id
+        returning * into p;
+        perform scc.roster_notify('roster_removed', u.id, e,
+                                  jsonb_build_object('role', v_role, 'reason', v_reason), v_silent);
+    else
+        if old.id is null then
+            perform scc.fail(404, 'place_not_found', 'this person holds no place on this event');
+        end if;
+        if old.role = v_role then
+            perform scc.fail(409, 'same_role', format('this person is already in the %s role', v_role));
+        end if;
+        perform scc.roster_check_rank(u, v_role);
+        update scc.event_roles as r
+           set role = v_role, state = 'confirmed', since = clock_timestamp(), changed_by = actor,
+               reason = v_reason, silent = v_silent
+         where r.id = old.id
+        returning * into p;
+        perform scc.roster_notify('roster_designated', u.id, e,
+                                  jsonb_build_object('role', v_role, 'moved', true, 'actor_name', actor_name),
+                                  v_silent);
+    end if;
+    perform scc.audit(ctx, 'roster.override.' || v_action, 'event_role', p.id::text,
+                      case when old.id is not null then jsonb_build_object('role', old.role, 'state', old.state) end,
+                      jsonb_build_object('event_id', e.id, 'user_id', u.id, 'role', p.role, 'state', p.state,
+                                         'silent', v_silent),
+                      v_reason);
+    if old.id is not null and old.state <> 'waitlisted' and (v_action = 'remove' or old.role <> p.role) then
+        promoted := scc.roster_promote(ctx, e, old.role, v_silent);
+    end if;
+    return (200, json_build_object('place', scc.roster_place_json(p), 'promoted', promoted))::scc_api.response;
+end
+$$;
+
+ALTER FUNCTION scc_api.role_override(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.role_override(ctx jsonb) IS 'POST /api/events/:id/override: admin adds, removes or moves a person past capacity, with a reason; silent sends nothing; audited';
+
+CREATE FUNCTION scc_api.role_release(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+declare
+    actor_role text := scc.require_role(ctx, 'guest');
+    actor      uuid := (ctx -> 'actor' ->> 'id')::uuid;
+    v_role     text;
+    target_txt text;
+    target     uuid;
+    v_reason   text;
+    e          scc.events;
+    p          scc.event_roles;
+    old_state  text;
+    promoted   jsonb;
+begin
+    perform scc.refuse_unknown_fields(ctx -> 'body', '{user_id,reason}');
+    v_role := scc.roster_role(ctx -> 'params' ->> 'role', 'invalid_role');
+    target_txt := scc.body_text(ctx, 'user_id', 'invalid_user_id');
+    target := case when target_txt is null then actor
+                   else scc.check_uuid(target_txt, 'invalid_user_id', 'user_id') end;
+    v_reason := scc.roster_reason(ctx);
+    e := scc.roster_lock_event(ctx);
+    if target <> actor and actor_role <> 'admin' and not scc.is_event_captain(e.id, actor) then
+        perform scc.fail(403, 'insufficient_scope',
+                         'only the event''s captain or an admin may release someone else');
+    end if;
+    perform scc.roster_check_open(e);
+    p := scc.roster_live_place(e.id, target);
+    if p.id is null or p.role <> v_role then
+        perform scc.fail(404, 'place_not_found',
+                         case when target = actor then format('you hold no %s place on this event', v_role)
+                              else format('this person holds no %s place on this event', v_role) end);
+    end if;
+    if p.state <> 'waitlisted' and now() >= e.departure_at - e.release_cutoff
+       and actor_role <> 'admin' and not scc.is_event_captain(e.id, actor) then
+        perform scc.fail(409, 'release_cutoff_passed',
+                         format('the release cutoff passed at %s; ask the event''s captain to release you',
+                                scc.iso(e.departure_at - e.release_cutoff)));
+    end if;
+    old_state := p.state;
+    update scc.event_roles as r
+       set state = case when target = actor then 'released' else 'removed' end,
+           since = clock_timestamp(), changed_by = actor, reason = v_reason, silent = false
+     where r.id = p.id
+    returning * into p;
+    perform scc.audit(ctx, 'roster.' || p.state, 'event_role', p.id::text,
+                      jsonb_build_object('state', old_state),
+                      jsonb_build_object('event_id', e.id, 'user_id', p.user_id, 'role', p.role,
+                                         'state', p.state),
+                      v_reason);
+    if target <> actor then
+        perform scc.roster_notify('roster_removed', target, e,
+                                  jsonb_build_object('role', p.role, 'reason', v_reason), false);
+    end if;
+    promoted := scc.roster_promote(ctx, e, v_role, false);
+    return (200, json_build_object('place', scc.roster_place_json(p), 'promoted', promoted))::scc_api.response;
+end
+$$;
+
+ALTER FUNCTION scc_api.role_release(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.role_release(ctx jsonb) IS 'POST /api/events/:id/roles/:role/release: leave (or, captain/admin, remove someone from) a place; before the cutoff for holders; promotes the waitlist head';
 
 CREATE FUNCTION scc_api.user_disable(ctx jsonb) RETURNS scc_api.response
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2147,30 +4212,6 @@ ALTER TABLE scc.audit_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
-CREATE TABLE scc.boats (
-    id uuid DEFAULT gen_random_uuid() NOT NULL,
-    name text NOT NULL,
-    port_name text NOT NULL,
-    port_lat double precision NOT NULL,
-    port_lon double precision NOT NULL,
-    time_zone text NOT NULL,
-    guest_capacity integer NOT NULL,
-    crew_min integer DEFAULT 1 NOT NULL,
-    crew_max integer DEFAULT 2 NOT NULL,
-    active boolean DEFAULT true NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT boats_crew_range_check CHECK (((crew_min >= 0) AND (crew_max >= crew_min) AND (crew_max <= 50))),
-    CONSTRAINT boats_guest_capacity_check CHECK (((guest_capacity >= 0) AND (guest_capacity <= 500))),
-    CONSTRAINT boats_name_check CHECK ((((length(name) >= 1) AND (length(name) <= 100)) AND (name = btrim(name)))),
-    CONSTRAINT boats_port_lat_check CHECK (((port_lat >= ('-90'::integer)::double precision) AND (port_lat <= (90)::double precision))),
-    CONSTRAINT boats_port_lon_check CHECK (((port_lon >= ('-180'::integer)::double precision) AND (port_lon <= (180)::double precision))),
-    CONSTRAINT boats_port_name_check CHECK (((length(port_name) >= 1) AND (length(port_name) <= 100))),
-    CONSTRAINT boats_time_zone_check CHECK (((length(time_zone) >= 1) AND (length(time_zone) <= 64)))
-);
-
-ALTER TABLE scc.boats OWNER TO scc_owner;
-
 CREATE TABLE scc.calendar_feeds (
     user_id uuid NOT NULL,
     token_hash bytea NOT NULL,
@@ -2320,26 +4361,6 @@ ALTER TABLE scc.event_role_changes ALTER COLUMN id ADD GENERATED ALWAYS AS IDENT
     NO MAXVALUE
     CACHE 1
 );
-
-CREATE TABLE scc.event_roles (
-    id bigint NOT NULL,
-    event_id uuid NOT NULL,
-    user_id uuid NOT NULL,
-    role text NOT NULL,
-    state text NOT NULL,
-    queued_at timestamp with time zone,
-    since timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    changed_by uuid,
-    reason text,
-    silent boolean DEFAULT false NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT event_roles_queued_check CHECK (((state = 'waitlisted'::text) <= (queued_at IS NOT NULL))),
-    CONSTRAINT event_roles_reason_check CHECK ((length(reason) <= 500)),
-    CONSTRAINT event_roles_role_check CHECK ((role = ANY (ARRAY['captain'::text, 'crew'::text, 'guest'::text]))),
-    CONSTRAINT event_roles_state_check CHECK ((state = ANY (ARRAY['claimed'::text, 'designated'::text, 'confirmed'::text, 'waitlisted'::text, 'released'::text, 'removed'::text])))
-);
-
-ALTER TABLE scc.event_roles OWNER TO scc_owner;
 
 ALTER TABLE scc.event_roles ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME scc.event_roles_id_seq
@@ -2652,17 +4673,29 @@ REVOKE ALL ON FUNCTION scc.audit(ctx jsonb, action text, entity text, entity_id 
 
 REVOKE ALL ON FUNCTION scc.base64url(data bytea) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION scc.boat_apply(ctx jsonb, b scc.boats) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.boat_json(b scc.boats) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.body_bool(ctx jsonb, field text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.body_int(ctx jsonb, field text, lo integer, hi integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.body_number(ctx jsonb, field text, lo double precision, hi double precision) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION scc.body_text(ctx jsonb, field text, code text) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION scc.calendar_vevents(p_user_id uuid, stamp timestamp with time zone) FROM PUBLIC;
+REVOKE ALL ON FUNCTION scc.body_typed(ctx jsonb, field text, json_type text, what text) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION scc.check_body_fields(ctx jsonb, allowed text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION scc.calendar_vevents(p_user_id uuid, stamp timestamp with time zone) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.check_email(email text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.check_report_args(kind text, recipients text[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.check_role(role text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.check_time_zone(value text, code text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.check_uuid(value text, code text, what text) FROM PUBLIC;
 
@@ -2718,15 +4751,47 @@ GRANT ALL ON FUNCTION scc.enqueue_schedule_slot(schedule_id bigint, slot timesta
 
 REVOKE ALL ON FUNCTION scc.error_response(ctx jsonb, status integer, code text, message text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION scc.event_apply(ctx jsonb, e scc.events, allowed text[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION scc.event_checklist_json(e scc.events) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.event_copy_checklists(p_event_id uuid) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION scc.event_for(ctx jsonb, actor_role text, lock boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.event_json(e scc.events) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.event_mail_data(e scc.events) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.event_may_json(e scc.events, actor_id uuid, actor_role text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.event_missing(e scc.events, target text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.event_next_states(state text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.event_notify(e scc.events, template text, data jsonb, actor_id uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.event_overdue(payload jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc.event_overdue(payload jsonb) TO scc_worker;
+
+REVOKE ALL ON FUNCTION scc.event_page_json(e scc.events, actor_id uuid, actor_role text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION scc.event_places_json(e scc.events, actor_id uuid, actor_role text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.event_queue_jobs(e scc.events) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.event_roles_history() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION scc.event_roster(payload jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc.event_roster(payload jsonb) TO scc_worker;
+
 REVOKE ALL ON FUNCTION scc.event_roster_json(e scc.events) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.event_timing_json(e scc.events) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.event_transitions_json(e scc.events) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.event_visible(e scc.events, actor_id uuid, actor_role text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.extend_leases(worker text, lease_seconds double precision) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc.extend_leases(worker text, lease_seconds double precision) TO scc_worker;
@@ -2736,6 +4801,8 @@ REVOKE ALL ON FUNCTION scc.fail(status integer, code text, message text) FROM PU
 REVOKE ALL ON FUNCTION scc.fail_job(worker text, id bigint, error text, retry_seconds double precision, permanent boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc.fail_job(worker text, id bigint, error text, retry_seconds double precision, permanent boolean) TO scc_worker;
 
+REVOKE ALL ON FUNCTION scc.fail_null(status integer, code text, message text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION scc.ical_fold(line text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.ical_line(name text, value text) FROM PUBLIC;
@@ -2743,6 +4810,8 @@ REVOKE ALL ON FUNCTION scc.ical_line(name text, value text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION scc.ical_text(value text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.ical_utc(t timestamp with time zone) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.is_event_captain(event_id uuid, user_id uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.iso(t timestamp with time zone) FROM PUBLIC;
 
@@ -2752,10 +4821,14 @@ REVOKE ALL ON FUNCTION scc.jobs_scrub_code() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.keep_an_admin(target uuid) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION scc.local_text(t timestamp with time zone, tz text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION scc.me_json(u scc.users) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.park_schedule(schedule_id bigint, error text) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc.park_schedule(schedule_id bigint, error text) TO scc_worker;
+
+REVOKE ALL ON FUNCTION scc.parse_instant(value text, code text, what text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.prune(done_days double precision, dead_days double precision, links_days double precision, throttle_days double precision, sessions_days double precision, max_rows integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc.prune(done_days double precision, dead_days double precision, links_days double precision, throttle_days double precision, sessions_days double precision, max_rows integer) TO scc_worker;
@@ -2767,6 +4840,8 @@ GRANT ALL ON FUNCTION scc.recover_jobs() TO scc_worker;
 
 REVOKE ALL ON FUNCTION scc.refuse_signin(ctx jsonb, code text, link scc.magic_links, reason text, error_code text, message text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION scc.refuse_unknown_fields(obj jsonb, allowed text[], path text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION scc.release_jobs(worker text, ids bigint[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc.release_jobs(worker text, ids bigint[]) TO scc_worker;
 
@@ -2776,6 +4851,30 @@ REVOKE ALL ON FUNCTION scc.require_role(ctx jsonb, least_role text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.role_rank(role text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION scc.roster_capacity(e scc.events, p_role text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.roster_check_open(e scc.events) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.roster_check_rank(u scc.users, p_role text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.roster_event_data(e scc.events) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.roster_filled(p_event uuid, p_role text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.roster_live_place(p_event uuid, p_user uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.roster_lock_event(ctx jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.roster_notify(p_template text, p_user uuid, e scc.events, data jsonb, p_silent boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.roster_place_json(r scc.event_roles) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.roster_promote(ctx jsonb, e scc.events, p_role text, p_silent boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.roster_reason(ctx jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.roster_role(value text, code text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION scc.schedule_report(kind text, cron text, time_zone text, recipients text[], options jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.session_answer(u scc.users, token text, expires timestamp with time zone) FROM PUBLIC;
@@ -2783,6 +4882,12 @@ REVOKE ALL ON FUNCTION scc.session_answer(u scc.users, token text, expires times
 REVOKE ALL ON FUNCTION scc.start_session(ctx jsonb, u scc.users, family uuid, token text, OUT new_id uuid, OUT answer json) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.successor_token(token text, key bytea) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.sun_event(lat double precision, lon double precision, local_date date, tz text, depression double precision, rising boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.sun_position(jd double precision, OUT declination double precision, OUT eq_time double precision) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.sun_times(lat double precision, lon double precision, local_date date, tz text, OUT sunrise timestamp with time zone, OUT sunset timestamp with time zone, OUT civil_dusk timestamp with time zone, OUT nautical_dusk timestamp with time zone) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.suppress_email(p_address text, p_reason text, p_note text) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc.suppress_email(p_address text, p_reason text, p_note text) TO scc_worker;
@@ -2810,8 +4915,38 @@ GRANT ALL ON FUNCTION scc_api.auth_redeem(ctx jsonb) TO scc_web;
 REVOKE ALL ON FUNCTION scc_api.auth_refresh(ctx jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc_api.auth_refresh(ctx jsonb) TO scc_web;
 
+REVOKE ALL ON FUNCTION scc_api.boat_create(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.boat_create(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.boat_update(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.boat_update(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.boats_list(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.boats_list(ctx jsonb) TO scc_web;
+
 REVOKE ALL ON FUNCTION scc_api.calendar_feed(ctx jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc_api.calendar_feed(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.event_candidates(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.event_candidates(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.event_copy(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.event_copy(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.event_create(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.event_create(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.event_get(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.event_get(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.event_transition(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.event_transition(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.event_update(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.event_update(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.events_list(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.events_list(ctx jsonb) TO scc_web;
 
 REVOKE ALL ON FUNCTION scc_api.health(ctx jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc_api.health(ctx jsonb) TO scc_web;
@@ -2830,6 +4965,21 @@ GRANT ALL ON FUNCTION scc_api.me_get(ctx jsonb) TO scc_web;
 
 REVOKE ALL ON FUNCTION scc_api.me_update(ctx jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc_api.me_update(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.role_accept(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.role_accept(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.role_claim(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.role_claim(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.role_designate(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.role_designate(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.role_override(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.role_override(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.role_release(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.role_release(ctx jsonb) TO scc_web;
 
 REVOKE ALL ON FUNCTION scc_api.user_disable(ctx jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc_api.user_disable(ctx jsonb) TO scc_web;

@@ -136,7 +136,7 @@ select is((scc_api.me_calendar_get('{"actor":{"id":"00000000-0000-4000-8000-0000
           'true', 'get: the feed exists now');
 select throws_ok($$ select scc_api.me_calendar_reset('{"actor":{"id":"00000000-0000-4000-8000-0000000000a1","role":"crew"},
                                                       "body":{"token":"x"}}') $$,
-                 'SC400', 'unknown field token', 'reset: a body field is refused by name');
+                 'SC400', 'unknown field token (allowed: none)', 'reset: a body field is refused by name');
 
 create temp table feed as
 select (f).status, (f).body, (f).content_type, (f).filename

@@ -61,9 +61,9 @@ select is(pg_temp.audits(), 4, 'no audit row when nothing changed');
 select is(pg_temp.me('{"phone": ""}') -> 'phone', 'null'::jsonb, 'phone "" removes it too');
 
 -- refusals, each with its code, each changing nothing
-select throws_ok($$ select pg_temp.me('{"name": "x", "email": "a@b.c"}') $$, 'SC400', 'unknown field email',
+select throws_ok($$ select pg_temp.me('{"name": "x", "email": "a@b.c"}') $$, 'SC400', 'unknown field email (allowed: name, phone, notify_email)',
                  'an unknown field is refused by name');
-select throws_ok($$ select pg_temp.me('{"role": "admin"}') $$, 'SC400', 'unknown field role',
+select throws_ok($$ select pg_temp.me('{"role": "admin"}') $$, 'SC400', 'unknown field role (allowed: name, phone, notify_email)',
                  'the role is not yours to change');
 select throws_ok($$ select pg_temp.me('{"name": ""}') $$, 'SC400', 'name must be 1 to 200 characters', 'name: empty');
 select throws_ok($$ select pg_temp.me('{"name": "   "}') $$, 'SC400', 'name must be 1 to 200 characters', 'name: blank');
