@@ -67,6 +67,26 @@ ngx_http_scc_route_t  ngx_http_scc_routes[] = {
     ngx_http_scc_route(NGX_HTTP_POST, "/api/users/:id/disable",
                        "scc_api.user_disable", NGX_HTTP_SCC_ROLE_ADMIN,
                        NGX_HTTP_SCC_BODY_OPT),
+
+    /* charter: checklists and the audit log (helper D) */
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/checklist-templates",
+                       "scc_api.checklist_templates_list",
+                       NGX_HTTP_SCC_ROLE_CAPTAIN, 0),
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/checklist-templates",
+                       "scc_api.checklist_template_create",
+                       NGX_HTTP_SCC_ROLE_ADMIN, NGX_HTTP_SCC_BODY),
+    ngx_http_scc_route(NGX_HTTP_PATCH, "/api/checklist-templates/:id",
+                       "scc_api.checklist_template_update",
+                       NGX_HTTP_SCC_ROLE_ADMIN, NGX_HTTP_SCC_BODY),
+    ngx_http_scc_route(NGX_HTTP_PUT, "/api/events/:id/checklist/:item",
+                       "scc_api.checklist_answer",
+                       NGX_HTTP_SCC_ROLE_CREW, NGX_HTTP_SCC_BODY),
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/checklists/analysis",
+                       "scc_api.checklist_analysis",
+                       NGX_HTTP_SCC_ROLE_CAPTAIN, 0),
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/audit", "scc_api.audit_list",
+                       NGX_HTTP_SCC_ROLE_ADMIN, 0),
+    /* end charter: checklists and the audit log (helper D) */
 };
 
 const ngx_uint_t  ngx_http_scc_nroutes =
