@@ -1,0 +1,49 @@
+// demo.test.js — the demo data set `make run` loads (sql/demo.sql through
+// `conf/stack demo`), in a stack of its own: it loads through the tables'
+// constraints and triggers, has what every page needs (three boats in San
+// Diego Bay, ten people, events in every state, a full role with a
+// waitlist, answered checklists), and loading it again changes nothing.
+
+import test, { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { STACK, run, startStack } from './lib/stack.js';
+
+let stack;
+before(async () => { stack = await startStack(); });
+after(async () => { await stack?.stop(); });
+
+async function load() {
+  const r = await run(STACK, ['demo', '--dir', stack.dir]);
+  assert.equal(r.code, 0, `conf/stack demo: ${r.stderr}`);
+}
+
+const COUNTS = `select (select count(*) from scc.boats) || ' ' || (select count(*) from scc.users)
+                || ' ' || (select count(*) from scc.events) || ' ' || (select count(*) from scc.event_roles)
+                || ' ' || (select count(*) from scc.checklist_answers)`;
+
+test('the demo data set loads once and has something for every page', async () => {
+  await load();
+  const counts = await stack.psql(COUNTS);
+
+  assert.equal(await stack.psql(`select string_agg(state, ',' order by state) from
+                                   (select distinct state from scc.events) as s`),
+  'boarding,cancelled,closed,draft,returned,scheduled,underway', 'events in every state');
+  assert.equal(await stack.psql(`select count(*) from scc.boats
+                                   where port_lat between 32.60 and 32.75 and port_lon between -117.25 and -117.10
+                                     and time_zone = 'America/Los_Angeles'`), '3', 'three boats in San Diego Bay');
+  assert.equal(await stack.psql(`select count(*) from scc.users where email like '%@scc.example'`), '10', 'ten people');
+  assert.equal(await stack.psql(`select count(*) from scc.events as e
+                                   where e.state = 'scheduled'
+                                     and (scc.event_roster_json(e) #>> '{capacity,crew,filled}')::int
+                                         = e.crew_max
+                                     and (scc.event_roster_json(e) #>> '{capacity,crew,waitlisted}')::int > 0`),
+  '1', 'one scheduled event has a full crew and a waitlist');
+  assert.ok(Number(await stack.psql(`select count(*) from scc.checklist_answers`)) > 20, 'answered checklists');
+  assert.equal(await stack.psql(`select count(*) from scc.events where departure_at > now()`),
+    await stack.psql(`select count(*) from scc.events where state in ('draft', 'scheduled', 'boarding')`),
+    'the events still to come are the ones not yet underway');
+
+  await load();
+  assert.equal(await stack.psql(COUNTS), counts, 'a second load changes nothing');
+});
