@@ -34,6 +34,16 @@ const MATRIX = [
   ['GET',    '/api/users/:id',              null,                                                          [401, 403, 403, 403, 200]],
   ['PATCH',  '/api/users/:id',              { role: 'crew' },                                              [401, 403, 403, 403, 200]],
   ['POST',   '/api/users/:id/disable',      { reason: 'role matrix' },                                     [401, 403, 403, 403, 200]],
+  // charter: checklists and the audit log (helper D).  :id is a user's id here, so the
+  // template edit and the answer reach their function and stop there (404 template_not_found,
+  // 400 invalid_item_id for the literal ":item"); the analysis without ?item= is 400 item_required.
+  ['GET',    '/api/checklist-templates',    null,                                                          [401, 403, 403, 200, 200]],
+  ['POST',   '/api/checklist-templates',    () => ({ name: `Matrix ${freshEmail('t')}`, phase: 'post', active: false }), [401, 403, 403, 403, 201]],
+  ['PATCH',  '/api/checklist-templates/:id', { name: 'Matrix' },                                              [401, 403, 403, 403, 404]],
+  ['PUT',    '/api/events/:id/checklist/:item', { value: true },                                              [401, 403, 400, 400, 400]],
+  ['GET',    '/api/checklists/analysis',    null,                                                          [401, 403, 403, 400, 400]],
+  ['GET',    '/api/audit',                  null,                                                          [401, 403, 403, 403, 200]],
+  // end charter: checklists and the audit log (helper D)
 ];
 
 let stack;
