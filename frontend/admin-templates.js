@@ -109,7 +109,23 @@ function itemRow(item, rows, redraw) {
     redraw(`${key}-${d < 0 ? 'up' : 'down'}`);
   };
   const name = () => label.value || 'this item';
-  row.el = () => h('li', { class: 'card item-edit' },
+  const up = h('button', { type: 'button', 'data-key': `${key}-up`, on: { click: () => move(-1) } }, '↑ Up');
+  const down = h('button', { type: 'button', 'data-key': `${key}-down`, on: { click: () => move(1) } }, '↓ Down');
+  const remove = h('button', { type: 'button', class: 'link', on: { click: () => {
+    rows.splice(rows.indexOf(row), 1);
+    redraw(null, item?.in_use
+      ? `${name()} is used by events: saving deactivates it (the events keep it).`
+      : `${name()} removed; saving deletes it.`);
+  } } }, 'Remove');
+  // the buttons say which item they move, as its label is typed
+  const named = () => {
+    up.setAttribute('aria-label', `Move ${name()} up`);
+    down.setAttribute('aria-label', `Move ${name()} down`);
+    remove.setAttribute('aria-label', `Remove ${name()}`);
+  };
+  label.addEventListener('input', named);
+  named();
+  const li = h('li', { class: 'card item-edit' },
     h('label', { for: id('label') }, 'Label'), label,
     h('label', { for: id('kind') }, 'Kind'), kind,
     item?.in_use ? h('p', { class: 'muted small' }, `Used by ${item.in_use} event${item.in_use === 1 ? '' : 's'}: its kind stays.`) : null,
@@ -117,15 +133,8 @@ function itemRow(item, rows, redraw) {
     h('div', { class: 'row' },
       h('label', { class: 'inline' }, required, ' Required'),
       item && h('label', { class: 'inline' }, active, ' Active')),
-    h('div', { class: 'row' },
-      h('button', { type: 'button', 'data-key': `${key}-up`, 'aria-label': `Move ${name()} up`, on: { click: () => move(-1) } }, '↑ Up'),
-      h('button', { type: 'button', 'data-key': `${key}-down`, 'aria-label': `Move ${name()} down`, on: { click: () => move(1) } }, '↓ Down'),
-      h('button', { type: 'button', class: 'link', 'aria-label': `Remove ${name()}`, on: { click: () => {
-        rows.splice(rows.indexOf(row), 1);
-        redraw(null, item?.in_use
-          ? `${name()} is used by events: saving deactivates it (the events keep it).`
-          : `${name()} removed; saving deletes it.`);
-      } } }, 'Remove')));
+    h('div', { class: 'row' }, up, down, remove));
+  row.el = () => li;
   return row;
 }
 

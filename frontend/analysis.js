@@ -23,6 +23,10 @@ function optionText(v) {
   return String(v);
 }
 
+function plural(n, one, many) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 function percent(share) {
   return share === null ? '—' : `${Math.round(share * 1000) / 10}%`;
 }
@@ -87,12 +91,12 @@ if (me && !atLeast(me.role, 'captain')) {
       return;
     }
     history.replaceState(null, '', `?${query()}`);
-    status.textContent = `${a.events} events, ${a.answered} answered.`;
+    status.textContent = `${plural(a.events, 'event', 'events')}, ${a.answered} answered.`;
     replace(result,
       h('h2', { id: 'a-result' }, a.item.label),
       h('p', { class: 'muted' }, `${a.item.template_name} · ${a.boat ? a.boat.name : 'every boat'} · `
         + `departing ${a.from} to ${a.to} (the day before is the last)`),
-      h('p', {}, `${a.events} events had this item; ${a.answered} answered it.`),
+      h('p', {}, `${plural(a.events, 'event', 'events')} had this item; ${a.answered} answered it.`),
       a.options.length > 0 && h('div', { class: 'bars', role: 'list', 'aria-label': 'Answers by option' },
         a.options.map((o) => {
           const bar = h('span', { class: 'bar-fill' });

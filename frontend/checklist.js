@@ -121,7 +121,7 @@ export function renderChecklist(section, page, reload) {
         save(item, raw, noteOf(item), `${item.id}-save`);
       }
     };
-    return h('form', { class: 'row answer', on: { submit: (e) => { e.preventDefault(); submit(); } } },
+    return h('form', { class: 'row answer', novalidate: true, on: { submit: (e) => { e.preventDefault(); submit(); } } },
       h('label', { for: inputId, class: 'visually-hidden' }, item.label),
       field,
       item.kind === 'number' && item.unit && h('span', { class: 'unit' }, item.unit),
