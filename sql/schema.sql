@@ -470,6 +470,19 @@ ALTER FUNCTION scc.checklist_item_apply(v jsonb, idx integer, base scc.checklist
 
 COMMENT ON FUNCTION scc.checklist_item_apply(v jsonb, idx integer, base scc.checklist_template_items) IS 'one template item from a request body laid over the stored one; SC400 invalid_item naming items[i].field';
 
+CREATE FUNCTION scc.checklist_item_insert(template_id uuid, pos integer, it scc.checklist_template_items) RETURNS void
+    LANGUAGE sql
+    AS $$
+    insert into scc.checklist_template_items (template_id, position, label, kind, options, unit,
+                                              min_value, max_value, required, active)
+    values (template_id, pos, it.label, it.kind, it.options, it.unit, it.min_value, it.max_value,
+            it.required, it.active)
+$$;
+
+ALTER FUNCTION scc.checklist_item_insert(template_id uuid, pos integer, it scc.checklist_template_items) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.checklist_item_insert(template_id uuid, pos integer, it scc.checklist_template_items) IS 'inserts a checked template item at a position';
+
 CREATE TABLE scc.checklist_templates (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     name text NOT NULL,
@@ -2276,7 +2289,6 @@ CREATE FUNCTION scc_api.checklist_template_create(ctx jsonb) RETURNS scc_api.res
 declare
     body   jsonb := coalesce(ctx -> 'body', '{}'::jsonb);
     t      scc.checklist_templates;
-    it     scc.checklist_template_items;
     empty  scc.checklist_template_items;
     v      jsonb;
     n      int := 0;
@@ -2299,11 +2311,7 @@ begin
         if v ? 'id' then
             perform scc.fail(400, 'invalid_item', 'items[' || n || '].id: a new template''s items have no id');
         end if;
-        it := scc.checklist_item_apply(v, n, empty);
-        insert into scc.checklist_template_items (template_id, position, label, kind, options, unit,
-                                                  min_value, max_value, required, active)
-        values (t.id, n, it.label, it.kind, it.options, it.unit, it.min_value, it.max_value,
-                it.required, it.active);
+        perform scc.checklist_item_insert(t.id, n, scc.checklist_item_apply(v, n, empty));
         n := n + 1;
     end loop;
     answer := scc.checklist_template_json(t);
@@ -2399,11 +2407,7 @@ begin
                        required = it.required, active = it.active, updated_at = now()
                  where i.id = cur.id;
             else
-                it := scc.checklist_item_apply(v, n, empty);
-                insert into scc.checklist_template_items (template_id, position, label, kind, options,
-                                                          unit, min_value, max_value, required, active)
-                values (t.id, n, it.label, it.kind, it.options, it.unit, it.min_value, it.max_value,
-                        it.required, it.active);
+                perform scc.checklist_item_insert(t.id, n, scc.checklist_item_apply(v, n, empty));
             end if;
             n := n + 1;
         end loop;
@@ -3204,6 +3208,8 @@ REVOKE ALL ON FUNCTION scc.checklist_analysis(p_item uuid, p_from date, p_to dat
 REVOKE ALL ON FUNCTION scc.checklist_analysis_csv(a jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.checklist_item_apply(v jsonb, idx integer, base scc.checklist_template_items) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.checklist_item_insert(template_id uuid, pos integer, it scc.checklist_template_items) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.checklist_template_apply(body jsonb, t scc.checklist_templates) FROM PUBLIC;
 

@@ -310,6 +310,21 @@ $$;
 comment on function scc.checklist_item_apply(jsonb, int, scc.checklist_template_items) is
     'one template item from a request body laid over the stored one; SC400 invalid_item naming items[i].field';
 
+-- A new item of template `template_id` at `pos`, from a checked row
+-- (scc.checklist_item_apply).
+create function scc.checklist_item_insert(template_id uuid, pos int, it scc.checklist_template_items)
+returns void
+language sql
+volatile
+as $$
+    insert into scc.checklist_template_items (template_id, position, label, kind, options, unit,
+                                              min_value, max_value, required, active)
+    values (template_id, pos, it.label, it.kind, it.options, it.unit, it.min_value, it.max_value,
+            it.required, it.active)
+$$;
+comment on function scc.checklist_item_insert(uuid, int, scc.checklist_template_items) is
+    'inserts a checked template item at a position';
+
 -- The template body fields shared by POST and PATCH, checked: name, phase,
 -- boat_id (null: global; an unknown boat is SC404 boat_not_found), active;
 -- laid over `t`.  items are the callers'.
@@ -432,7 +447,6 @@ as $$
 declare
     body   jsonb := coalesce(ctx -> 'body', '{}'::jsonb);
     t      scc.checklist_templates;
-    it     scc.checklist_template_items;
     empty  scc.checklist_template_items;
     v      jsonb;
     n      int := 0;
@@ -455,11 +469,7 @@ begin
         if v ? 'id' then
             perform scc.fail(400, 'invalid_item', 'items[' || n || '].id: a new template''s items have no id');
         end if;
-        it := scc.checklist_item_apply(v, n, empty);
-        insert into scc.checklist_template_items (template_id, position, label, kind, options, unit,
-                                                  min_value, max_value, required, active)
-        values (t.id, n, it.label, it.kind, it.options, it.unit, it.min_value, it.max_value,
-                it.required, it.active);
+        perform scc.checklist_item_insert(t.id, n, scc.checklist_item_apply(v, n, empty));
         n := n + 1;
     end loop;
     answer := scc.checklist_template_json(t);
@@ -576,11 +586,7 @@ begin
                        required = it.required, active = it.active, updated_at = now()
                  where i.id = cur.id;
             else
-                it := scc.checklist_item_apply(v, n, empty);
-                insert into scc.checklist_template_items (template_id, position, label, kind, options,
-                                                          unit, min_value, max_value, required, active)
-                values (t.id, n, it.label, it.kind, it.options, it.unit, it.min_value, it.max_value,
-                        it.required, it.active);
+                perform scc.checklist_item_insert(t.id, n, scc.checklist_item_apply(v, n, empty));
             end if;
             n := n + 1;
         end loop;
