@@ -38,9 +38,16 @@ function rangeText(item) {
 // renderChecklist(section, page, reload): draws into section from the
 // event page's JSON; reload() fetches the page again after a change (the
 // lifecycle's "still missing" list depends on the answers).
+// The status and error lines outlive a redraw of the section (reload()
+// draws the whole event page again), so an announcement is not cut short.
+const lines = new WeakMap();
+
 export function renderChecklist(section, page, reload) {
-  const status = h('p', { class: 'muted', role: 'status', 'aria-live': 'polite' });
-  const error = h('p', { class: 'error', role: 'alert' });
+  if (!lines.has(section)) {
+    lines.set(section, { status: h('p', { class: 'muted', role: 'status', 'aria-live': 'polite' }),
+      error: h('p', { class: 'error', role: 'alert' }) });
+  }
+  const { status, error } = lines.get(section);
   const tz = page.event?.time_zone ?? 'UTC';
   const mayAnswer = Boolean(page.you?.may?.answer);
 

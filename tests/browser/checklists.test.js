@@ -106,7 +106,12 @@ test('a crew member on the event answers its items with one thumb', async () => 
       const section = document.createElement('section');
       section.id = 'checklist';
       document.getElementById('main').replaceChildren(section);
-      renderChecklist(section, p, null);
+      // as the event page does: after a save, the whole page is drawn again
+      const reload = async () => {
+        window.reloads = (window.reloads ?? 0) + 1;
+        renderChecklist(section, p, reload);
+      };
+      renderChecklist(section, p, reload);
     }, eventPage);
     const pre = page.locator('[data-phase=pre]');
     await pre.getByText('0 of 2 required done').waitFor();
@@ -115,6 +120,8 @@ test('a crew member on the event answers its items with one thumb', async () => 
     await toggle.click();
     await page.getByRole('status').filter({ hasText: 'Saved: Life jackets aboard' }).waitFor();
     assert.equal(await pre.getByRole('button', { name: '✓ Done' }).getAttribute('aria-pressed'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), '✓ Done',
+      'the focus stays on the toggle through the redraw');
     await pre.getByRole('group', { name: 'Sea state' }).getByRole('button', { name: 'choppy' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved: Sea state' }).waitFor();
     assert.equal(await pre.getByRole('button', { name: 'choppy' }).getAttribute('aria-pressed'), 'true');
@@ -127,6 +134,7 @@ test('a crew member on the event answers its items with one thumb', async () => 
     await fuel.fill('42.5');
     await pre.locator('form.answer').getByRole('button', { name: 'Save' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved: Fuel' }).waitFor();
+    assert.equal(await page.evaluate(() => window.reloads), 3, 'each save asked the page to reload');
     await assertAccessible(page, 'checklist');
     await screenshot(page, 'checklists-answered');
     assert.deepEqual(problems.filter((p) => !/status of 422/.test(p)), []);
