@@ -75,10 +75,11 @@ function itemRow(item, rows, redraw) {
   const min = h('input', { id: id('min'), type: 'number', step: 'any', value: item?.min ?? '' });
   const max = h('input', { id: id('max'), type: 'number', step: 'any', value: item?.max ?? '' });
   const choiceBox = h('div', {}, h('label', { for: id('options') }, 'Options, one a line'), options);
-  const numberBox = h('div', { class: 'row' },
+  // hidden works on a plain div (a .row's display: flex would override it)
+  const numberBox = h('div', {}, h('div', { class: 'row' },
     h('div', {}, h('label', { for: id('unit') }, 'Unit'), unit),
     h('div', {}, h('label', { for: id('min') }, 'Least'), min),
-    h('div', {}, h('label', { for: id('max') }, 'Most'), max));
+    h('div', {}, h('label', { for: id('max') }, 'Most'), max)));
   const showKind = () => {
     choiceBox.hidden = kind.value !== 'choice';
     numberBox.hidden = kind.value !== 'number';

@@ -61,6 +61,9 @@ test('an admin makes a template with a check, a choice and a number in the edito
     await items.nth(2).getByRole('button', { name: 'Move Fuel up' }).click();
     await items.nth(1).getByRole('button', { name: 'Move Fuel up' }).click();
     assert.equal(await items.nth(0).getByLabel('Label').inputValue(), 'Fuel');
+    assert.equal(await items.nth(1).getByLabel('Unit').isVisible(), false, 'a check has no unit field');
+    assert.equal(await items.nth(1).getByLabel('Options, one a line').isVisible(), false, 'nor options');
+    assert.equal(await items.nth(2).getByLabel('Options, one a line').isVisible(), true, 'a choice has options');
     await assertAccessible(page, 'template editor');
     await screenshot(page, 'checklists-editor');
 
