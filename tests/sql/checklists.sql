@@ -7,7 +7,7 @@
 -- Runs as the superuser inside a rolled-back transaction.
 begin;
 create extension if not exists pgtap;
-select plan(86);
+select plan(91);
 
 -- only this file's templates apply to its events
 update scc.checklist_templates set active = false;
@@ -322,6 +322,13 @@ select is(pg_temp.an(:'a_check', '2026-03-01', '2026-04-01') -> 'options',
           'check: true and false');
 select is(pg_temp.an(:'a_text', '2026-03-01', '2026-04-01') - 'item' - 'boat' - 'from' - 'to',
           '{"events": 5, "answered": 1, "options": [], "numbers": null}'::jsonb, 'text: counts only');
+
+-- one CSV field
+select is(scc.csv_text('plain text'), 'plain text', 'csv: a plain field stays as it is');
+select is(scc.csv_text(E'two\r\nlines, "quoted"'), E'"two\r\nlines, ""quoted"""', 'csv: CR LF, commas and quotes are quoted, quotes doubled');
+select is(scc.csv_text('-1+2'), '''-1+2', 'csv: a leading minus is defused');
+select is(scc.csv_text('@SUM(A1),x'), '"''@SUM(A1),x"', 'csv: defused, then quoted');
+select is(scc.csv_text(null), '', 'csv: null is the empty field');
 
 -- the route: CSV and JSON, and its refusals
 create temporary table t_csv as
