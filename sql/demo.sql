@@ -132,10 +132,10 @@ insert into demo_roster values
     ('underway', 'ana', 'captain', 'confirmed', 1), ('underway', 'eli', 'crew', 'confirmed', 2),
     ('boarding', 'ben', 'captain', 'confirmed', 1), ('boarding', 'fay', 'crew', 'confirmed', 2),
     ('sched-1', 'ana', 'captain', 'confirmed', 1), ('sched-1', 'cora', 'crew', 'confirmed', 2),
-    ('sched-1', 'gus', 'crew', 'claimed', 3), ('sched-1', 'hana', 'crew', 'waitlisted', 4),
+    ('sched-1', 'gus', 'crew', 'confirmed', 3), ('sched-1', 'hana', 'crew', 'waitlisted', 4),
     ('sched-1', 'dev', 'crew', 'waitlisted', 5),
     ('sched-2', 'ben', 'captain', 'designated', 1), ('sched-2', 'eli', 'crew', 'confirmed', 2),
-    ('sched-3', 'fay', 'crew', 'claimed', 1),
+    ('sched-3', 'fay', 'crew', 'confirmed', 1),
     ('sched-4', 'ana', 'captain', 'confirmed', 1);
 
 insert into scc.event_roles (event_id, user_id, role, state, queued_at, since, changed_by, reason)

@@ -24,11 +24,20 @@ async function health() {
 }
 
 /** Retry `fn` until it returns true or `ms` pass (bounded polling). */
+// Polls fn until it holds.  A request that fails outright counts as "not
+// yet": across a reload, fetch may reuse a keep-alive connection that the
+// old worker closes as it exits, and an HTTP client retries an idempotent
+// GET on a new connection then (RFC 9110, 9.2.2).
 async function eventually(fn, ms = 10_000) {
   const end = Date.now() + ms;
+  let last = null;
   for (;;) {
-    if (await fn()) return;
-    if (Date.now() > end) throw new Error('condition not met in time');
+    try {
+      if (await fn()) return;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`condition not met in time${last ? ` (last error: ${last.message})` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
