@@ -69,6 +69,13 @@ ngx_http_scc_route_t  ngx_http_scc_routes[] = {
                        NGX_HTTP_SCC_BODY_OPT),
 
     /* charter: checklists and the audit log (helper D) */
+#ifdef NGX_HTTP_SCC_FILE
+    /* the analysis answers scc_api.file_response: JSON, or CSV to save */
+#define NGX_HTTP_SCC_ANALYSIS_FLAGS  NGX_HTTP_SCC_FILE
+#else
+    /* until the module sends file answers (helper A): the body as JSON */
+#define NGX_HTTP_SCC_ANALYSIS_FLAGS  0
+#endif
     ngx_http_scc_route(NGX_HTTP_GET, "/api/checklist-templates",
                        "scc_api.checklist_templates_list",
                        NGX_HTTP_SCC_ROLE_CAPTAIN, 0),
@@ -83,7 +90,7 @@ ngx_http_scc_route_t  ngx_http_scc_routes[] = {
                        NGX_HTTP_SCC_ROLE_CREW, NGX_HTTP_SCC_BODY),
     ngx_http_scc_route(NGX_HTTP_GET, "/api/checklists/analysis",
                        "scc_api.checklist_analysis",
-                       NGX_HTTP_SCC_ROLE_CAPTAIN, 0),
+                       NGX_HTTP_SCC_ROLE_CAPTAIN, NGX_HTTP_SCC_ANALYSIS_FLAGS),
     ngx_http_scc_route(NGX_HTTP_GET, "/api/audit", "scc_api.audit_list",
                        NGX_HTTP_SCC_ROLE_ADMIN, 0),
     /* end charter: checklists and the audit log (helper D) */
