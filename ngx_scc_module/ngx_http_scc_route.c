@@ -68,7 +68,7 @@ ngx_http_scc_route_t  ngx_http_scc_routes[] = {
                        "scc_api.user_disable", NGX_HTTP_SCC_ROLE_ADMIN,
                        NGX_HTTP_SCC_BODY_OPT),
 
-    /* charter: boats and events (helper B) */
+    /* charter: boats and events */
     ngx_http_scc_route(NGX_HTTP_GET, "/api/boats", "scc_api.boats_list",
                        NGX_HTTP_SCC_ROLE_CREW, 0),
     ngx_http_scc_route(NGX_HTTP_POST, "/api/boats", "scc_api.boat_create",
@@ -89,8 +89,7 @@ ngx_http_scc_route_t  ngx_http_scc_routes[] = {
     ngx_http_scc_route(NGX_HTTP_POST, "/api/events/:id/copy",
                        "scc_api.event_copy", NGX_HTTP_SCC_ROLE_CAPTAIN,
                        NGX_HTTP_SCC_BODY),
-    /* end charter: boats and events (helper B) */
-    /* charter: the roster (helper C) */
+    /* charter: the roster */
     ngx_http_scc_route(NGX_HTTP_POST, "/api/events/:id/roles/:role/claim",
                        "scc_api.role_claim", NGX_HTTP_SCC_ROLE_GUEST,
                        NGX_HTTP_SCC_BODY_OPT),
@@ -108,7 +107,7 @@ ngx_http_scc_route_t  ngx_http_scc_routes[] = {
                        NGX_HTTP_SCC_BODY),
     ngx_http_scc_route(NGX_HTTP_GET, "/api/events/:id/candidates",
                        "scc_api.event_candidates", NGX_HTTP_SCC_ROLE_CAPTAIN, 0),
-    /* charter: calendar and settings (A) */
+    /* charter: calendar and settings */
     ngx_http_scc_route(NGX_HTTP_GET, "/api/me/profile", "scc_api.me_get",
                        NGX_HTTP_SCC_ROLE_GUEST, 0),
     ngx_http_scc_route(NGX_HTTP_PATCH, "/api/me", "scc_api.me_update",
@@ -121,7 +120,24 @@ ngx_http_scc_route_t  ngx_http_scc_routes[] = {
     ngx_http_scc_route(NGX_HTTP_GET, "/api/calendar/:token",
                        "scc_api.calendar_feed", NGX_HTTP_SCC_ROLE_NONE,
                        NGX_HTTP_SCC_PUBLIC|NGX_HTTP_SCC_FILE),
-    /* end charter: calendar and settings (A) */
+    /* charter: checklists and the audit log */
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/checklist-templates",
+                       "scc_api.checklist_templates_list",
+                       NGX_HTTP_SCC_ROLE_CAPTAIN, 0),
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/checklist-templates",
+                       "scc_api.checklist_template_create",
+                       NGX_HTTP_SCC_ROLE_ADMIN, NGX_HTTP_SCC_BODY),
+    ngx_http_scc_route(NGX_HTTP_PATCH, "/api/checklist-templates/:id",
+                       "scc_api.checklist_template_update",
+                       NGX_HTTP_SCC_ROLE_ADMIN, NGX_HTTP_SCC_BODY),
+    ngx_http_scc_route(NGX_HTTP_PUT, "/api/events/:id/checklist/:item",
+                       "scc_api.checklist_answer",
+                       NGX_HTTP_SCC_ROLE_CREW, NGX_HTTP_SCC_BODY),
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/checklists/analysis",
+                       "scc_api.checklist_analysis",
+                       NGX_HTTP_SCC_ROLE_CAPTAIN, NGX_HTTP_SCC_FILE),
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/audit", "scc_api.audit_list",
+                       NGX_HTTP_SCC_ROLE_ADMIN, 0),
 };
 
 const ngx_uint_t  ngx_http_scc_nroutes =

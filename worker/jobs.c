@@ -15,10 +15,9 @@ const scc_job_kind scc_job_kinds[] = {
     { "fail",   scc_job_fail },    /* diagnostic: {"error": "...", "permanent": bool} fails */
     { "report", scc_job_report },  /* a report run: summary email (until the reports land) */
     { "email",  scc_job_email },   /* one email: templates, outbox row, transport (mail.c) */
-    /* charter: events (helper B) — job_event.c */
+    /* charter: events — job_event.c */
     { "event_overdue", scc_job_event_overdue }, /* return + grace: alert if still underway */
     { "event_roster",  scc_job_event_roster },  /* departure - 24 h: the roster to the captain */
-    /* end charter: events (helper B) */
     { NULL, NULL }
 };
 

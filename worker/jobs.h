@@ -86,7 +86,7 @@ scc_job_result scc_job_fail(scc_worker *w, const scc_job *job, char *err, size_t
 scc_job_result scc_job_report(scc_worker *w, const scc_job *job, char *err, size_t errlen);
 /* scc_job_email: worker/mail.c (the email helper's), row added in jobs.c. */
 scc_job_result scc_job_email(scc_worker *w, const scc_job *job, char *err, size_t errlen);
-/* charter: events (helper B) — worker/job_event.c */
+/* charter: events — worker/job_event.c */
 scc_job_result scc_job_event_overdue(scc_worker *w, const scc_job *job, char *err, size_t errlen);
 scc_job_result scc_job_event_roster(scc_worker *w, const scc_job *job, char *err, size_t errlen);
 

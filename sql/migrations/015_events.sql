@@ -4,7 +4,7 @@
 --
 -- Decisions (sql/README.md "Boats and events" says them for readers):
 -- - A captain who creates an event is NOT its captain: the captain's place
---   is claimed or designated like any other (helper C's routes), so that an
+--   is claimed or designated like any other (the roster's routes, 016), so that an
 --   office admin or a senior captain can plan a sail for someone else.
 -- - "The event's captain" is whoever holds a live captain place on it
 --   (claimed, designated or confirmed).  The underway guard needs that

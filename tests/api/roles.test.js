@@ -33,7 +33,7 @@ const MATRIX = [
   ['GET',    '/api/users',                  null,                                                          [401, 403, 403, 403, 200]],
   ['GET',    '/api/users/:id',              null,                                                          [401, 403, 403, 403, 200]],
   ['PATCH',  '/api/users/:id',              { role: 'crew' },                                              [401, 403, 403, 403, 200]],
-  // charter: boats and events (helper B).  :id is a user's id here, so the
+  // charter: boats and events.  :id is a user's id here, so the
   // event and boat rows reach SQL as an unknown id (404) for every role the
   // route lets through; events.test.js holds the per-event matrix (the
   // event's captain, crew on it, a guest on it) with real events.
@@ -48,15 +48,22 @@ const MATRIX = [
   ['POST',   '/api/events/:id/transition',  { to: 'scheduled' },                                           [401, 403, 404, 404, 404]],
   ['POST',   '/api/events/:id/copy',        () => ({ departure_at: new Date(Date.now() + 3600e3).toISOString(),
                                                      return_at: new Date(Date.now() + 7200e3).toISOString() }), [401, 403, 403, 404, 404]],
-  // end charter: boats and events (helper B)
   ['POST',   '/api/users/:id/disable',      { reason: 'role matrix' },                                     [401, 403, 403, 403, 200]],
-  // charter: calendar and settings (A)
+  // charter: calendar and settings
   ['GET',    '/api/me/profile',             null,                                                          [401, 200, 200, 200, 200]],
   ['PATCH',  '/api/me',                     { notify_email: true },                                        [401, 200, 200, 200, 200]],
   ['GET',    '/api/me/calendar',            null,                                                          [401, 200, 200, 200, 200]],
   ['POST',   '/api/me/calendar/reset',      {},                                                            [401, 201, 201, 201, 201]],
   ['GET',    '/api/calendar/:token',        null,                                                          [404, 404, 404, 404, 404]],
-  // end charter: calendar and settings (A)
+  // charter: checklists and the audit log.  :id is a user's id here, so the
+  // template edit and the answer reach their function and stop there (404 template_not_found,
+  // 400 invalid_item_id for the literal ":item"); the analysis without ?item= is 400 item_required.
+  ['GET',    '/api/checklist-templates',    null,                                                          [401, 403, 403, 200, 200]],
+  ['POST',   '/api/checklist-templates',    () => ({ name: `Matrix ${freshEmail('t')}`, phase: 'post', active: false }), [401, 403, 403, 403, 201]],
+  ['PATCH',  '/api/checklist-templates/:id', { name: 'Matrix' },                                              [401, 403, 403, 403, 404]],
+  ['PUT',    '/api/events/:id/checklist/:item', { value: true },                                              [401, 403, 400, 400, 400]],
+  ['GET',    '/api/checklists/analysis',    null,                                                          [401, 403, 403, 400, 400]],
+  ['GET',    '/api/audit',                  null,                                                          [401, 403, 403, 403, 200]],
 ];
 
 let stack;
@@ -128,7 +135,7 @@ test('the module\'s role table and the SQL\'s scc.role_rank() agree on every rol
   assert.equal(Number(await stack.psql("select scc.role_rank('nobody')")), rank.NGX_HTTP_SCC_ROLE_NONE);
 });
 
-/* charter: the roster (helper C) */
+/* charter: the roster */
 // Routes on an event: each row runs on a fresh scheduled event (made with
 // SQL), prepared by its setup (places held by the matrix's own people; the
 // captain of the matrix is the event's captain), each cell once.  The rows

@@ -98,7 +98,7 @@ test_allow_list(void **state)
 /* the matcher on patterns with parameters, through a scratch table */
 
 /* Under a prefix no real route uses: the table now has /api/events rows
- * of its own, which the synthetic rows must not meet (charter, helper B). */
+ * of its own, which the synthetic rows must not meet. */
 static ngx_http_scc_route_t  synthetic[] = {
     { NGX_HTTP_GET, ngx_string("/api/synthetic/:id"),
       ngx_string("scc_api.event_get"), NGX_HTTP_SCC_LOCAL_NONE, 1, 0 },
