@@ -57,7 +57,7 @@ select is((select count(*)::int from scc.audit_log where action = 'checklist_tem
           1, 'creating a template is audited');
 
 select throws_ok(format($$select scc_api.checklist_template_create(pg_temp.ctx(%L, body => '{"name":"x","phase":"pre","colour":"red"}'))$$, :'admin'),
-                 'SC400', 'colour is not a field here', 'an unknown field is refused by name');
+                 'SC400', 'unknown field colour (allowed: name, phase, boat_id, active, items)', 'an unknown field is refused by name');
 select throws_ok(format($$select scc_api.checklist_template_create(pg_temp.ctx(%L, body => '{"name":"x","phase":"pre","items":[
                  {"label":"a","kind":"check"},{"label":"b","kind":"check"},{"label":"c","kind":"choice","options":["one"]}]}'))$$, :'admin'),
                  'SC400', 'items[2].options: a choice needs a list of 2 to 20 options', 'a choice with one option: items[2].options');
@@ -69,7 +69,7 @@ select throws_ok(format($$select scc_api.checklist_template_create(pg_temp.ctx(%
                  'SC400', 'items[0].max: must be at least min', 'min above max');
 select throws_ok(format($$select scc_api.checklist_template_create(pg_temp.ctx(%L, body => '{"name":"x","phase":"pre","items":[
                  {"label":"a","kind":"check"},{"label":"b","kind":"check","colour":1}]}'))$$, :'admin'),
-                 'SC400', 'items[1].colour is not a field here', 'an unknown item field names its element');
+                 'SC400', 'unknown field items[1].colour (allowed: id, label, kind, options, unit, min, max, required, active)', 'an unknown item field names its element');
 select throws_ok(format($$select scc_api.checklist_template_create(pg_temp.ctx(%L, body => '{"name":"x","phase":"pre","items":[
                  {"label":"a","kind":"choice","options":["Yes","yes"]}]}'))$$, :'admin'),
                  'SC400', 'items[0].options: "yes" is listed twice', 'options are distinct, whatever their case');
@@ -221,7 +221,7 @@ select throws_ok(format($$select pg_temp.answer(%L, %L, jsonb_build_object('valu
 select throws_ok(format($$select pg_temp.answer(%L, %L, '{"note": "n"}')$$, :'deck', :'e_text'),
                  'SC400', 'value: send the answer, or null to clear it', 'value is required');
 select throws_ok(format($$select pg_temp.answer(%L, %L, '{"value": true, "by": "me"}')$$, :'deck', :'e_check'),
-                 'SC400', 'by is not a field here', 'an unknown field');
+                 'SC400', 'unknown field by (allowed: value, note)', 'an unknown field');
 select is((select status from pg_temp.answer(:'deck', :'e_text', '{"value": "  all good  "}')), 200, 'a text');
 select is((select value from scc.checklist_answers where item_id = :'e_text'), '"all good"'::jsonb, 'stored trimmed');
 select is((select status from pg_temp.answer(:'deck', :'e_text', '{"value": null}')), 200, 'value null');
