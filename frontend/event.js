@@ -32,6 +32,11 @@ async function main() {
   const root = document.getElementById('main');
   const id = param('id');
   const status = h('p', { class: 'muted', role: 'status', 'aria-live': 'polite' });
+  // the sections outlive each redraw: a component keeps what it said (its
+  // status line) and where the focus was across the reload it asked for
+  const timing = h('section', { id: 'timing', class: 'card', 'aria-labelledby': 'timing-h' });
+  const roster = h('section', { id: 'roster' });
+  const checklist = h('section', { id: 'checklist' });
   let timer = null;
 
   async function reload(message) {
@@ -48,9 +53,6 @@ async function main() {
   function draw(page) {
     const e = page.event;
     const may = page.you.may;
-    const timing = h('section', { id: 'timing', class: 'card', 'aria-labelledby': 'timing-h' });
-    const roster = h('section', { id: 'roster' });
-    const checklist = h('section', { id: 'checklist' });
     document.title = `${e.title} — SCC`;
     replace(root,
       h('p', {}, h('a', { href: '/events.html' }, '← All events')),

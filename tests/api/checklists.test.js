@@ -132,13 +132,13 @@ test('POST /api/checklist-templates: bad input is refused by field, and nothing 
     if (message) assert.match(r.body.error.message, message);
   };
   const t = TEMPLATE();
-  await bad({ ...t, colour: 'red' }, 400, 'unknown_field', /^colour /);
+  await bad({ ...t, colour: 'red' }, 400, 'unknown_field', /^unknown field colour /);
   await bad({ ...t, items: [t.items[0], t.items[1], { label: 'x', kind: 'choice', options: ['one'] }] },
     400, 'invalid_item', /^items\[2\]\.options: /);
   await bad({ ...t, items: [{ label: 'x', kind: 'check', options: ['a', 'b'] }] }, 400, 'invalid_item', /^items\[0\]\.options: /);
   await bad({ ...t, items: [{ label: 'x', kind: 'number', min: 'low' }] }, 400, 'invalid_item', /^items\[0\]\.min: /);
   await bad({ ...t, items: [{ label: 'x', kind: 'number', min: 9, max: 1 }] }, 400, 'invalid_item', /^items\[0\]\.max: /);
-  await bad({ ...t, items: [t.items[0], { label: 'y', kind: 'check', weight: 2 }] }, 400, 'unknown_field', /^items\[1\]\.weight /);
+  await bad({ ...t, items: [t.items[0], { label: 'y', kind: 'check', weight: 2 }] }, 400, 'unknown_field', /^unknown field items\[1\]\.weight /);
   await bad({ ...t, items: [{ kind: 'check' }] }, 400, 'invalid_item', /^items\[0\]\.label: /);
   await bad({ ...t, items: [{ label: 'x', kind: 'check', required: 'yes' }] }, 400, 'invalid_item', /^items\[0\]\.required: /);
   await bad({ ...t, items: 'all of them' }, 400, 'invalid_items');

@@ -11,17 +11,10 @@
 
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 
-import { ROOT, startStack } from '../api/lib/stack.js';
+import { startStack } from '../api/lib/stack.js';
 import { lit, signIn } from '../api/lib/auth.js';
 import { launchBrowser, openContext, signInAs, assertAccessible, screenshot } from './lib/browser.js';
-
-// The event page (frontend/event.html, the events part) hosts the roster
-// component; on a branch without it there is no page to test the roster on.
-const EVENT_PAGE = fs.existsSync(path.join(ROOT, 'frontend/event.html'));
-const skip = EVENT_PAGE ? false : 'frontend/event.html (the events part) is not on this branch';
 
 let stack, browser, boat;
 before(async () => {
@@ -48,7 +41,7 @@ async function makeEvent({ crewMax = 1, hours = 72 } = {}) {
 const roster = (page) => page.getByRole('heading', { name: 'Roster', exact: true }).locator('xpath=..');
 const status = (page) => roster(page).getByRole('status');
 
-test('a crew member claims a seat, is waitlisted on a full event, releases and leaves the waitlist', { skip }, async () => {
+test('a crew member claims a seat, is waitlisted on a full event, releases and leaves the waitlist', async () => {
   const open = await makeEvent({ crewMax: 1 });
   const full = await makeEvent({ crewMax: 1 });
   const holder = await signIn(stack, 'crew', { name: 'Hana Holder' });
@@ -111,7 +104,7 @@ test('a crew member claims a seat, is waitlisted on a full event, releases and l
   }
 });
 
-test('the event\'s captain designates a person found by search; an admin overrides silently with a reason', { skip }, async () => {
+test('the event\'s captain designates a person found by search; an admin overrides silently with a reason', async () => {
   const ev = await makeEvent({ crewMax: 2 });
   const dana = await signIn(stack, 'crew', { name: 'Dana Findable' });
   const { context, page, problems } = await openContext(browser);

@@ -54,8 +54,9 @@ export async function openContext(browser) {
 
 /**
  * A new user of `role` (or the given email), signed in in `context`:
- * returns { id, email, role, name, access } (access: a Bearer token for
- * API calls the test makes on the person's behalf).
+ * returns { id, email, role, name }.  Like any browser's, the request
+ * carries an Origin, so the tokens come as cookies only: for API calls of
+ * its own, a test signs someone in with signIn() from api/lib/auth.js.
  */
 export async function signInAs(context, stack, role, { email = freshEmail(`b-${role}`), name = `Test ${role}` } = {}) {
   const { code } = await inviteLink(stack, email, role, { name });
@@ -65,7 +66,7 @@ export async function signInAs(context, stack, role, { email = freshEmail(`b-${r
     data: { code }, headers: { origin: stack.url } });
   const body = await r.json();
   assert.equal(r.status(), 200, `redeem for ${email}: ${JSON.stringify(body)}`);
-  return { id: body.user.id, email, role, name: body.user.name, access: body.access_token };
+  return { id: body.user.id, email, role, name: body.user.name };
 }
 
 /**
