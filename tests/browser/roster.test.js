@@ -18,7 +18,6 @@ import { launchBrowser, openContext, signInAs, assertAccessible, screenshot } fr
 
 let stack, browser, boat;
 before(async () => {
-  if (!EVENT_PAGE) return;
   stack = await startStack();
   browser = await launchBrowser();
   boat = await stack.psql(`insert into scc.boats (name, port_name, port_lat, port_lon, time_zone, guest_capacity)
