@@ -1852,7 +1852,7 @@ begin
     cap := exists (select 1 from scc.event_roles as x
                     where x.event_id = e.id and x.role = 'captain'
                       and x.state in ('claimed', 'designated', 'confirmed'));
-    data := scc.roster_event_data(e) || jsonb_build_object(
+    data := scc.event_mail_data(e) || jsonb_build_object(
         'no_captain', not cap,
         'roles', (select jsonb_agg(jsonb_build_object(
                          'label', initcap(k.role),
@@ -2585,26 +2585,6 @@ ALTER FUNCTION scc.roster_check_rank(u scc.users, p_role text) OWNER TO scc_owne
 
 COMMENT ON FUNCTION scc.roster_check_rank(u scc.users, p_role text) IS 'SC422 role_not_allowed when the account''s role ranks below the place''s';
 
-CREATE FUNCTION scc.roster_event_data(e scc.events) RETURNS jsonb
-    LANGUAGE sql STABLE
-    AS $$
-    select jsonb_build_object(
-        'event_id', e.id,
-        'event_title', e.title,
-        'boat_name', b.name,
-        'port_name', b.port_name,
-        'meetup_place', nullif(e.meetup_place, ''),
-        'departure', pg_catalog.to_char(e.departure_at at time zone e.time_zone, 'Dy DD Mon YYYY, HH24:MI'),
-        'return', pg_catalog.to_char(e.return_at at time zone e.time_zone, 'Dy DD Mon YYYY, HH24:MI'),
-        'time_zone', e.time_zone)
-      from scc.boats as b
-     where b.id = e.boat_id
-$$;
-
-ALTER FUNCTION scc.roster_event_data(e scc.events) OWNER TO scc_owner;
-
-COMMENT ON FUNCTION scc.roster_event_data(e scc.events) IS 'the event as roster emails show it (local times in its time zone)';
-
 CREATE FUNCTION scc.roster_filled(p_event uuid, p_role text) RETURNS integer
     LANGUAGE sql STABLE
     AS $$
@@ -2687,7 +2667,7 @@ begin
     return scc.enqueue_job('email', jsonb_build_object(
         'template', p_template,
         'to', u.email,
-        'data', scc.roster_event_data(e) || jsonb_build_object('name', nullif(u.name, '')) || data));
+        'data', scc.event_mail_data(e) || jsonb_build_object('name', nullif(u.name, '')) || data));
 end
 $$;
 
@@ -4696,7 +4676,7 @@ begin
         perform scc.enqueue_job('email', jsonb_build_object(
             'template', 'invite',
             'to', link.email,
-            'data', scc.roster_event_data(e) || jsonb_build_object(
+            'data', scc.event_mail_data(e) || jsonb_build_object(
                         'name', v_name, 'role', v_role, 'inviter_name', nullif(inviter.name, ''),
                         'expires_days', 7),
             'code', code));
@@ -5735,8 +5715,6 @@ REVOKE ALL ON FUNCTION scc.roster_capacity(e scc.events, p_role text) FROM PUBLI
 REVOKE ALL ON FUNCTION scc.roster_check_open(e scc.events) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.roster_check_rank(u scc.users, p_role text) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION scc.roster_event_data(e scc.events) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.roster_filled(p_event uuid, p_role text) FROM PUBLIC;
 

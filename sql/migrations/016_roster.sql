@@ -126,29 +126,6 @@ $$;
 comment on function scc.roster_place_json(scc.event_roles) is
     'a roster place as the routes answer it: id, role, state, waitlist position';
 
--- What every roster email says about the event: title, boat, port, local
--- departure and return in the event's time zone, its id (the templates
--- link {{public_url}}/event.html?id={{event_id}}).
-create function scc.roster_event_data(e scc.events)
-returns jsonb
-language sql
-stable
-as $$
-    select jsonb_build_object(
-        'event_id', e.id,
-        'event_title', e.title,
-        'boat_name', b.name,
-        'port_name', b.port_name,
-        'meetup_place', nullif(e.meetup_place, ''),
-        'departure', pg_catalog.to_char(e.departure_at at time zone e.time_zone, 'Dy DD Mon YYYY, HH24:MI'),
-        'return', pg_catalog.to_char(e.return_at at time zone e.time_zone, 'Dy DD Mon YYYY, HH24:MI'),
-        'time_zone', e.time_zone)
-      from scc.boats as b
-     where b.id = e.boat_id
-$$;
-comment on function scc.roster_event_data(scc.events) is
-    'the event as roster emails show it (local times in its time zone)';
-
 -- Queues one roster notification email (`template`) to a person, unless
 -- the change is silent, or they turned notification emails off, or they
 -- are disabled.  Returns the job id, or null when nothing was queued.
@@ -169,7 +146,7 @@ begin
     return scc.enqueue_job('email', jsonb_build_object(
         'template', p_template,
         'to', u.email,
-        'data', scc.roster_event_data(e) || jsonb_build_object('name', nullif(u.name, '')) || data));
+        'data', scc.event_mail_data(e) || jsonb_build_object('name', nullif(u.name, '')) || data));
 end
 $$;
 comment on function scc.roster_notify(text, uuid, scc.events, jsonb, boolean) is
@@ -597,7 +574,7 @@ begin
         perform scc.enqueue_job('email', jsonb_build_object(
             'template', 'invite',
             'to', link.email,
-            'data', scc.roster_event_data(e) || jsonb_build_object(
+            'data', scc.event_mail_data(e) || jsonb_build_object(
                         'name', v_name, 'role', v_role, 'inviter_name', nullif(inviter.name, ''),
                         'expires_days', 7),
             'code', code));
@@ -877,7 +854,7 @@ begin
     cap := exists (select 1 from scc.event_roles as x
                     where x.event_id = e.id and x.role = 'captain'
                       and x.state in ('claimed', 'designated', 'confirmed'));
-    data := scc.roster_event_data(e) || jsonb_build_object(
+    data := scc.event_mail_data(e) || jsonb_build_object(
         'no_captain', not cap,
         'roles', (select jsonb_agg(jsonb_build_object(
                          'label', initcap(k.role),

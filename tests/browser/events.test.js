@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 
 import { startStack } from '../api/lib/stack.js';
-import { launchBrowser, openContext, signInAs, assertAccessible, screenshot } from './lib/browser.js';
+import { launchBrowser, openContext, signInAs, assertAccessible, screenshot, localInput } from './lib/browser.js';
 
 let stack, browser;
 before(async () => {
@@ -24,13 +24,6 @@ after(async () => {
 });
 
 const TZ = 'America/Los_Angeles';
-/** An instant as the 'YYYY-MM-DDTHH:MM' a datetime-local input takes, in tz. */
-function localInput(ms, tz) {
-  const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit',
-    day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(ms))
-    .map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
-}
 
 test('an admin adds a boat, creates and schedules an event, sees its timing and boards it; crew see it listed', async () => {
   const boatName = `Sea Wolf ${crypto.randomBytes(3).toString('hex')}`;

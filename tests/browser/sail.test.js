@@ -14,7 +14,7 @@ import crypto from 'node:crypto';
 
 import { startStack } from '../api/lib/stack.js';
 import { api, freshEmail, mailedCode, signIn } from '../api/lib/auth.js';
-import { launchBrowser, openContext, signInAs, assertAccessible, screenshot } from './lib/browser.js';
+import { launchBrowser, openContext, signInAs, assertAccessible, screenshot, localInput } from './lib/browser.js';
 
 let stack, browser;
 before(async () => {
@@ -27,13 +27,6 @@ after(async () => {
 });
 
 const TZ = 'America/Los_Angeles';
-/** An instant as the 'YYYY-MM-DDTHH:MM' a datetime-local input takes, in tz. */
-function localInput(ms) {
-  const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit',
-    day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(ms))
-    .map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
-}
 
 test('a sail from a new boat to its close, through the pages', async () => {
   const tag = crypto.randomBytes(3).toString('hex');
@@ -73,8 +66,8 @@ test('a sail from a new boat to its close, through the pages', async () => {
     await page.locator('#ne-boat').selectOption({ label: boatName });
     await page.getByLabel('Title').fill(title);
     const dep = Date.now() + 90 * 60e3;
-    await page.getByLabel('Departure').fill(localInput(dep));
-    await page.getByLabel('Return').fill(localInput(dep + 2.5 * 3600e3));
+    await page.getByLabel('Departure').fill(localInput(dep, TZ));
+    await page.getByLabel('Return').fill(localInput(dep + 2.5 * 3600e3, TZ));
     await page.getByLabel('State').selectOption('scheduled');
     await page.getByRole('button', { name: 'Create event' }).click();
     await page.waitForURL(/\/event\.html\?id=/);

@@ -88,3 +88,11 @@ export async function assertAccessible(page, what) {
 export function screenshot(page, name) {
   return page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
+
+/** An instant (ms) as the 'YYYY-MM-DDTHH:MM' a datetime-local input takes, in tz. */
+export function localInput(ms, tz) {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit',
+    day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(ms))
+    .map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}
