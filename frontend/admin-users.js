@@ -6,7 +6,7 @@
 // mail carries the link).  Every refusal is shown with the API's words.
 
 import { api } from './api.js';
-import { h, replace, errorText, fmtDate } from './dom.js';
+import { h, replace, errorText, showFieldError, fmtDate } from './dom.js';
 import { openModal } from './modal.js';
 import { atLeast, startPage } from './shell.js';
 
@@ -150,12 +150,7 @@ function inviteForm() {
       name.value = '';
       event.value = '';
     } catch (err) {
-      error.textContent = errorText(err);
-      const input = fieldOf[err.code];
-      if (input) {
-        input.setAttribute('aria-invalid', 'true');
-        input.focus();
-      }
+      showFieldError(error, err, fieldOf[err.code]);
     } finally {
       send.disabled = false;
     }

@@ -103,6 +103,17 @@ export function fromLocalInput(value, tz) {
   return new Date(t).toISOString();
 }
 
+// A refused form: the sentence in errorEl, and the field the API named
+// (input, or nothing when the error is not about one field) marked
+// invalid and focused, so a screen reader lands on what to fix.
+export function showFieldError(errorEl, err, input) {
+  errorEl.textContent = errorText(err);
+  if (input) {
+    input.setAttribute('aria-invalid', 'true');
+    input.focus();
+  }
+}
+
 // An ApiError as one sentence a person can act on: the API's message
 // names the field; the code is kept for support.
 export function errorText(err) {

@@ -9,20 +9,9 @@ import { api } from './api.js';
 import { h, replace, badge, fmtDate, fmtTime, fmtDateTime, fmtDuration, toLocalInput, fromLocalInput, errorText } from './dom.js';
 import { startPage, param } from './shell.js';
 import { openModal } from './modal.js';
+import { renderRoster } from './roster.js';
+import { renderChecklist } from './checklist.js';
 
-// The roster and the checklist are other people's components: each is
-// loaded on its own, so that one that fails to load costs its own section
-// (which says so), never the timing and the lifecycle of the page.
-async function component(path, name) {
-  try {
-    return (await import(path))[name];
-  } catch (err) {
-    return (section) => replace(section, h('p', { class: 'error', role: 'alert' },
-      `This part of the page could not be loaded (${path}): ${err.message}`));
-  }
-}
-const renderRoster = await component('./roster.js', 'renderRoster');
-const renderChecklist = await component('./checklist.js', 'renderChecklist');
 
 
 const LABEL = { scheduled: 'Schedule', boarding: 'Start boarding', underway: 'Cast off (underway)',

@@ -8,7 +8,7 @@
 // webcal:// is the same address for calendar apps to subscribe to.
 
 import { api } from './api.js';
-import { h, replace, errorText, fmtDateTime } from './dom.js';
+import { h, replace, errorText, showFieldError, fmtDateTime } from './dom.js';
 import { openModal } from './modal.js';
 import { startPage } from './shell.js';
 
@@ -57,12 +57,7 @@ function profileForm(profile) {
       inputs.notify.checked = saved.notify_email;
       status.textContent = `Saved. Notification emails are ${saved.notify_email ? 'on' : 'off'}.`;
     } catch (err) {
-      error.textContent = errorText(err);
-      const input = inputs[FIELD_OF[err.code]];
-      if (input) {
-        input.setAttribute('aria-invalid', 'true');
-        input.focus();
-      }
+      showFieldError(error, err, inputs[FIELD_OF[err.code]]);
     } finally {
       save.disabled = false;
     }

@@ -12,11 +12,11 @@
  * does, with its outbox), and never build SQL from the payload: the
  * payload travels as one parameter.
  */
+#include "db.h"
 #include "jobs.h"
 #include "log.h"
 
 #include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 
 /* Runs "select scc.<fn>($1::jsonb)" for the job: done with what the
@@ -30,8 +30,7 @@ static scc_job_result call_event_fn(scc_worker *w, const scc_job *job, const cha
     scc_job_result r = SCC_JOB_DONE;
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-        const char *msg = PQresultErrorMessage(res);
-        snprintf(err, errlen, "%s: %.*s", job->kind, (int)strcspn(msg, "\n"), msg);
+        scc_db_error(w->conn, res, job->kind, err, errlen);
         r = (state && (strcmp(state, "42883") == 0 || strncmp(state, "22", 2) == 0))
             ? SCC_JOB_FAIL : SCC_JOB_RETRY;
     } else if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0)) {
