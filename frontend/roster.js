@@ -10,7 +10,7 @@
 //   - as an admin: override (add, remove, move; past capacity; a reason;
 //     silent).
 // Reads the "roster", "you" and "event" parts of GET /api/events/:id
-// (sql: scc.event_roster_json, scc.event_places_json); every change goes
+// (sql: scc.event_roster_json, scc.event_you_json); every change goes
 // through the roster routes (sql/migrations/016_roster.sql), then reload().
 
 import { api } from './api.js';

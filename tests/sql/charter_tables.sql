@@ -68,10 +68,12 @@ select is((select scc.event_roster_json(e) #>> '{people,2,position}' from scc.ev
             where e.id = '00000000-0000-4000-8000-0000000000e1'),
           '1', 'the waitlist has positions');
 
-select is((select scc.event_places_json(e, '00000000-0000-4000-8000-0000000000b3', 'crew') from scc.events as e
-            where e.id = '00000000-0000-4000-8000-0000000000e1') - 'places',
+select is((select jsonb_build_object('claim', y #> '{may,claim}', 'release', y #> '{may,release}')
+             from scc.events as e cross join scc.event_you_json(scc.event_page_build(e), '00000000-0000-4000-8000-0000000000b3', 'crew') as y
+            where e.id = '00000000-0000-4000-8000-0000000000e1'),
           '{"claim": [], "release": true}'::jsonb, 'someone waiting may not claim again, may leave');
-select is((select scc.event_places_json(e, '00000000-0000-4000-8000-0000000000b2', 'crew') from scc.events as e
+select is((select jsonb_build_object('places', y -> 'places', 'claim', y #> '{may,claim}', 'release', y #> '{may,release}')
+             from scc.events as e cross join scc.event_you_json(scc.event_page_build(e), '00000000-0000-4000-8000-0000000000b2', 'crew') as y
             where e.id = '00000000-0000-4000-8000-0000000000e1'),
           '{"places": [], "claim": ["crew"], "release": false}'::jsonb, 'crew who released may claim crew again');
 

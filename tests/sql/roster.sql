@@ -112,7 +112,7 @@ select is((select state from scc.event_roles where event_id = :ev and user_id = 
           'released', 'their place is released');
 select is((select state from scc.event_roles where event_id = :ev and user_id = :u3::uuid and state <> 'released'),
           'confirmed', 'the head of the waitlist (crew 3) takes the seat');
-select is((scc.event_places_json(e, :u4::uuid, 'crew') -> 'places' -> 0 ->> 'position')::int, 1,
+select is((scc.event_you_json(scc.event_page_build(e), :u4::uuid, 'crew') -> 'places' -> 0 ->> 'position')::int, 1,
           'crew 4 moves up to position 1') from scc.events as e where e.id = :ev;
 select is(pg_temp.emails('roster_promoted', 'crew3@roster.example'), 1::bigint, 'crew 3 is told (roster_promoted)');
 select is((select array_agg(coalesce(from_state, '') || '>' || to_state order by id) from scc.event_role_changes
@@ -136,9 +136,9 @@ select is(pg_temp.err(format('select scc_api.role_release(%L)', pg_temp.ctx(:u2,
 update scc.events set departure_at = now() + interval '2 hours', return_at = now() + interval '6 hours' where id = :ev;
 select is(pg_temp.err(format('select scc_api.role_release(%L)', pg_temp.ctx(:u2, :ev, 'crew'))),
           'SC409 release_cutoff_passed', 'after the cutoff a holder cannot release');
-select is((scc.event_places_json(e, :u2::uuid, 'crew') ->> 'release')::boolean, false,
+select is((scc.event_you_json(scc.event_page_build(e), :u2::uuid, 'crew') -> 'may' ->> 'release')::boolean, false,
           'and the event page says so') from scc.events as e where e.id = :ev;
-select is((scc.event_places_json(e, :u4::uuid, 'crew') ->> 'release')::boolean, true,
+select is((scc.event_you_json(scc.event_page_build(e), :u4::uuid, 'crew') -> 'may' ->> 'release')::boolean, true,
           'a waitlisted person may still leave') from scc.events as e where e.id = :ev;
 select is(pg_temp.err(format('select scc_api.role_release(%L)', pg_temp.ctx(:u4, :ev, 'crew'))), 'ok',
           'and does');
