@@ -138,6 +138,22 @@ ngx_http_scc_route_t  ngx_http_scc_routes[] = {
                        NGX_HTTP_SCC_ROLE_CAPTAIN, NGX_HTTP_SCC_FILE),
     ngx_http_scc_route(NGX_HTTP_GET, "/api/audit", "scc_api.audit_list",
                        NGX_HTTP_SCC_ROLE_ADMIN, 0),
+    /* waivers: templates, versions, an event's version (helper A) */
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/waiver-templates",
+                       "scc_api.waiver_templates_list",
+                       NGX_HTTP_SCC_ROLE_CAPTAIN, 0),
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/waiver-templates",
+                       "scc_api.waiver_template_create",
+                       NGX_HTTP_SCC_ROLE_ADMIN, NGX_HTTP_SCC_BODY),
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/waiver-templates/:id/versions",
+                       "scc_api.waiver_template_versions",
+                       NGX_HTTP_SCC_ROLE_CAPTAIN, 0),
+    ngx_http_scc_route(NGX_HTTP_PATCH, "/api/waiver-templates/:id",
+                       "scc_api.waiver_template_update",
+                       NGX_HTTP_SCC_ROLE_ADMIN, NGX_HTTP_SCC_BODY),
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/events/:id/waiver-version",
+                       "scc_api.event_waiver_version",
+                       NGX_HTTP_SCC_ROLE_ADMIN, NGX_HTTP_SCC_BODY),
 };
 
 const ngx_uint_t  ngx_http_scc_nroutes =
