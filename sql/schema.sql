@@ -3597,10 +3597,10 @@ CREATE FUNCTION scc.waiver_template_name(body jsonb) RETURNS text
 declare
     f jsonb := body -> 'name';
 begin
-    if jsonb_typeof(f) is distinct from 'string' or length(btrim(f #>> '{}')) not between 1 and 200 then
+    if jsonb_typeof(f) is distinct from 'string' or length(btrim(f #>> '{}', E' \t\n\r\f\v')) not between 1 and 200 then
         perform scc.fail(400, 'invalid_name', 'name: a template name is text of 1 to 200 characters');
     end if;
-    return btrim(f #>> '{}');
+    return btrim(f #>> '{}', E' \t\n\r\f\v');
 end
 $$;
 
@@ -3619,10 +3619,10 @@ begin
     if f is null or jsonb_typeof(f) = 'null' then
         perform scc.fail(400, 'title_required', 'title: a version needs a title');
     end if;
-    if jsonb_typeof(f) <> 'string' or length(btrim(f #>> '{}')) not between 1 and 200 then
+    if jsonb_typeof(f) <> 'string' or length(btrim(f #>> '{}', E' \t\n\r\f\v')) not between 1 and 200 then
         perform scc.fail(400, 'invalid_title', 'title: text of 1 to 200 characters');
     end if;
-    v.title := btrim(f #>> '{}');
+    v.title := btrim(f #>> '{}', E' \t\n\r\f\v');
 
     f := body -> 'body';
     if f is null or jsonb_typeof(f) = 'null' then
@@ -3682,7 +3682,7 @@ begin
     if f is not null and jsonb_typeof(f) not in ('string', 'null') then
         perform scc.fail(400, 'invalid_change_note', 'change_note must be text');
     end if;
-    v.change_note := coalesce(btrim(f #>> '{}'), '');
+    v.change_note := coalesce(btrim(f #>> '{}', E' \t\n\r\f\v'), '');
     if length(v.change_note) > 1000 then
         perform scc.fail(400, 'invalid_change_note', 'change_note: at most 1000 characters');
     end if;

@@ -66,6 +66,34 @@ const MATRIX = [
   ['GET',    '/api/audit',                  null,                                                          [401, 403, 403, 403, 200]],
 ];
 
+/* waivers: templates, versions, an event's version (helper A) */
+// :id is a user's id here, so the versions and PATCH rows reach their
+// function and stop at 404 template_not_found, the event row at 404
+// event_not_found.  The admin's POST makes a template of a boat of the
+// matrix's own (never the global scope, which other files' events pin when
+// they are scheduled); it is retired afterwards.
+let waiverBoat;
+const waiverBody = () => ({ name: 'Matrix waiver', boat_id: waiverBoat, title: 'Matrix', body: '# Matrix\n\nText.',
+  intent_text: 'I agree', consent_text: 'I consent to electronic records', adult_text: 'I am 18 or older', validity: 'event' });
+MATRIX.push(
+  ['GET',    '/api/waiver-templates',       null,                                                          [401, 403, 403, 200, 200]],
+  ['POST',   '/api/waiver-templates',       waiverBody,                                                    [401, 403, 403, 403, 201]],
+  ['GET',    '/api/waiver-templates/:id/versions', null,                                                   [401, 403, 403, 404, 404]],
+  ['PATCH',  '/api/waiver-templates/:id',   { active: false },                                             [401, 403, 403, 403, 404]],
+  ['POST',   '/api/events/:id/waiver-version', { version_id: '00000000-0000-4000-8000-000000000000', reason: 'matrix' }, [401, 403, 403, 403, 404]],
+);
+before(async () => {
+  const s = await sharedStack();
+  waiverBoat = await s.psql(`insert into scc.boats (name, port_name, port_lat, port_lon, time_zone, guest_capacity)
+    values ('Matrix waiver boat ' || gen_random_uuid(), 'Matrix port', 32.7, -117.2, 'America/Los_Angeles', 4) returning id`);
+});
+after(async () => {
+  if (!waiverBoat) return;
+  const s = await sharedStack();
+  await s.psql(`update scc.waiver_templates set active = false where boat_id = '${waiverBoat}';
+                update scc.boats set active = false where id = '${waiverBoat}'`);
+});
+
 let stack;
 const who = {};
 let victim;
