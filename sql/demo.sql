@@ -171,4 +171,73 @@ select i.id,
         or e.state = 'boarding' and i.phase = 'pre' and i.kind = 'check')
    and not exists (select 1 from scc.checklist_answers as a where a.item_id = i.id);
 
+-- waivers: the demo's waiver template (helper A) ------------------------------
+-- A global "Charter liability waiver", version 1, in the safe format
+-- (headings, a list, bold; sql/README.md, "Waivers"), its hash computed
+-- from its bytes as the routes do, and every demo event that is scheduled
+-- or later (not a draft, not cancelled) pinned to it.  Loaded once (ids
+-- from names); the pin only where an event requires nothing yet.
+insert into scc.waiver_templates (id, name, boat_id, active, created_by)
+select pg_temp.id('waiver:charter'), 'Charter liability waiver', null,
+       not exists (select 1 from scc.waiver_templates as t where t.boat_id is null and t.active),
+       pg_temp.id('user:admin')
+ where not exists (select 1 from scc.waiver_templates as t where t.id = pg_temp.id('waiver:charter'));
+insert into scc.waiver_versions (id, template_id, version, title, body, body_sha256, intent_text, consent_text,
+                                 adult_text, validity, change_note, created_by)
+select pg_temp.id('waiver:charter:1'), pg_temp.id('waiver:charter'), 1,
+       'Release of liability, assumption of risk and indemnity', w.body,
+       encode(sha256(convert_to(w.body, 'UTF8')), 'hex'),
+       'I have read this waiver, I understand that I give up substantial rights by signing it, and I sign it of my own free will.',
+       'I agree to sign this waiver electronically and to receive it and its records electronically.',
+       'I am 18 years of age or older.',
+       'event', 'First version', pg_temp.id('user:admin')
+  from (values ($waiver$# Release of liability, assumption of risk and indemnity
+
+Please read this carefully. **By signing it you give up legal rights**, including the right to sue the
+owners and crew of the vessel for injury or loss caused by their ordinary negligence.
+
+## The activity
+
+You are joining a sail on San Diego Bay or the nearby ocean aboard a vessel operated by the charter
+company ("we"). The captain decides when and where the vessel sails, and may shorten or cancel a
+sail for weather, sea state or safety.
+
+## Risks you accept
+
+Sailing has risks that care cannot remove. They include:
+- slips, falls and injuries on a moving, wet deck, from lines, winches, the boom and other gear;
+- sudden changes of weather, wind and sea state, cold water and sun exposure;
+- seasickness, and the time it takes to reach medical help from the water;
+- falling overboard, and collision with other vessels or objects.
+
+**I accept these risks** for myself and for every minor I sign for.
+
+## Your part
+
+- Follow the captain's and crew's instructions at all times.
+- Wear the life jacket given to you when the captain asks, and always if you cannot swim.
+- Tell the captain about any medical condition that could matter at sea.
+- Do not board under the influence of alcohol or drugs.
+
+## Release and indemnity
+
+To the fullest extent the law allows, I release the owners, operators, captain and crew of the
+vessel from all claims for injury, illness, death or loss of property arising from the sail,
+**except claims arising from gross negligence or wilful misconduct**, and I agree to indemnify
+them against claims brought by others because of my acts.
+
+## Minors
+
+If I sign for a minor, I am their parent or legal guardian and I agree to these terms on their
+behalf.
+
+This waiver is governed by the laws of the State of California. If any part of it is held
+unenforceable, the rest remains in force.
+$waiver$)) as w (body)
+ where not exists (select 1 from scc.waiver_versions as v where v.id = pg_temp.id('waiver:charter:1'));
+update scc.events as e
+   set waiver_version_id = pg_temp.id('waiver:charter:1')
+ where e.id in (select pg_temp.id('event:' || d.k) from demo_events as d where d.state not in ('draft', 'cancelled'))
+   and e.waiver_version_id is null;
+
 commit;

@@ -47,3 +47,21 @@ test('the demo data set loads once and has something for every page', async () =
   await load();
   assert.equal(await stack.psql(COUNTS), counts, 'a second load changes nothing');
 });
+
+/* waivers: the demo's waiver template (helper A) */
+test('the demo has the charter waiver, version 1 with its hash, and its events past draft pinned to it', async () => {
+  await load(); // loaded already by the test above, in this stack: a third load changes nothing either
+  assert.equal(await stack.psql(`select t.name || '|' || t.active || '|' || (t.boat_id is null) || '|' || count(v.*)
+                                   || '|' || bool_and(v.body_sha256 = encode(sha256(convert_to(v.body, 'UTF8')), 'hex'))
+                                   from scc.waiver_templates as t join scc.waiver_versions as v on v.template_id = t.id
+                                  group by t.id`), 'Charter liability waiver|true|true|1|true', 'one global template, one version');
+  const body = await stack.psql('select body from scc.waiver_versions');
+  assert.match(body, /^# /m, 'a heading');
+  assert.match(body, /^- /m, 'a list');
+  assert.match(body, /\*\*[^*]+\*\*/, 'bold');
+  assert.equal(await stack.psql(`select count(*) from scc.events
+                                   where (waiver_version_id is not null) <> (state not in ('draft', 'cancelled'))`),
+  '0', 'every event scheduled or later requires it, drafts and the cancelled one nothing');
+  assert.equal(await stack.psql(`select count(*) from scc.event_pages as p join scc.events as e on e.id = p.event_id
+                                  where p.stale or p.event::jsonb <> scc.event_json(e)`), '0', 'the kept pages are current');
+});
