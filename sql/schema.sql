@@ -3503,7 +3503,7 @@ CREATE FUNCTION scc.waiver_scope_take(t_id uuid, t_boat uuid) RETURNS uuid
 declare
     was uuid;
 begin
-    perform pg_advisory_xact_lock(hashtext('scc.waiver_templates:' || coalesce(t_boat::text, 'global')));
+    perform pg_advisory_xact_lock(hashtext('scc.waiver_templates'), hashtext(coalesce(t_boat::text, 'global')));
     update scc.waiver_templates as x
        set active = false, updated_at = now()
      where x.active and x.boat_id is not distinct from t_boat and x.id is distinct from t_id
@@ -6568,6 +6568,8 @@ CREATE INDEX event_roles_user_idx ON scc.event_roles USING btree (user_id, event
 CREATE INDEX events_boat_departure_idx ON scc.events USING btree (boat_id, departure_at);
 
 CREATE INDEX events_departure_idx ON scc.events USING btree (departure_at);
+
+CREATE INDEX events_waiver_version_idx ON scc.events USING btree (waiver_version_id);
 
 CREATE INDEX jobs_claim ON scc.jobs USING btree (priority DESC, run_at, id) WHERE (state = 'queued'::text);
 

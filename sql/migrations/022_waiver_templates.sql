@@ -30,6 +30,10 @@
 --     subsequence over lines, after the common head and tail are set
 --     aside), so every client shows the same change.
 
+-- The events that require a version (a version's and a template's counts
+-- of them, and 021's foreign key).
+create index events_waiver_version_idx on scc.events (waiver_version_id);
+
 -- ---------------------------------------------------------------------------
 -- Helpers
 -- ---------------------------------------------------------------------------
@@ -358,7 +362,7 @@ as $$
 declare
     was uuid;
 begin
-    perform pg_advisory_xact_lock(hashtext('scc.waiver_templates:' || coalesce(t_boat::text, 'global')));
+    perform pg_advisory_xact_lock(hashtext('scc.waiver_templates'), hashtext(coalesce(t_boat::text, 'global')));
     update scc.waiver_templates as x
        set active = false, updated_at = now()
      where x.active and x.boat_id is not distinct from t_boat and x.id is distinct from t_id
