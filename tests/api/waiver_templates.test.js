@@ -5,7 +5,8 @@
 // and moves an event on to a newer version (its signer is held); bad input
 // on every route answers a field-specific 4xx, never a 5xx, and changes
 // nothing; stored-XSS payloads in names and text come back verbatim, as
-// data.
+// data; templates and versions made at once keep one active template per
+// scope and versions numbered without a gap.
 //
 // The shared stack is shared with every other API file: this file's
 // templates belong to boats of its own (never the global scope, which
@@ -269,4 +270,22 @@ test('POST /api/events/:id/waiver-version: an admin moves an event on; the signe
   const v4 = await call('POST', '/api/waiver-templates', { as: 'admin',
     body: { template_id: tpl.id, ...version({ body: 'v4', change_note: 'four' }) } });
   isError(await move('admin', { version_id: v4.body.id, reason: 'late' }), 409, 'event_cancelled');
+});
+
+test('at once: 8 new templates of one boat leave exactly one active; 8 new versions of one template are 2..9', async () => {
+  const b = await newBoat('C');
+  const made8 = await Promise.all(Array.from({ length: 8 }, (_, i) => call('POST', '/api/waiver-templates', { as: 'admin',
+    body: { name: `Concurrent ${i}`, boat_id: b, ...version({ body: `Text ${i}` }) } })));
+  assert.deepEqual(made8.map((r) => r.status), Array(8).fill(201), made8.map((r) => r.text).join('\n'));
+  made.push(...made8.map((r) => r.body.template.id));
+  assert.equal(await stack.psql(`select count(*) from scc.waiver_templates where boat_id = ${lit(b)} and active`), '1');
+  assert.equal(await stack.psql(`select count(*) from scc.waiver_templates where boat_id = ${lit(b)}`), '8');
+
+  const t = made8[0].body.template.id;
+  const versions = await Promise.all(Array.from({ length: 8 }, (_, i) => call('POST', '/api/waiver-templates', { as: 'admin',
+    body: { template_id: t, ...version({ body: `Text 0, edit ${i}` }) } })));
+  assert.deepEqual(versions.map((r) => r.status), Array(8).fill(201), versions.map((r) => r.text).join('\n'));
+  assert.deepEqual(versions.map((r) => r.body.version).sort((x, y) => x - y), [2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.equal(await stack.psql(`select string_agg(version::text, ',' order by version) from scc.waiver_versions
+                                   where template_id = ${lit(t)}`), '1,2,3,4,5,6,7,8,9');
 });
