@@ -4,7 +4,8 @@
 // (a <script> typed into the text shows as text and never runs), saves it
 // and sees version 1 with the SHA-256 of the text; edits it into version 2
 // and sees what changed between the two, each added and removed line marked
-// with a word, not colour alone; a captain reads the same pages without any
+// with a word, not colour alone; retires it and makes it active again from
+// the list; a captain reads the same pages without any
 // way to change them.  axe-core finds no serious or critical violation;
 // screenshots are kept.
 
@@ -100,6 +101,21 @@ test('an admin makes a waiver with a list and bold, edits it into version 2 and 
     await page.getByRole('button', { name: 'Save new version' }).click();
     await page.getByRole('alert').filter({ hasText: 'cannot be empty' }).waitFor();
     assert.equal(await page.getByLabel('Text', { exact: true }).getAttribute('aria-invalid'), 'true', 'the text field is marked');
+
+    // the list: retire the template, then make it active again
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: '← All waivers' }).click();
+    const card = page.locator('[data-template]').filter({ hasText: 'Charter liability waiver' });
+    await card.getByText('Version 2: Release of liability (One event)').waitFor();
+    assert.equal(await card.locator('.hash code').textContent(), sha256(TEXT2), 'the list shows the current hash');
+    await card.getByRole('button', { name: 'Retire Charter liability waiver' }).click();
+    await page.getByRole('status').filter({ hasText: 'Charter liability waiver is retired' }).waitFor();
+    await card.getByText('retired', { exact: true }).waitFor();
+    await card.getByRole('button', { name: 'Make active Charter liability waiver' }).click();
+    await page.getByRole('status').filter({ hasText: 'is the active waiver of every boat' }).waitFor();
+    await card.getByText('active', { exact: true }).waitFor();
+    await assertAccessible(page, 'waiver list');
+    await screenshot(page, 'waivers-list');
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
