@@ -123,6 +123,8 @@ function drawForm(root, data, eventId, notice) {
   async function sign(evt) {
     evt.preventDefault();
     for (const el of root.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+    for (const el of root.querySelectorAll('[aria-describedby]')) el.removeAttribute('aria-describedby');
+    for (const el of root.querySelectorAll('.field-error')) el.remove();
     error.textContent = '';
     const body = {
       version_id: v.id, body_sha256: v.body_sha256,
@@ -144,7 +146,17 @@ function drawForm(root, data, eventId, notice) {
         drawForm(root, fresh, eventId, 'The waiver was updated. Please read the new version before you sign.');
         return;
       }
-      showFieldError(error, err, inputFor(err));
+      const input = inputFor(err);
+      if (!input) {
+        showFieldError(error, err, null);
+        return;
+      }
+      // the sentence right after its field, and the field described by it
+      const at = input.closest('label') ?? input.closest('.choice') ?? input;
+      const note = h('p', { class: 'error field-error', role: 'alert', id: fid('field-error') });
+      at.after(note);
+      input.setAttribute('aria-describedby', note.id);
+      showFieldError(note, err, input);
     }
   }
 

@@ -85,6 +85,10 @@ test('a guest opens their link, signs for themself and a child, and lands confir
     const dob = page.getByLabel('Date of birth', { exact: true });
     assert.equal(await dob.getAttribute('aria-invalid'), 'true', 'the field is marked');
     assert.ok(await dob.evaluate((el) => el === document.activeElement), 'and focused');
+    assert.match(await page.locator('label:has(input[name=date_of_birth]) + p.error').textContent(),
+      /date_of_birth is in the future/, 'the sentence is next to the field');
+    assert.equal(await dob.evaluate((el) => document.getElementById(el.getAttribute('aria-describedby'))?.textContent),
+      await page.locator('label:has(input[name=date_of_birth]) + p.error').textContent(), 'and describes it');
     assert.equal(await stack.psql(`select count(*) from scc.waiver_signatures where user_id = ${lit(guest)}`), '0');
     await assertAccessible(page, 'the waiver page with a field error');
     await screenshot(page, 'waiver-field-error');
