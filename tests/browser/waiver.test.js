@@ -32,6 +32,18 @@ after(async () => {
   await stack?.stop();
 });
 
+/** A scheduled event `days` ahead on boat, and a new guest holding a place on it in `state`. */
+async function guestOn(boat, title, days, name, state) {
+  const ev = await stack.psql(`insert into scc.events (boat_id, title, departure_at, return_at, time_zone, crew_min,
+      crew_max, guest_max, state)
+    values (${lit(boat)}, ${lit(title)}, now() + interval '${days} days', now() + interval '${days} days 3 hours',
+            'America/Los_Angeles', 0, 2, 6, 'scheduled') returning id`);
+  const email = freshEmail('b-guest');
+  const guest = await stack.psql(`insert into scc.users (email, name, role) values (${lit(email)}, ${lit(name)}, 'guest') returning id`);
+  await stack.psql(`insert into scc.event_roles (event_id, user_id, role, state) values (${lit(ev)}, ${lit(guest)}, 'guest', ${lit(state)})`);
+  return { ev, email, guest };
+}
+
 test('a guest opens their link, signs for themself and a child, and lands confirmed on the event page', async () => {
   const boat = await stack.psql(`insert into scc.boats (name, port_name, port_lat, port_lon, time_zone, guest_capacity)
     values ('Waiver Boat', 'Shelter Island', 32.7115, -117.2312, 'America/Los_Angeles', 6) returning id`);
@@ -41,13 +53,7 @@ test('a guest opens their link, signs for themself and a child, and lands confir
     values (${lit(tpl)}, 1, 'Release of liability', ${lit(BODY)}, ${lit(sha)},
             'I have read this waiver and sign it as my own', 'I agree to sign and receive records electronically',
             'I am 18 years of age or older', 'event')`);
-  const ev = await stack.psql(`insert into scc.events (boat_id, title, departure_at, return_at, time_zone, crew_min,
-      crew_max, guest_max, state)
-    values (${lit(boat)}, 'Sunset sail', now() + interval '3 days', now() + interval '3 days 3 hours',
-            'America/Los_Angeles', 0, 2, 6, 'scheduled') returning id`);
-  const email = freshEmail('b-guest');
-  const guest = await stack.psql(`insert into scc.users (email, name, role) values (${lit(email)}, 'Gale Guest', 'guest') returning id`);
-  await stack.psql(`insert into scc.event_roles (event_id, user_id, role, state) values (${lit(ev)}, ${lit(guest)}, 'guest', 'designated')`);
+  const { ev, email, guest } = await guestOn(boat, 'Sunset sail', 3, 'Gale Guest', 'designated');
   const code = await stack.psql(`select scc.create_magic_link(${lit(email)}, 'invite', 'guest', ${lit(ev)}, interval '7 days', null, null)`);
 
   const { page, problems } = await openContext(browser);
@@ -134,13 +140,7 @@ test('a guest opens their link, signs for themself and a child, and lands confir
 
 test('a held guest sees the way to the waiver on the event page', async () => {
   const boat = await stack.psql(`select id from scc.boats where name = 'Waiver Boat'`);
-  const ev = await stack.psql(`insert into scc.events (boat_id, title, departure_at, return_at, time_zone, crew_min,
-      crew_max, guest_max, state)
-    values (${lit(boat)}, 'Morning sail', now() + interval '4 days', now() + interval '4 days 3 hours',
-            'America/Los_Angeles', 0, 2, 6, 'scheduled') returning id`);
-  const email = freshEmail('b-held');
-  const guest = await stack.psql(`insert into scc.users (email, name, role) values (${lit(email)}, 'Hal Held', 'guest') returning id`);
-  await stack.psql(`insert into scc.event_roles (event_id, user_id, role, state) values (${lit(ev)}, ${lit(guest)}, 'guest', 'confirmed')`);
+  const { ev, email } = await guestOn(boat, 'Morning sail', 4, 'Hal Held', 'confirmed');
   const code = await stack.psql(`select scc.create_magic_link(${lit(email)}, 'login', 'guest', null, interval '15 minutes', null, null)`);
   const { page, problems } = await openContext(browser);
   try {

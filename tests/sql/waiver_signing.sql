@@ -297,15 +297,19 @@ select is(pg_temp.hold('00000000-0000-4000-8000-00000001e001', '00000000-0000-40
 select is(pg_temp.refusal('{}'), 'SC409 version_mismatch', 'signing the version shown before is refused');
 
 -- ---- a season: two events, one signature; a minor who turns 18 between them -------------------------------------
+-- Gia signs the season's version for a minor who turns 18 ten days from now
+create function pg_temp.season_body() returns jsonb language sql as $$
+    select jsonb_build_object('version_id', '00000000-0000-4000-8000-0000000001d3',
+                              'body_sha256', encode(sha256(convert_to('Season text', 'UTF8')), 'hex'),
+                              'legal_name', 'Gia Guest', 'email', 'guest2@ws.example', 'adult', true,
+                              'intent', true, 'consent', true,
+                              'minors', jsonb_build_array(jsonb_build_object('name', 'Almost Grown',
+                                  'date_of_birth', to_char(current_date + 10 - interval '18 years', 'YYYY-MM-DD'))),
+                              'emergency', jsonb_build_object('name', 'Lu', 'phone', '619 555 0101',
+                                                              'relationship', 'partner'))
+$$;
 select is(pg_temp.try('sign', '00000000-0000-4000-8000-0000000001f2', '00000000-0000-4000-8000-00000001e101',
-                      jsonb_build_object('version_id', '00000000-0000-4000-8000-0000000001d3',
-                                         'body_sha256', encode(sha256(convert_to('Season text', 'UTF8')), 'hex'),
-                                         'legal_name', 'Gia Guest', 'email', 'guest2@ws.example', 'adult', true,
-                                         'intent', true, 'consent', true,
-                                         'minors', jsonb_build_array(jsonb_build_object('name', 'Almost Grown',
-                                             'date_of_birth', to_char(current_date + 10 - interval '18 years', 'YYYY-MM-DD'))),
-                                         'emergency', jsonb_build_object('name', 'Lu', 'phone', '619 555 0101',
-                                                                         'relationship', 'partner'))),
+                      pg_temp.season_body()),
           '201', 'a season signature on the first sail, for a minor who is 17 that day');
 select is(pg_temp.hold('00000000-0000-4000-8000-00000001e101', '00000000-0000-4000-8000-0000000001f2'), null,
           'the first sail: no hold');
@@ -318,14 +322,7 @@ update scc.event_roles set minors = (select minors from scc.waiver_signatures
 select is(pg_temp.hold('00000000-0000-4000-8000-00000001e102', '00000000-0000-4000-8000-0000000001f2'), 'minor_now_adult',
           'bringing the minor to the second sail, when they are 18: held');
 select is(pg_temp.try('sign', '00000000-0000-4000-8000-0000000001f2', '00000000-0000-4000-8000-00000001e102',
-                      jsonb_build_object('version_id', '00000000-0000-4000-8000-0000000001d3',
-                                         'body_sha256', encode(sha256(convert_to('Season text', 'UTF8')), 'hex'),
-                                         'legal_name', 'Gia Guest', 'email', 'guest2@ws.example', 'adult', true,
-                                         'intent', true, 'consent', true,
-                                         'minors', jsonb_build_array(jsonb_build_object('name', 'Almost Grown',
-                                             'date_of_birth', to_char(current_date + 10 - interval '18 years', 'YYYY-MM-DD'))),
-                                         'emergency', jsonb_build_object('name', 'Lu', 'phone', '619 555 0101',
-                                                                         'relationship', 'partner'))),
+                      pg_temp.season_body()),
           'SC422 minor_is_adult', 'and signing for them there is refused: they sign for themselves');
 
 select * from finish();
