@@ -9,7 +9,7 @@
 -- Runs as the superuser inside a rolled-back transaction.
 begin;
 create extension if not exists pgtap;
-select plan(81);
+select plan(82);
 set constraints all immediate;
 
 insert into scc.users (id, email, name, role) values
@@ -265,6 +265,10 @@ select is(pg_temp.hold('00000000-0000-4000-8000-00000001e001', '00000000-0000-40
           'the correction stands (it signs for nobody, and the place now brings nobody)');
 select is((select to_jsonb(s) from scc.waiver_signatures as s where s.id = (select id from rec)), (select j from before_row),
           'the routes left the first record as it was');
+select is(array(select p.oid::regprocedure::text from pg_proc as p
+                  where p.pronamespace in ('scc'::regnamespace, 'scc_api'::regnamespace)
+                    and p.prosrc ~* '(update|delete\s+from|truncate)\s+(table\s+)?(only\s+)?scc\.waiver_signatures'),
+          '{}'::text[], 'no function of scc or scc_api writes to a signature but to insert one');
 set local role scc_owner;
 select throws_ok($$update scc.waiver_signatures set legal_name = 'X'$$, 'SC409', null, 'the owner cannot update a record');
 select throws_ok($$delete from scc.waiver_signatures$$, 'SC409', null, 'nor delete one');
