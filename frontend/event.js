@@ -17,6 +17,22 @@ import { renderChecklist } from './checklist.js';
 const LABEL = { scheduled: 'Schedule', boarding: 'Start boarding', underway: 'Cast off (underway)',
   returned: 'Mark returned', closed: 'Close', cancelled: 'Cancel event' };
 
+/* waivers: signing (helper B): a held guest's next step, from you.next */
+const HOLD_TEXT = {
+  waiver_missing: 'Your place is on hold until you sign the waiver.',
+  waiver_outdated: 'The waiver changed: your place is on hold until you sign the new version.',
+  minors_not_covered: 'Your place is on hold: a minor you bring is not on your waiver yet.',
+  minor_now_adult: 'Your place is on hold: a minor you bring is 18 by the day of the sail and signs for themselves.',
+};
+function holdBanner(page) {
+  if (page.you.next !== 'waiver') return null;
+  const hold = (page.you.places ?? []).find((p) => p.hold)?.hold;
+  return h('p', { class: 'warn hold-banner', id: 'hold-banner', role: 'status' },
+    HOLD_TEXT[hold] ?? 'Your place is on hold until you sign the waiver.', ' ',
+    h('a', { href: `/waiver.html?event=${encodeURIComponent(page.event.id)}` }, 'Sign the waiver'));
+}
+/* end waivers: signing (helper B) */
+
 async function main() {
   const root = document.getElementById('main');
   const id = param('id');
@@ -49,6 +65,7 @@ async function main() {
       h('p', { class: 'row' }, badge(e.state), h('span', {}, `${e.boat.name}, ${e.boat.port_name}`)),
       e.state === 'cancelled' && h('p', { class: 'warn' }, 'Cancelled: ', e.cancel_reason),
       status,
+      holdBanner(page), // waivers: signing (helper B)
       timing,
       (e.meetup_place || e.meetup_at) && h('p', {}, 'Meet ', e.meetup_place || '', e.meetup_at ? ` at ${fmtTime(e.meetup_at, e.time_zone)}` : ''),
       e.notes && h('p', { class: 'notes' }, e.notes),

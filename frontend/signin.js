@@ -26,18 +26,39 @@ async function redeem() {
   try {
     const { user } = await api('POST', '/api/auth/redeem', { code });
     section.hidden = true;
-    status.textContent = `Welcome${user.name ? `, ${user.name}` : ''}. Taking you home…`;
-    setTimeout(() => location.assign('/'), 600);
+    const where = await landing();
+    status.textContent = `Welcome${user.name ? `, ${user.name}` : ''}. ${where.say}`;
+    setTimeout(() => location.assign(where.href), 600);
   } catch (err) {
     refused(err);
   }
 }
+
+/* waivers: signing (helper B): a link that carries an event lands on what
+   comes next for the person there (the event page's you.next): the waiver
+   while their place is on hold, else the event page */
+let eventId = null;
+async function landing() {
+  if (!eventId) return { href: '/', say: 'Taking you home…' };
+  const eventHref = `/event.html?id=${encodeURIComponent(eventId)}`;
+  try {
+    const page = await api('GET', `/api/events/${encodeURIComponent(eventId)}`);
+    if (page.you?.next === 'waiver') {
+      return { href: `/waiver.html?event=${encodeURIComponent(eventId)}`, say: 'Taking you to the waiver…' };
+    }
+    return { href: eventHref, say: 'Taking you to your sail…' };
+  } catch {
+    return { href: '/', say: 'Taking you home…' };
+  }
+}
+/* end waivers: signing (helper B) */
 
 if (!code) {
   status.textContent = 'This sign-in link has no code. Ask for a new one on the home page.';
 } else {
   try {
     const { link } = await api('POST', '/api/auth/link', { code });
+    eventId = link.event_id ?? null; // waivers: signing (helper B)
     forWhom.textContent = link.purpose === 'login'
       ? `This link signs in ${link.email}.`
       : `An invitation for ${link.email} to join as ${link.role}.`;

@@ -2,7 +2,7 @@
 /*
  * SCC: the one argument of a route's SQL function, a jsonb context
  *
- *   {"actor":{"id","role"}|null,"params":{..},"query":{..},"ip","ua",
+ *   {"actor":{"id","role","jti"?}|null,"params":{..},"query":{..},"ip","ua",
  *    "request_id","body":..}
  *
  * plus "refresh_token"/"refresh_ttl" for the token routes and "pool" (the
@@ -66,6 +66,18 @@ ngx_http_scc_context(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx,
         yajl_gen_string(g, ctx->claims.sub.data, ctx->claims.sub.len);
         yajl_gen_string(g, (u_char *) "role", 4);
         yajl_gen_string(g, role->data, role->len);
+
+        /* the token's own id: what a route records as the token it saw */
+        if (ctx->claims.jti.len) {
+            yajl_gen_string(g, (u_char *) "jti", 3);
+
+            if (yajl_gen_string(g, ctx->claims.jti.data, ctx->claims.jti.len)
+                != yajl_gen_status_ok)
+            {
+                yajl_gen_null(g);
+            }
+        }
+
         yajl_gen_map_close(g);
 
     } else {

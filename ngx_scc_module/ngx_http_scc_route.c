@@ -154,6 +154,16 @@ ngx_http_scc_route_t  ngx_http_scc_routes[] = {
     ngx_http_scc_route(NGX_HTTP_POST, "/api/events/:id/waiver-version",
                        "scc_api.event_waiver_version",
                        NGX_HTTP_SCC_ROLE_ADMIN, NGX_HTTP_SCC_BODY),
+    /* waivers: signing (helper B) */
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/events/:id/waiver",
+                       "scc_api.waiver_get", NGX_HTTP_SCC_ROLE_GUEST, 0),
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/events/:id/waiver",
+                       "scc_api.waiver_sign", NGX_HTTP_SCC_ROLE_GUEST,
+                       NGX_HTTP_SCC_BODY),
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/waivers/:id",
+                       "scc_api.waiver_signature_get", NGX_HTTP_SCC_ROLE_GUEST,
+                       0),
+    /* end waivers: signing (helper B) */
 };
 
 const ngx_uint_t  ngx_http_scc_nroutes =

@@ -103,8 +103,8 @@ test('a sail from a new boat to its close, through the pages', async () => {
     const code = await mailedCode(stack, captainEmail, 'invite');
     await page.goto(`${stack.url}/signin.html?code=${code}`);
     await page.getByRole('button', { name: `Sign in as ${captainEmail}` }).click();
-    await page.waitForURL(`${stack.url}/`);
-    await page.goto(`${stack.url}/event.html?id=${eventId}`);
+    // waivers: signing (helper B): a link that carries an event lands on that event's page
+    await page.waitForURL(`${stack.url}/event.html?id=${eventId}`);
     await page.getByRole('heading', { name: title }).waitFor();
     await page.getByRole('button', { name: 'Accept' }).click();
     await page.getByText('You accepted the captain place.').waitFor();

@@ -1,0 +1,333 @@
+-- waiver_signing.sql — signing a waiver (023_waiver_signing.sql): every
+-- refusal of scc_api.waiver_sign with its code and nothing written; the
+-- record holds the version's statements verbatim, the server's time, the
+-- request's ip and user agent, the token's jti and the sign-in link; the
+-- place's minors and a designated place confirmed; the copy queued; the
+-- hold before and after; supersede; immutability as the owner and through
+-- the routes; who may read the text and the record; season validity over
+-- two events and a minor who turns 18 between them; the kept page.
+-- Runs as the superuser inside a rolled-back transaction.
+begin;
+create extension if not exists pgtap;
+select plan(82);
+set constraints all immediate;
+
+insert into scc.users (id, email, name, role) values
+    ('00000000-0000-4000-8000-0000000001a1', 'admin@ws.example', 'Ada Admin', 'admin'),
+    ('00000000-0000-4000-8000-0000000001c1', 'cap@ws.example', 'Cleo Captain', 'captain'),
+    ('00000000-0000-4000-8000-0000000001c2', 'crew@ws.example', 'Cy Crew', 'crew'),
+    ('00000000-0000-4000-8000-0000000001f1', 'Guest@ws.example', 'Gus Guest', 'guest'),
+    ('00000000-0000-4000-8000-0000000001f2', 'guest2@ws.example', 'Gia Guest', 'guest'),
+    ('00000000-0000-4000-8000-0000000001f3', 'guest3@ws.example', 'Out Sider', 'guest');
+insert into scc.boats (id, name, port_name, port_lat, port_lon, time_zone, guest_capacity, crew_min, crew_max) values
+    ('00000000-0000-4000-8000-00000001b001', 'Signing Boat', 'Shelter Island', 32.71, -117.23, 'America/Los_Angeles', 6, 0, 2),
+    ('00000000-0000-4000-8000-00000001b002', 'Season Boat', 'Shelter Island', 32.71, -117.23, 'America/Los_Angeles', 6, 0, 2);
+insert into scc.waiver_templates (id, name, boat_id) values
+    ('00000000-0000-4000-8000-00000001a001', 'Signing waiver', '00000000-0000-4000-8000-00000001b001'),
+    ('00000000-0000-4000-8000-00000001a002', 'Season waiver', '00000000-0000-4000-8000-00000001b002');
+insert into scc.waiver_versions (id, template_id, version, title, body, body_sha256, intent_text, consent_text,
+                                 adult_text, validity, valid_from, valid_to) values
+    ('00000000-0000-4000-8000-0000000001d1', '00000000-0000-4000-8000-00000001a001', 1, 'Release of liability',
+     E'# Risks\nSailing is **risky**.\n\n- Wear a lifejacket\n', encode(sha256(convert_to(E'# Risks\nSailing is **risky**.\n\n- Wear a lifejacket\n', 'UTF8')), 'hex'),
+     'I have read this waiver and sign it as my own', 'I agree to sign and receive records electronically',
+     'I am 18 years of age or older', 'event', null, null),
+    ('00000000-0000-4000-8000-0000000001d3', '00000000-0000-4000-8000-00000001a002', 1, 'Season release',
+     'Season text', encode(sha256(convert_to('Season text', 'UTF8')), 'hex'),
+     'I sign for the season', 'Electronic records are fine', 'I am an adult', 'season',
+     current_date - 10, current_date + 60);
+
+-- e1: scheduled (pins version d1); e0: a sail that requires no waiver;
+-- s1, s2: two sails of the season, 3 and 40 days ahead
+insert into scc.events (id, boat_id, title, departure_at, return_at, time_zone, crew_min, crew_max, guest_max, state) values
+    ('00000000-0000-4000-8000-00000001e001', '00000000-0000-4000-8000-00000001b001', 'Signing sail',
+     now() + interval '3 days', now() + interval '3 days 3 hours', 'America/Los_Angeles', 0, 2, 6, 'scheduled'),
+    ('00000000-0000-4000-8000-00000001e000', '00000000-0000-4000-8000-00000001b001', 'No waiver sail',
+     now() + interval '4 days', now() + interval '4 days 3 hours', 'America/Los_Angeles', 0, 2, 6, 'draft'),
+    ('00000000-0000-4000-8000-00000001e101', '00000000-0000-4000-8000-00000001b002', 'Season sail one',
+     now() + interval '3 days', now() + interval '3 days 3 hours', 'America/Los_Angeles', 0, 2, 6, 'scheduled'),
+    ('00000000-0000-4000-8000-00000001e102', '00000000-0000-4000-8000-00000001b002', 'Season sail two',
+     now() + interval '40 days', now() + interval '40 days 3 hours', 'America/Los_Angeles', 0, 2, 6, 'scheduled');
+insert into scc.event_roles (event_id, user_id, role, state, reason, minors) values
+    ('00000000-0000-4000-8000-00000001e001', '00000000-0000-4000-8000-0000000001c1', 'captain', 'confirmed', 'fixture', '[]'),
+    ('00000000-0000-4000-8000-00000001e001', '00000000-0000-4000-8000-0000000001c2', 'crew', 'confirmed', 'fixture', '[]'),
+    ('00000000-0000-4000-8000-00000001e001', '00000000-0000-4000-8000-0000000001f1', 'guest', 'designated', 'fixture', '[]'),
+    ('00000000-0000-4000-8000-00000001e001', '00000000-0000-4000-8000-0000000001f2', 'guest', 'confirmed', 'fixture',
+     '[{"name": "Kit Guest", "date_of_birth": "2016-05-01"}]'),
+    ('00000000-0000-4000-8000-00000001e000', '00000000-0000-4000-8000-0000000001f1', 'guest', 'confirmed', 'fixture', '[]'),
+    ('00000000-0000-4000-8000-00000001e101', '00000000-0000-4000-8000-0000000001f2', 'guest', 'confirmed', 'fixture', '[]'),
+    ('00000000-0000-4000-8000-00000001e102', '00000000-0000-4000-8000-0000000001f2', 'guest', 'confirmed', 'fixture', '[]');
+-- the invite that brought Gus to the sail, already redeemed
+insert into scc.magic_links (id, code_hash, purpose, email, role, event_id, user_id, expires_at, consumed_at)
+values ('00000000-0000-4000-8000-0000000001b1', sha256('ws-invite'::bytea), 'invite', 'Guest@ws.example', 'guest',
+        '00000000-0000-4000-8000-00000001e001', '00000000-0000-4000-8000-0000000001f1', now() + interval '1 day', now());
+
+-- ---- helpers --------------------------------------------------------------------------------------------
+create function pg_temp.ctx(u text, ev text, b jsonb) returns jsonb language sql as $$
+    select jsonb_build_object('actor', jsonb_build_object('id', u, 'role', (select role from scc.users where id = u::uuid),
+                                                          'jti', 'jti-' || left(u, 8)),
+                              'params', jsonb_build_object('id', ev), 'query', '{}'::jsonb, 'body', b,
+                              'ip', '203.0.113.9', 'ua', 'pgTAP <script>alert(1)</script>', 'request_id', 'ws-test')
+$$;
+-- a call as text: '201' or 'SC409 version_mismatch'
+create function pg_temp.try(fn text, u text, ev text, b jsonb) returns text language plpgsql as $$
+declare
+    r  scc_api.response;
+    st text;
+    d  text;
+begin
+    case fn
+    when 'sign' then r := scc_api.waiver_sign(pg_temp.ctx(u, ev, b));
+    when 'get' then r := scc_api.waiver_get(pg_temp.ctx(u, ev, null));
+    when 'record' then r := scc_api.waiver_signature_get(pg_temp.ctx(u, ev, null));
+    end case;
+    return r.status::text;
+exception when others then
+    get stacked diagnostics st = returned_sqlstate, d = pg_exception_detail;
+    return st || ' ' || d;
+end
+$$;
+create function pg_temp.body(fn text, u text, ev text, b jsonb) returns jsonb language plpgsql as $$
+begin
+    return case fn when 'sign' then (scc_api.waiver_sign(pg_temp.ctx(u, ev, b))).body::jsonb
+                   when 'get' then (scc_api.waiver_get(pg_temp.ctx(u, ev, null))).body::jsonb
+                   else (scc_api.waiver_signature_get(pg_temp.ctx(u, ev, null))).body::jsonb end;
+end
+$$;
+-- a good body for version d1, changed by `patch` (keys with JSON null are removed)
+create function pg_temp.good(patch jsonb default '{}') returns jsonb language sql as $$
+    select jsonb_strip_nulls(jsonb_build_object(
+        'version_id', '00000000-0000-4000-8000-0000000001d1',
+        'body_sha256', (select body_sha256 from scc.waiver_versions where id = '00000000-0000-4000-8000-0000000001d1'),
+        'legal_name', 'Gus Q. Guest', 'email', 'gus.signs@ws.example', 'adult', true,
+        'intent', true, 'consent', true, 'minors', '[]'::jsonb,
+        'emergency', jsonb_build_object('name', 'Mo Guest', 'phone', '+1 (619) 555-0100', 'relationship', 'mother'))
+        || patch)
+$$;
+create function pg_temp.hold(ev text, u text) returns text language sql as $$
+    select scc.guest_hold(e, r) from scc.events as e join scc.event_roles as r on r.event_id = e.id
+     where e.id = ev::uuid and r.user_id = u::uuid and r.state in ('claimed', 'designated', 'confirmed', 'waitlisted')
+$$;
+create function pg_temp.page(ev text, u text) returns jsonb language sql as $$
+    select body::jsonb from scc_api.event_get(pg_temp.ctx(u, ev, null))
+$$;
+
+-- ---- reading the text --------------------------------------------------------------------------------------
+select is(pg_temp.body('get', '00000000-0000-4000-8000-0000000001f1', '00000000-0000-4000-8000-00000001e001', null)
+            #>> '{version,body}',
+          E'# Risks\nSailing is **risky**.\n\n- Wear a lifejacket\n', 'a guest reads the text exactly as stored');
+select is((select (b #>> '{version,body_sha256}', b #>> '{version,intent_text}', b #>> '{place,hold}', b -> 'signature')::text
+             from pg_temp.body('get', '00000000-0000-4000-8000-0000000001f1', '00000000-0000-4000-8000-00000001e001', null) as b),
+          (select (body_sha256, intent_text, 'waiver_missing', 'null'::jsonb)::text from scc.waiver_versions
+            where id = '00000000-0000-4000-8000-0000000001d1'),
+          'with its hash, the statements, the hold and no signature yet');
+select is(pg_temp.try('get', '00000000-0000-4000-8000-0000000001c1', '00000000-0000-4000-8000-00000001e001', null), '200',
+          'the event''s captain reads it');
+select is(pg_temp.try('get', '00000000-0000-4000-8000-0000000001a1', '00000000-0000-4000-8000-00000001e001', null), '200',
+          'an admin reads it');
+select is(pg_temp.try('get', '00000000-0000-4000-8000-0000000001c2', '00000000-0000-4000-8000-00000001e001', null),
+          'SC403 insufficient_scope', 'crew on the event are not its guests');
+select is(pg_temp.try('get', '00000000-0000-4000-8000-0000000001f3', '00000000-0000-4000-8000-00000001e001', null),
+          'SC404 event_not_found', 'a guest without a place does not see the event');
+select is(pg_temp.try('get', '00000000-0000-4000-8000-0000000001f1', '00000000-0000-4000-8000-00000001e000', null),
+          'SC404 no_waiver_required', 'an event that requires no waiver says so');
+
+-- ---- every refusal, nothing written ------------------------------------------------------------------------
+create function pg_temp.refusal(patch jsonb, u text default '00000000-0000-4000-8000-0000000001f1',
+                                ev text default '00000000-0000-4000-8000-00000001e001') returns text
+language sql as $$ select pg_temp.try('sign', u, ev, pg_temp.good(patch)) $$;
+select is(pg_temp.refusal('{"colour": "red"}'), 'SC400 unknown_field', 'an unknown field');
+select is(pg_temp.refusal('{"emergency": {"name": "Mo", "phone": "+1 619 555 0100", "relationship": "mother", "x": 1}}'),
+          'SC400 unknown_field', 'an unknown field in emergency');
+select is(pg_temp.refusal('{"minors": [{"name": "Kit", "date_of_birth": "2016-05-01", "age": 9}]}'),
+          'SC400 unknown_field', 'an unknown field in a minor');
+select is(pg_temp.refusal('{"version_id": null}'), 'SC400 version_id_required', 'no version');
+select is(pg_temp.refusal('{"version_id": "v1"}'), 'SC400 invalid_version_id', 'a version id that is no id');
+select is(pg_temp.refusal('{"version_id": "00000000-0000-4000-8000-0000000001d3"}'), 'SC409 version_mismatch',
+          'a version other than the event''s');
+select is(pg_temp.refusal(jsonb_build_object('body_sha256', encode(sha256('other text'::bytea), 'hex'))),
+          'SC409 hash_mismatch', 'a hash other than the version''s');
+select is(pg_temp.refusal('{"body_sha256": "abc"}'), 'SC400 invalid_body_sha256', 'a hash that is no hash');
+select is(pg_temp.refusal('{"intent": false}'), 'SC400 intent_required', 'the intent box not ticked');
+select is(pg_temp.refusal('{"consent": null}'), 'SC400 consent_required', 'the consent box missing');
+select is(pg_temp.refusal('{"consent": "yes"}'), 'SC400 consent_required', 'consent is true, nothing else');
+select is(pg_temp.refusal('{"legal_name": "   "}'), 'SC400 invalid_legal_name', 'a whitespace-only name');
+select is(pg_temp.refusal('{"legal_name": ""}'), 'SC400 invalid_legal_name', 'an empty name');
+select is(pg_temp.refusal('{"legal_name": null}'), 'SC400 invalid_legal_name', 'no name');
+select is(pg_temp.refusal(jsonb_build_object('legal_name', E'Gus\u0007')), 'SC400 invalid_legal_name',
+          'a control character in the name');
+select is(pg_temp.refusal('{"email": "gus"}'), 'SC400 invalid_email', 'a bad email');
+select is(pg_temp.refusal(jsonb_build_object('adult', null, 'date_of_birth', to_char(current_date + 1, 'YYYY-MM-DD'))),
+          'SC422 invalid_date_of_birth', 'a date of birth in the future');
+select is(pg_temp.refusal(jsonb_build_object('adult', null, 'date_of_birth', to_char(current_date - interval '17 years', 'YYYY-MM-DD'))),
+          'SC422 signer_is_minor', 'a date of birth that makes the signer a minor');
+select is(pg_temp.refusal('{"adult": null, "date_of_birth": "1990-02-30"}'), 'SC400 invalid_date_of_birth',
+          'a date that does not exist');
+select is(pg_temp.refusal('{"adult": null}'), 'SC400 age_required', 'neither a date of birth nor the adult statement');
+select is(pg_temp.refusal('{"date_of_birth": "1990-01-02"}'), 'SC400 date_of_birth_or_adult', 'both');
+select is(pg_temp.refusal('{"adult": false}'), 'SC400 invalid_adult', 'adult false');
+select is(pg_temp.refusal(jsonb_build_object('minors', jsonb_build_array(jsonb_build_object(
+              'name', 'Tall Teen', 'date_of_birth', to_char(current_date - interval '18 years', 'YYYY-MM-DD'))))),
+          'SC422 minor_is_adult', 'a "minor" who is 18 on the event''s date');
+select is(pg_temp.refusal('{"minors": [{"name": "  ", "date_of_birth": "2016-05-01"}]}'), 'SC400 invalid_minor_name',
+          'a minor without a name');
+select is(pg_temp.refusal(jsonb_build_object('minors', jsonb_build_array(jsonb_build_object(
+              'name', 'Unborn', 'date_of_birth', to_char(current_date + 30, 'YYYY-MM-DD'))))),
+          'SC422 invalid_minor_date_of_birth', 'a minor born in the future');
+select is(pg_temp.refusal('{"minors": {"name": "Kit"}}'), 'SC400 invalid_minors', 'minors not a list');
+select is(pg_temp.refusal('{"emergency": null}'), 'SC400 emergency_required', 'no emergency contact');
+select is(pg_temp.refusal('{"emergency": {"name": "Mo", "phone": "call me", "relationship": "mother"}}'),
+          'SC400 invalid_emergency_phone', 'a phone that is no phone');
+select is(pg_temp.refusal('{"emergency": {"name": "Mo", "phone": "+1 619 555 0100", "relationship": " "}}'),
+          'SC400 invalid_emergency_relationship', 'no relationship');
+select is(pg_temp.refusal('{"emergency": {"name": "", "phone": "+1 619 555 0100", "relationship": "mother"}}'),
+          'SC400 invalid_emergency_name', 'an emergency contact without a name');
+select is(pg_temp.refusal('{"supersedes": "00000000-0000-4000-8000-000000000000"}'), 'SC404 signature_not_found',
+          'superseding a signature that is not yours');
+select is(pg_temp.refusal('{}', '00000000-0000-4000-8000-0000000001c2'), 'SC403 insufficient_scope',
+          'crew on the event do not sign the guests'' waiver');
+select is(pg_temp.refusal('{}', '00000000-0000-4000-8000-0000000001f3'), 'SC404 event_not_found',
+          'a guest without a place cannot sign');
+select is(pg_temp.refusal('{}', '00000000-0000-4000-8000-0000000001f1', '00000000-0000-4000-8000-00000001e000'),
+          'SC404 no_waiver_required', 'nothing to sign on an event without a waiver');
+select is((select count(*) from scc.waiver_signatures where user_id = '00000000-0000-4000-8000-0000000001f1'), 0::bigint,
+          'no refusal wrote a signature');
+select is((select (state, minors)::text from scc.event_roles where event_id = '00000000-0000-4000-8000-00000001e001'
+             and user_id = '00000000-0000-4000-8000-0000000001f1'), '(designated,[])', 'nor changed the place');
+
+-- ---- signing ------------------------------------------------------------------------------------------------
+select is(pg_temp.page('00000000-0000-4000-8000-00000001e001', '00000000-0000-4000-8000-0000000001f1') #>> '{you,next}',
+          'waiver', 'before: the guest''s next step is the waiver');
+create temp table signed as
+select pg_temp.body('sign', '00000000-0000-4000-8000-0000000001f1', '00000000-0000-4000-8000-00000001e001',
+                    pg_temp.good('{"minors": [{"name": " Kit <b>Guest</b> ", "date_of_birth": "2016-05-01"}]}')) as b;
+select is((select (b ->> 'hold', b ->> 'next')::text from signed), '(,)', 'signed: no hold, no next step');
+create temp table rec as
+select s.* from scc.waiver_signatures as s where s.id = (select (b #>> '{signature,id}')::uuid from signed);
+select is((select (r.intent_text, r.consent_text, r.adult_statement)::text from rec as r),
+          (select (v.intent_text, v.consent_text, v.adult_text)::text from scc.waiver_versions as v
+            where v.id = '00000000-0000-4000-8000-0000000001d1'),
+          'the statements are the version''s, verbatim');
+select is((select (r.body_sha256, r.legal_name, r.email, r.minors)::text from rec as r),
+          (select (v.body_sha256, 'Gus Q. Guest', 'gus.signs@ws.example',
+                   '[{"name": "Kit <b>Guest</b>", "date_of_birth": "2016-05-01"}]'::jsonb)::text
+             from scc.waiver_versions as v where v.id = '00000000-0000-4000-8000-0000000001d1'),
+          'the hash, the typed name and email, the minors (trimmed, markup kept as data)');
+select ok((select r.signed_at between now() and clock_timestamp() from rec as r), 'signed_at is the server''s clock');
+select is((select (host(r.ip), r.user_agent, r.token_jti, r.link_id, r.session_id)::text from rec as r),
+          '(203.0.113.9,"pgTAP <script>alert(1)</script>",jti-00000000,00000000-0000-4000-8000-0000000001b1,)',
+          'ip, user agent, the token''s jti and the invite that brought them; no session is guessed');
+select is((select (state, minors, reason)::text from scc.event_roles where event_id = '00000000-0000-4000-8000-00000001e001'
+             and user_id = '00000000-0000-4000-8000-0000000001f1'),
+          '(confirmed,"[{""name"": ""Kit <b>Guest</b>"", ""date_of_birth"": ""2016-05-01""}]","waiver signed")',
+          'signing accepts the designation and sets the minors brought');
+select is((select (payload ->> 'template', payload ->> 'to', payload #>> '{data,body_sha256}', payload #>> '{data,waiver_body}')::text
+             from scc.jobs where kind = 'email' and payload #>> '{data,signature_id}' = (select id::text from rec)),
+          (select ('waiver_copy', 'Guest@ws.example', v.body_sha256, v.body)::text from scc.waiver_versions as v
+            where v.id = '00000000-0000-4000-8000-0000000001d1'),
+          'the copy is queued to the account''s address with the full text and the hash');
+select is((select (after ->> 'body_sha256', after ->> 'token_jti')::text from scc.audit_log
+            where action = 'waiver.sign' and entity_id = (select id::text from rec)),
+          (select (body_sha256, 'jti-00000000')::text from rec), 'audited');
+select is(pg_temp.page('00000000-0000-4000-8000-00000001e001', '00000000-0000-4000-8000-0000000001f1') #> '{you,next}',
+          'null'::jsonb, 'after: the kept page has no next step for them');
+select is(pg_temp.page('00000000-0000-4000-8000-00000001e001', '00000000-0000-4000-8000-0000000001f1'),
+          (select scc.event_page_json(e, '00000000-0000-4000-8000-0000000001f1', 'guest')::jsonb
+             from scc.events as e where e.id = '00000000-0000-4000-8000-00000001e001'),
+          'the kept page is the page built from the tables');
+select is(pg_temp.body('get', '00000000-0000-4000-8000-0000000001f1', '00000000-0000-4000-8000-00000001e001', null)
+            #>> '{signature,id}', (select id::text from rec), 'the text''s route shows their signature');
+
+-- Gia brought Kit but signs for nobody: the place follows the signature
+select is(pg_temp.hold('00000000-0000-4000-8000-00000001e001', '00000000-0000-4000-8000-0000000001f2'), 'waiver_missing',
+          'Gia is held');
+select is(pg_temp.try('sign', '00000000-0000-4000-8000-0000000001f2', '00000000-0000-4000-8000-00000001e001',
+                      pg_temp.good('{"adult": null, "date_of_birth": "1985-07-04", "legal_name": "Gia Guest"}')), '201',
+          'Gia signs with her date of birth');
+select is((select (minors, state)::text from scc.event_roles where event_id = '00000000-0000-4000-8000-00000001e001'
+             and user_id = '00000000-0000-4000-8000-0000000001f2'), '([],confirmed)',
+          'the minors she did not sign for are off her place, which stays confirmed');
+update scc.event_roles set minors = '[{"name": "Kit Guest", "date_of_birth": "2016-05-01"}]'
+ where event_id = '00000000-0000-4000-8000-00000001e001' and user_id = '00000000-0000-4000-8000-0000000001f2';
+select is(pg_temp.hold('00000000-0000-4000-8000-00000001e001', '00000000-0000-4000-8000-0000000001f2'), 'minors_not_covered',
+          'bringing a minor she did not sign for holds her again');
+
+-- ---- supersede, immutability ---------------------------------------------------------------------------------
+create temp table before_row as select to_jsonb(s) as j from scc.waiver_signatures as s where s.id = (select id from rec);
+select is(pg_temp.try('sign', '00000000-0000-4000-8000-0000000001f1', '00000000-0000-4000-8000-00000001e001',
+                      pg_temp.good(jsonb_build_object('supersedes', (select id from rec), 'legal_name', 'Gus Quincy Guest'))),
+          '201', 'a correction supersedes');
+select is(pg_temp.body('record', '00000000-0000-4000-8000-0000000001f1', (select id::text from rec), null)
+            #>> '{signature,superseded_by}',
+          (select id::text from scc.waiver_signatures where supersedes = (select id from rec)), 'the old record names its successor');
+select is(pg_temp.refusal(jsonb_build_object('supersedes', (select id from rec))), 'SC409 already_superseded',
+          'a record is superseded once');
+select is(pg_temp.hold('00000000-0000-4000-8000-00000001e001', '00000000-0000-4000-8000-0000000001f1'), null,
+          'the correction stands (it signs for nobody, and the place now brings nobody)');
+select is((select to_jsonb(s) from scc.waiver_signatures as s where s.id = (select id from rec)), (select j from before_row),
+          'the routes left the first record as it was');
+select is(array(select p.oid::regprocedure::text from pg_proc as p
+                  where p.pronamespace in ('scc'::regnamespace, 'scc_api'::regnamespace)
+                    and p.prosrc ~* '(update|delete\s+from|truncate)\s+(table\s+)?(only\s+)?scc\.waiver_signatures'),
+          '{}'::text[], 'no function of scc or scc_api writes to a signature but to insert one');
+set local role scc_owner;
+select throws_ok($$update scc.waiver_signatures set legal_name = 'X'$$, 'SC409', null, 'the owner cannot update a record');
+select throws_ok($$delete from scc.waiver_signatures$$, 'SC409', null, 'nor delete one');
+select throws_ok($$truncate scc.waiver_signatures$$, 'SC409', null, 'nor truncate them');
+reset role;
+set local role scc_web;
+select throws_ok($$update scc.waiver_signatures set legal_name = 'X'$$, '42501', null, 'the web role has no table access');
+reset role;
+
+-- ---- the record: who sees it -----------------------------------------------------------------------------------
+select is(pg_temp.try('record', '00000000-0000-4000-8000-0000000001f1', (select id::text from rec), null), '200', 'the signer');
+select is(pg_temp.try('record', '00000000-0000-4000-8000-0000000001c1', (select id::text from rec), null), '200', 'the event''s captain');
+select is(pg_temp.try('record', '00000000-0000-4000-8000-0000000001a1', (select id::text from rec), null), '200', 'an admin');
+select is(pg_temp.try('record', '00000000-0000-4000-8000-0000000001f2', (select id::text from rec), null),
+          'SC404 signature_not_found', 'another guest: as if it did not exist');
+select is(pg_temp.try('record', '00000000-0000-4000-8000-0000000001c2', (select id::text from rec), null),
+          'SC404 signature_not_found', 'crew on the event: the same');
+select is(pg_temp.body('record', '00000000-0000-4000-8000-0000000001c1', (select id::text from rec), null) #>> '{version,body}',
+          E'# Risks\nSailing is **risky**.\n\n- Wear a lifejacket\n', 'with the text that was signed');
+
+-- ---- a newer version: outdated, and the old one refused --------------------------------------------------------
+insert into scc.waiver_versions (id, template_id, version, title, body, body_sha256, intent_text, consent_text, adult_text, validity)
+values ('00000000-0000-4000-8000-0000000001d2', '00000000-0000-4000-8000-00000001a001', 2, 'Release of liability',
+        'Version two', encode(sha256(convert_to('Version two', 'UTF8')), 'hex'),
+        'I have read this waiver and sign it as my own', 'I agree to sign and receive records electronically',
+        'I am 18 years of age or older', 'event');
+update scc.events set waiver_version_id = '00000000-0000-4000-8000-0000000001d2' where id = '00000000-0000-4000-8000-00000001e001';
+select is(pg_temp.hold('00000000-0000-4000-8000-00000001e001', '00000000-0000-4000-8000-0000000001f1'), 'waiver_outdated',
+          'moved to version 2: outdated');
+select is(pg_temp.refusal('{}'), 'SC409 version_mismatch', 'signing the version shown before is refused');
+
+-- ---- a season: two events, one signature; a minor who turns 18 between them -------------------------------------
+-- Gia signs the season's version for a minor who turns 18 ten days from now
+create function pg_temp.season_body() returns jsonb language sql as $$
+    select jsonb_build_object('version_id', '00000000-0000-4000-8000-0000000001d3',
+                              'body_sha256', encode(sha256(convert_to('Season text', 'UTF8')), 'hex'),
+                              'legal_name', 'Gia Guest', 'email', 'guest2@ws.example', 'adult', true,
+                              'intent', true, 'consent', true,
+                              'minors', jsonb_build_array(jsonb_build_object('name', 'Almost Grown',
+                                  'date_of_birth', to_char(current_date + 10 - interval '18 years', 'YYYY-MM-DD'))),
+                              'emergency', jsonb_build_object('name', 'Lu', 'phone', '619 555 0101',
+                                                              'relationship', 'partner'))
+$$;
+select is(pg_temp.try('sign', '00000000-0000-4000-8000-0000000001f2', '00000000-0000-4000-8000-00000001e101',
+                      pg_temp.season_body()),
+          '201', 'a season signature on the first sail, for a minor who is 17 that day');
+select is(pg_temp.hold('00000000-0000-4000-8000-00000001e101', '00000000-0000-4000-8000-0000000001f2'), null,
+          'the first sail: no hold');
+select is(pg_temp.hold('00000000-0000-4000-8000-00000001e102', '00000000-0000-4000-8000-0000000001f2'), null,
+          'the second sail of the season: covered by the same signature');
+update scc.event_roles set minors = (select minors from scc.waiver_signatures
+                                      where user_id = '00000000-0000-4000-8000-0000000001f2'
+                                        and version_id = '00000000-0000-4000-8000-0000000001d3')
+ where event_id = '00000000-0000-4000-8000-00000001e102' and user_id = '00000000-0000-4000-8000-0000000001f2';
+select is(pg_temp.hold('00000000-0000-4000-8000-00000001e102', '00000000-0000-4000-8000-0000000001f2'), 'minor_now_adult',
+          'bringing the minor to the second sail, when they are 18: held');
+select is(pg_temp.try('sign', '00000000-0000-4000-8000-0000000001f2', '00000000-0000-4000-8000-00000001e102',
+                      pg_temp.season_body()),
+          'SC422 minor_is_adult', 'and signing for them there is refused: they sign for themselves');
+
+select * from finish();
+rollback;
