@@ -24,6 +24,7 @@ const root = document.getElementById('main');
 const id = param('event') ?? '';
 const path = `/api/events/${encodeURIComponent(id)}`;
 const status = h('p', { class: 'muted', role: 'status', 'aria-live': 'polite' });
+const problemLine = h('p', { class: 'error', role: 'alert' });
 
 function waiverLine(p, tz) {
   const w = p.waiver;
@@ -91,12 +92,24 @@ async function main() {
       m = await api('GET', `${path}/manifest`);
       draw(m, `${p.name}: ${value ? STATUS[value].toLowerCase() : 'cleared'}.`);
     } catch (err) {
-      draw(m, errorText(err));
+      // refused (a hold since the page was drawn, the window closed): say why, show the manifest as it is now
+      m = await api('GET', `${path}/manifest`).catch(() => m);
+      draw(m, '', `${p.name}: ${errorText(err)}`);
     }
     document.getElementById(`ci-${p.user_id}-${value ?? 'no_show'}`)?.focus();
   }
 
-  function draw(x, message) {
+  async function refresh() {
+    try {
+      m = await api('GET', `${path}/manifest`);
+      draw(m, 'Refreshed.');
+    } catch (err) {
+      draw(m, '', errorText(err));
+    }
+    document.getElementById('dock-refresh')?.focus();
+  }
+
+  function draw(x, message, problem) {
     const e = x.event;
     const tz = e.time_zone;
     const c = x.counts;
@@ -109,7 +122,10 @@ async function main() {
       h('h1', {}, `Dock: ${e.title}`),
       h('p', { class: 'row' }, badge(e.state), h('span', {}, `${e.boat.name} · departs ${fmtDateTime(e.departure_at, tz)}`)),
       h('p', { id: 'dock-window', class: x.checkin.open ? null : 'warn' }, windowText),
+      h('div', { class: 'row' }, h('button', { type: 'button', id: 'dock-refresh', on: { click: refresh } },
+        'Refresh (others may be checking in too)')),
       status,
+      problemLine,
       h('section', { class: 'card', 'aria-labelledby': 'counts-h' },
         h('h2', { id: 'counts-h' }, 'Counts'),
         h('dl', { class: 'timing counts' },
@@ -122,6 +138,7 @@ async function main() {
       h('h2', { id: 'people-h' }, `People (${x.people.length})`),
       h('ul', { class: 'plain manifest', 'aria-labelledby': 'people-h' }, x.people.map((p) => card(p, x, set))));
     status.textContent = message ?? '';
+    problemLine.textContent = problem ?? '';
   }
 }
 

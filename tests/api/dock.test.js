@@ -187,6 +187,14 @@ test('POST check-in: a signed guest in, a held one refused naming the hold, no s
   const m = (await manifest(ev, captain)).body;
   assert.equal(person(m, guests.signed).checkin.status, 'checked_in');
   assert.equal(person(m, guests.held).checkin, null);
+  // and so does the kept event page (its roster's people carry checkin), equal to the page built from the tables
+  const page = await call('GET', `/api/events/${ev}`, captain);
+  assert.equal(page.status, 200, page.text);
+  assert.deepEqual(page.body.roster.people.filter((p) => p.role === 'guest').map((p) => [p.user_id, p.checkin, p.hold])
+    .sort(), [[guests.signed.id, 'checked_in', null], [guests.held.id, null, 'waiver_missing'],
+    [guests.formula.id, null, null], [guests.quoted.id, null, null]].sort());
+  assert.deepEqual(page.body, JSON.parse(await stack.psql(`select scc.event_page_json(e, ${lit(captain.id)}, 'captain')
+      from scc.events as e where e.id = ${lit(ev)}`)));
 });
 
 test('POST check-in: the window, a closed event, who may, and every bad input changes nothing', async () => {

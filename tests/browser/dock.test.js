@@ -3,8 +3,10 @@
 // departure, follows the dock link to the manifest, checks a signed guest
 // in with one tap, sees the held guest's Check in button disabled with the
 // reason in words (attached to the button for screen readers), marks them
-// no show, and finds the counts and the CSV link; a name full of markup
-// stays text; axe-core finds nothing serious; screenshots kept.
+// no show, and finds the counts and the CSV link; when the waiver moves on
+// while the page is open, a stale Check in is refused with the reason in an
+// alert and the page redrawn; a name full of markup stays text; axe-core
+// finds nothing serious; screenshots kept.
 //
 // The event, places, waiver and signatures are made with SQL (the signing
 // routes are another part's); everything the captain does goes through the
@@ -98,6 +100,26 @@ test('a captain at the dock checks a signed guest in and cannot check in a held 
     assert.match(csv.headers()['content-disposition'], /^attachment; filename="manifest-\d{4}-\d{2}-\d{2}-evening-sail\.csv"$/);
     await assertAccessible(page, 'the dock after check-in');
     await screenshot(page, 'dock-checked-in');
+
+    // the waiver moves on while the page is open: the stale button is refused with the reason, the page redrawn
+    const v2 = await stack.psql(`insert into scc.waiver_versions (template_id, version, title, body, body_sha256,
+        intent_text, consent_text, adult_text, validity, change_note)
+      values (${lit(tpl)}, 2, 'Dock waiver', 'Sailing is risky. Wear a jacket.',
+              encode(sha256(convert_to('Sailing is risky. Wear a jacket.', 'UTF8')), 'hex'),
+              'I have read and agree', 'I consent to electronic records', 'I am 18 or older', 'event', 'jackets') returning id`);
+    await stack.psql(`update scc.event_roles set checkin = null, checkin_at = null, checkin_by = null
+        where event_id = ${lit(ev)} and user_id = ${lit(signed.id)}`);
+    await page.getByRole('button', { name: 'Refresh (others may be checking in too)' }).click();
+    await page.getByRole('status').filter({ hasText: 'Refreshed.' }).waitFor();
+    await stack.psql(`update scc.events set waiver_version_id = ${lit(v2)} where id = ${lit(ev)}`);
+    await signedCard.getByRole('button', { name: 'Check in: Sam <b>Signed</b>' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Sam <b>Signed</b>: this guest is on waiver hold (waiver_outdated)' }).waitFor();
+    await signedCard.getByText('On hold: signed an older version of the waiver. Cannot be checked in.').waitFor();
+    assert.equal(await signedCard.getByRole('button', { name: 'Check in: Sam <b>Signed</b>' }).isDisabled(), true);
+    assert.equal(await stack.psql(`select coalesce(checkin, 'none') from scc.event_roles
+        where event_id = ${lit(ev)} and user_id = ${lit(signed.id)}`), 'none', 'nothing was written');
+    await assertAccessible(page, 'the dock after a refusal');
+    await screenshot(page, 'dock-refused');
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
