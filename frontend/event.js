@@ -72,7 +72,10 @@ async function main() {
       lifecycle(page),
       h('div', { class: 'row actions' },
         may.edit && h('button', { type: 'button', id: 'edit', on: { click: () => edit(e) } }, 'Edit'),
-        may.copy && h('button', { type: 'button', id: 'copy', on: { click: () => copy(e) } }, 'Copy to new dates')),
+        may.copy && h('button', { type: 'button', id: 'copy', on: { click: () => copy(e) } }, 'Copy to new dates'),
+        /* waivers: the dock (helper D) — the manifest and check-in for the event's captain and crew, admins */
+        (me.role === 'admin' || page.you.places.some((p) => ['captain', 'crew'].includes(p.role) && p.state !== 'waitlisted'))
+          && h('a', { id: 'dock-link', href: `/manifest.html?event=${encodeURIComponent(e.id)}` }, 'Dock: manifest and check-in')),
       roster,
       checklist);
     drawTiming(timing, page);

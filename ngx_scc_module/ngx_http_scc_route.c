@@ -164,6 +164,14 @@ ngx_http_scc_route_t  ngx_http_scc_routes[] = {
                        "scc_api.waiver_signature_get", NGX_HTTP_SCC_ROLE_GUEST,
                        0),
     /* end waivers: signing (helper B) */
+    /* waivers: the dock, manifest and check-in (helper D) */
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/events/:id/manifest",
+                       "scc_api.event_manifest", NGX_HTTP_SCC_ROLE_CREW,
+                       NGX_HTTP_SCC_FILE),
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/events/:id/check-in",
+                       "scc_api.event_checkin", NGX_HTTP_SCC_ROLE_CREW,
+                       NGX_HTTP_SCC_BODY),
+    /* end waivers: the dock (helper D) */
 };
 
 const ngx_uint_t  ngx_http_scc_nroutes =

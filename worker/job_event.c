@@ -50,3 +50,12 @@ scc_job_result scc_job_event_roster(scc_worker *w, const scc_job *job, char *err
 {
     return call_event_fn(w, job, "select scc.event_roster($1::jsonb)::text", err, errlen);
 }
+
+/* waivers: completion figures (helper D) — the 'waiver_completion' kind,
+ * queued by the events_queue_waiver_completion trigger (025) for T-24 h and
+ * for departure: scc.waiver_completion_record(payload) writes the figure. */
+scc_job_result scc_job_waiver_completion(scc_worker *w, const scc_job *job, char *err, size_t errlen)
+{
+    return call_event_fn(w, job, "select scc.waiver_completion_record($1::jsonb)::text", err, errlen);
+}
+/* end waivers: completion figures (helper D) */

@@ -18,6 +18,8 @@ const scc_job_kind scc_job_kinds[] = {
     /* charter: events — job_event.c */
     { "event_overdue", scc_job_event_overdue }, /* return + grace: alert if still underway */
     { "event_roster",  scc_job_event_roster },  /* departure - 24 h: the roster to the captain */
+    /* waivers: completion figures (helper D) — job_event.c */
+    { "waiver_completion", scc_job_waiver_completion }, /* T-24 h and departure: valid ÷ manifested guests */
     { NULL, NULL }
 };
 

@@ -214,6 +214,39 @@ for (const [method, pattern, setup, body, expected] of ROSTER_MATRIX) {
   });
 }
 MATRIX.push(...ROSTER_MATRIX.map(([method, pattern, , , expected]) => [method, pattern, null, expected]));
+/* waivers: the dock, manifest and check-in (helper D) */
+// On a scheduled event departing in an hour (check-in open) where the
+// matrix's captain is the captain and its crew and admin hold crew places:
+// the event's captain and crew and admins work the dock, a guest account
+// never reaches the function (the module's role), and the check-in row
+// checks the captain in (no waiver hold for a captain).
+async function dockEvent() {
+  const ev = await rosterEvent();
+  await stack.psql(`update scc.events set departure_at = now() + interval '1 hour',
+      return_at = now() + interval '4 hours' where id = ${lit(ev)}`);
+  await holdCrew(ev, 'confirmed');
+  return ev;
+}
+const DOCK_MATRIX = [
+  //  method  path                           body                                          anon guest crew captain admin
+  ['GET',  '/api/events/:id/manifest',     null,                                           [401, 403, 200, 200, 200]],
+  ['POST', '/api/events/:id/check-in',     () => ({ user_id: who.captain.id, status: 'checked_in' }), [401, 403, 200, 200, 200]],
+];
+for (const [method, pattern, body, expected] of DOCK_MATRIX) {
+  test(`${method} ${pattern} (on an event): ${ROLES.map((r, i) => `${r} ${expected[i]}`).join(', ')}`, async () => {
+    const ev = await dockEvent();
+    const got = [];
+    for (const role of ROLES) {
+      const r = await api(stack, method, pattern.replace(':id', ev), { token: who[role]?.access, body: body?.() });
+      got.push(r.status);
+      if (r.status === 401) assert.equal(r.headers.get('www-authenticate'), 'Bearer realm="scc"');
+      if (r.status === 403) assert.equal(r.body?.error?.code, 'insufficient_scope', `${role}: ${r.text}`);
+    }
+    assert.deepEqual(got, expected, `${method} ${pattern} as ${ROLES.join('/')}`);
+  });
+}
+MATRIX.push(...DOCK_MATRIX.map(([method, pattern, , expected]) => [method, pattern, null, expected]));
+/* end waivers: the dock (helper D) */
 // the shared stack as it was: the matrix's events (their places and history cascade) and its boat
 after(async () => {
   if (!rosterBoat) return;
