@@ -18,6 +18,8 @@ const scc_job_kind scc_job_kinds[] = {
     /* charter: events — job_event.c */
     { "event_overdue", scc_job_event_overdue }, /* return + grace: alert if still underway */
     { "event_roster",  scc_job_event_roster },  /* departure - 24 h: the roster to the captain */
+    /* guests: reminders (helper C) — job_event.c */
+    { "guest_reminders", scc_job_guest_reminders }, /* departure - 24 h: held guests reminded */
     { NULL, NULL }
 };
 
