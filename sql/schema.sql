@@ -2466,7 +2466,7 @@ begin
           join scc.users as u on u.id = p.user_id
          cross join lateral (select scc.guest_hold(e, p) as hold) as h
          where p.event_id = e.id and p.role = 'guest'
-           and p.state in ('claimed', 'designated', 'confirmed', 'waitlisted')
+           and p.state in ('claimed', 'designated', 'confirmed')
            and not p.silent and h.hold is not null
            and u.disabled_at is null and u.notify_email
          order by u.id

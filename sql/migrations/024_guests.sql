@@ -642,7 +642,8 @@ create trigger events_queue_guest_reminders after insert or update of state, dep
 -- The worker's guest_reminders job ({event_id, departure_at}) calls this.
 -- Nothing when the event is gone, no longer scheduled or boarding, or
 -- departs at another time than the payload says.  Else, to each guest whose
--- live place is on hold (scc.guest_hold), but places written silently and
+-- seat (claimed, designated, confirmed: not the waitlist, who may never
+-- board) is on hold (scc.guest_hold), but places written silently and
 -- people who turned notification emails off or are disabled: a fresh
 -- waiver sign-in link (2 days) in a waiver_reminder email, unique per
 -- event, departure and person (a job run twice mails once).  Returns the
@@ -682,7 +683,7 @@ begin
           join scc.users as u on u.id = p.user_id
          cross join lateral (select scc.guest_hold(e, p) as hold) as h
          where p.event_id = e.id and p.role = 'guest'
-           and p.state in ('claimed', 'designated', 'confirmed', 'waitlisted')
+           and p.state in ('claimed', 'designated', 'confirmed')
            and not p.silent and h.hold is not null
            and u.disabled_at is null and u.notify_email
          order by u.id
