@@ -5231,6 +5231,7 @@ declare
     token      text := scc.random_token(16);
     v_seats    integer;
     v_expires  timestamptz;
+    v_expires_txt text;
     v_note     text;
     e          scc.events;
     l          scc.party_links;
@@ -5240,11 +5241,11 @@ begin
     if v_seats is null then
         perform scc.fail(400, 'seats_required', 'seats is required (1 to 500)');
     end if;
-    v_expires := scc.parse_instant(scc.body_text(ctx, 'expires_at', 'invalid_expires_at'),
-                                   'invalid_expires_at', 'expires_at');
-    if v_expires is null then
+    v_expires_txt := scc.body_text(ctx, 'expires_at', 'invalid_expires_at');
+    if v_expires_txt is null then
         perform scc.fail(400, 'expires_at_required', 'expires_at is required');
     end if;
+    v_expires := scc.parse_instant(v_expires_txt, 'invalid_expires_at', 'expires_at');
     if v_expires <= now() or v_expires > now() + interval '366 days' then
         perform scc.fail(422, 'expires_at_out_of_range', 'expires_at must be in the future, within a year');
     end if;
