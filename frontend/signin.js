@@ -20,12 +20,33 @@ function refused(err) {
   status.textContent = err.code === 'invalid_code' ? USED : `Could not sign you in: ${err.message}`;
 }
 
+/* guests: where a link that carries an event leads once signed in (helper C):
+   the event page's you.next says what comes first (the API decides, so every
+   page routes the same way): 'waiver' → the waiver page, else the event. */
+let eventId = null;
+async function nextStepUrl(id) {
+  const enc = encodeURIComponent(id);
+  try {
+    const page = await api('GET', `/api/events/${enc}`);
+    if (page.you?.next === 'waiver') return `/waiver.html?event=${enc}`;
+  } catch { /* the event page says why */ }
+  return `/event.html?id=${enc}`;
+}
+/* end guests */
+
 async function redeem() {
   go.disabled = true;
   status.textContent = 'Signing you in…';
   try {
     const { user } = await api('POST', '/api/auth/redeem', { code });
     section.hidden = true;
+    /* guests: a link for an event goes to the next step there (helper C) */
+    if (eventId) {
+      status.textContent = `Welcome${user.name ? `, ${user.name}` : ''}. Taking you to your sail…`;
+      location.assign(await nextStepUrl(eventId));
+      return;
+    }
+    /* end guests */
     status.textContent = `Welcome${user.name ? `, ${user.name}` : ''}. Taking you home…`;
     setTimeout(() => location.assign('/'), 600);
   } catch (err) {
@@ -38,9 +59,12 @@ if (!code) {
 } else {
   try {
     const { link } = await api('POST', '/api/auth/link', { code });
+    eventId = link.event_id ?? null; /* guests (helper C) */
     forWhom.textContent = link.purpose === 'login'
       ? `This link signs in ${link.email}.`
-      : `An invitation for ${link.email} to join as ${link.role}.`;
+      : link.purpose === 'waiver' /* guests (helper C) */
+        ? `This link signs in ${link.email} to see their sail and sign its waiver.`
+        : `An invitation for ${link.email} to join as ${link.role}.`;
     go.textContent = `Sign in as ${link.email}`;
     status.textContent = link.name ? `Hello, ${link.name}.` : 'Hello.';
     section.hidden = false;
