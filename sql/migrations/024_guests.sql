@@ -87,8 +87,16 @@ $$;
 comment on function scc.guest_waiver_link(jsonb, scc.users, scc.events, uuid, text) is
     'a guest''s waiver sign-in link for an event (7 days), mailed (waiver_link) and audited; the plain code';
 
--- 016's claim: a guest place is not claimed (designation or a party link).
--- The contract of 016 otherwise; SC403 insufficient_scope for role guest.
+-- POST /api/events/:id/roles/:role/claim (guest and up; SQL decides): crew
+-- claim crew, captains captain or crew, admins either; a guest place is
+-- never claimed (guests come by designation or a party link); no body
+-- fields.  Under the event's row lock: a free seat → a confirmed place; a
+-- full role → waitlisted with queued_at = clock_timestamp() and its
+-- position.  201 {"place":{id, role, state, position}}.
+-- SC400 invalid_event_id, invalid_role, unknown_field; SC403
+-- insufficient_scope (a guest account, crew claiming captain, anyone
+-- claiming guest); SC404 event_not_found; SC409 event_not_open (not
+-- scheduled or boarding), already_on_event (a live place already).
 create or replace function scc_api.role_claim(ctx jsonb)
 returns scc_api.response
 language plpgsql
@@ -140,9 +148,25 @@ comment on function scc_api.role_claim(jsonb) is
 revoke execute on function scc_api.role_claim(jsonb) from public;
 grant execute on function scc_api.role_claim(jsonb) to scc_web;
 
--- 016's designate, for guests too: a guest (new address or not) gets their
--- waiver sign-in link for the event (scc.guest_waiver_link) instead of the
--- invite or roster_designated email; capacity guest_max (role_full).
+-- POST /api/events/:id/designate {role, user_id | email, name?} (the
+-- event's captain, admin): names a person for a role (captain, crew or
+-- guest), capacity enforced (admins past it: override).  An existing user
+-- (by id, or by address) gets a designated place (their waitlisted place
+-- becomes it; a filled place in another role moves, and that role's
+-- waitlist head takes the freed seat).  An address without an account: the
+-- person is created with the role as their account role (a `name` may name
+-- them).  Told: a guest, new or not, by their own waiver sign-in link for
+-- the event (scc.guest_waiver_link: waiver_link, always sent, it is their
+-- way in); a new captain or crew by an invite link bound to them carrying
+-- the event (the invite email); an existing captain or crew by
+-- roster_designated.  Only while the event is draft, scheduled or boarding.
+-- 201 {"place":{...}, "user":{id, name, email, role}, "invited": bool}.
+-- SC400 invalid_event_id, role_required, invalid_role, user_or_email (both
+-- or neither), invalid_user_id, invalid_email, invalid_name, unknown_field;
+-- SC403 insufficient_scope (not the event's captain nor an admin); SC404
+-- event_not_found, user_not_found; SC409 event_not_open, user_disabled,
+-- already_on_event (already holds that role), role_full; SC422
+-- role_not_allowed (the account's role is below the place's).
 create or replace function scc_api.role_designate(ctx jsonb)
 returns scc_api.response
 language plpgsql
