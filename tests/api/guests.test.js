@@ -14,13 +14,12 @@
 
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 
 import { simpleParser } from 'mailparser';
 
 import { startStack } from './lib/stack.js';
-import { api, freshEmail, isError, lit, mailedCode, redeem, signIn } from './lib/auth.js';
+import { api, freshEmail, isError, lit, mailedCode, redeem, sentEml, signIn } from './lib/auth.js';
+import { makeGlobalWaiver } from './lib/guests.js';
 
 let stack, boat, admin, captain, captain2, crew, guest;
 before(async () => {
@@ -30,11 +29,7 @@ before(async () => {
   boat = await stack.psql(`insert into scc.boats (name, port_name, port_lat, port_lon, time_zone, guest_capacity)
     values ('Guest Boat', 'Shelter Island', 32.7115, -117.2312, 'America/Los_Angeles', 40) returning id`);
   // a global waiver, so scheduled events require a version and guests are held
-  await stack.psql(`with t as (insert into scc.waiver_templates (name) values ('Guests API waiver') returning id)
-    insert into scc.waiver_versions (template_id, version, title, body, body_sha256, intent_text, consent_text,
-                                     adult_text, validity)
-    select t.id, 1, 'Waiver', 'Sailing is risky.', encode(sha256(convert_to('Sailing is risky.', 'UTF8')), 'hex'),
-           'I agree', 'I consent', 'I am 18 or older', 'event' from t returning template_id`);
+  await makeGlobalWaiver(stack, 'Guests API waiver');
 });
 after(async () => { await stack?.stop(); });
 
@@ -200,25 +195,8 @@ test('party links: the captain makes one, bad input refused, the public read sho
 });
 
 /** The HTML part of the newest sent `template` mail to `email`. */
-async function sentHtml(email, template, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const outboxId = await stack.psql(`select o.id from scc.email_outbox as o join scc.jobs as j on j.id = o.job_id
-        where o.status = 'sent' and lower(j.payload ->> 'to') = lower(${lit(email)})
-          and j.payload ->> 'template' = ${lit(template)} order by o.id desc limit 1`);
-    const dir = path.join(stack.dir, 'mail');
-    const file = outboxId && fs.existsSync(dir)
-      && fs.readdirSync(dir).find((f) => f.endsWith('.eml') && f.includes(`-${outboxId}-`));
-    if (file) {
-      return (await simpleParser(fs.readFileSync(path.join(dir, file)))).html;
-    }
-    if (Date.now() > deadline) {
-      const jobs = await stack.psql(`select string_agg(j.state || ' ' || coalesce(j.last_error, ''), '; ') from scc.jobs as j
-          where lower(j.payload ->> 'to') = lower(${lit(email)})`);
-      throw new Error(`no sent ${template} mail to ${email}: ${jobs}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+async function sentHtml(email, template) {
+  return (await simpleParser(await sentEml(stack, email, template))).html;
 }
 
 test('30 concurrent sign-ups through a party link of 10 seats: exactly 10 places, 20 link_full', async () => {

@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { startStack } from './lib/stack.js';
-import { api, forgeToken, freshEmail, isError, lit, mailedCode, redeem, signIn } from './lib/auth.js';
+import { api, forgeToken, freshEmail, isError, lit, mailedCode, redeem, sentEml, signIn } from './lib/auth.js';
 
 let stack, boat, admin, captain, captain2, crew, guest;
 before(async () => {
@@ -61,23 +61,10 @@ async function mailJobs(email, template) {
 }
 
 /** The .eml the worker wrote for the newest `template` job to `email` (quoted-printable decoded). */
-async function sentMail(email, template, { timeoutMs = 15_000 } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const outboxId = await stack.psql(`select o.id from scc.email_outbox as o join scc.jobs as j on j.id = o.job_id
-        where o.status = 'sent' and lower(j.payload ->> 'to') = lower(${lit(email)})
-          and j.payload ->> 'template' = ${lit(template)} order by o.id desc limit 1`);
-    const dir = path.join(stack.dir, 'mail');
-    const file = outboxId && fs.existsSync(dir)
-      && fs.readdirSync(dir).find((f) => f.endsWith('.eml') && f.includes(`-${outboxId}-`));
-    if (file) {
-      return fs.readFileSync(path.join(dir, file), 'utf8')
-        .replace(/\r?\n[ \t]+/g, ' ') // unfold headers
-        .replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
-    }
-    if (Date.now() > deadline) throw new Error(`no sent ${template} mail to ${email}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+async function sentMail(email, template, opts) {
+  return (await sentEml(stack, email, template, opts)).toString('utf8')
+    .replace(/\r?\n[ \t]+/g, ' ') // unfold headers
+    .replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
 }
 
 test('claim: a free seat is confirmed, a full role waitlists in order; bad input changes nothing', async () => {

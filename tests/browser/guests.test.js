@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 
 import { startStack } from '../api/lib/stack.js';
 import { api, freshEmail, lit, mailedCode, signIn } from '../api/lib/auth.js';
+import { makeGlobalWaiver } from '../api/lib/guests.js';
 import { launchBrowser, openContext, signInAs, assertAccessible, screenshot } from './lib/browser.js';
 
 let stack, browser, boat, captain;
@@ -23,11 +24,7 @@ before(async () => {
   boat = await stack.psql(`insert into scc.boats (name, port_name, port_lat, port_lon, time_zone, guest_capacity)
     values ('Browser Guest Boat', 'Shelter Island', 32.7115, -117.2312, 'America/Los_Angeles', 12) returning id`);
   // a global waiver: scheduled events require it, so guests are held
-  await stack.psql(`with t as (insert into scc.waiver_templates (name) values ('Browser guests waiver') returning id)
-    insert into scc.waiver_versions (template_id, version, title, body, body_sha256, intent_text, consent_text,
-                                     adult_text, validity)
-    select t.id, 1, 'Waiver', 'Sailing is risky.', encode(sha256(convert_to('Sailing is risky.', 'UTF8')), 'hex'),
-           'I agree', 'I consent', 'I am 18 or older', 'event' from t returning template_id`);
+  await makeGlobalWaiver(stack, 'Browser guests waiver');
   captain = await signIn(stack, 'captain', { name: 'Cora Captain' });
 });
 after(async () => {
@@ -47,6 +44,19 @@ async function makeEvent() {
   return ev;
 }
 const roster = (page) => page.getByRole('heading', { name: 'Roster', exact: true }).locator('xpath=..');
+
+/** The event page as its captain (a fresh phone context): check(page, the roster's guest card). */
+async function asCaptain(ev, check) {
+  const { context, page, problems } = await openContext(browser);
+  try {
+    await signInAs(context, stack, 'captain', { email: captain.email, name: 'Cora Captain' });
+    await page.goto(`${stack.url}/event.html?id=${ev}`);
+    await check(page, roster(page).locator('[data-role="guest"]'));
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+}
 
 test('a guest designated by email signs in through the emailed link and lands on the waiver; the captain sees the hold', async () => {
   const ev = await makeEvent();
@@ -76,19 +86,12 @@ test('a guest designated by email signs in through the emailed link and lands on
   }
 
   // the captain's roster: who is on hold
-  const cap = await openContext(browser);
-  try {
-    await signInAs(cap.context, stack, 'captain', { email: captain.email, name: 'Cora Captain' });
-    await cap.page.goto(`${stack.url}/event.html?id=${ev}`);
-    const guestCard = roster(cap.page).locator('[data-role="guest"]');
+  await asCaptain(ev, async (page, guestCard) => {
     await guestCard.getByText('Gala Guest').waitFor();
     await guestCard.getByText('on hold: waiver not signed').waitFor();
-    await assertAccessible(cap.page, 'the roster with a held guest');
-    await screenshot(cap.page, 'guests-roster-hold');
-    assert.deepEqual(cap.problems, []);
-  } finally {
-    await cap.context.close();
-  }
+    await assertAccessible(page, 'the roster with a held guest');
+    await screenshot(page, 'guests-roster-hold');
+  });
 });
 
 test('the party page: the sail, a refused name, then "check your email"; a name full of markup stays text', async () => {
@@ -131,15 +134,8 @@ test('the party page: the sail, a refused name, then "check your email"; a name 
     await context.close();
   }
 
-  const cap = await openContext(browser);
-  try {
-    await signInAs(cap.context, stack, 'captain', { email: captain.email, name: 'Cora Captain' });
-    await cap.page.goto(`${stack.url}/event.html?id=${ev}`);
-    const guestCard = roster(cap.page).locator('[data-role="guest"]');
+  await asCaptain(ev, async (page, guestCard) => {
     await guestCard.getByText('Pia <b>Party</b>').waitFor();
-    assert.equal(await cap.page.locator('b').count(), 0, 'a name full of markup stays text');
-    assert.deepEqual(cap.problems, []);
-  } finally {
-    await cap.context.close();
-  }
+    assert.equal(await page.locator('b').count(), 0, 'a name full of markup stays text');
+  });
 });
