@@ -11,7 +11,8 @@
 -- Runs as the superuser inside a rolled-back transaction.
 begin;
 create extension if not exists pgtap;
-select plan(53);
+select plan(55);
+set constraints all immediate;
 
 -- ---- fixtures ------------------------------------------------------------------------
 insert into scc.users (id, email, name, role, notify_email) values
@@ -72,6 +73,14 @@ create function pg_temp.state(u text) returns text language sql as $$
     select r.state from scc.event_roles as r
      where r.event_id = '00000000-0000-4000-8000-00000000e001' and r.user_id = u::uuid
        and r.role = 'guest' and r.state in ('claimed', 'designated', 'confirmed', 'waitlisted')
+$$;
+-- the kept event page (020) read as the admin and the captain equals the page built from the tables
+create function pg_temp.kept(ev text) returns boolean language sql as $$
+    select bool_and((select body::jsonb from scc_api.event_get(jsonb_build_object(
+                        'actor', jsonb_build_object('id', u.id, 'role', u.role),
+                        'params', jsonb_build_object('id', ev), 'query', '{}'::jsonb)))
+                    = (select scc.event_page_json(e, u.id, u.role)::jsonb from scc.events as e where e.id = ev::uuid))
+      from scc.users as u where u.email in ('admin@guests.example', 'cap@guests.example')
 $$;
 create function pg_temp.mails(template text, addr text) returns bigint language sql as $$
     select count(*) from scc.jobs as j
@@ -173,6 +182,7 @@ select is(pg_temp.signup((select token from t_link), '{"name": "Pat Two", "email
 select is(pg_temp.signup((select token from t_link), '{"name": "Pat Three", "email": "p3@guests.example"}'),
           'SC409 link_full', 'a third: 409 link_full');
 select is((select count(*) from scc.users where email = 'p3@guests.example'), 0::bigint, 'and made nothing');
+select ok(pg_temp.kept(:ev), 'after the sign-ups the kept event page is the built one');
 select is((select (r).body::jsonb #>> '{links,0,left}' from (select scc_api.party_links_list(pg_temp.ctx(:cap,
               jsonb_build_object('id', :ev))) as r) as x), '0', 'the captain sees no seats left');
 update scc.party_links set expires_at = now() - interval '1 second' where id = (select id from t_link);
@@ -202,6 +212,7 @@ select is((select array[a.before ->> 'hold', a.reason] from scc.audit_log as a w
 select is((select scc.guest_hold(e, r) from scc.events as e join scc.event_roles as r on r.event_id = e.id
             where e.id = :ev and r.user_id = :g1 and r.state = 'designated'), null, 'the guest is no longer held');
 select is(pg_temp.release(:adm, :g1, '{"reason": "again"}'), 'SC409 not_on_hold', 'a second release: 409 not_on_hold');
+select ok(pg_temp.kept(:ev), 'after the release the kept event page is the built one (the hold gone)');
 
 -- ---- reminders ---------------------------------------------------------------------------------
 select is((select count(*) from scc.jobs where kind = 'guest_reminders' and payload ->> 'event_id' = :ev), 1::bigint,
