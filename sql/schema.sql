@@ -5171,8 +5171,7 @@ begin
     if (select count(*) from scc.party_link_uses as x where x.link_id = l.id) >= l.seats then
         perform scc.fail(409, 'link_full', 'every seat of this party link is taken');
     end if;
-    select * into e from scc.events as x where x.id = l.event_id for update;
-
+    -- the person's row before the event's: designate locks them in that order too
     select * into u from scc.users as x where lower(x.email) = lower(v_email) for update;
     if u.id is null then
         insert into scc.users (email, name, role)
@@ -5189,9 +5188,10 @@ begin
     end if;
     if u.disabled_at is not null then
         perform scc.audit(ctx, 'party_link.refused', 'party_link', l.id::text, null,
-                          jsonb_build_object('event_id', e.id, 'user_id', u.id), 'account disabled');
+                          jsonb_build_object('event_id', l.event_id, 'user_id', u.id), 'account disabled');
         return (202, json_build_object('status', 'check_your_email'))::scc_api.response;
     end if;
+    select * into e from scc.events as x where x.id = l.event_id for update;
 
     p := scc.roster_live_place(e.id, u.id);
     if p.id is null and not exists (select 1 from scc.party_link_uses as x

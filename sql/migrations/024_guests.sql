@@ -17,9 +17,10 @@
 --     POST /api/auth/link for the link's event (this migration adds
 --     event_id to its answer) and routes on the event page's you.next.
 --   * Party links: a 128-bit token, only its SHA-256 kept (as calendar
---     feeds).  A sign-up takes the LINK's row lock, then the event's (in
---     that order everywhere), so the seats are never exceeded however many
---     sign up at once; one seat per person (party_link_uses); a person who
+--     feeds).  A sign-up takes the LINK's row lock first, then the
+--     person's, then the event's (designate too locks the person before the
+--     event), so the seats are never exceeded however many sign up at once
+--     and no two routes wait on each other in a circle; one seat per person (party_link_uses); a person who
 --     already holds a place on the event gets their sign-in link again and
 --     takes no seat.  The public answer is always 202 check_your_email:
 --     it never says whether the address had an account (a disabled
@@ -479,7 +480,7 @@ grant execute on function scc_api.party_get(jsonb) to scc_web;
 
 -- POST /api/party/:token {name, email} (public): one person of the party
 -- joins.  Checks the body, then under the LINK's row lock (then the
--- event's): refuses a revoked or expired link, a link with no seats left;
+-- person's, then the event's, the order designate keeps): refuses a revoked or expired link, a link with no seats left;
 -- finds the account by address or creates it (role guest, the name given);
 -- gives it a guest place (confirmed, or waitlisted when the event's guests
 -- are full), records the seat (party_link_uses), and mails the person a
@@ -523,8 +524,7 @@ begin
     if (select count(*) from scc.party_link_uses as x where x.link_id = l.id) >= l.seats then
         perform scc.fail(409, 'link_full', 'every seat of this party link is taken');
     end if;
-    select * into e from scc.events as x where x.id = l.event_id for update;
-
+    -- the person's row before the event's: designate locks them in that order too
     select * into u from scc.users as x where lower(x.email) = lower(v_email) for update;
     if u.id is null then
         insert into scc.users (email, name, role)
@@ -541,9 +541,10 @@ begin
     end if;
     if u.disabled_at is not null then
         perform scc.audit(ctx, 'party_link.refused', 'party_link', l.id::text, null,
-                          jsonb_build_object('event_id', e.id, 'user_id', u.id), 'account disabled');
+                          jsonb_build_object('event_id', l.event_id, 'user_id', u.id), 'account disabled');
         return (202, json_build_object('status', 'check_your_email'))::scc_api.response;
     end if;
+    select * into e from scc.events as x where x.id = l.event_id for update;
 
     p := scc.roster_live_place(e.id, u.id);
     if p.id is null and not exists (select 1 from scc.party_link_uses as x
