@@ -20,7 +20,8 @@ function refused(err) {
   status.textContent = err.code === 'invalid_code' ? USED : `Could not sign you in: ${err.message}`;
 }
 
-/* guests: where a link that carries an event leads once signed in (helper C):
+/* guests: where a guest's waiver link (purpose 'waiver', carrying an event)
+   leads once signed in (helper C):
    the event page's you.next says what comes first (the API decides, so every
    page routes the same way): 'waiver' → the waiver page, else the event. */
 let eventId = null;
@@ -40,7 +41,7 @@ async function redeem() {
   try {
     const { user } = await api('POST', '/api/auth/redeem', { code });
     section.hidden = true;
-    /* guests: a link for an event goes to the next step there (helper C) */
+    /* guests: a waiver link goes to the next step on its event (helper C) */
     if (eventId) {
       status.textContent = `Welcome${user.name ? `, ${user.name}` : ''}. Taking you to your sail…`;
       location.assign(await nextStepUrl(eventId));
@@ -59,7 +60,7 @@ if (!code) {
 } else {
   try {
     const { link } = await api('POST', '/api/auth/link', { code });
-    eventId = link.event_id ?? null; /* guests (helper C) */
+    eventId = link.purpose === 'waiver' ? link.event_id ?? null : null; /* guests (helper C) */
     forWhom.textContent = link.purpose === 'login'
       ? `This link signs in ${link.email}.`
       : link.purpose === 'waiver' /* guests (helper C) */
