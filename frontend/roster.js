@@ -25,6 +25,12 @@ const STATE_TEXT = {
   waitlisted: 'waitlisted',
 };
 
+/* guests: the hold badge's words, by scc.guest_hold's code (helper C) */
+const HOLD_TEXT = {
+  waiver_missing: 'on hold: waiver not signed', waiver_outdated: 'on hold: waiver outdated',
+  minors_not_covered: 'on hold: minors not covered', minor_now_adult: 'on hold: a minor is now an adult',
+};
+
 // One live region per section, kept across re-renders so that what a change
 // did is announced after reload() draws the roster again.
 const statusOf = new WeakMap();
@@ -65,6 +71,8 @@ export function renderRoster(section, page, reload) {
         const person = (p) => h('li', { 'data-place': p.id },
           h('span', { class: 'person' }, p.name || 'Unnamed', mine.has(p.id) ? ' (you)' : ''), ' ',
           badge(p.state, STATE_TEXT[p.state] ?? p.state),
+          /* guests: who is on waiver hold (helper C) */
+          p.hold && [' ', badge('hold', HOLD_TEXT[p.hold] ?? 'on hold')],
           open && may.designate && !mine.has(p.id) && h('button', { type: 'button', class: 'link',
             'aria-label': `Remove ${p.name || 'Unnamed'} from ${LABEL[role].toLowerCase()}`,
             on: { click: () => removeModal(ctx, p) } }, 'Remove'));

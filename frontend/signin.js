@@ -61,7 +61,9 @@ if (!code) {
     eventId = link.event_id ?? null; // waivers: signing (helper B)
     forWhom.textContent = link.purpose === 'login'
       ? `This link signs in ${link.email}.`
-      : `An invitation for ${link.email} to join as ${link.role}.`;
+      : link.purpose === 'waiver' /* guests (helper C) */
+        ? `This link signs in ${link.email} to see their sail and sign its waiver.`
+        : `An invitation for ${link.email} to join as ${link.role}.`;
     go.textContent = `Sign in as ${link.email}`;
     status.textContent = link.name ? `Hello, ${link.name}.` : 'Hello.';
     section.hidden = false;

@@ -1,7 +1,8 @@
 /*
  * job_event.c — the charter's timed checks: the job kinds 'event_overdue'
- * (queued at an event's return + grace) and 'event_roster' (24 h before
- * its departure).  Each calls the SQL function of the same name with the
+ * (queued at an event's return + grace), 'event_roster' (24 h before
+ * its departure) and 'guest_reminders' (24 h before its departure: the
+ * guests still on waiver hold).  Each calls the SQL function of the same name with the
  * job's payload, scc.event_overdue(payload) / scc.event_roster(payload);
  * the function decides, under the database's view of the event at that
  * moment, whether anything is due and queues the email job itself (with a
@@ -59,3 +60,8 @@ scc_job_result scc_job_waiver_completion(scc_worker *w, const scc_job *job, char
     return call_event_fn(w, job, "select scc.waiver_completion_record($1::jsonb)::text", err, errlen);
 }
 /* end waivers: completion figures (helper D) */
+/* guests: reminders (helper C) */
+scc_job_result scc_job_guest_reminders(scc_worker *w, const scc_job *job, char *err, size_t errlen)
+{
+    return call_event_fn(w, job, "select scc.guest_reminders($1::jsonb)::text", err, errlen);
+}

@@ -20,6 +20,8 @@ const scc_job_kind scc_job_kinds[] = {
     { "event_roster",  scc_job_event_roster },  /* departure - 24 h: the roster to the captain */
     /* waivers: completion figures (helper D) — job_event.c */
     { "waiver_completion", scc_job_waiver_completion }, /* T-24 h and departure: valid ÷ manifested guests */
+    /* guests: reminders (helper C) — job_event.c */
+    { "guest_reminders", scc_job_guest_reminders }, /* departure - 24 h: held guests reminded */
     { NULL, NULL }
 };
 

@@ -91,5 +91,7 @@ scc_job_result scc_job_event_overdue(scc_worker *w, const scc_job *job, char *er
 scc_job_result scc_job_event_roster(scc_worker *w, const scc_job *job, char *err, size_t errlen);
 /* waivers: completion figures (helper D) — worker/job_event.c */
 scc_job_result scc_job_waiver_completion(scc_worker *w, const scc_job *job, char *err, size_t errlen);
+/* guests: reminders (helper C) */
+scc_job_result scc_job_guest_reminders(scc_worker *w, const scc_job *job, char *err, size_t errlen);
 
 #endif

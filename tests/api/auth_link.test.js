@@ -19,9 +19,8 @@ test('an invite link: who it is for, and reading it twice spends nothing', async
   for (let i = 0; i < 2; i++) {
     const r = await link(code);
     assert.equal(r.status, 200, r.text);
-    // waivers: signing (helper B): the event a link carries (null here), for the sign-in page's routing
     assert.deepEqual(Object.keys(r.body.link).sort(), ['email', 'event_id', 'expires_at', 'name', 'purpose', 'role']);
-    assert.equal(r.body.link.event_id, null);
+    assert.equal(r.body.link.event_id, null, 'no event on this invite (024: a guest\'s waiver link names one)');
     assert.equal(r.body.link.purpose, 'invite');
     assert.equal(r.body.link.email, email);
     assert.equal(r.body.link.name, 'Lee Line');

@@ -64,6 +64,16 @@ const MATRIX = [
   ['PUT',    '/api/events/:id/checklist/:item', { value: true },                                              [401, 403, 400, 400, 400]],
   ['GET',    '/api/checklists/analysis',    null,                                                          [401, 403, 403, 400, 400]],
   ['GET',    '/api/audit',                  null,                                                          [401, 403, 403, 403, 200]],
+  // guests: designation, party links, holds (helper C).  :id is a user's id
+  // here (404 event_not_found once through); the party token is the literal
+  // ":token" (404 link_not_found for everyone: the routes are public); the
+  // hold's :user_id is the literal (400 invalid_user_id for the admin).
+  // guests.test.js holds the per-event rules with real events and links.
+  ['POST',   '/api/events/:id/party-links', () => ({ seats: 2, expires_at: new Date(Date.now() + 86400e3).toISOString() }), [401, 403, 403, 404, 404]],
+  ['GET',    '/api/events/:id/party-links', null,                                                          [401, 403, 403, 404, 404]],
+  ['GET',    '/api/party/:token',           null,                                                          [404, 404, 404, 404, 404]],
+  ['POST',   '/api/party/:token',           () => ({ name: 'Matrix', email: freshEmail('party') }),       [404, 404, 404, 404, 404]],
+  ['POST',   '/api/events/:id/holds/:user_id/release', { reason: 'role matrix' },                          [401, 403, 403, 403, 400]],
 ];
 
 /* waivers: templates, versions, an event's version (helper A) */

@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { startStack } from './lib/stack.js';
-import { api, forgeToken, freshEmail, isError, lit, mailedCode, redeem, signIn } from './lib/auth.js';
+import { api, forgeToken, freshEmail, isError, lit, mailedCode, redeem, sentEml, signIn } from './lib/auth.js';
 
 let stack, boat, admin, captain, captain2, crew, guest;
 before(async () => {
@@ -61,23 +61,10 @@ async function mailJobs(email, template) {
 }
 
 /** The .eml the worker wrote for the newest `template` job to `email` (quoted-printable decoded). */
-async function sentMail(email, template, { timeoutMs = 15_000 } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const outboxId = await stack.psql(`select o.id from scc.email_outbox as o join scc.jobs as j on j.id = o.job_id
-        where o.status = 'sent' and lower(j.payload ->> 'to') = lower(${lit(email)})
-          and j.payload ->> 'template' = ${lit(template)} order by o.id desc limit 1`);
-    const dir = path.join(stack.dir, 'mail');
-    const file = outboxId && fs.existsSync(dir)
-      && fs.readdirSync(dir).find((f) => f.endsWith('.eml') && f.includes(`-${outboxId}-`));
-    if (file) {
-      return fs.readFileSync(path.join(dir, file), 'utf8')
-        .replace(/\r?\n[ \t]+/g, ' ') // unfold headers
-        .replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
-    }
-    if (Date.now() > deadline) throw new Error(`no sent ${template} mail to ${email}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+async function sentMail(email, template, opts) {
+  return (await sentEml(stack, email, template, opts)).toString('utf8')
+    .replace(/\r?\n[ \t]+/g, ' ') // unfold headers
+    .replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
 }
 
 test('claim: a free seat is confirmed, a full role waitlists in order; bad input changes nothing', async () => {
@@ -101,7 +88,7 @@ test('claim: a free seat is confirmed, a full role waitlists in order; bad input
   isError(await claim(ev, 'crew', crew[0]), 409, 'already_on_event');
   isError(await claim(ev, 'captain', crew[4]), 403, 'insufficient_scope');
   isError(await claim(ev, 'crew', guest), 403, 'insufficient_scope');
-  isError(await claim(ev, 'guest', crew[4]), 422, 'guest_role_unavailable');
+  isError(await claim(ev, 'guest', crew[4]), 403, 'insufficient_scope'); // guests come by designation or a party link
   isError(await claim(ev, 'bosun', crew[4]), 400, 'invalid_role');
   isError(await claim(ev, 'crew', crew[4], { note: 'hi' }), 400, 'unknown_field');
   isError(await claim(draft, 'crew', crew[4]), 409, 'event_not_open');
@@ -137,7 +124,7 @@ test('release: the head of the waitlist takes the seat and is mailed; the cutoff
   isError(await release(ev, 'captain', crew[0]), 404, 'place_not_found');
   isError(await release(ev, 'crew', crew[4]), 404, 'place_not_found');
   isError(await release(ev, 'crew', crew[0], { user_id: crew[1].id }), 403, 'insufficient_scope');
-  isError(await release(ev, 'guest', crew[0]), 422, 'guest_role_unavailable');
+  isError(await release(ev, 'guest', crew[0]), 404, 'place_not_found');
   isError(await release('00000000-0000-4000-8000-000000000000', 'crew', crew[0]), 404, 'event_not_found');
   assert.deepEqual([await roster(ev), await auditCount()], before, 'refusals changed nothing');
 
@@ -178,7 +165,7 @@ test('designate and accept: an existing person, and an address without an accoun
   isError(await des(captain, { role: 'crew', user_id: crew[0].id, email: crew[0].email }), 400, 'user_or_email');
   isError(await des(captain, { user_id: crew[0].id }), 400, 'role_required');
   isError(await des(captain, { role: 'deckhand', user_id: crew[0].id }), 400, 'invalid_role');
-  isError(await des(captain, { role: 'guest', user_id: crew[0].id }), 422, 'guest_role_unavailable');
+  isError(await des(captain, { role: 'guest', user_id: crew[0].id, name: 'Someone' }), 400, 'invalid_name');
   isError(await des(captain, { role: 'crew', user_id: 'nope' }), 400, 'invalid_user_id');
   isError(await des(captain, { role: 'crew', user_id: '00000000-0000-4000-8000-000000000000' }), 404, 'user_not_found');
   isError(await des(captain, { role: 'crew', email: 'not an address' }), 400, 'invalid_email');
@@ -243,7 +230,7 @@ test('override: an admin adds past capacity, removes silently (no email), moves;
   isError(await ov(admin, { ...good, silent: 'yes' }), 400, 'invalid_silent');
   isError(await ov(admin, { ...good, user_id: undefined }), 400, 'invalid_user_id');
   isError(await ov(admin, { ...good, user_id: '00000000-0000-4000-8000-000000000000' }), 404, 'user_not_found');
-  isError(await ov(admin, { ...good, role: 'guest' }), 422, 'guest_role_unavailable');
+  isError(await ov(admin, { ...good, role: 'cook' }), 400, 'invalid_role');
   isError(await ov(admin, { ...good, extra: 1 }), 400, 'unknown_field');
   isError(await ov(admin, { ...good, action: 'add', user_id: crew[0].id }), 409, 'already_on_event');
   isError(await ov(admin, { ...good, action: 'remove', user_id: crew[3].id }), 404, 'place_not_found');

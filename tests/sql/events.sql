@@ -191,8 +191,8 @@ select is(pg_temp.call('event_transition', pg_temp.ctx('cap', jsonb_build_object
 select is((select count(*)::int from scc.event_checklist_items where event_id = pg_temp.uid('ev')), 3,
           'scheduling copied the checklists');
 select is((select array_agg(kind order by kind) from scc.jobs where payload ->> 'event_id' = pg_temp.uid('ev')::text),
-          array['event_overdue', 'event_roster', 'waiver_completion', 'waiver_completion'],
-          'and queued the overdue and roster jobs (and, 025, the two waiver completion jobs)');
+          array['event_overdue', 'event_roster', 'guest_reminders', 'waiver_completion', 'waiver_completion'],
+          'and queued the overdue, roster and guest reminder jobs (024) and the two waiver completion jobs (025)');
 select is((select run_at from scc.jobs where kind = 'event_overdue' and payload ->> 'event_id' = pg_temp.uid('ev')::text),
           (select return_at + overdue_grace from scc.events where id = pg_temp.uid('ev')), 'overdue at return + grace');
 select is(pg_temp.call('event_transition', pg_temp.ctx('cap', jsonb_build_object('id', pg_temp.uid('ev')),

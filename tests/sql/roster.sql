@@ -90,7 +90,7 @@ select is(pg_temp.err(format('select scc_api.role_claim(%L)', pg_temp.ctx(:u5, :
 select is(pg_temp.err(format('select scc_api.role_claim(%L)', pg_temp.ctx(:g1, :ev, 'crew'))),
           'SC403 insufficient_scope', 'a guest cannot claim crew');
 select is(pg_temp.err(format('select scc_api.role_claim(%L)', pg_temp.ctx(:u5, :ev, 'guest'))),
-          'SC422 guest_role_unavailable', 'the guest role waits for waivers: 422');
+          'SC403 insufficient_scope', 'a guest place is not claimed (designation or a party link): 403');
 select is(pg_temp.err(format('select scc_api.role_claim(%L)', pg_temp.ctx(:u5, :ev, 'cook'))),
           'SC400 invalid_role', 'an unknown role: 400 invalid_role');
 select is(pg_temp.err(format('select scc_api.role_claim(%L)', pg_temp.ctx(:u5, :draft, 'crew'))),

@@ -75,6 +75,30 @@ export async function mailedCode(stack, email, template, { timeoutMs = 15_000 } 
   }
 }
 
+/**
+ * The .eml (a Buffer) the stack's worker wrote for the newest sent
+ * `template` job to `email`, waiting for it; the jobs' states in the error
+ * when it never comes.
+ */
+export async function sentEml(stack, email, template, { timeoutMs = 15_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const outboxId = await stack.psql(`select o.id from scc.email_outbox as o join scc.jobs as j on j.id = o.job_id
+        where o.status = 'sent' and lower(j.payload ->> 'to') = lower(${lit(email)})
+          and j.payload ->> 'template' = ${lit(template)} order by o.id desc limit 1`);
+    const dir = path.join(stack.dir, 'mail');
+    const file = outboxId && fs.existsSync(dir)
+      && fs.readdirSync(dir).find((f) => f.endsWith('.eml') && f.includes(`-${outboxId}-`));
+    if (file) return fs.readFileSync(path.join(dir, file));
+    if (Date.now() > deadline) {
+      const jobs = await stack.psql(`select string_agg(j.state || ' ' || coalesce(j.last_error, ''), '; ')
+          from scc.jobs as j where lower(j.payload ->> 'to') = lower(${lit(email)})`);
+      throw new Error(`no sent ${template} mail to ${email} (jobs: ${jobs})`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** How many email jobs went to `email`. */
 export async function mailCount(stack, email) {
   return Number(await stack.psql(

@@ -1,0 +1,15 @@
+// guests.js — fixtures the guest tests share (API, browser).
+
+/**
+ * A global waiver template with one version (validity 'event'), so that
+ * events scheduled after it require that version and their guests are on
+ * hold until they sign.  Returns the template's id.
+ */
+export async function makeGlobalWaiver(stack, name) {
+  const q = name.replace(/'/g, "''");
+  return stack.psql(`with t as (insert into scc.waiver_templates (name) values ('${q}') returning id)
+    insert into scc.waiver_versions (template_id, version, title, body, body_sha256, intent_text, consent_text,
+                                     adult_text, validity)
+    select t.id, 1, 'Waiver', 'Sailing is risky.', encode(sha256(convert_to('Sailing is risky.', 'UTF8')), 'hex'),
+           'I agree', 'I consent', 'I am 18 or older', 'event' from t returning template_id`);
+}
