@@ -4467,7 +4467,7 @@ $_$;
 
 ALTER FUNCTION scc_api.auth_link(ctx jsonb) OWNER TO scc_owner;
 
-COMMENT ON FUNCTION scc_api.auth_link(ctx jsonb) IS 'POST /api/auth/link: describes an unspent magic link (purpose, address, name, role, expiry, event) without consuming it';
+COMMENT ON FUNCTION scc_api.auth_link(ctx jsonb) IS 'POST /api/auth/link: describes an unspent magic link (purpose, address, name, role, expiry) without consuming it';
 
 CREATE FUNCTION scc_api.auth_logout(ctx jsonb) RETURNS scc_api.response
     LANGUAGE plpgsql SECURITY DEFINER

@@ -270,12 +270,12 @@ after(async () => {
 // signature the guest made in the row's setup.  Signatures are immutable:
 // these events stay on the shared stack (their boat is not the roster's).
 const WAIVER_TEXT = 'Matrix waiver text';
-let waiverBoat, waiverVersion, waiverSha;
-async function waiverEvent() {
-  if (!waiverBoat) {
-    waiverBoat = await stack.psql(`insert into scc.boats (name, port_name, port_lat, port_lon, time_zone, guest_capacity)
+let signBoat, waiverVersion, waiverSha;
+async function signEvent() {
+  if (!signBoat) {
+    signBoat = await stack.psql(`insert into scc.boats (name, port_name, port_lat, port_lon, time_zone, guest_capacity)
       values ('Matrix waiver boat ' || gen_random_uuid(), 'Matrix port', 32.7, -117.2, 'America/Los_Angeles', 4) returning id`);
-    const tpl = await stack.psql(`insert into scc.waiver_templates (name, boat_id) values ('Matrix', ${lit(waiverBoat)}) returning id`);
+    const tpl = await stack.psql(`insert into scc.waiver_templates (name, boat_id) values ('Matrix', ${lit(signBoat)}) returning id`);
     waiverVersion = await stack.psql(`insert into scc.waiver_versions (template_id, version, title, body, body_sha256,
         intent_text, consent_text, adult_text, validity)
       values (${lit(tpl)}, 1, 'Matrix', ${lit(WAIVER_TEXT)}, encode(sha256(convert_to(${lit(WAIVER_TEXT)}, 'UTF8')), 'hex'),
@@ -284,13 +284,13 @@ async function waiverEvent() {
   }
   const ev = await stack.psql(`insert into scc.events (boat_id, title, departure_at, return_at, time_zone, crew_min,
       crew_max, guest_max, state)
-    values (${lit(waiverBoat)}, 'Matrix waiver sail', now() + interval '3 days', now() + interval '3 days 3 hours',
+    values (${lit(signBoat)}, 'Matrix waiver sail', now() + interval '3 days', now() + interval '3 days 3 hours',
             'America/Los_Angeles', 0, 10, 4, 'scheduled') returning id`);
   await stack.psql(`insert into scc.event_roles (event_id, user_id, role, state) values
     (${lit(ev)}, ${lit(who.captain.id)}, 'captain', 'confirmed'), (${lit(ev)}, ${lit(who.guest.id)}, 'guest', 'confirmed')`);
   return ev;
 }
-const waiverBody = () => ({
+const signBody = () => ({
   version_id: waiverVersion, body_sha256: waiverSha,
   legal_name: 'Matrix Guest', email: 'matrix@test.example', adult: true, intent: true, consent: true,
   emergency: { name: 'Someone', phone: '+1 619 555 0100', relationship: 'friend' },
@@ -298,13 +298,13 @@ const waiverBody = () => ({
 const WAIVER_MATRIX = [
   //  method  path                       id(ev) → the :id of the request                          body                     anon guest crew captain admin
   ['GET',  '/api/events/:id/waiver', async (ev) => ev,                                              null,        [401, 200, 403, 200, 200]],
-  ['POST', '/api/events/:id/waiver', async (ev) => ev,                                              waiverBody,  [401, 201, 403, 403, 403]],
+  ['POST', '/api/events/:id/waiver', async (ev) => ev,                                              signBody,  [401, 201, 403, 403, 403]],
   ['GET',  '/api/waivers/:id',       async (ev) => (await api(stack, 'POST', `/api/events/${ev}/waiver`,
-                                       { token: who.guest.access, body: waiverBody() })).body.signature.id, null, [401, 200, 404, 200, 200]],
+                                       { token: who.guest.access, body: signBody() })).body.signature.id, null, [401, 200, 404, 200, 200]],
 ];
 for (const [method, pattern, idOf, body, expected] of WAIVER_MATRIX) {
   test(`${method} ${pattern} (on an event with a waiver): ${ROLES.map((r, i) => `${r} ${expected[i]}`).join(', ')}`, async () => {
-    const id = await idOf(await waiverEvent());
+    const id = await idOf(await signEvent());
     assert.ok(id, 'the row\'s target exists');
     const got = [];
     for (const role of ROLES) {

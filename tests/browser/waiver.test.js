@@ -1,14 +1,15 @@
 // waiver.test.js — signing a waiver in a real browser (phone viewport,
-// Debian's Chromium, a real stack): a guest with a designated place opens the
-// sign-in link that carries the event, is routed to the waiver (the event
+// Debian's Chromium, a real stack): a guest designated by email opens the
+// emailed sign-in link that carries the event, is routed to the waiver (the event
 // page's you.next), sees the text as stored with its hash, gives a date of
 // birth in the future and sees the error at that field, then signs for
 // themself and a child, sees the confirmation with the hash, and lands on
 // the event page confirmed and not on hold; the signature's printable page
 // shows the record.  axe-core finds nothing serious on any of them.
 //
-// The place and the link are made with SQL (the designation of guests is
-// another part's); everything the guest does goes through the pages.
+// The waiver and the event are made with SQL; the guest is designated by
+// email through the API and signs in with the link the email carries;
+// everything the guest does goes through the pages.
 // Screenshots in var/test-logs/browser/.
 
 import test, { before, after } from 'node:test';
@@ -16,7 +17,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 
 import { startStack } from '../api/lib/stack.js';
-import { freshEmail, lit } from '../api/lib/auth.js';
+import { api, freshEmail, lit, mailedCode, signIn } from '../api/lib/auth.js';
 import { launchBrowser, openContext, assertAccessible, screenshot } from './lib/browser.js';
 
 const BODY = '# Release of liability\nSailing has **risks**.\n\n- Wear a lifejacket\n- <img src=x onerror=alert(1)> stays text\n';
@@ -53,8 +54,20 @@ test('a guest opens their link, signs for themself and a child, and lands confir
     values (${lit(tpl)}, 1, 'Release of liability', ${lit(BODY)}, ${lit(sha)},
             'I have read this waiver and sign it as my own', 'I agree to sign and receive records electronically',
             'I am 18 years of age or older', 'event')`);
-  const { ev, email, guest } = await guestOn(boat, 'Sunset sail', 3, 'Gale Guest', 'designated');
-  const code = await stack.psql(`select scc.create_magic_link(${lit(email)}, 'invite', 'guest', ${lit(ev)}, interval '7 days', null, null)`);
+  // the guest comes the way guests come: an admin designates them by email, and the email
+  // carries their own sign-in link for the sail
+  const ev = await stack.psql(`insert into scc.events (boat_id, title, departure_at, return_at, time_zone, crew_min,
+      crew_max, guest_max, state)
+    values (${lit(boat)}, 'Sunset sail', now() + interval '3 days', now() + interval '3 days 3 hours',
+            'America/Los_Angeles', 0, 2, 6, 'scheduled') returning id`);
+  const admin = await signIn(stack, 'admin');
+  const email = freshEmail('b-guest');
+  const d = await api(stack, 'POST', `/api/events/${ev}/designate`, { token: admin.access,
+    body: { role: 'guest', email, name: 'Gale Guest' } });
+  assert.equal(d.status, 201, d.text);
+  const guest = await stack.psql(`select id from scc.users where lower(email) = lower(${lit(email)})`);
+  const code = await mailedCode(stack, email, 'waiver_link');
+  assert.ok(code, 'the designation mailed the guest their own link');
 
   const { page, problems } = await openContext(browser);
   try {
