@@ -289,12 +289,14 @@ ngx_http_scc_auth_me(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx)
     u_char     *p;
     size_t      len;
     ngx_buf_t  *b;
-    ngx_str_t  *role, *sub;
+    ngx_str_t  *role, *sub, *sid;
 
     /*
      * Built without yajl, like the errors: it is the hottest route.  The
      * subject is UTF-8 (the verifier's JSON parser checked it); the role
-     * name and the time need no escaping.
+     * name, the session's uuid (checked by the verifier too) and the time
+     * need no escaping.  {"user":{"id","role"},"session_id"?,"expires_at"}:
+     * session_id only for a token that names its session.
      */
 
     if (ngx_http_discard_request_body(r) != NGX_OK) {
@@ -302,12 +304,14 @@ ngx_http_scc_auth_me(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx)
     }
 
     sub = &ctx->claims.sub;
+    sid = &ctx->claims.sid;
     role = ngx_http_scc_role_name(ctx->claims.role);
 
     len = sizeof("{\"user\":{\"id\":,\"role\":\"\"},\"expires_at\":\"\"}")
           - 1
           + NGX_HTTP_SCC_JSON_STRING_MAX(sub->len)
-          + role->len + NGX_HTTP_SCC_ISO_LEN;
+          + role->len + NGX_HTTP_SCC_ISO_LEN
+          + (sid->len ? sizeof(",\"session_id\":\"\"") - 1 + sid->len : 0);
 
     b = ngx_create_temp_buf(r->pool, len);
     if (b == NULL) {
@@ -319,8 +323,16 @@ ngx_http_scc_auth_me(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx)
     p = ngx_http_scc_json_string(p, sub->data, sub->len);
     p = ngx_cpymem(p, ",\"role\":\"", sizeof(",\"role\":\"") - 1);
     p = ngx_cpymem(p, role->data, role->len);
-    p = ngx_cpymem(p, "\"},\"expires_at\":\"",
-                   sizeof("\"},\"expires_at\":\"") - 1);
+    p = ngx_cpymem(p, "\"}", 2);
+
+    if (sid->len) {
+        p = ngx_cpymem(p, ",\"session_id\":\"",
+                       sizeof(",\"session_id\":\"") - 1);
+        p = ngx_cpymem(p, sid->data, sid->len);
+        *p++ = '"';
+    }
+
+    p = ngx_cpymem(p, ",\"expires_at\":\"", sizeof(",\"expires_at\":\"") - 1);
     p += ngx_http_scc_auth_iso(p, ctx->claims.exp);
     *p++ = '"';
     *p++ = '}';
@@ -333,9 +345,11 @@ ngx_http_scc_auth_me(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx)
 
 /*
  * The SQL function answered {"user": {...}, "refresh_token": "...",
- * "refresh_expires_at": "..."}: sign an access token for that user, put
- * both tokens in HttpOnly cookies, and give them in the body only to API
- * clients (no Origin header): a page's scripts never see a token.
+ * "refresh_expires_at": "...", "session_id": "..."}: sign an access token
+ * for that user in that session (its "sid"), put both tokens in HttpOnly
+ * cookies, and give them in the body only to API clients (no Origin
+ * header): a page's scripts never see a token.  The body is built here,
+ * so session_id, which is for the token, never reaches the client.
  */
 
 ngx_int_t
@@ -347,7 +361,7 @@ ngx_http_scc_auth_issue(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx,
     ngx_int_t                  status;
     ngx_str_t                  token, refresh;
     yajl_gen                   g;
-    yajl_val                   root, user, id, role, rt, rexp;
+    yajl_val                   root, user, id, role, rt, rexp, sid;
     ngx_uint_t                 api_client;
     ngx_http_scc_json_out_t    out;
     ngx_http_scc_jwt_claims_t  claims;
@@ -358,6 +372,7 @@ ngx_http_scc_auth_issue(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx,
     static const char  *role_path[] = { "role", NULL };
     static const char  *rt_path[] = { "refresh_token", NULL };
     static const char  *rexp_path[] = { "refresh_expires_at", NULL };
+    static const char  *sid_path[] = { "session_id", NULL };
 
     smcf = ngx_http_get_module_main_conf(r, ngx_http_scc_module);
 
@@ -405,6 +420,7 @@ ngx_http_scc_auth_issue(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx,
     role = user ? yajl_tree_get(user, role_path, yajl_t_string) : NULL;
     rt = yajl_tree_get(root, rt_path, yajl_t_string);
     rexp = yajl_tree_get(root, rexp_path, yajl_t_string);
+    sid = yajl_tree_get(root, sid_path, yajl_t_string);
 
     ngx_memzero(&claims, sizeof(ngx_http_scc_jwt_claims_t));
 
@@ -413,11 +429,25 @@ ngx_http_scc_auth_issue(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx,
                                              ngx_strlen(role->u.string));
     }
 
-    if (id == NULL || rt == NULL || claims.role == NGX_HTTP_SCC_ROLE_NONE)
+    if (id == NULL || rt == NULL || sid == NULL
+        || claims.role == NGX_HTTP_SCC_ROLE_NONE)
     {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "scc: issuing route answered without user.id, "
-                      "user.role or refresh_token");
+                      "user.role, refresh_token or session_id");
+        yajl_tree_free(root);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    /* every access token names the session it was issued in */
+
+    claims.sid.data = (u_char *) YAJL_GET_STRING(sid);
+    claims.sid.len = ngx_strlen(claims.sid.data);
+
+    if (!ngx_http_scc_jwt_sid_ok(claims.sid.data, claims.sid.len)) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "scc: issuing route answered a session_id that is "
+                      "not a uuid");
         yajl_tree_free(root);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }

@@ -2,8 +2,8 @@
 /*
  * SCC: the one argument of a route's SQL function, a jsonb context
  *
- *   {"actor":{"id","role","jti"?}|null,"params":{..},"query":{..},"ip","ua",
- *    "request_id","body":..}
+ *   {"actor":{"id","role","jti"?,"sid"?}|null,"params":{..},"query":{..},
+ *    "ip","ua","request_id","body":..}
  *
  * plus "refresh_token"/"refresh_ttl" for the token routes and "pool" (the
  * connection set's figures) for health.  Built with yajl into the request
@@ -76,6 +76,16 @@ ngx_http_scc_context(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx,
             {
                 yajl_gen_null(g);
             }
+        }
+
+        /*
+         * the session the token was issued in (its scc.sessions row, a
+         * uuid checked by the verifier): what a waiver signature records
+         * once SQL has found it live and the actor's
+         */
+        if (ctx->claims.sid.len) {
+            yajl_gen_string(g, (u_char *) "sid", 3);
+            yajl_gen_string(g, ctx->claims.sid.data, ctx->claims.sid.len);
         }
 
         yajl_gen_map_close(g);

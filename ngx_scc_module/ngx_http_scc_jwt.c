@@ -78,6 +78,7 @@ static const char  *ngx_http_scc_jwt_errors[] = {
     "wrong audience",
     "sub missing or empty",
     "role missing or unknown",
+    "sid is not a uuid",
     "claims exceed the storage",
     "internal error"
 };
@@ -179,13 +180,16 @@ ngx_http_scc_jwt_sign(ngx_http_scc_jwt_conf_t *conf, ngx_str_t *typ,
     static ngx_str_t  s_iat = ngx_string("iat");
     static ngx_str_t  s_exp = ngx_string("exp");
     static ngx_str_t  s_jti = ngx_string("jti");
+    static ngx_str_t  s_sid = ngx_string("sid");
     static ngx_str_t  s_iss = ngx_string("iss");
     static ngx_str_t  s_aud = ngx_string("aud");
 
     role = ngx_http_scc_role_name(claims->role);
 
     if (role == NULL || claims->sub.len == 0 || typ == NULL || typ->len == 0
-        || conf->current == NULL || conf->current->ctx == NULL)
+        || conf->current == NULL || conf->current->ctx == NULL
+        || (claims->sid.len
+            && !ngx_http_scc_jwt_sid_ok(claims->sid.data, claims->sid.len)))
     {
         return NGX_ERROR;
     }
@@ -239,6 +243,10 @@ ngx_http_scc_jwt_sign(ngx_http_scc_jwt_conf_t *conf, ngx_str_t *typ,
 
     if (claims->jti.len) {
         q = ngx_http_scc_jwt_cat_string(q, last, &s_jti, &claims->jti);
+    }
+
+    if (claims->sid.len) {
+        q = ngx_http_scc_jwt_cat_string(q, last, &s_sid, &claims->sid);
     }
 
     if (conf->iss.len) {

@@ -33,7 +33,7 @@
 /* the caller's buffer for ngx_http_scc_jwt_verify_jws() */
 #define NGX_HTTP_SCC_JWS_BUF_SIZE      (NGX_HTTP_SCC_JWT_MAX_LEN / 4 * 3)
 
-/* a suggested size of claims storage: sub and jti of our own tokens */
+/* a suggested size of claims storage: sub, jti and sid of our own tokens */
 #define NGX_HTTP_SCC_JWT_STORAGE_SIZE  256
 
 #define NGX_HTTP_SCC_JWT_MAC_LEN       32
@@ -67,7 +67,8 @@ typedef enum {
     NGX_HTTP_SCC_JWT_ERR_AUD,
     NGX_HTTP_SCC_JWT_ERR_SUB,            /* sub missing or empty */
     NGX_HTTP_SCC_JWT_ERR_ROLE,           /* role missing or unknown */
-    NGX_HTTP_SCC_JWT_ERR_STORAGE,        /* sub and jti exceed the storage */
+    NGX_HTTP_SCC_JWT_ERR_SID,            /* sid not a lower-case uuid */
+    NGX_HTTP_SCC_JWT_ERR_STORAGE,        /* sub, jti, sid exceed the storage */
     NGX_HTTP_SCC_JWT_ERR_INTERNAL,       /* OpenSSL or allocation failure */
     NGX_HTTP_SCC_JWT_ERR_LAST
 } ngx_http_scc_jwt_rc_e;
@@ -96,6 +97,7 @@ typedef struct {
 typedef struct {
     ngx_str_t                   sub;        /* required */
     ngx_str_t                   jti;        /* optional: empty if absent */
+    ngx_str_t                   sid;        /* optional: the session's uuid */
     ngx_uint_t                  role;       /* NGX_HTTP_SCC_ROLE_* */
     time_t                      iat;
     time_t                      exp;
@@ -122,8 +124,9 @@ void ngx_http_scc_jwt_key_cleanup(ngx_http_scc_jwt_key_t *key);
 
 /*
  * header {"alg":"HS256","typ":typ} and payload {"sub","role","iat","exp",
- * "jti","iss","aud"} (jti, iss and aud only when not empty), signed with
- * conf->current.  Strings must be printable ASCII or are refused.
+ * "jti","sid","iss","aud"} (jti, sid, iss and aud only when not empty),
+ * signed with conf->current.  Strings must be printable ASCII and a sid
+ * a uuid (ngx_http_scc_jwt_sid_ok()), or they are refused.
  * NGX_OK and the token in buf, or NGX_ERROR (too small a buffer, bad claims,
  * OpenSSL failure).
  */
@@ -150,9 +153,11 @@ ngx_http_scc_jwt_rc_e ngx_http_scc_jwt_verify_jws(ngx_http_scc_jwt_key_t *key,
  * duplicate keys, "exp" a required integer, "nbf" and "iat" integers if
  * present, all against now with conf->leeway, "iss" and "aud" as
  * configured ("aud" a string or an array of strings), "sub" a non-empty
- * string, "role" one of admin, captain, crew, guest.  sub and jti are
- * copied into storage (NGX_HTTP_SCC_JWT_STORAGE_SIZE bytes suffice for
- * the tokens we sign); claims point there, and are zeroed on any error.
+ * string, "role" one of admin, captain, crew, guest, "sid" (optional: the
+ * tokens signed before it existed have none) a uuid in PostgreSQL's
+ * canonical text.  sub, jti and sid are copied into storage
+ * (NGX_HTTP_SCC_JWT_STORAGE_SIZE bytes suffice for the tokens we sign);
+ * claims point there, and are zeroed on any error.
  * typ is required here (NGX_HTTP_SCC_JWT_TYP_ACCESS for access tokens).
  */
 ngx_http_scc_jwt_rc_e ngx_http_scc_jwt_verify(ngx_http_scc_jwt_conf_t *conf,
@@ -189,6 +194,14 @@ ngx_http_scc_jwt_rc_e ngx_http_scc_jwt_verdict_at(
 /* a fresh jti: 16 random bytes in base64url, 22 characters into buf */
 #define NGX_HTTP_SCC_JWT_JTI_LEN       22
 ngx_int_t ngx_http_scc_jwt_jti(u_char *buf);
+
+/*
+ * The session a token was issued in ("sid"): the id of its scc.sessions
+ * row, exactly as PostgreSQL writes a uuid (8-4-4-4-12 lower-case hex
+ * digits); any other spelling is refused, as we only accept what we sign.
+ */
+#define NGX_HTTP_SCC_JWT_SID_LEN       36
+ngx_uint_t ngx_http_scc_jwt_sid_ok(u_char *s, size_t len);
 
 /* why a token was refused, for the error log (never for the client) */
 const char *ngx_http_scc_jwt_strerror(ngx_http_scc_jwt_rc_e rc);

@@ -88,7 +88,7 @@ ngx_http_scc_jwt_cache_verify(ngx_http_scc_jwt_cache_t *cache,
 
     /*
      * The claims' storage must be the size the entries have, or a token
-     * whose sub and jti fit one and not the other would be judged
+     * whose sub, jti and sid fit one and not the other would be judged
      * differently.
      */
 
@@ -162,7 +162,7 @@ found:
 }
 
 
-/* the entry's claims, with sub and jti in the caller's storage */
+/* the entry's claims, with sub, jti and sid in the caller's storage */
 
 static void
 ngx_http_scc_jwt_cache_claims(ngx_http_scc_jwt_cache_entry_t *e,
@@ -178,5 +178,9 @@ ngx_http_scc_jwt_cache_claims(ngx_http_scc_jwt_cache_entry_t *e,
 
     if (claims->jti.data) {
         claims->jti.data = storage + (e->claims.jti.data - e->storage);
+    }
+
+    if (claims->sid.data) {
+        claims->sid.data = storage + (e->claims.sid.data - e->storage);
     }
 }

@@ -86,6 +86,7 @@ static ngx_http_scc_jwt_field_t  ngx_http_scc_jwt_payload_fields[] = {
     { ngx_string("jti"),  NGX_HTTP_SCC_JWT_F_JTI },
     { ngx_string("iss"),  NGX_HTTP_SCC_JWT_F_ISS },
     { ngx_string("aud"),  NGX_HTTP_SCC_JWT_F_AUD },
+    { ngx_string("sid"),  NGX_HTTP_SCC_JWT_F_SID },
     { ngx_null_string, 0 }
 };
 
@@ -330,6 +331,17 @@ ngx_http_scc_jwt_json_payload(ngx_http_scc_jwt_parse_t *p, ngx_uint_t type,
     case NGX_HTTP_SCC_JWT_F_JTI:
         return ngx_http_scc_jwt_json_copy(p, &claims->jti, s, len);
 
+    case NGX_HTTP_SCC_JWT_F_SID:
+
+        /* the session's id goes into SQL as a uuid: its shape is checked */
+
+        if (!ngx_http_scc_jwt_sid_ok(s, len)) {
+            p->rc = NGX_HTTP_SCC_JWT_ERR_SID;
+            return 0;
+        }
+
+        return ngx_http_scc_jwt_json_copy(p, &claims->sid, s, len);
+
     case NGX_HTTP_SCC_JWT_F_ROLE:
 
         claims->role = ngx_http_scc_role_rank(s, len);
@@ -353,6 +365,36 @@ ngx_http_scc_jwt_json_payload(ngx_http_scc_jwt_parse_t *p, ngx_uint_t type,
     default:
         return 1;
     }
+}
+
+
+ngx_uint_t
+ngx_http_scc_jwt_sid_ok(u_char *s, size_t len)
+{
+    size_t  i;
+
+    /* 8-4-4-4-12 lower-case hex digits: how PostgreSQL writes a uuid */
+
+    if (len != NGX_HTTP_SCC_JWT_SID_LEN) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (s[i] != '-') {
+                return 0;
+            }
+
+            continue;
+        }
+
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) {
+            return 0;
+        }
+    }
+
+    return 1;
 }
 
 

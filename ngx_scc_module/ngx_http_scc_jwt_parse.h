@@ -46,6 +46,7 @@
 #define NGX_HTTP_SCC_JWT_F_JTI         10
 #define NGX_HTTP_SCC_JWT_F_ISS         11
 #define NGX_HTTP_SCC_JWT_F_AUD         12
+#define NGX_HTTP_SCC_JWT_F_SID         13
 
 #define NGX_HTTP_SCC_JWT_SEEN(f)       ((ngx_uint_t) 1 << (f))
 
