@@ -4,8 +4,9 @@
 // shown: the version and the SHA-256 of its text, the text itself (through
 // waivertext.js), the statements agreed to verbatim, the typed legal name,
 // email, date of birth or the adult statement, the minors, the emergency
-// contact, the server's time, the IP, the user agent, the token and the
-// sign-in link, and what it supersedes or was superseded by.  The print
+// contact, the server's time, the IP, the user agent, the token, the
+// sign-in link and the session (its id and when its sign-in began), and
+// what it supersedes or was superseded by.  The print
 // stylesheet (style.css, "waivers: signing") drops the navigation.
 
 import { api } from './api.js';
@@ -46,7 +47,9 @@ async function main() {
     ['User agent', s.user_agent ?? 'not recorded'],
     ['Access token id (jti)', s.token_jti ?? 'not recorded'],
     ['Sign-in link', s.link_id ?? 'none: signed in another way'],
-    ['Session', s.session_id ?? 'not recorded (tokens are not tied to sessions)'],
+    ['Session', s.session_id
+      ? h('span', { id: 'view-session' }, `${s.session_id}, signed in ${s.session_started_at} (${fmtDateTime(s.session_started_at, tz)})`)
+      : 'not recorded (signed before sessions were recorded)'],
     ['Signature id', s.id],
     s.supersedes && ['Corrects', viewLink(s.supersedes, s.supersedes)],
     s.superseded_by && ['Corrected by', viewLink(s.superseded_by, s.superseded_by)],

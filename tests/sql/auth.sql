@@ -64,7 +64,8 @@ create temporary table t_redeem as
         'request_id', 'req-boss', 'refresh_ttl', 3600));
 select is((select status from t_redeem), 200, 'redeeming an invite answers 200');
 select is((select array_agg(k order by k) from t_redeem, json_object_keys(body) as k),
-          array['refresh_expires_at', 'refresh_token', 'user'], 'the issuing body has user, refresh_token, refresh_expires_at');
+          array['refresh_expires_at', 'refresh_token', 'session_id', 'user'],
+          'the issuing body has user, refresh_token, refresh_expires_at and session_id (029: for the token''s sid)');
 select is((select body -> 'user' ->> 'role' from t_redeem), 'admin', 'the new user has the designated role');
 select is((select body -> 'user' ->> 'name' from t_redeem), 'The Boss', 'and the designated name');
 select (body -> 'user' ->> 'id') as boss, (body ->> 'refresh_token') as boss_rt from t_redeem \gset

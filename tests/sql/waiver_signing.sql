@@ -1,15 +1,16 @@
 -- waiver_signing.sql — signing a waiver (023_waiver_signing.sql): every
 -- refusal of scc_api.waiver_sign with its code and nothing written; the
 -- record holds the version's statements verbatim, the server's time, the
--- request's ip and user agent, the token's jti and the sign-in link; the
--- place's minors and a designated place confirmed; the copy queued; the
+-- request's ip and user agent, the token's jti, the session its sid names
+-- (029: with when its sign-in began; refused when not the signer's, ended,
+-- or absent) and the sign-in link; the place's minors and a designated place confirmed; the copy queued; the
 -- hold before and after; supersede; immutability as the owner and through
 -- the routes; who may read the text and the record; season validity over
 -- two events and a minor who turns 18 between them; the kept page.
 -- Runs as the superuser inside a rolled-back transaction.
 begin;
 create extension if not exists pgtap;
-select plan(82);
+select plan(100);
 set constraints all immediate;
 
 insert into scc.users (id, email, name, role) values
@@ -61,10 +62,38 @@ insert into scc.magic_links (id, code_hash, purpose, email, role, event_id, user
 values ('00000000-0000-4000-8000-0000000001b1', sha256('ws-invite'::bytea), 'invite', 'Guest@ws.example', 'guest',
         '00000000-0000-4000-8000-00000001e001', '00000000-0000-4000-8000-0000000001f1', now() + interval '1 day', now());
 
+-- everyone's session (the sid of their token): Gus signed in two hours ago and
+-- refreshed ten minutes ago (5f1 rotated into 5f2, one family); the admin's
+-- family likewise (5a1 into 5a2)
+insert into scc.sessions (id, user_id, family, refresh_hash, expires_at, created_at) values
+    ('00000000-0000-4000-8000-0000000005f2', '00000000-0000-4000-8000-0000000001f1', '00000000-0000-4000-8000-0000000006f1',
+     sha256('ws-s-5f2'::bytea), now() + interval '30 days', now() - interval '10 minutes'),
+    ('00000000-0000-4000-8000-0000000005f3', '00000000-0000-4000-8000-0000000001f2', '00000000-0000-4000-8000-0000000006f2',
+     sha256('ws-s-5f3'::bytea), now() + interval '30 days', now() - interval '1 hour'),
+    ('00000000-0000-4000-8000-0000000005f4', '00000000-0000-4000-8000-0000000001f3', '00000000-0000-4000-8000-0000000006f3',
+     sha256('ws-s-5f4'::bytea), now() + interval '30 days', now() - interval '1 hour'),
+    ('00000000-0000-4000-8000-0000000005a2', '00000000-0000-4000-8000-0000000001a1', '00000000-0000-4000-8000-0000000006a1',
+     sha256('ws-s-5a2'::bytea), now() + interval '30 days', now() - interval '5 minutes'),
+    ('00000000-0000-4000-8000-0000000005c1', '00000000-0000-4000-8000-0000000001c1', '00000000-0000-4000-8000-0000000006c1',
+     sha256('ws-s-5c1'::bytea), now() + interval '30 days', now() - interval '1 hour'),
+    ('00000000-0000-4000-8000-0000000005c2', '00000000-0000-4000-8000-0000000001c2', '00000000-0000-4000-8000-0000000006c2',
+     sha256('ws-s-5c2'::bytea), now() + interval '30 days', now() - interval '1 hour');
+insert into scc.sessions (id, user_id, family, refresh_hash, expires_at, created_at, revoked_at, replaced_by) values
+    ('00000000-0000-4000-8000-0000000005f1', '00000000-0000-4000-8000-0000000001f1', '00000000-0000-4000-8000-0000000006f1',
+     sha256('ws-s-5f1'::bytea), now() + interval '30 days', now() - interval '2 hours', now() - interval '10 minutes',
+     '00000000-0000-4000-8000-0000000005f2'),
+    ('00000000-0000-4000-8000-0000000005a1', '00000000-0000-4000-8000-0000000001a1', '00000000-0000-4000-8000-0000000006a1',
+     sha256('ws-s-5a1'::bytea), now() + interval '30 days', now() - interval '3 hours', now() - interval '5 minutes',
+     '00000000-0000-4000-8000-0000000005a2');
+create temp table t_sid (user_id uuid primary key, sid uuid not null);
+insert into t_sid select user_id, id from scc.sessions where revoked_at is null
+   and user_id::text like '00000000-0000-4000-8000-0000000001__';
+
 -- ---- helpers --------------------------------------------------------------------------------------------
 create function pg_temp.ctx(u text, ev text, b jsonb) returns jsonb language sql as $$
     select jsonb_build_object('actor', jsonb_build_object('id', u, 'role', (select role from scc.users where id = u::uuid),
-                                                          'jti', 'jti-' || left(u, 8)),
+                                                          'jti', 'jti-' || left(u, 8),
+                                                          'sid', (select t.sid from t_sid as t where t.user_id = u::uuid)),
                               'params', jsonb_build_object('id', ev), 'query', '{}'::jsonb, 'body', b,
                               'ip', '203.0.113.9', 'ua', 'pgTAP <script>alert(1)</script>', 'request_id', 'ws-test')
 $$;
@@ -214,8 +243,14 @@ select is((select (r.body_sha256, r.legal_name, r.email, r.minors)::text from re
           'the hash, the typed name and email, the minors (trimmed, markup kept as data)');
 select ok((select r.signed_at between now() and clock_timestamp() from rec as r), 'signed_at is the server''s clock');
 select is((select (host(r.ip), r.user_agent, r.token_jti, r.link_id, r.session_id)::text from rec as r),
-          '(203.0.113.9,"pgTAP <script>alert(1)</script>",jti-00000000,00000000-0000-4000-8000-0000000001b1,)',
-          'ip, user agent, the token''s jti and the invite that brought them; no session is guessed');
+          '(203.0.113.9,"pgTAP <script>alert(1)</script>",jti-00000000,00000000-0000-4000-8000-0000000001b1,00000000-0000-4000-8000-0000000005f2)',
+          'ip, user agent, the token''s jti, the invite that brought them and the session its sid names');
+select is((select r.session_started_at from rec as r),
+          (select created_at from scc.sessions where id = '00000000-0000-4000-8000-0000000005f1'),
+          'the session started at the sign-in two hours ago, not at the refresh that made its row');
+select is((select (b #>> '{signature,session_id}', b #>> '{signature,session_started_at}')::text from signed),
+          (select (id, scc.iso(now() - interval '2 hours'))::text from scc.sessions
+            where id = '00000000-0000-4000-8000-0000000005f2'), 'the answer shows the session and its start');
 select is((select (state, minors, reason)::text from scc.event_roles where event_id = '00000000-0000-4000-8000-00000001e001'
              and user_id = '00000000-0000-4000-8000-0000000001f1'),
           '(confirmed,"[{""name"": ""Kit <b>Guest</b>"", ""date_of_birth"": ""2016-05-01""}]","waiver signed")',
@@ -225,9 +260,13 @@ select is((select (payload ->> 'template', payload ->> 'to', payload #>> '{data,
           (select ('waiver_copy', 'Guest@ws.example', v.body_sha256, v.body)::text from scc.waiver_versions as v
             where v.id = '00000000-0000-4000-8000-0000000001d1'),
           'the copy is queued to the account''s address with the full text and the hash');
-select is((select (after ->> 'body_sha256', after ->> 'token_jti')::text from scc.audit_log
+select is((select (after ->> 'body_sha256', after ->> 'token_jti', after ->> 'session_id')::text from scc.audit_log
             where action = 'waiver.sign' and entity_id = (select id::text from rec)),
-          (select (body_sha256, 'jti-00000000')::text from rec), 'audited');
+          (select (body_sha256, 'jti-00000000', session_id)::text from rec), 'audited');
+select is((select (payload #>> '{data,session_id}', payload #>> '{data,session_started_at}', payload #>> '{data,link_id}')::text
+             from scc.jobs where kind = 'email' and payload #>> '{data,signature_id}' = (select id::text from rec)),
+          (select (session_id, scc.iso(session_started_at), link_id)::text from rec),
+          'the copy carries the session and the sign-in link');
 select is(pg_temp.page('00000000-0000-4000-8000-00000001e001', '00000000-0000-4000-8000-0000000001f1') #> '{you,next}',
           'null'::jsonb, 'after: the kept page has no next step for them');
 select is(pg_temp.page('00000000-0000-4000-8000-00000001e001', '00000000-0000-4000-8000-0000000001f1'),
@@ -288,6 +327,74 @@ select is(pg_temp.try('record', '00000000-0000-4000-8000-0000000001c2', (select 
           'SC404 signature_not_found', 'crew on the event: the same');
 select is(pg_temp.body('record', '00000000-0000-4000-8000-0000000001c1', (select id::text from rec), null) #>> '{version,body}',
           E'# Risks\nSailing is **risky**.\n\n- Wear a lifejacket\n', 'with the text that was signed');
+
+-- ---- the session: what the token's sid must name ------------------------------------------------------------
+-- a call with ctx.actor.sid set to `sid` (JSON: a string, null, a number): '201', '401 session_revoked'
+-- (a returned refusal) or 'SC401 invalid_token' (a raised one)
+create function pg_temp.try_sid(u text, sid jsonb, b jsonb, ev text default '00000000-0000-4000-8000-00000001e001')
+returns text language plpgsql as $$
+declare
+    r  scc_api.response;
+    st text;
+    d  text;
+begin
+    r := scc_api.waiver_sign(jsonb_set(pg_temp.ctx(u, ev, b), '{actor,sid}', sid));
+    return concat_ws(' ', r.status::text, r.body::jsonb #>> '{error,code}');
+exception when others then
+    get stacked diagnostics st = returned_sqlstate, d = pg_exception_detail;
+    return st || ' ' || d;
+end
+$$;
+create function pg_temp.standing(u text) returns text language sql as $$
+    select s.id::text from scc.waiver_signatures as s
+     where s.user_id = u::uuid and s.event_id = '00000000-0000-4000-8000-00000001e001'
+       and not exists (select 1 from scc.waiver_signatures as n where n.supersedes = s.id)
+$$;
+create temp table sig_count as select count(*) as n from scc.waiver_signatures;
+select is(pg_temp.try_sid('00000000-0000-4000-8000-0000000001f1', 'null', pg_temp.good()), 'SC401 invalid_token',
+          'a token without sid (issued before 029): 401 invalid_token, which a client answers by refreshing');
+select is(pg_temp.try_sid('00000000-0000-4000-8000-0000000001f1', '"00000000-0000-4000-8000-0000000005f3"', pg_temp.good()),
+          '401 session_mismatch', 'another guest''s session: refused');
+select is(pg_temp.try_sid('00000000-0000-4000-8000-0000000001f1', to_jsonb(gen_random_uuid()::text), pg_temp.good()),
+          '401 session_mismatch', 'a session that does not exist: refused');
+select is(pg_temp.try_sid('00000000-0000-4000-8000-0000000001f1', '"not-a-session"', pg_temp.good()),
+          '401 session_mismatch', 'a sid that is not a uuid: refused');
+select is(pg_temp.try_sid('00000000-0000-4000-8000-0000000001f1', '"00000000-0000-4000-8000-0000000005F2"', pg_temp.good()),
+          '401 session_mismatch', 'nor in capitals: the module signs and accepts only PostgreSQL''s spelling');
+select is((select array_agg(reason order by id) from scc.audit_log
+            where action = 'waiver.sign_refused' and request_id = 'ws-test'),
+          array['session_mismatch', 'session_mismatch', 'session_mismatch', 'session_mismatch'],
+          'each mismatch is audited (returned, so the row commits)');
+select is((select (entity, entity_id, actor_id::text, after ->> 'event_id')::text from scc.audit_log
+            where action = 'waiver.sign_refused' and request_id = 'ws-test' order by id limit 1),
+          '(session,00000000-0000-4000-8000-0000000005f3,00000000-0000-4000-8000-0000000001f1,00000000-0000-4000-8000-00000001e001)',
+          'naming the session, the actor and the event');
+-- signed out: the family's live row revoked
+update scc.sessions set revoked_at = now() where id = '00000000-0000-4000-8000-0000000005f4';
+select is(pg_temp.try_sid('00000000-0000-4000-8000-0000000001f3', '"00000000-0000-4000-8000-0000000005f4"', pg_temp.good()),
+          '401 session_revoked', 'a session signed out: 401 session_revoked');
+-- the admin's rotated row, then their family signed out
+select is(pg_temp.try_sid('00000000-0000-4000-8000-0000000001a1', '"00000000-0000-4000-8000-0000000005a1"', pg_temp.good()),
+          'SC403 insufficient_scope', 'a row rotated by a refresh, its family live: past the session check');
+update scc.sessions set revoked_at = now() where id = '00000000-0000-4000-8000-0000000005a2';
+select is(pg_temp.try_sid('00000000-0000-4000-8000-0000000001a1', '"00000000-0000-4000-8000-0000000005a1"', pg_temp.good()),
+          '401 session_revoked', 'once the family is signed out, its rotated rows are ended too');
+-- the crew member's refresh token expired
+update scc.sessions set expires_at = now() - interval '1 second' where id = '00000000-0000-4000-8000-0000000005c2';
+select is(pg_temp.try_sid('00000000-0000-4000-8000-0000000001c2', '"00000000-0000-4000-8000-0000000005c2"', pg_temp.good()),
+          '401 session_revoked', 'a sign-in whose refresh token expired has ended');
+select is((select count(*) from scc.audit_log
+            where action = 'waiver.sign_refused' and reason = 'session_revoked' and request_id = 'ws-test'), 3::bigint,
+          'each ended session audited');
+select is((select count(*) from scc.waiver_signatures), (select n from sig_count), 'no refusal wrote a signature');
+-- Gus's token from before his refresh: the rotated row, his family live
+select is(pg_temp.try_sid('00000000-0000-4000-8000-0000000001f1', '"00000000-0000-4000-8000-0000000005f1"',
+                          pg_temp.good(jsonb_build_object('supersedes', pg_temp.standing('00000000-0000-4000-8000-0000000001f1')))),
+          '201', 'a token issued just before a refresh still signs');
+select is((select (session_id, session_started_at)::text from scc.waiver_signatures
+            where id = pg_temp.standing('00000000-0000-4000-8000-0000000001f1')::uuid),
+          (select (id, created_at)::text from scc.sessions where id = '00000000-0000-4000-8000-0000000005f1'),
+          'and the record names that row, with the same sign-in time');
 
 -- ---- a newer version: outdated, and the old one refused --------------------------------------------------------
 insert into scc.waiver_versions (id, template_id, version, title, body, body_sha256, intent_text, consent_text, adult_text, validity)

@@ -207,6 +207,7 @@ assert_same_claims(ngx_http_scc_jwt_claims_t *a, ngx_http_scc_jwt_claims_t *b)
 {
     assert_int_equal(a->sub.len, b->sub.len);
     assert_int_equal(a->jti.len, b->jti.len);
+    assert_int_equal(a->sid.len, b->sid.len);
     assert_int_equal(a->role, b->role);
     assert_int_equal(a->iat, b->iat);
     assert_int_equal(a->exp, b->exp);
@@ -218,6 +219,10 @@ assert_same_claims(ngx_http_scc_jwt_claims_t *a, ngx_http_scc_jwt_claims_t *b)
 
     if (a->jti.len) {
         assert_memory_equal(a->jti.data, b->jti.data, a->jti.len);
+    }
+
+    if (a->sid.len) {
+        assert_memory_equal(a->sid.data, b->sid.data, a->sid.len);
     }
 }
 
@@ -2279,6 +2284,238 @@ bench(void)
 }
 
 
+
+/* "sid", the session a token was issued in (029): a uuid as PostgreSQL
+ * writes it, or nothing */
+
+#define SID      "4f1c2b3a-9d8e-4c7b-a6f5-0e1d2c3b4a59"
+
+
+static void
+test_sid(void **state)
+{
+    char                        tok[TOKEN_MAX], payload[256];
+    size_t                      len;
+    ngx_uint_t                  i;
+    ngx_http_scc_jwt_claims_t   claims;
+
+    static const char  *bad[] = {
+        "\"\"",                                          /* empty */
+        "\"4F1C2B3A-9D8E-4C7B-A6F5-0E1D2C3B4A59\"",      /* capitals */
+        "\"4f1c2b3a-9d8e-4c7b-a6f5-0e1d2c3b4a5\"",       /* 35 characters */
+        "\"4f1c2b3a-9d8e-4c7b-a6f5-0e1d2c3b4a590\"",     /* 37 */
+        "\"4f1c2b3a9-d8e-4c7b-a6f5-0e1d2c3b4a59\"",      /* a dash moved */
+        "\"4f1c2b3a-9d8e-4c7b-a6f5-0e1d2c3b4a5g\"",      /* not hex */
+        "\"4f1c2b3a-9d8e-4c7b-a6f5-0e1d2c3b-a59\"",      /* a dash too many */
+        "\"{4f1c2b3a-9d8e-4c7b-a6f5-0e1d2c3b4a}\"",      /* braces */
+        "\"4f1c2b3a9d8e4c7ba6f50e1d2c3b4a59\"",          /* no dashes */
+        "\"4f1c2b3a-9d8e-4c7b-a6f5-0e1d2c3b4a5\\u0039\"", /* escaped: ok */
+        NULL
+    };
+
+    /* a token with a sid: kept, as the verifier and the cache give it */
+
+    len = craft_ok(tok, HDR, "{" CLAIMS ",\"sid\":\"" SID "\","
+                   "\"exp\":1700000900}");
+    assert_rc(verify_at(tok, len, NOW, &claims), NGX_HTTP_SCC_JWT_OK);
+    assert_int_equal(claims.sid.len, 36);
+    assert_memory_equal(claims.sid.data, SID, 36);
+
+    /* without one (a token signed before sid existed): still good */
+
+    len = craft_ok(tok, HDR, PAYLOAD);
+    assert_rc(verify_at(tok, len, NOW, &claims), NGX_HTTP_SCC_JWT_OK);
+    assert_int_equal(claims.sid.len, 0);
+    assert_null(claims.sid.data);
+
+    /* any other spelling is refused, and the claims zeroed */
+
+    for (i = 0; bad[i]; i++) {
+        snprintf(payload, sizeof(payload),
+                 "{" CLAIMS ",\"exp\":1700000900,\"sid\":%s}", bad[i]);
+        len = craft_ok(tok, HDR, payload);
+
+        if (bad[i + 1] == NULL) {
+
+            /* \u0039 is "9": the same uuid once unescaped */
+
+            assert_rc(verify_at(tok, len, NOW, &claims),
+                      NGX_HTTP_SCC_JWT_OK);
+            assert_memory_equal(claims.sid.data, SID, 36);
+            continue;
+        }
+
+        assert_rc(verify_at(tok, len, NOW, &claims),
+                  NGX_HTTP_SCC_JWT_ERR_SID);
+        assert_int_equal(claims.sid.len, 0);
+        assert_int_equal(claims.sub.len, 0);
+        assert_int_equal(claims.role, NGX_HTTP_SCC_ROLE_NONE);
+    }
+
+    /* a string or nothing */
+
+    assert_rc(verify_crafted(HDR, "{" CLAIMS ",\"sid\":7,"
+                             "\"exp\":1700000900}"),
+              NGX_HTTP_SCC_JWT_ERR_CLAIM_TYPE);
+    assert_rc(verify_crafted(HDR, "{" CLAIMS ",\"sid\":null,"
+                             "\"exp\":1700000900}"),
+              NGX_HTTP_SCC_JWT_ERR_CLAIM_TYPE);
+    assert_rc(verify_crafted(HDR, "{" CLAIMS ",\"sid\":[\"" SID "\"],"
+                             "\"exp\":1700000900}"),
+              NGX_HTTP_SCC_JWT_ERR_CLAIM_TYPE);
+
+    /* once */
+
+    assert_rc(verify_crafted(HDR, "{" CLAIMS ",\"sid\":\"" SID "\","
+                             "\"sid\":\"" SID "\",\"exp\":1700000900}"),
+              NGX_HTTP_SCC_JWT_ERR_DUPLICATE);
+
+    /* deeper, it is only a member of something we ignore */
+
+    assert_rc(verify_crafted(HDR, "{" CLAIMS ",\"x\":{\"sid\":1},"
+                             "\"exp\":1700000900}"),
+              NGX_HTTP_SCC_JWT_OK);
+
+    /* the shape check itself */
+
+    assert_true(ngx_http_scc_jwt_sid_ok((u_char *) SID, 36));
+    assert_false(ngx_http_scc_jwt_sid_ok((u_char *) SID, 35));
+    assert_false(ngx_http_scc_jwt_sid_ok((u_char *) "", 0));
+}
+
+
+static void
+test_sid_storage(void **state)
+{
+    u_char                      storage[5 + 3 + 36];
+    char                        tok[TOKEN_MAX];
+    ngx_str_t                   t;
+    ngx_http_scc_jwt_claims_t   claims;
+
+    /* sub, jti and sid share the storage */
+
+    t.data = (u_char *) tok;
+    t.len = craft_ok(tok, HDR, "{\"sub\":\"12345\",\"jti\":\"678\","
+                     "\"sid\":\"" SID "\",\"role\":\"crew\","
+                     "\"exp\":1700000900,\"iss\":\"" ISS "\",\"aud\":\""
+                     AUD "\"}");
+
+    assert_rc(ngx_http_scc_jwt_verify(&conf, &t, &typ_access, NOW, &claims,
+                                      storage, sizeof(storage)),
+              NGX_HTTP_SCC_JWT_OK);
+    assert_ptr_equal(claims.sid.data, storage + 8);
+    assert_memory_equal(claims.sid.data, SID, 36);
+
+    assert_rc(ngx_http_scc_jwt_verify(&conf, &t, &typ_access, NOW, &claims,
+                                      storage, sizeof(storage) - 1),
+              NGX_HTTP_SCC_JWT_ERR_STORAGE);
+}
+
+
+static void
+test_sid_sign(void **state)
+{
+    u_char                      buf[NGX_HTTP_SCC_JWT_SIGN_SIZE];
+    u_char                      json[NGX_HTTP_SCC_JWS_BUF_SIZE];
+    ngx_str_t                   token, seg, dst;
+    u_char                     *dot1, *dot2;
+    ngx_http_scc_jwt_claims_t   claims, out;
+
+    ngx_memzero(&claims, sizeof(claims));
+    ngx_str_set(&claims.sub, "8c1f6b0e-3d2a-4e57-9a41-0f3c2b7d9e11");
+    ngx_str_set(&claims.jti, "abcdefghijklmnopqrstuv");
+    ngx_str_set(&claims.sid, SID);
+    claims.role = NGX_HTTP_SCC_ROLE_GUEST;
+    claims.iat = NOW;
+    claims.exp = NOW + 900;
+
+    /* signed in, and read back through the verifier and the cache */
+
+    assert_int_equal(ngx_http_scc_jwt_sign(&conf, &typ_access, &claims, buf,
+                                           sizeof(buf), &token), NGX_OK);
+    assert_rc(verify_at((char *) token.data, token.len, NOW, &out),
+              NGX_HTTP_SCC_JWT_OK);
+    assert_int_equal(out.sid.len, 36);
+    assert_memory_equal(out.sid.data, SID, 36);
+
+    /* the payload says it as a plain member, after jti */
+
+    dot1 = memchr(token.data, '.', token.len);
+    dot2 = memchr(dot1 + 1, '.', token.data + token.len - dot1 - 1);
+    seg.data = dot1 + 1;
+    seg.len = dot2 - seg.data;
+    dst.data = json;
+    assert_int_equal(ngx_http_scc_base64url_decode(&dst, &seg), NGX_OK);
+    assert_non_null(memmem(json, dst.len,
+                           "\"jti\":\"abcdefghijklmnopqrstuv\","
+                           "\"sid\":\"" SID "\"",
+                           sizeof("\"jti\":\"abcdefghijklmnopqrstuv\","
+                                  "\"sid\":\"" SID "\"") - 1));
+
+    /* a sid the verifier would refuse is never signed */
+
+    ngx_str_set(&claims.sid, "4F1C2B3A-9D8E-4C7B-A6F5-0E1D2C3B4A59");
+    assert_int_equal(ngx_http_scc_jwt_sign(&conf, &typ_access, &claims, buf,
+                                           sizeof(buf), &token), NGX_ERROR);
+    ngx_str_set(&claims.sid, "session-1");
+    assert_int_equal(ngx_http_scc_jwt_sign(&conf, &typ_access, &claims, buf,
+                                           sizeof(buf), &token), NGX_ERROR);
+
+    /* and none is none */
+
+    ngx_str_null(&claims.sid);
+    assert_int_equal(ngx_http_scc_jwt_sign(&conf, &typ_access, &claims, buf,
+                                           sizeof(buf), &token), NGX_OK);
+    assert_rc(verify_at((char *) token.data, token.len, NOW, &out),
+              NGX_HTTP_SCC_JWT_OK);
+    assert_int_equal(out.sid.len, 0);
+}
+
+
+static void
+test_cache_sid(void **state)
+{
+    char                        tok[TOKEN_MAX];
+    size_t                      len;
+    u_char                      storage[NGX_HTTP_SCC_JWT_STORAGE_SIZE];
+    ngx_http_scc_jwt_cache_t    cache;
+    ngx_http_scc_jwt_claims_t   claims;
+
+    cache_new(&cache, 16);
+    len = craft_ok(tok, HDR, "{" CLAIMS ",\"sid\":\"" SID "\","
+                   "\"exp\":1700000900}");
+
+    assert_rc(cache_at(&cache, tok, len, NOW, &claims, storage),
+              NGX_HTTP_SCC_JWT_OK);
+
+    ngx_memset(storage, 'x', sizeof(storage));
+
+    assert_rc(cache_at(&cache, tok, len, NOW, &claims, storage),
+              NGX_HTTP_SCC_JWT_OK);
+    assert_int_equal(cache.hits, 1);
+
+    /* a hit's sid, like its jti, lives in the caller's storage */
+
+    assert_int_equal(claims.sid.len, 36);
+    assert_memory_equal(claims.sid.data, SID, 36);
+    assert_true(claims.sid.data >= storage
+                && claims.sid.data + 36 <= storage + sizeof(storage));
+
+    /* a kept refusal of a bad sid is still a refusal, and zeroes */
+
+    len = craft_ok(tok, HDR, "{" CLAIMS ",\"sid\":\"nope\","
+                   "\"exp\":1700000900}");
+
+    assert_rc(cache_at(&cache, tok, len, NOW, &claims, storage),
+              NGX_HTTP_SCC_JWT_ERR_SID);
+    assert_rc(cache_at(&cache, tok, len, NOW, &claims, storage),
+              NGX_HTTP_SCC_JWT_ERR_SID);
+    assert_int_equal(cache.hits, 2);
+    assert_int_equal(claims.sid.len, 0);
+    assert_null(claims.sid.data);
+}
+
+
 int
 main(void)
 {
@@ -2317,6 +2554,10 @@ main(void)
         cmocka_unit_test_setup(test_cache_lru, reset),
         cmocka_unit_test_setup(test_cache_bypass, reset),
         cmocka_unit_test_setup(test_cache_rotation, reset),
+        cmocka_unit_test_setup(test_sid, reset),
+        cmocka_unit_test_setup(test_sid_storage, reset),
+        cmocka_unit_test_setup(test_sid_sign, reset),
+        cmocka_unit_test_setup(test_cache_sid, reset),
     };
 
     rc = cmocka_run_group_tests(tests, setup, teardown);

@@ -3,7 +3,8 @@
 // by a real scc-worker through the aws-ses-v2-local SES emulator: one
 // message to the signer's account address, multipart with an HTML part and
 // a text part, each with the full text, the statements, the hash, the
-// signed-at time and a link to view it; values HTML-escaped in the HTML part
+// signed-at time, the session it was signed in (029: its id and when that
+// sign-in began) and a link to view it; values HTML-escaped in the HTML part
 // and as typed in the text part.  A dedicated stack without its background
 // worker; traffic on 127.0.0.1.
 
@@ -50,8 +51,12 @@ test('the copy of a signed waiver arrives through SES as HTML + text with the ha
     values (${lit(boat)}, 'Copy sail', now() + interval '3 days', now() + interval '3 days 3 hours',
             'America/Los_Angeles', 0, 2, 6, 'scheduled') returning id`);
   await q(`insert into scc.event_roles (event_id, user_id, role, state) values (${lit(ev)}, ${lit(guest)}, 'guest', 'confirmed')`);
+  // the session the guest's token names (as a redeem makes it)
+  const session = await q(`insert into scc.sessions (user_id, family, refresh_hash, expires_at)
+    values (${lit(guest)}, gen_random_uuid(), sha256('copy-session'::bytea), now() + interval '30 days') returning id`);
+  const started = await q(`select scc.iso(created_at) from scc.sessions where id = ${lit(session)}`);
   const ctx = {
-    actor: { id: guest, role: 'guest', jti: 'worker-test-jti' }, params: { id: ev }, query: {},
+    actor: { id: guest, role: 'guest', jti: 'worker-test-jti', sid: session }, params: { id: ev }, query: {},
     body: { version_id: version, body_sha256: sha, legal_name: 'Gus <b>Guest</b>', email: 'typed@test.example',
       adult: true, intent: true, consent: true, minors: [{ name: 'Kit Guest', date_of_birth: '2016-05-01' }],
       emergency: { name: 'Mo Guest', phone: '+1 619 555 0100', relationship: 'mother' } },
@@ -61,6 +66,8 @@ test('the copy of a signed waiver arrives through SES as HTML + text with the ha
   const [status, json] = [answer.slice(0, answer.indexOf('|')), answer.slice(answer.indexOf('|') + 1)];
   assert.equal(status, '201', json);
   const sig = JSON.parse(json).signature;
+  assert.equal(sig.session_id, session);
+  assert.equal(sig.session_started_at, started);
 
   const w = spawnWorker(s, { transport: 'ses', ses_endpoint: sesUrl, region: 'us-east-1',
     sender: 'SCC Crew <noreply@scc.example>', public_url: 'http://127.0.0.1:8080', poll_interval: 0.3,
@@ -86,6 +93,7 @@ test('the copy of a signed waiver arrives through SES as HTML + text with the ha
       assert.ok(part.includes('I intend to sign') && part.includes('I consent to electronic records')
         && part.includes('I am 18 or older'), 'the statements');
       assert.ok(part.includes('Kit Guest'), 'the minor');
+      assert.ok(part.includes(`${session}, signed in ${started}`), 'the session and when its sign-in began');
     }
     assert.ok(m.body.text.includes(BODY.trim()), 'the full text, as stored');
     assert.ok(m.body.text.includes('Hello Gus <b>Guest</b>,'), 'the text part as typed');
