@@ -98,8 +98,10 @@ test('PATCH /api/me: bad input names its field and changes nothing', async () =>
 test('one path, two answerers: GET /api/me from the token, PATCH /api/me from SQL, 405 otherwise', async () => {
   const g = await api(stack, 'GET', '/api/me', { token: me.access });
   assert.equal(g.status, 200);
-  assert.deepEqual(Object.keys(g.body).sort(), ['expires_at', 'user'], 'GET /api/me is still the token only');
+  assert.deepEqual(Object.keys(g.body).sort(), ['expires_at', 'session_id', 'user'],
+    'GET /api/me is still the token only (its session: the sid claim, 029)');
   assert.deepEqual(g.body.user, { id: me.id, role: 'guest' });
+  assert.equal(g.body.session_id, JSON.parse(Buffer.from(me.access.split('.')[1], 'base64url').toString()).sid);
 
   const h = await stack.fetch('/api/me', { method: 'HEAD', headers: { authorization: `Bearer ${me.access}` } });
   assert.equal(h.status, 200);

@@ -3,7 +3,7 @@
 // /api/events/:id/waiver, GET /api/waivers/:id.  A guest who came through an
 // invite link carrying the event signs for themself and a child: the record
 // holds the request's ip and user agent, the access token's jti (the module's
-// ctx.actor.jti) and the link; the event page's next step and hold clear;
+// ctx.actor.jti), its session (ctx.actor.sid, 029) and the link; the event page's next step and hold clear;
 // the copy reaches the outbox (the stack's worker) with the hash, as HTML
 // and text.  Every bad input is a field-specific 4xx and writes nothing;
 // stored-XSS payloads in names come back as the same JSON strings.
@@ -166,7 +166,9 @@ test('a guest signs for themself and a child: the record, the place, the page, t
   assert.equal(s.user_agent, 'WaiverTest/1.0 (phone)');
   assert.equal(s.token_jti, jwtClaims(g.access).jti, 'the access token\'s jti');
   assert.equal(s.link_id, g.linkId, 'the invite that carried the event');
-  assert.equal(s.session_id, null);
+  assert.equal(s.session_id, jwtClaims(g.access).sid, 'the session the token was issued in (029)');
+  assert.equal(s.session_started_at, await stack.psql(`select scc.iso(created_at) from scc.sessions
+      where id = ${lit(s.session_id)}`), 'and when that sign-in began');
   assert.ok(Math.abs(Date.parse(s.signed_at) - Date.now()) < 60_000, 'server time');
 
   const page = await api(stack, 'GET', `/api/events/${ev}`, { token: g.access });
