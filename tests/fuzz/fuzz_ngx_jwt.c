@@ -10,7 +10,8 @@
  * Either way the token then goes through one cache kept across inputs
  * (small, so that tokens of the same length and tail collide and evict
  * each other), twice, at two moments: every answer must be the one the
- * verifier gives.  Nothing may crash or read past the token.
+ * verifier gives, claims included ("sid", the session, a uuid whenever
+ * it is accepted).  Nothing may crash or read past the token.
  */
 
 #include <ngx_config.h>
@@ -40,11 +41,19 @@ static void
 same(ngx_http_scc_jwt_claims_t *a, ngx_http_scc_jwt_claims_t *b)
 {
     if (a->sub.len != b->sub.len || a->jti.len != b->jti.len
+        || a->sid.len != b->sid.len
         || a->role != b->role || a->iat != b->iat || a->exp != b->exp
         || a->rotated != b->rotated
         || (a->sub.len && ngx_memcmp(a->sub.data, b->sub.data, a->sub.len))
-        || (a->jti.len && ngx_memcmp(a->jti.data, b->jti.data, a->jti.len)))
+        || (a->jti.len && ngx_memcmp(a->jti.data, b->jti.data, a->jti.len))
+        || (a->sid.len && ngx_memcmp(a->sid.data, b->sid.data, a->sid.len)))
     {
+        abort();
+    }
+
+    /* a sid that passed is a uuid as PostgreSQL writes it, nothing else */
+
+    if (a->sid.len && !ngx_http_scc_jwt_sid_ok(a->sid.data, a->sid.len)) {
         abort();
     }
 }
