@@ -5,7 +5,10 @@
 // birth in the future and sees the error at that field, then signs for
 // themself and a child, sees the confirmation with the hash, and lands on
 // the event page confirmed and not on hold; the signature's printable page
-// shows the record.  axe-core finds nothing serious on any of them.
+// shows the record, the session of the browser's sign-in included (029).
+// A page whose access cookie is a token from before sid existed signs too:
+// api.js refreshes once on 401 invalid_token and the record names the new
+// session.  axe-core finds nothing serious on any of them.
 //
 // The waiver and the event are made with SQL; the guest is designated by
 // email through the API and signs in with the link the email carries;
@@ -17,7 +20,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 
 import { startStack } from '../api/lib/stack.js';
-import { api, freshEmail, lit, mailedCode, signIn } from '../api/lib/auth.js';
+import { api, forgeToken, freshEmail, lit, mailedCode, signIn } from '../api/lib/auth.js';
 import { launchBrowser, openContext, assertAccessible, screenshot } from './lib/browser.js';
 
 const BODY = '# Release of liability\nSailing has **risks**.\n\n- Wear a lifejacket\n- <img src=x onerror=alert(1)> stays text\n';
@@ -143,6 +146,12 @@ test('a guest opens their link, signs for themself and a child, and lands confir
     assert.equal(await page.locator('#view-hash').textContent(), sha);
     await page.getByText('Agreed: “I agree to sign and receive records electronically”').waitFor();
     await page.getByText('Kit Guest, born 2016-05-01').waitFor();
+    const session = await stack.psql(`select s.id || '|' || scc.iso(s.created_at) from scc.waiver_signatures as w
+        join scc.sessions as s on s.id = w.session_id where w.id = ${lit(sid)} and s.user_id = ${lit(guest)}`);
+    assert.ok(session, 'the record names a session of the guest\'s');
+    const [sessionId, sessionStart] = session.split('|');
+    assert.match(await page.locator('#view-session').textContent(),
+      new RegExp(`^${sessionId}, signed in ${sessionStart.replace(/\./g, '\\.')} \\(`), 'the viewer shows it with its start');
     await assertAccessible(page, 'the signature viewer');
     await screenshot(page, 'waiver-view');
     assert.deepEqual(problems, []);
@@ -171,5 +180,46 @@ test('a held guest sees the way to the waiver on the event page', async () => {
     assert.deepEqual(problems, []);
   } finally {
     await page.context().close();
+  }
+});
+
+test('a page holding a token from before sid: signing refreshes once, and the record names the new session', async () => {
+  const boat = await stack.psql(`select id from scc.boats where name = 'Waiver Boat'`);
+  const { ev, email, guest } = await guestOn(boat, 'Evening sail', 5, 'Olive Oldtoken', 'confirmed');
+  const code = await stack.psql(`select scc.create_magic_link(${lit(email)}, 'login', 'guest', null, interval '15 minutes', null, null)`);
+  const { context, page, problems } = await openContext(browser);
+  try {
+    const r = await context.request.post(`${stack.url}/api/auth/redeem`, { data: { code }, headers: { origin: stack.url } });
+    assert.equal(r.status(), 200, await r.text());
+    const first = await stack.psql(`select id || '|' || scc.iso(created_at) from scc.sessions where user_id = ${lit(guest)}`);
+    // the access cookie becomes a good token without sid, as one signed before 029
+    const now = Math.floor(Date.now() / 1000);
+    await context.addCookies([{ name: 'scc_at', value: forgeToken(stack, { sub: guest, role: 'guest', iat: now, exp: now + 600 }),
+      domain: '127.0.0.1', path: '/api', httpOnly: true, sameSite: 'Strict' }]);
+    const cookies = await context.cookies(stack.url + '/api/');
+    assert.equal(cookies.filter((c) => c.name === 'scc_at').length, 1, 'one access cookie, replaced');
+
+    await page.goto(`${stack.url}/waiver.html?event=${ev}`);
+    await page.getByRole('heading', { name: 'Release of liability', level: 1 }).waitFor();
+    await page.getByLabel('Your full legal name').fill('Olive Oldtoken');
+    await page.getByLabel('Name', { exact: true }).fill('Pat Oldtoken');
+    await page.getByLabel('Phone').fill('+1 619 555 0102');
+    await page.getByLabel('Relationship to you').fill('partner');
+    await page.getByLabel('I have read this waiver and sign it as my own').check();
+    await page.getByLabel('I agree to sign and receive records electronically').check();
+    await page.getByRole('button', { name: 'Sign the waiver' }).click();
+    await page.getByRole('heading', { name: 'Waiver signed' }).waitFor();
+
+    const [firstId, firstStart] = first.split('|');
+    const rec = await stack.psql(`select w.session_id || '|' || scc.iso(w.session_started_at) || '|' || s.family
+        || '|' || (select family from scc.sessions where id = ${lit(firstId)})
+        from scc.waiver_signatures as w join scc.sessions as s on s.id = w.session_id where w.user_id = ${lit(guest)}`);
+    const [recId, recStart, recFamily, firstFamily] = rec.split('|');
+    assert.notEqual(recId, firstId, 'the session of the refreshed token, not the first row');
+    assert.equal(recFamily, firstFamily, 'in the same sign-in');
+    assert.equal(recStart, firstStart, 'which began at the redeem');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
   }
 });
