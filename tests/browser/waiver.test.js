@@ -48,6 +48,16 @@ async function guestOn(boat, title, days, name, state) {
   return { ev, email, guest };
 }
 
+/** The form's emergency contact, the two statements ticked, and Sign pressed. */
+async function contactAgreeSign(page, { name, phone, relationship }) {
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Phone').fill(phone);
+  await page.getByLabel('Relationship to you').fill(relationship);
+  await page.getByLabel('I have read this waiver and sign it as my own').check();
+  await page.getByLabel('I agree to sign and receive records electronically').check();
+  await page.getByRole('button', { name: 'Sign the waiver' }).click();
+}
+
 test('a guest opens their link, signs for themself and a child, and lands confirmed on the event page', async () => {
   const boat = await stack.psql(`insert into scc.boats (name, port_name, port_lat, port_lon, time_zone, guest_capacity)
     values ('Waiver Boat', 'Shelter Island', 32.7115, -117.2312, 'America/Los_Angeles', 6) returning id`);
@@ -97,12 +107,7 @@ test('a guest opens their link, signs for themself and a child, and lands confir
     await page.getByRole('button', { name: 'Add a minor' }).click();
     await page.getByLabel('Minor\'s full name').fill('Kit Guest');
     await page.getByLabel('Minor\'s date of birth').fill('2016-05-01');
-    await page.getByLabel('Name', { exact: true }).fill('Mo Guest');
-    await page.getByLabel('Phone').fill('+1 619 555 0100');
-    await page.getByLabel('Relationship to you').fill('mother');
-    await page.getByLabel('I have read this waiver and sign it as my own').check();
-    await page.getByLabel('I agree to sign and receive records electronically').check();
-    await page.getByRole('button', { name: 'Sign the waiver' }).click();
+    await contactAgreeSign(page, { name: 'Mo Guest', phone: '+1 619 555 0100', relationship: 'mother' });
     await page.getByRole('alert').filter({ hasText: 'invalid_date_of_birth' }).waitFor();
     const dob = page.getByLabel('Date of birth', { exact: true });
     assert.equal(await dob.getAttribute('aria-invalid'), 'true', 'the field is marked');
@@ -202,12 +207,7 @@ test('a page holding a token from before sid: signing refreshes once, and the re
     await page.goto(`${stack.url}/waiver.html?event=${ev}`);
     await page.getByRole('heading', { name: 'Release of liability', level: 1 }).waitFor();
     await page.getByLabel('Your full legal name').fill('Olive Oldtoken');
-    await page.getByLabel('Name', { exact: true }).fill('Pat Oldtoken');
-    await page.getByLabel('Phone').fill('+1 619 555 0102');
-    await page.getByLabel('Relationship to you').fill('partner');
-    await page.getByLabel('I have read this waiver and sign it as my own').check();
-    await page.getByLabel('I agree to sign and receive records electronically').check();
-    await page.getByRole('button', { name: 'Sign the waiver' }).click();
+    await contactAgreeSign(page, { name: 'Pat Oldtoken', phone: '+1 619 555 0102', relationship: 'partner' });
     await page.getByRole('heading', { name: 'Waiver signed' }).waitFor();
 
     const [firstId, firstStart] = first.split('|');
