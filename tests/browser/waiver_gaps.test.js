@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 
 import { startStack } from '../api/lib/stack.js';
 import { lit, signIn } from '../api/lib/auth.js';
+import { addWaiverVersion } from '../api/lib/guests.js';
 import { launchBrowser, openContext, signInAs, assertAccessible, screenshot } from './lib/browser.js';
 
 let stack, browser, boat, tpl, captain;
@@ -30,13 +31,7 @@ after(async () => {
   await stack?.stop();
 });
 
-function version(v) {
-  const body = `Sailing is risky (version ${v}).`;
-  return stack.psql(`insert into scc.waiver_versions (template_id, version, title, body, body_sha256, intent_text,
-      consent_text, adult_text, validity)
-    values (${lit(tpl)}, ${v}, 'Release', ${lit(body)}, encode(sha256(convert_to(${lit(body)}, 'UTF8')), 'hex'),
-            'I agree', 'I consent', 'I am 18 or older', 'event') returning id`);
-}
+const version = (v) => addWaiverVersion(stack, tpl, v);
 let n = 0;
 async function makeEvent() {
   n += 1;
