@@ -11,6 +11,8 @@ import { startPage, param } from './shell.js';
 import { openModal } from './modal.js';
 import { renderRoster } from './roster.js';
 import { renderChecklist } from './checklist.js';
+import { renderWaiverCard } from './event-waiver.js'; // waivers: issue 10's gaps (helper F)
+import { renderPartyLinks } from './party-links.js'; // waivers: issue 10's gaps (helper F)
 
 
 
@@ -42,6 +44,10 @@ async function main() {
   const timing = h('section', { id: 'timing', class: 'card', 'aria-labelledby': 'timing-h' });
   const roster = h('section', { id: 'roster' });
   const checklist = h('section', { id: 'checklist' });
+  /* waivers: issue 10's gaps (helper F) — the waiver card (admins), the party links (the event's captain, admins) */
+  const waiverCard = h('section', { id: 'waiver-card', class: 'card', 'aria-labelledby': 'waiver-card-h' });
+  const partyLinks = h('section', { id: 'party-links', 'aria-labelledby': 'party-links-h' });
+  /* end waivers: issue 10's gaps (helper F) */
   let timer = null;
 
   async function reload(message) {
@@ -77,9 +83,17 @@ async function main() {
         (me.role === 'admin' || page.you.places.some((p) => ['captain', 'crew'].includes(p.role) && p.state !== 'waitlisted'))
           && h('a', { id: 'dock-link', href: `/manifest.html?event=${encodeURIComponent(e.id)}` }, 'Dock: manifest and check-in')),
       roster,
+      /* waivers: issue 10's gaps (helper F) */
+      me.role === 'admin' && waiverCard,
+      ownsLinks(page) && partyLinks,
+      /* end waivers: issue 10's gaps (helper F) */
       checklist);
     drawTiming(timing, page);
     renderRoster(roster, page, reload);
+    /* waivers: issue 10's gaps (helper F) */
+    if (me.role === 'admin') renderWaiverCard(waiverCard, page, reload);
+    if (ownsLinks(page)) renderPartyLinks(partyLinks, page);
+    /* end waivers: issue 10's gaps (helper F) */
     renderChecklist(checklist, page, reload);
   }
 
@@ -234,6 +248,13 @@ async function main() {
 
   await reload();
 }
+
+/* waivers: issue 10's gaps (helper F) — the event's captain and admins see its party links */
+function ownsLinks(page) {
+  return me.role === 'admin'
+    || (page.you.places ?? []).some((p) => p.role === 'captain' && ['claimed', 'designated', 'confirmed'].includes(p.state));
+}
+/* end waivers: issue 10's gaps (helper F) */
 
 // "Departs in 2 h 05 min", "Back in 40 min", "Overdue by 12 min" …
 function countdownText(e) {

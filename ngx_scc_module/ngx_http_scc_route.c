@@ -187,6 +187,15 @@ ngx_http_scc_route_t  ngx_http_scc_routes[] = {
                        "scc_api.event_checkin", NGX_HTTP_SCC_ROLE_CREW,
                        NGX_HTTP_SCC_BODY),
     /* end waivers: the dock (helper D) */
+    /* waivers: issue 10's gaps, the version move and party links (helper F) */
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/events/:id/waiver-version",
+                       "scc_api.event_waiver_version_get",
+                       NGX_HTTP_SCC_ROLE_ADMIN, 0),
+    ngx_http_scc_route(NGX_HTTP_POST,
+                       "/api/events/:id/party-links/:link_id/revoke",
+                       "scc_api.party_link_revoke", NGX_HTTP_SCC_ROLE_CAPTAIN,
+                       NGX_HTTP_SCC_BODY),
+    /* end waivers: issue 10's gaps (helper F) */
 };
 
 const ngx_uint_t  ngx_http_scc_nroutes =

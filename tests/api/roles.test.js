@@ -92,6 +92,16 @@ MATRIX.push(
   ['PATCH',  '/api/waiver-templates/:id',   { active: false },                                             [401, 403, 403, 403, 404]],
   ['POST',   '/api/events/:id/waiver-version', { version_id: '00000000-0000-4000-8000-000000000000', reason: 'matrix' }, [401, 403, 403, 403, 404]],
 );
+/* waivers: issue 10's gaps (helper F) */
+// :id is a user's id here: the admin's card stops at 404 event_not_found;
+// the revoke's :link_id is the literal (400 invalid_link_id for the captain
+// and the admin, before the event is looked up).  waiver_gaps.test.js holds
+// the per-event rules (the event's captain, another captain, crew).
+MATRIX.push(
+  ['GET',    '/api/events/:id/waiver-version', null,                                                     [401, 403, 403, 403, 404]],
+  ['POST',   '/api/events/:id/party-links/:link_id/revoke', { reason: 'role matrix' },                    [401, 403, 403, 400, 400]],
+);
+/* end waivers: issue 10's gaps (helper F) */
 before(async () => {
   const s = await sharedStack();
   waiverBoat = await s.psql(`insert into scc.boats (name, port_name, port_lat, port_lon, time_zone, guest_capacity)
