@@ -4,9 +4,9 @@
 // formed, text within 78 characters, the CSV parsed back to the JSON's
 // rows); a run with a recipient arrives through the aws-ses-v2-local SES
 // emulator with its CSV attached; a rerun mails once; failover
-// (`transport = ses, smtp`): SES refusing connections or still throttling
-// on the last attempt -> delivered by a real SMTP peer, the outbox row
-// says so; a refusal (400) or nothing certain never fails over.
+// (`transport = ses, smtp`): SES refusing connections, its account
+// paused, or still throttling on the last attempt -> delivered by a real
+// SMTP peer, the outbox row says so; a refusal (400) never fails over.
 //
 // One dedicated stack without its background worker; each test starts the
 // workers it needs.  Traffic stays on 127.0.0.1.
@@ -21,7 +21,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { simpleParser } from 'mailparser';
 import sesLocalModule from 'aws-ses-v2-local';
-import { startStack, freePort } from '../api/lib/stack.js';
+import { startStack, freePort, ROOT } from '../api/lib/stack.js';
 import { spawnWorker, waitFor } from './lib/workers.js';
 import { htmlProblems, longLines, parseCsv, expectedCsv, csvMismatches } from './lib/report_checks.js';
 
@@ -142,6 +142,21 @@ test('every report renders for an empty period', async () => {
     assert.equal(r.data.kind, KINDS[i]);
     assert.ok(r.subject.endsWith(': January 2031'), r.subject);
   }
+});
+
+test('a template variant (A/B) is used where it exists, the default elsewhere; a test run says so in its subject', async () => {
+  const dir = path.join(tmp, 'templates');
+  fs.cpSync(path.join(ROOT, 'worker/templates'), dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'report_rental_b.subject.mustache'), 'B: {{{title}}} for {{{period_label}}}\n');
+  const a = Number(await q(`select scc.report_run_start('rental', '2026-02', 'UTC', '{}', '{}', 'b', null, null, null, false)`));
+  const t = Number(await q(`select scc.report_run_start('rental', '2026-02', 'UTC', '{}', '{}', null, null, null, null, true)`));
+  await untilIdle({ templates_dir: dir });
+  const ra = await run(a);
+  checkRendered(ra, 'variant b');
+  assert.equal(ra.subject, 'B: Rental operations report: 3028 51st St for February 2026');
+  assert.match(ra.text, /^Template variant: b\.$/m, 'the text falls back to the default template, which names the variant');
+  const rt = await run(t);
+  assert.equal(rt.subject, '[Test] Rental operations report: 3028 51st St: February 2026');
 });
 
 test('a run with a recipient arrives through the SES emulator with its CSV attached; a rerun mails once', async () => {
@@ -266,6 +281,25 @@ test('failover: SES still throttling on the last attempt -> SMTP; never before t
     assert.equal(smtp.received().length, 1, 'SMTP only on the last');
     assert.equal(await q(`select status || ' ' || delivered_by from scc.email_outbox where job_id = ${r.email_job_ids[0]}`),
       'sent smtp');
+  } finally {
+    smtp.close();
+    await f.close();
+  }
+});
+
+test('failover: the SES account paused -> SMTP at once, without waiting out the pause', async () => {
+  const smtp = await smtpServer();
+  const f = await fakeSes({ status: 400, body: { message: 'Sending is paused for this account.' },
+    headers: { 'x-amzn-errortype': 'SendingPausedException' } });
+  try {
+    const id = await start('cmo', '2026-02', ['cmo@example.com']);
+    await untilIdle(failoverConf(f.url, smtp.url));
+    const r = await run(id);
+    assert.equal(f.count(), 1);
+    assert.equal(smtp.received().length, 1);
+    assert.equal(await q(`select j.state || ' ' || j.attempts || ' ' || o.status || ' ' || o.delivered_by
+                            from scc.jobs as j join scc.email_outbox as o on o.job_id = j.id
+                           where j.id = ${r.email_job_ids[0]}`), 'done 1 sent smtp');
   } finally {
     smtp.close();
     await f.close();
