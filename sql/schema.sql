@@ -3489,17 +3489,17 @@ ALTER FUNCTION scc.report_instants(p scc.report_span, OUT from_at timestamp with
 
 COMMENT ON FUNCTION scc.report_instants(p scc.report_span, OUT from_at timestamp with time zone, OUT until_at timestamp with time zone) IS 'the instants of local midnight at starts and at ends in the period''s zone: [from_at, until_at)';
 
-CREATE FUNCTION scc.report_json(kind text, title text, p scc.report_span, amounts text, sections jsonb, csv jsonb) RETURNS jsonb
+CREATE FUNCTION scc.report_json(kind text, title text, p scc.report_span, amounts text, sections jsonb, csv jsonb, empty boolean) RETURNS jsonb
     LANGUAGE sql STABLE
     AS $$
     select jsonb_build_object('kind', kind, 'title', title, 'period', scc.report_period_json(p),
-                              'amounts', amounts, 'generated_at', scc.iso(now()),
+                              'amounts', amounts, 'generated_at', scc.iso(now()), 'empty', empty,
                               'sections', sections, 'csv', csv)
 $$;
 
-ALTER FUNCTION scc.report_json(kind text, title text, p scc.report_span, amounts text, sections jsonb, csv jsonb) OWNER TO scc_owner;
+ALTER FUNCTION scc.report_json(kind text, title text, p scc.report_span, amounts text, sections jsonb, csv jsonb, empty boolean) OWNER TO scc_owner;
 
-COMMENT ON FUNCTION scc.report_json(kind text, title text, p scc.report_span, amounts text, sections jsonb, csv jsonb) IS 'a report: {kind, title, period, amounts, generated_at, sections, csv}';
+COMMENT ON FUNCTION scc.report_json(kind text, title text, p scc.report_span, amounts text, sections jsonb, csv jsonb, empty boolean) IS 'a report: {kind, title, period, amounts, generated_at, empty, sections, csv}';
 
 CREATE FUNCTION scc.report_kind_ok(kind text) RETURNS boolean
     LANGUAGE sql IMMUTABLE
@@ -3687,7 +3687,9 @@ begin
     if r.state = 'done' then
         return r.email_job_ids;
     end if;
-    if cardinality(r.recipients) > 0 then
+    if cardinality(r.recipients) > 0
+       and not (coalesce(r.options -> 'skip_empty' = 'true'::jsonb, false)
+                and coalesce((r.data ->> 'empty')::boolean, false)) then
         jobs := array[scc.enqueue_job('email',
                           jsonb_build_object('template', 'report_' || r.kind, 'to', to_jsonb(r.recipients),
                                              'report_run_id', r.id),
@@ -7895,7 +7897,7 @@ CREATE FUNCTION scc_report.accounting(p scc.report_span) RETURNS jsonb
             scc.report_pending('payouts', 'OTA payouts expected vs received', 'bookings'),
             scc.report_pending('profitability', 'Path to profitability', 'ledger'))
     )
-    select scc.report_json('accounting', 'Accounting report', p, 'gross', s.s, scc.report_pending_csv(s.s)) from s
+    select scc.report_json('accounting', 'Accounting report', p, 'gross', s.s, scc.report_pending_csv(s.s), true) from s
 $$;
 
 ALTER FUNCTION scc_report.accounting(p scc.report_span) OWNER TO scc_owner;
@@ -7919,7 +7921,7 @@ begin
         || (c -> 'sections')
         || jsonb_build_array(scc_report.operations_risks(),
                              scc.report_pending('agenda', '30-day action agenda', 'actions')),
-        c -> 'csv');
+        c -> 'csv', (c ->> 'empty')::boolean);
 end
 $$;
 
@@ -7942,7 +7944,7 @@ begin
             scc.report_pending('break_even', 'Break-even revenue and charters per month', 'ledger'),
             scc.report_pending('targets', 'Monthly targets vs actual', 'plans'))
         || (c -> 'sections'),
-        c -> 'csv');
+        c -> 'csv', (c ->> 'empty')::boolean);
 end
 $$;
 
@@ -8025,6 +8027,7 @@ begin
       from scc.report_charter_events(p) as x;
 
     return jsonb_build_object(
+        'empty', n_events = 0,
         'sections', jsonb_build_array(
             jsonb_build_object(
                 'id', 'charter', 'title', 'Charter operations',
@@ -8105,7 +8108,7 @@ begin
             scc.report_pending('sequence', 'Channel sequence: Sailo, GetMyBoat, Viator/GetYourGuide', 'marketing'),
             scc.report_pending('seo', 'Local SEO tasks', 'marketing'))
         || (c -> 'sections'),
-        c -> 'csv');
+        c -> 'csv', (c ->> 'empty')::boolean);
 end
 $$;
 
@@ -8147,7 +8150,8 @@ begin
         scc.report_pending('ux', 'UX shortfalls', 'technology'),
         scc.report_pending('cicd', 'CI/CD gaps', 'technology'),
         scc.report_pending('actions', 'Ten prioritised engineering actions', 'technology'));
-    return scc.report_json('cto', 'CTO report', p, 'gross', s, scc.report_pending_csv(s));
+    return scc.report_json('cto', 'CTO report', p, 'gross', s, scc.report_pending_csv(s),
+                           sent + failed + unknown = 0);
 end
 $$;
 
@@ -8167,7 +8171,7 @@ CREATE FUNCTION scc_report.delivery(p scc.report_span) RETURNS jsonb
             scc.report_pending('satisfaction', 'Vessel utilisation and satisfaction', 'delivery'))
     )
     select scc.report_json('delivery', 'Expert Yacht Delivery report', p, 'gross', s.s,
-                           scc.report_pending_csv(s.s)) from s
+                           scc.report_pending_csv(s.s), true) from s
 $$;
 
 ALTER FUNCTION scc_report.delivery(p scc.report_span) OWNER TO scc_owner;
@@ -8229,7 +8233,7 @@ CREATE FUNCTION scc_report.portfolio(p scc.report_span) RETURNS jsonb
             scc.report_pending('flags', 'Audit flags', 'consulting'))
     )
     select scc.report_json('portfolio', 'DangerousCentaur portfolio audit', p, 'gross', s.s,
-                           scc.report_pending_csv(s.s)) from s
+                           scc.report_pending_csv(s.s), true) from s
 $$;
 
 ALTER FUNCTION scc_report.portfolio(p scc.report_span) OWNER TO scc_owner;
@@ -8246,7 +8250,7 @@ CREATE FUNCTION scc_report.rental(p scc.report_span) RETURNS jsonb
             scc.report_pending('maintenance', 'Maintenance backlog and time to resolve', 'rental'))
     )
     select scc.report_json('rental', 'Rental operations report: 3028 51st St', p, 'gross', s.s,
-                           scc.report_pending_csv(s.s)) from s
+                           scc.report_pending_csv(s.s), true) from s
 $$;
 
 ALTER FUNCTION scc_report.rental(p scc.report_span) OWNER TO scc_owner;
@@ -9186,7 +9190,7 @@ REVOKE ALL ON FUNCTION scc.report_figure(id text, label text, value numeric, uni
 
 REVOKE ALL ON FUNCTION scc.report_instants(p scc.report_span, OUT from_at timestamp with time zone, OUT until_at timestamp with time zone) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION scc.report_json(kind text, title text, p scc.report_span, amounts text, sections jsonb, csv jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION scc.report_json(kind text, title text, p scc.report_span, amounts text, sections jsonb, csv jsonb, empty boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.report_kind_ok(kind text) FROM PUBLIC;
 

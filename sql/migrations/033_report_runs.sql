@@ -490,19 +490,21 @@ $$;
 comment on function scc.report_period_json(scc.report_span) is
     'the period of a report: {label, starts, ends (exclusive), time_zone, grain}';
 
--- scc.report_json: the outer shape every report has.
+-- scc.report_json: the outer shape every report has.  empty: nothing
+-- happened in the period that the report computes (a schedule with
+-- options.skip_empty sends nothing then).
 create function scc.report_json(kind text, title text, p scc.report_span, amounts text,
-                                sections jsonb, csv jsonb)
+                                sections jsonb, csv jsonb, empty boolean)
 returns jsonb
 language sql
 stable
 as $$
     select jsonb_build_object('kind', kind, 'title', title, 'period', scc.report_period_json(p),
-                              'amounts', amounts, 'generated_at', scc.iso(now()),
+                              'amounts', amounts, 'generated_at', scc.iso(now()), 'empty', empty,
                               'sections', sections, 'csv', csv)
 $$;
-comment on function scc.report_json(text, text, scc.report_span, text, jsonb, jsonb) is
-    'a report: {kind, title, period, amounts, generated_at, sections, csv}';
+comment on function scc.report_json(text, text, scc.report_span, text, jsonb, jsonb, boolean) is
+    'a report: {kind, title, period, amounts, generated_at, empty, sections, csv}';
 
 -- scc.report_pending_csv: the CSV of a report that has only pending
 -- sections to show: which sections await what.
@@ -647,6 +649,7 @@ begin
       from scc.report_charter_events(p) as x;
 
     return jsonb_build_object(
+        'empty', n_events = 0,
         'sections', jsonb_build_array(
             jsonb_build_object(
                 'id', 'charter', 'title', 'Charter operations',
@@ -780,7 +783,7 @@ begin
         || (c -> 'sections')
         || jsonb_build_array(scc_report.operations_risks(),
                              scc.report_pending('agenda', '30-day action agenda', 'actions')),
-        c -> 'csv');
+        c -> 'csv', (c ->> 'empty')::boolean);
 end
 $$;
 comment on function scc_report.ceo(scc.report_span) is 'the CEO report: charter and operational risks now; ledger, assets and actions pending';
@@ -822,7 +825,8 @@ begin
         scc.report_pending('ux', 'UX shortfalls', 'technology'),
         scc.report_pending('cicd', 'CI/CD gaps', 'technology'),
         scc.report_pending('actions', 'Ten prioritised engineering actions', 'technology'));
-    return scc.report_json('cto', 'CTO report', p, 'gross', s, scc.report_pending_csv(s));
+    return scc.report_json('cto', 'CTO report', p, 'gross', s, scc.report_pending_csv(s),
+                           sent + failed + unknown = 0);
 end
 $$;
 comment on function scc_report.cto(scc.report_span) is 'the CTO report: email delivery now; technology data pending';
@@ -843,7 +847,7 @@ as $$
             scc.report_pending('payouts', 'OTA payouts expected vs received', 'bookings'),
             scc.report_pending('profitability', 'Path to profitability', 'ledger'))
     )
-    select scc.report_json('accounting', 'Accounting report', p, 'gross', s.s, scc.report_pending_csv(s.s)) from s
+    select scc.report_json('accounting', 'Accounting report', p, 'gross', s.s, scc.report_pending_csv(s.s), true) from s
 $$;
 comment on function scc_report.accounting(scc.report_span) is 'the accounting officer''s report: ledger data pending';
 
@@ -867,7 +871,7 @@ begin
             scc.report_pending('sequence', 'Channel sequence: Sailo, GetMyBoat, Viator/GetYourGuide', 'marketing'),
             scc.report_pending('seo', 'Local SEO tasks', 'marketing'))
         || (c -> 'sections'),
-        c -> 'csv');
+        c -> 'csv', (c ->> 'empty')::boolean);
 end
 $$;
 comment on function scc_report.cmo(scc.report_span) is 'the CMO report: charter now; bookings and marketing data pending';
@@ -890,7 +894,7 @@ begin
             scc.report_pending('break_even', 'Break-even revenue and charters per month', 'ledger'),
             scc.report_pending('targets', 'Monthly targets vs actual', 'plans'))
         || (c -> 'sections'),
-        c -> 'csv');
+        c -> 'csv', (c ->> 'empty')::boolean);
 end
 $$;
 comment on function scc_report.cfo(scc.report_span) is 'the CFO report: charter now; ledger and plans pending';
@@ -908,7 +912,7 @@ as $$
             scc.report_pending('maintenance', 'Maintenance backlog and time to resolve', 'rental'))
     )
     select scc.report_json('rental', 'Rental operations report: 3028 51st St', p, 'gross', s.s,
-                           scc.report_pending_csv(s.s)) from s
+                           scc.report_pending_csv(s.s), true) from s
 $$;
 comment on function scc_report.rental(scc.report_span) is 'the rental operations report: rental data pending';
 
@@ -927,7 +931,7 @@ as $$
             scc.report_pending('satisfaction', 'Vessel utilisation and satisfaction', 'delivery'))
     )
     select scc.report_json('delivery', 'Expert Yacht Delivery report', p, 'gross', s.s,
-                           scc.report_pending_csv(s.s)) from s
+                           scc.report_pending_csv(s.s), true) from s
 $$;
 comment on function scc_report.delivery(scc.report_span) is 'the yacht delivery report: delivery data pending';
 
@@ -947,7 +951,7 @@ as $$
             scc.report_pending('flags', 'Audit flags', 'consulting'))
     )
     select scc.report_json('portfolio', 'DangerousCentaur portfolio audit', p, 'gross', s.s,
-                           scc.report_pending_csv(s.s)) from s
+                           scc.report_pending_csv(s.s), true) from s
 $$;
 comment on function scc_report.portfolio(scc.report_span) is 'the DangerousCentaur portfolio audit: consulting data pending';
 
@@ -1027,7 +1031,9 @@ grant execute on function scc.report_run_begin(bigint) to scc_worker;
 
 -- scc.report_run_done(run_id, subject, html, text, csv): the rendered run.
 -- Stores them with their SHA-256 (hex, of the UTF-8 text), the duration
--- since started_at and, when the run has recipients, queues one email job
+-- since started_at and, when the run has recipients (and is not empty
+-- with options.skip_empty, a schedule's "skip when empty"), queues one
+-- email job
 -- {"template": "report_<kind>", "to": recipients, "report_run_id": id}
 -- (unique key report-run:<id>, so a rerun queues none) whose ids it
 -- records; state done.  Returns the email job ids ({} for a preview).  A
@@ -1052,7 +1058,9 @@ begin
     if r.state = 'done' then
         return r.email_job_ids;
     end if;
-    if cardinality(r.recipients) > 0 then
+    if cardinality(r.recipients) > 0
+       and not (coalesce(r.options -> 'skip_empty' = 'true'::jsonb, false)
+                and coalesce((r.data ->> 'empty')::boolean, false)) then
         jobs := array[scc.enqueue_job('email',
                           jsonb_build_object('template', 'report_' || r.kind, 'to', to_jsonb(r.recipients),
                                              'report_run_id', r.id),

@@ -9,7 +9,7 @@
 -- Runs as the superuser inside a rolled-back transaction.
 begin;
 create extension if not exists pgtap;
-select plan(90);
+select plan(92);
 set constraints all immediate;
 
 -- ---- periods -----------------------------------------------------------------------------------------
@@ -232,6 +232,16 @@ reset role;
 select is((select error from scc.report_runs as r join t on t.v = r.job_id where t.name = 'eq'), null,
           'the error of the earlier attempt is cleared');
 
+-- skip when empty (a schedule's options.skip_empty): archived, not mailed
+insert into t values ('skip', scc.report_run_start('cmo', '2031-01', 'UTC', '{"skip_empty": true}', array['cmo@rr.example'],
+                                                    null, null, null, null, false));
+set local role scc_worker;
+select is((select (data ->> 'empty') from scc.report_run_begin((select v from t where name = 'skip'))), 'true',
+          'a period without an event is empty');
+select is(scc.report_run_done((select v from t where name = 'skip'), 's', 'h', 't', 'c'), '{}'::bigint[],
+          'empty with skip_empty: archived, no email');
+reset role;
+
 -- ---- the charter figures on a fixture computed by hand --------------------------------------------------------
 -- February 2026 in Los Angeles (28 days).  Boats A and B active, C not:
 -- 2 x 28 = 56 available boat-days.  Events (local times):
@@ -296,7 +306,7 @@ create function pg_temp.fig(r jsonb, id text) returns text language sql as $f$
      where f ->> 'id' = id
 $f$;
 create temporary table rep as select scc_report.run('cfo', scc.report_period('2026-02', 'America/Los_Angeles')) as r;
-select is(pg_temp.fig(r, 'events'), '9 count', 'events: 9 (E9 is January here)') from rep;
+select is(pg_temp.fig(r, 'events') || ' ' || (r ->> 'empty'), '9 count false', 'events: 9 (E9 is January here); not empty') from rep;
 select is(pg_temp.fig(r, 'events_sailed'), '4 count', 'sailed: 4') from rep;
 select is(pg_temp.fig(r, 'events_cancelled') || ', ' || pg_temp.fig(r, 'cancellation_rate'),
           '3 count, 0.3750 ratio', 'cancelled 3 of 8 not draft') from rep;
