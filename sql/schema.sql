@@ -3875,10 +3875,21 @@ COMMENT ON FUNCTION scc.report_run_start(kind text, period text, time_zone text,
 CREATE FUNCTION scc.report_runs_keep_done() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
+declare
+    n scc.report_runs;
 begin
     if old.state = 'done' then
-        raise exception 'report run % is done: its archive never changes', old.id
-            using errcode = 'SC409', detail = 'immutable_record';
+        n := new;
+        if n.schedule_id is null then
+            n.schedule_id := old.schedule_id;
+        end if;
+        if n.requested_by is null then
+            n.requested_by := old.requested_by;
+        end if;
+        if n is distinct from old then
+            raise exception 'report run % is done: its archive never changes', old.id
+                using errcode = 'SC409', detail = 'immutable_record';
+        end if;
     end if;
     return new;
 end
@@ -3886,7 +3897,7 @@ $$;
 
 ALTER FUNCTION scc.report_runs_keep_done() OWNER TO scc_owner;
 
-COMMENT ON FUNCTION scc.report_runs_keep_done() IS 'trigger: refuses any update of a done report run (SC409 immutable_record)';
+COMMENT ON FUNCTION scc.report_runs_keep_done() IS 'trigger: refuses any update of a done report run (SC409 immutable_record) but its schedule or requester deleted';
 
 CREATE FUNCTION scc.report_span_of(starts date, ends date, tz text, grain text) RETURNS scc.report_span
     LANGUAGE sql IMMUTABLE

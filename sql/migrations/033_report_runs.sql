@@ -223,21 +223,34 @@ create index report_runs_kind_created on scc.report_runs (kind, created_at desc,
 create index report_runs_created on scc.report_runs (created_at desc, id desc);
 create index report_runs_schedule on scc.report_runs (schedule_id) where schedule_id is not null;
 
--- A done run is what was sent: nothing in it changes.
+-- A done run is what was sent: nothing in it changes, except that the
+-- schedule or the user it points to may be deleted (the foreign keys set
+-- them null).
 create function scc.report_runs_keep_done()
 returns trigger
 language plpgsql
 as $$
+declare
+    n scc.report_runs;
 begin
     if old.state = 'done' then
-        raise exception 'report run % is done: its archive never changes', old.id
-            using errcode = 'SC409', detail = 'immutable_record';
+        n := new;
+        if n.schedule_id is null then
+            n.schedule_id := old.schedule_id;
+        end if;
+        if n.requested_by is null then
+            n.requested_by := old.requested_by;
+        end if;
+        if n is distinct from old then
+            raise exception 'report run % is done: its archive never changes', old.id
+                using errcode = 'SC409', detail = 'immutable_record';
+        end if;
     end if;
     return new;
 end
 $$;
 comment on function scc.report_runs_keep_done() is
-    'trigger: refuses any update of a done report run (SC409 immutable_record)';
+    'trigger: refuses any update of a done report run (SC409 immutable_record) but its schedule or requester deleted';
 
 create trigger report_runs_keep_done
     before update on scc.report_runs

@@ -9,7 +9,7 @@
 -- Runs as the superuser inside a rolled-back transaction.
 begin;
 create extension if not exists pgtap;
-select plan(92);
+select plan(94);
 set constraints all immediate;
 
 -- ---- periods -----------------------------------------------------------------------------------------
@@ -216,10 +216,17 @@ reset role;
 select is((select html from scc.report_runs where id = (select v from t where name = 'r1')), '<p>é</p>', 'kept as rendered');
 select is(pg_temp.refusal(format('update scc.report_runs set html = %L where id = %s', 'forged', (select v from t where name = 'r1'))),
           'SC409 immutable_record', 'a done run never changes');
+update scc.report_runs set schedule_id = (select v from t where name = 's2') where id = (select v from t where name = 'preview');
 set local role scc_worker;
 select is((select state from scc.report_run_begin((select v from t where name = 'preview'))), 'running', 'a preview begins');
 select is(scc.report_run_done((select v from t where name = 'preview'), 's', 'h', 't', 'c'), '{}'::bigint[],
           'a preview is archived and mails nothing');
+reset role;
+select ok(scc.unschedule_report((select v from t where name = 's2')), 'the schedule of a done run can be deleted');
+select is((select state || ' ' || coalesce(schedule_id::text, 'none') || ' ' || html from scc.report_runs
+            where id = (select v from t where name = 'preview')),
+          'done none h', 'the run stays, without its schedule');
+set local role scc_worker;
 select is((select state from scc.report_run_begin((select v from t where name = 'eq_run'))), 'running', 'a run begins');
 select scc.report_run_fail((select v from t where name = 'eq_run'),
                            'template report_delivery: missing');

@@ -190,6 +190,25 @@ test('a run with a recipient arrives through the SES emulator with its CSV attac
   assert.equal((await (await fetch(`${sesUrl}/store`)).json()).emails.length, 1);
 });
 
+test('a scheduled report arrives through the SES emulator: the slot becomes a run of the schedule\'s period and variant', async () => {
+  const sid = await q(`select scc.schedule_report('cfo', '0 0 1 1 *', 'UTC', array['cfo@example.com'],
+                                                   '{"period": "2026-02", "variant": "b"}')`);
+  await q(`update scc.report_schedules set created_at = now() - interval '2 years' where id = ${sid}`);
+  await untilIdle(sesConf(sesUrl));
+  const id = await q(`select id from scc.report_runs where schedule_id = ${sid}`);
+  const r = await run(id);
+  checkRendered(r, 'scheduled cfo');
+  assert.equal(await q(`select period || ' ' || variant || ' ' || (slot is not null) from scc.report_runs where id = ${id}`),
+    '2026-02 b true');
+  const store = await (await fetch(`${sesUrl}/store`)).json();
+  assert.equal(store.emails.length, 1);
+  assert.equal(store.emails[0].subject, 'CFO report: February 2026');
+  assert.equal(store.emails[0].attachments[0].filename, 'cfo-2026-02.csv');
+  assert.deepEqual(csvMismatches(parseCsv(Buffer.from(store.emails[0].attachments[0].content, 'base64').toString('utf8')),
+    expectedCsv(r.data.csv)), []);
+  await q(`delete from scc.report_schedules where id = ${sid}`);
+});
+
 /** A local HTTP server answering like SES with `answer`; counts requests. */
 async function fakeSes(answer) {
   let n = 0;
