@@ -3688,7 +3688,7 @@ begin
         return r.email_job_ids;
     end if;
     if cardinality(r.recipients) > 0
-       and not (coalesce(r.options -> 'skip_empty' = 'true'::jsonb, false)
+       and not (coalesce(r.options -> 'skip_when_empty' = 'true'::jsonb, false)
                 and coalesce((r.data ->> 'empty')::boolean, false)) then
         jobs := array[scc.enqueue_job('email',
                           jsonb_build_object('template', 'report_' || r.kind, 'to', to_jsonb(r.recipients),

@@ -505,7 +505,7 @@ comment on function scc.report_period_json(scc.report_span) is
 
 -- scc.report_json: the outer shape every report has.  empty: nothing
 -- happened in the period that the report computes (a schedule with
--- options.skip_empty sends nothing then).
+-- options.skip_when_empty sends nothing then).
 create function scc.report_json(kind text, title text, p scc.report_span, amounts text,
                                 sections jsonb, csv jsonb, empty boolean)
 returns jsonb
@@ -1045,7 +1045,7 @@ grant execute on function scc.report_run_begin(bigint) to scc_worker;
 -- scc.report_run_done(run_id, subject, html, text, csv): the rendered run.
 -- Stores them with their SHA-256 (hex, of the UTF-8 text), the duration
 -- since started_at and, when the run has recipients (and is not empty
--- with options.skip_empty, a schedule's "skip when empty"), queues one
+-- with options.skip_when_empty, a schedule's "skip when empty"), queues one
 -- email job
 -- {"template": "report_<kind>", "to": recipients, "report_run_id": id}
 -- (unique key report-run:<id>, so a rerun queues none) whose ids it
@@ -1072,7 +1072,7 @@ begin
         return r.email_job_ids;
     end if;
     if cardinality(r.recipients) > 0
-       and not (coalesce(r.options -> 'skip_empty' = 'true'::jsonb, false)
+       and not (coalesce(r.options -> 'skip_when_empty' = 'true'::jsonb, false)
                 and coalesce((r.data ->> 'empty')::boolean, false)) then
         jobs := array[scc.enqueue_job('email',
                           jsonb_build_object('template', 'report_' || r.kind, 'to', to_jsonb(r.recipients),

@@ -239,14 +239,14 @@ reset role;
 select is((select error from scc.report_runs as r join t on t.v = r.job_id where t.name = 'eq'), null,
           'the error of the earlier attempt is cleared');
 
--- skip when empty (a schedule's options.skip_empty): archived, not mailed
-insert into t values ('skip', scc.report_run_start('cmo', '2031-01', 'UTC', '{"skip_empty": true}', array['cmo@rr.example'],
+-- skip when empty (a schedule's options.skip_when_empty): archived, not mailed
+insert into t values ('skip', scc.report_run_start('cmo', '2031-01', 'UTC', '{"skip_when_empty": true}', array['cmo@rr.example'],
                                                     null, null, null, null, false));
 set local role scc_worker;
 select is((select (data ->> 'empty') from scc.report_run_begin((select v from t where name = 'skip'))), 'true',
           'a period without an event is empty');
 select is(scc.report_run_done((select v from t where name = 'skip'), 's', 'h', 't', 'c'), '{}'::bigint[],
-          'empty with skip_empty: archived, no email');
+          'empty with skip_when_empty: archived, no email');
 reset role;
 
 -- ---- the charter figures on a fixture computed by hand --------------------------------------------------------
