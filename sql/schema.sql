@@ -3537,6 +3537,16 @@ ALTER FUNCTION scc.report_pending_csv(sections jsonb) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.report_pending_csv(sections jsonb) IS 'CSV {columns: section, status, awaits; rows} listing a report''s sections and what each awaits';
 
+CREATE FUNCTION scc.report_pending_only(kind text, title text, p scc.report_span, sections jsonb) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    select scc.report_json(kind, title, p, 'gross', sections, scc.report_pending_csv(sections), true)
+$$;
+
+ALTER FUNCTION scc.report_pending_only(kind text, title text, p scc.report_span, sections jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.report_pending_only(kind text, title text, p scc.report_span, sections jsonb) IS 'a report of pending sections only: the CSV lists them, empty';
+
 CREATE FUNCTION scc.report_period(period text, time_zone text) RETURNS scc.report_span
     LANGUAGE plpgsql STABLE
     AS $_$
@@ -3914,6 +3924,21 @@ $$;
 ALTER FUNCTION scc.report_span_of(starts date, ends date, tz text, grain text) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.report_span_of(starts date, ends date, tz text, grain text) IS 'a scc.report_span from its bounds, zone and grain, with its label (October 2026, Q3 2026, 2026, A to B)';
+
+CREATE FUNCTION scc.report_with_charter(kind text, title text, p scc.report_span, amounts text, before jsonb, after jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    AS $$
+declare
+    c jsonb := scc_report.charter_figures(p);
+begin
+    return scc.report_json(kind, title, p, amounts, before || (c -> 'sections') || after,
+                           c -> 'csv', (c ->> 'empty')::boolean);
+end
+$$;
+
+ALTER FUNCTION scc.report_with_charter(kind text, title text, p scc.report_span, amounts text, before jsonb, after jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.report_with_charter(kind text, title text, p scc.report_span, amounts text, before jsonb, after jsonb) IS 'a report of sections before, the charter sections and sections after, with the charter''s CSV';
 
 CREATE FUNCTION scc.require_role(ctx jsonb, least_role text) RETURNS text
     LANGUAGE plpgsql STABLE
@@ -7899,16 +7924,13 @@ CREATE FUNCTION scc_report.accounting(p scc.report_span) RETURNS jsonb
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'scc'
     AS $$
-    with s (s) as (
-        select jsonb_build_array(
-            scc.report_pending('recognition', 'Revenue recognition', 'ledger'),
-            scc.report_pending('accounts', 'Chart of accounts with balances', 'ledger'),
-            scc.report_pending('expenses', 'Expense audit', 'ledger'),
-            scc.report_pending('aging', 'AR and AP aging', 'ledger'),
-            scc.report_pending('payouts', 'OTA payouts expected vs received', 'bookings'),
-            scc.report_pending('profitability', 'Path to profitability', 'ledger'))
-    )
-    select scc.report_json('accounting', 'Accounting report', p, 'gross', s.s, scc.report_pending_csv(s.s), true) from s
+    select scc.report_pending_only('accounting', 'Accounting report', p, jsonb_build_array(
+        scc.report_pending('recognition', 'Revenue recognition', 'ledger'),
+        scc.report_pending('accounts', 'Chart of accounts with balances', 'ledger'),
+        scc.report_pending('expenses', 'Expense audit', 'ledger'),
+        scc.report_pending('aging', 'AR and AP aging', 'ledger'),
+        scc.report_pending('payouts', 'OTA payouts expected vs received', 'bookings'),
+        scc.report_pending('profitability', 'Path to profitability', 'ledger')))
 $$;
 
 ALTER FUNCTION scc_report.accounting(p scc.report_span) OWNER TO scc_owner;
@@ -7916,24 +7938,18 @@ ALTER FUNCTION scc_report.accounting(p scc.report_span) OWNER TO scc_owner;
 COMMENT ON FUNCTION scc_report.accounting(p scc.report_span) IS 'the accounting officer''s report: ledger data pending';
 
 CREATE FUNCTION scc_report.ceo(p scc.report_span) RETURNS jsonb
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'scc'
     AS $$
-declare
-    c jsonb := scc_report.charter_figures(p);
-begin
-    return scc.report_json('ceo', 'CEO report', p, 'mixed',
+    select scc.report_with_charter('ceo', 'CEO report', p, 'mixed',
         jsonb_build_array(
             scc.report_pending('assets', 'Asset inventory', 'assets'),
             scc.report_pending('revenue', 'Revenue vs prior period and plan, per entity', 'ledger'),
             scc.report_pending('revenue_gaps', 'Revenue-tracking gaps', 'ledger'),
             scc.report_pending('concentration', 'Equity and concentration risk', 'ledger'),
-            scc.report_pending('cash', 'Cash and runway', 'ledger'))
-        || (c -> 'sections')
-        || jsonb_build_array(scc_report.operations_risks(),
-                             scc.report_pending('agenda', '30-day action agenda', 'actions')),
-        c -> 'csv', (c ->> 'empty')::boolean);
-end
+            scc.report_pending('cash', 'Cash and runway', 'ledger')),
+        jsonb_build_array(scc_report.operations_risks(),
+                          scc.report_pending('agenda', '30-day action agenda', 'actions')))
 $$;
 
 ALTER FUNCTION scc_report.ceo(p scc.report_span) OWNER TO scc_owner;
@@ -7941,22 +7957,17 @@ ALTER FUNCTION scc_report.ceo(p scc.report_span) OWNER TO scc_owner;
 COMMENT ON FUNCTION scc_report.ceo(p scc.report_span) IS 'the CEO report: charter and operational risks now; ledger, assets and actions pending';
 
 CREATE FUNCTION scc_report.cfo(p scc.report_span) RETURNS jsonb
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'scc'
     AS $$
-declare
-    c jsonb := scc_report.charter_figures(p);
-begin
-    return scc.report_json('cfo', 'CFO report', p, 'net',
+    select scc.report_with_charter('cfo', 'CFO report', p, 'net',
         jsonb_build_array(
             scc.report_pending('burn', 'Gross and net burn (three-month average)', 'ledger'),
             scc.report_pending('runway', 'Runway', 'ledger'),
             scc.report_pending('capital', 'Capital deployment', 'ledger'),
             scc.report_pending('break_even', 'Break-even revenue and charters per month', 'ledger'),
-            scc.report_pending('targets', 'Monthly targets vs actual', 'plans'))
-        || (c -> 'sections'),
-        c -> 'csv', (c ->> 'empty')::boolean);
-end
+            scc.report_pending('targets', 'Monthly targets vs actual', 'plans')),
+        '[]')
 $$;
 
 ALTER FUNCTION scc_report.cfo(p scc.report_span) OWNER TO scc_owner;
@@ -8103,13 +8114,10 @@ ALTER FUNCTION scc_report.charter_figures(p scc.report_span) OWNER TO scc_owner;
 COMMENT ON FUNCTION scc_report.charter_figures(p scc.report_span) IS 'the charter sections of a period (figures, events by state, causes, trend) and its per-event CSV';
 
 CREATE FUNCTION scc_report.cmo(p scc.report_span) RETURNS jsonb
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'scc'
     AS $$
-declare
-    c jsonb := scc_report.charter_figures(p);
-begin
-    return scc.report_json('cmo', 'CMO report', p, 'gross',
+    select scc.report_with_charter('cmo', 'CMO report', p, 'gross',
         jsonb_build_array(
             scc.report_pending('visibility', 'Channel visibility matrix', 'marketing'),
             scc.report_pending('channel_mix', 'Channel mix and effective commission', 'bookings'),
@@ -8117,10 +8125,8 @@ begin
             scc.report_pending('funnel', 'Funnel conversion', 'marketing'),
             scc.report_pending('roas', 'ROAS and MER', 'marketing'),
             scc.report_pending('sequence', 'Channel sequence: Sailo, GetMyBoat, Viator/GetYourGuide', 'marketing'),
-            scc.report_pending('seo', 'Local SEO tasks', 'marketing'))
-        || (c -> 'sections'),
-        c -> 'csv', (c ->> 'empty')::boolean);
-end
+            scc.report_pending('seo', 'Local SEO tasks', 'marketing')),
+        '[]')
 $$;
 
 ALTER FUNCTION scc_report.cmo(p scc.report_span) OWNER TO scc_owner;
@@ -8174,15 +8180,11 @@ CREATE FUNCTION scc_report.delivery(p scc.report_span) RETURNS jsonb
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'scc'
     AS $$
-    with s (s) as (
-        select jsonb_build_array(
-            scc.report_pending('pipeline', 'Pipeline by stage', 'delivery'),
-            scc.report_pending('passages', 'Nautical miles, days at sea and speed made good', 'delivery'),
-            scc.report_pending('economics', 'Revenue per mile and per day, margin', 'delivery'),
-            scc.report_pending('satisfaction', 'Vessel utilisation and satisfaction', 'delivery'))
-    )
-    select scc.report_json('delivery', 'Expert Yacht Delivery report', p, 'gross', s.s,
-                           scc.report_pending_csv(s.s), true) from s
+    select scc.report_pending_only('delivery', 'Expert Yacht Delivery report', p, jsonb_build_array(
+        scc.report_pending('pipeline', 'Pipeline by stage', 'delivery'),
+        scc.report_pending('passages', 'Nautical miles, days at sea and speed made good', 'delivery'),
+        scc.report_pending('economics', 'Revenue per mile and per day, margin', 'delivery'),
+        scc.report_pending('satisfaction', 'Vessel utilisation and satisfaction', 'delivery')))
 $$;
 
 ALTER FUNCTION scc_report.delivery(p scc.report_span) OWNER TO scc_owner;
@@ -8235,16 +8237,12 @@ CREATE FUNCTION scc_report.portfolio(p scc.report_span) RETURNS jsonb
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'scc'
     AS $$
-    with s (s) as (
-        select jsonb_build_array(
-            scc.report_pending('unbilled', 'Unbilled work', 'consulting'),
-            scc.report_pending('contracts', 'Contracts by status and upcoming renewals', 'consulting'),
-            scc.report_pending('aging', 'AR aging', 'consulting'),
-            scc.report_pending('collection', 'DSO, collection rate and payment velocity', 'consulting'),
-            scc.report_pending('flags', 'Audit flags', 'consulting'))
-    )
-    select scc.report_json('portfolio', 'DangerousCentaur portfolio audit', p, 'gross', s.s,
-                           scc.report_pending_csv(s.s), true) from s
+    select scc.report_pending_only('portfolio', 'DangerousCentaur portfolio audit', p, jsonb_build_array(
+        scc.report_pending('unbilled', 'Unbilled work', 'consulting'),
+        scc.report_pending('contracts', 'Contracts by status and upcoming renewals', 'consulting'),
+        scc.report_pending('aging', 'AR aging', 'consulting'),
+        scc.report_pending('collection', 'DSO, collection rate and payment velocity', 'consulting'),
+        scc.report_pending('flags', 'Audit flags', 'consulting')))
 $$;
 
 ALTER FUNCTION scc_report.portfolio(p scc.report_span) OWNER TO scc_owner;
@@ -8255,13 +8253,9 @@ CREATE FUNCTION scc_report.rental(p scc.report_span) RETURNS jsonb
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'scc'
     AS $$
-    with s (s) as (
-        select jsonb_build_array(
-            scc.report_pending('occupancy', 'Occupancy, ADR, RevPAR and stays', 'rental'),
-            scc.report_pending('maintenance', 'Maintenance backlog and time to resolve', 'rental'))
-    )
-    select scc.report_json('rental', 'Rental operations report: 3028 51st St', p, 'gross', s.s,
-                           scc.report_pending_csv(s.s), true) from s
+    select scc.report_pending_only('rental', 'Rental operations report: 3028 51st St', p, jsonb_build_array(
+        scc.report_pending('occupancy', 'Occupancy, ADR, RevPAR and stays', 'rental'),
+        scc.report_pending('maintenance', 'Maintenance backlog and time to resolve', 'rental')))
 $$;
 
 ALTER FUNCTION scc_report.rental(p scc.report_span) OWNER TO scc_owner;
@@ -9209,6 +9203,8 @@ REVOKE ALL ON FUNCTION scc.report_pending(id text, title text, awaits text) FROM
 
 REVOKE ALL ON FUNCTION scc.report_pending_csv(sections jsonb) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION scc.report_pending_only(kind text, title text, p scc.report_span, sections jsonb) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION scc.report_period(period text, time_zone text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.report_period_json(p scc.report_span) FROM PUBLIC;
@@ -9236,6 +9232,8 @@ REVOKE ALL ON FUNCTION scc.report_run_start(kind text, period text, time_zone te
 REVOKE ALL ON FUNCTION scc.report_runs_keep_done() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.report_span_of(starts date, ends date, tz text, grain text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.report_with_charter(kind text, title text, p scc.report_span, amounts text, before jsonb, after jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.require_role(ctx jsonb, least_role text) FROM PUBLIC;
 

@@ -772,32 +772,58 @@ comment on function scc_report.operations_risks() is
     'the CEO''s operational risks of the next 7 days: unfilled captain seats and guests on waiver hold';
 revoke all on function scc_report.operations_risks() from public;
 
+-- scc.report_with_charter: a report whose computed part is the charter's
+-- (CEO, CFO, CMO): the sections `before`, the charter sections, the
+-- sections `after`; the charter's per-event CSV; empty when no event
+-- departed.
+create function scc.report_with_charter(kind text, title text, p scc.report_span, amounts text,
+                                        before jsonb, after jsonb)
+returns jsonb
+language plpgsql
+stable
+as $$
+declare
+    c jsonb := scc_report.charter_figures(p);
+begin
+    return scc.report_json(kind, title, p, amounts, before || (c -> 'sections') || after,
+                           c -> 'csv', (c ->> 'empty')::boolean);
+end
+$$;
+comment on function scc.report_with_charter(text, text, scc.report_span, text, jsonb, jsonb) is
+    'a report of sections before, the charter sections and sections after, with the charter''s CSV';
+
+-- scc.report_pending_only: a report nothing of which can be computed yet:
+-- its pending sections, the CSV listing them, empty.
+create function scc.report_pending_only(kind text, title text, p scc.report_span, sections jsonb)
+returns jsonb
+language sql
+stable
+as $$
+    select scc.report_json(kind, title, p, 'gross', sections, scc.report_pending_csv(sections), true)
+$$;
+comment on function scc.report_pending_only(text, text, scc.report_span, jsonb) is
+    'a report of pending sections only: the CSV lists them, empty';
+
 -- The eight reports.  Each: scc_report.<kind>(p) -> the report's JSON
 -- (sql/README.md, "Reports").  Sections that await data not recorded yet
 -- say so ("pending"); none has a made-up figure.
 
 create function scc_report.ceo(p scc.report_span)
 returns jsonb
-language plpgsql
+language sql
 stable
 security definer
 set search_path = pg_catalog, scc
 as $$
-declare
-    c jsonb := scc_report.charter_figures(p);
-begin
-    return scc.report_json('ceo', 'CEO report', p, 'mixed',
+    select scc.report_with_charter('ceo', 'CEO report', p, 'mixed',
         jsonb_build_array(
             scc.report_pending('assets', 'Asset inventory', 'assets'),
             scc.report_pending('revenue', 'Revenue vs prior period and plan, per entity', 'ledger'),
             scc.report_pending('revenue_gaps', 'Revenue-tracking gaps', 'ledger'),
             scc.report_pending('concentration', 'Equity and concentration risk', 'ledger'),
-            scc.report_pending('cash', 'Cash and runway', 'ledger'))
-        || (c -> 'sections')
-        || jsonb_build_array(scc_report.operations_risks(),
-                             scc.report_pending('agenda', '30-day action agenda', 'actions')),
-        c -> 'csv', (c ->> 'empty')::boolean);
-end
+            scc.report_pending('cash', 'Cash and runway', 'ledger')),
+        jsonb_build_array(scc_report.operations_risks(),
+                          scc.report_pending('agenda', '30-day action agenda', 'actions')))
 $$;
 comment on function scc_report.ceo(scc.report_span) is 'the CEO report: charter and operational risks now; ledger, assets and actions pending';
 
@@ -851,30 +877,24 @@ stable
 security definer
 set search_path = pg_catalog, scc
 as $$
-    with s (s) as (
-        select jsonb_build_array(
-            scc.report_pending('recognition', 'Revenue recognition', 'ledger'),
-            scc.report_pending('accounts', 'Chart of accounts with balances', 'ledger'),
-            scc.report_pending('expenses', 'Expense audit', 'ledger'),
-            scc.report_pending('aging', 'AR and AP aging', 'ledger'),
-            scc.report_pending('payouts', 'OTA payouts expected vs received', 'bookings'),
-            scc.report_pending('profitability', 'Path to profitability', 'ledger'))
-    )
-    select scc.report_json('accounting', 'Accounting report', p, 'gross', s.s, scc.report_pending_csv(s.s), true) from s
+    select scc.report_pending_only('accounting', 'Accounting report', p, jsonb_build_array(
+        scc.report_pending('recognition', 'Revenue recognition', 'ledger'),
+        scc.report_pending('accounts', 'Chart of accounts with balances', 'ledger'),
+        scc.report_pending('expenses', 'Expense audit', 'ledger'),
+        scc.report_pending('aging', 'AR and AP aging', 'ledger'),
+        scc.report_pending('payouts', 'OTA payouts expected vs received', 'bookings'),
+        scc.report_pending('profitability', 'Path to profitability', 'ledger')))
 $$;
 comment on function scc_report.accounting(scc.report_span) is 'the accounting officer''s report: ledger data pending';
 
 create function scc_report.cmo(p scc.report_span)
 returns jsonb
-language plpgsql
+language sql
 stable
 security definer
 set search_path = pg_catalog, scc
 as $$
-declare
-    c jsonb := scc_report.charter_figures(p);
-begin
-    return scc.report_json('cmo', 'CMO report', p, 'gross',
+    select scc.report_with_charter('cmo', 'CMO report', p, 'gross',
         jsonb_build_array(
             scc.report_pending('visibility', 'Channel visibility matrix', 'marketing'),
             scc.report_pending('channel_mix', 'Channel mix and effective commission', 'bookings'),
@@ -882,33 +902,26 @@ begin
             scc.report_pending('funnel', 'Funnel conversion', 'marketing'),
             scc.report_pending('roas', 'ROAS and MER', 'marketing'),
             scc.report_pending('sequence', 'Channel sequence: Sailo, GetMyBoat, Viator/GetYourGuide', 'marketing'),
-            scc.report_pending('seo', 'Local SEO tasks', 'marketing'))
-        || (c -> 'sections'),
-        c -> 'csv', (c ->> 'empty')::boolean);
-end
+            scc.report_pending('seo', 'Local SEO tasks', 'marketing')),
+        '[]')
 $$;
 comment on function scc_report.cmo(scc.report_span) is 'the CMO report: charter now; bookings and marketing data pending';
 
 create function scc_report.cfo(p scc.report_span)
 returns jsonb
-language plpgsql
+language sql
 stable
 security definer
 set search_path = pg_catalog, scc
 as $$
-declare
-    c jsonb := scc_report.charter_figures(p);
-begin
-    return scc.report_json('cfo', 'CFO report', p, 'net',
+    select scc.report_with_charter('cfo', 'CFO report', p, 'net',
         jsonb_build_array(
             scc.report_pending('burn', 'Gross and net burn (three-month average)', 'ledger'),
             scc.report_pending('runway', 'Runway', 'ledger'),
             scc.report_pending('capital', 'Capital deployment', 'ledger'),
             scc.report_pending('break_even', 'Break-even revenue and charters per month', 'ledger'),
-            scc.report_pending('targets', 'Monthly targets vs actual', 'plans'))
-        || (c -> 'sections'),
-        c -> 'csv', (c ->> 'empty')::boolean);
-end
+            scc.report_pending('targets', 'Monthly targets vs actual', 'plans')),
+        '[]')
 $$;
 comment on function scc_report.cfo(scc.report_span) is 'the CFO report: charter now; ledger and plans pending';
 
@@ -919,13 +932,9 @@ stable
 security definer
 set search_path = pg_catalog, scc
 as $$
-    with s (s) as (
-        select jsonb_build_array(
-            scc.report_pending('occupancy', 'Occupancy, ADR, RevPAR and stays', 'rental'),
-            scc.report_pending('maintenance', 'Maintenance backlog and time to resolve', 'rental'))
-    )
-    select scc.report_json('rental', 'Rental operations report: 3028 51st St', p, 'gross', s.s,
-                           scc.report_pending_csv(s.s), true) from s
+    select scc.report_pending_only('rental', 'Rental operations report: 3028 51st St', p, jsonb_build_array(
+        scc.report_pending('occupancy', 'Occupancy, ADR, RevPAR and stays', 'rental'),
+        scc.report_pending('maintenance', 'Maintenance backlog and time to resolve', 'rental')))
 $$;
 comment on function scc_report.rental(scc.report_span) is 'the rental operations report: rental data pending';
 
@@ -936,15 +945,11 @@ stable
 security definer
 set search_path = pg_catalog, scc
 as $$
-    with s (s) as (
-        select jsonb_build_array(
-            scc.report_pending('pipeline', 'Pipeline by stage', 'delivery'),
-            scc.report_pending('passages', 'Nautical miles, days at sea and speed made good', 'delivery'),
-            scc.report_pending('economics', 'Revenue per mile and per day, margin', 'delivery'),
-            scc.report_pending('satisfaction', 'Vessel utilisation and satisfaction', 'delivery'))
-    )
-    select scc.report_json('delivery', 'Expert Yacht Delivery report', p, 'gross', s.s,
-                           scc.report_pending_csv(s.s), true) from s
+    select scc.report_pending_only('delivery', 'Expert Yacht Delivery report', p, jsonb_build_array(
+        scc.report_pending('pipeline', 'Pipeline by stage', 'delivery'),
+        scc.report_pending('passages', 'Nautical miles, days at sea and speed made good', 'delivery'),
+        scc.report_pending('economics', 'Revenue per mile and per day, margin', 'delivery'),
+        scc.report_pending('satisfaction', 'Vessel utilisation and satisfaction', 'delivery')))
 $$;
 comment on function scc_report.delivery(scc.report_span) is 'the yacht delivery report: delivery data pending';
 
@@ -955,16 +960,12 @@ stable
 security definer
 set search_path = pg_catalog, scc
 as $$
-    with s (s) as (
-        select jsonb_build_array(
-            scc.report_pending('unbilled', 'Unbilled work', 'consulting'),
-            scc.report_pending('contracts', 'Contracts by status and upcoming renewals', 'consulting'),
-            scc.report_pending('aging', 'AR aging', 'consulting'),
-            scc.report_pending('collection', 'DSO, collection rate and payment velocity', 'consulting'),
-            scc.report_pending('flags', 'Audit flags', 'consulting'))
-    )
-    select scc.report_json('portfolio', 'DangerousCentaur portfolio audit', p, 'gross', s.s,
-                           scc.report_pending_csv(s.s), true) from s
+    select scc.report_pending_only('portfolio', 'DangerousCentaur portfolio audit', p, jsonb_build_array(
+        scc.report_pending('unbilled', 'Unbilled work', 'consulting'),
+        scc.report_pending('contracts', 'Contracts by status and upcoming renewals', 'consulting'),
+        scc.report_pending('aging', 'AR aging', 'consulting'),
+        scc.report_pending('collection', 'DSO, collection rate and payment velocity', 'consulting'),
+        scc.report_pending('flags', 'Audit flags', 'consulting')))
 $$;
 comment on function scc_report.portfolio(scc.report_span) is 'the DangerousCentaur portfolio audit: consulting data pending';
 
