@@ -13,7 +13,7 @@ const scc_job_kind scc_job_kinds[] = {
     { "noop",   scc_job_noop },    /* does nothing: tests and the benchmark */
     { "sleep",  scc_job_sleep },   /* diagnostic: {"ms": N} waits N ms, renewing its lease */
     { "fail",   scc_job_fail },    /* diagnostic: {"error": "...", "permanent": bool} fails */
-    { "report", scc_job_report },  /* a report run: summary email (until the reports land) */
+    { "report", scc_job_report },  /* a report run: render, archive, queue its email (job_report.c) */
     { "email",  scc_job_email },   /* one email: templates, outbox row, transport (mail.c) */
     /* charter: events — job_event.c */
     { "event_overdue", scc_job_event_overdue }, /* return + grace: alert if still underway */
