@@ -187,6 +187,12 @@ ngx_http_scc_route_t  ngx_http_scc_routes[] = {
                        "scc_api.event_checkin", NGX_HTTP_SCC_ROLE_CREW,
                        NGX_HTTP_SCC_BODY),
     /* end waivers: the dock (helper D) */
+    /* ledger: CSV import (helper K) */
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/imports", "scc_api.import_create",
+                       NGX_HTTP_SCC_ROLE_ADMIN, NGX_HTTP_SCC_BODY),
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/imports", "scc_api.imports_list",
+                       NGX_HTTP_SCC_ROLE_ADMIN, 0),
+    /* end ledger: CSV import (helper K) */
 };
 
 const ngx_uint_t  ngx_http_scc_nroutes =
