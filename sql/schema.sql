@@ -3513,8 +3513,8 @@ begin
     select e.external_id, e.source, n.slug, x.currency, x.debits, x.credits
       into bad
       from (select l.entry_id, l.currency,
-                   coalesce(sum(l.amount_cents) filter (where l.amount_cents > 0), 0) as debits,
-                   coalesce(-sum(l.amount_cents) filter (where l.amount_cents < 0), 0) as credits
+                   coalesce(sum(l.amount_cents) filter (where l.amount_cents > 0), 0)::bigint as debits,
+                   coalesce(-sum(l.amount_cents) filter (where l.amount_cents < 0), 0)::bigint as credits
               from scc.journal_lines as l
              where l.entry_id = any (ids)
              group by l.entry_id, l.currency
