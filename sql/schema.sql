@@ -3195,9 +3195,9 @@ begin
                        (sum(coalesce(l.debit_cents, 0)) over (partition by l.run, l.currency))::bigint as debits,
                        (sum(coalesce(l.credit_cents, 0)) over (partition by l.run, l.currency))::bigint as credits,
                        string_agg(l.line::text, ', ') over (partition by l.run, l.currency) as lines,
-                       bool_and((l.debit_cents > 0 and l.credit = '') or (l.credit_cents > 0 and l.debit = ''))
-                           over (partition by l.run) as amounts_ok,
-                       bool_and(l.currency ~ '^[A-Z]{3}$') over (partition by l.run) as currencies_ok,
+                       bool_and(coalesce((l.debit_cents > 0 and l.credit = '') or (l.credit_cents > 0 and l.debit = ''),
+                                         false)) over (partition by l.run) as amounts_ok,
+                       bool_and(coalesce(l.currency ~ '^[A-Z]{3}$', false)) over (partition by l.run) as currencies_ok,
                        row_number() over (partition by l.run, l.currency order by l.line) as k
                   from l) as b
          where b.k = 1 and b.amounts_ok and b.currencies_ok and b.debits <> b.credits
