@@ -48,9 +48,9 @@ function historyView(items) {
   if (items.length === 0) return h('p', { class: 'muted' }, 'No imports yet.');
   return h('table', { id: 'import-history' },
     h('caption', { class: 'visually-hidden' }, 'Imports, newest first'),
-    h('thead', {}, h('tr', {}, ['When', 'Kind', 'File', 'Result', 'By'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('thead', {}, h('tr', {}, ['When', 'File (kind)', 'Result', 'By'].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, items.map((i) => h('tr', { 'data-import': String(i.id) },
-      h('td', {}, when(i.at)), h('td', {}, i.kind), h('td', {}, i.filename ?? '—'),
+      h('td', {}, when(i.at)), h('td', {}, `${i.filename ?? '—'} (${i.kind})`),
       h('td', {}, i.status === 'applied'
         ? `${plural(i.rows, 'row')}: ${i.inserted} inserted, ${i.updated} updated`
         : `refused: ${plural(i.error_count, 'error')}`),
