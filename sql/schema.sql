@@ -525,6 +525,25 @@ ALTER FUNCTION scc.check_uuid(value text, code text, what text) OWNER TO scc_own
 
 COMMENT ON FUNCTION scc.check_uuid(value text, code text, what text) IS 'a canonical uuid (8-4-4-4-12 hex digits, either case) as uuid, else SC400 with the caller''s code';
 
+CREATE FUNCTION scc.check_whole_number(value text, low bigint, high bigint, code text, what text) RETURNS bigint
+    LANGUAGE plpgsql IMMUTABLE
+    AS $_$
+begin
+    if value is null or value = '' then
+        return null;
+    end if;
+    if value !~ '^[0-9]{1,18}$' or value::bigint < low or value::bigint > high then
+        perform scc.fail(400, code, what || ' must be a whole number ' ||
+                         case when high is null then '>= ' || low else 'from ' || low || ' to ' || high end);
+    end if;
+    return value::bigint;
+end
+$_$;
+
+ALTER FUNCTION scc.check_whole_number(value text, low bigint, high bigint, code text, what text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.check_whole_number(value text, low bigint, high bigint, code text, what text) IS 'a whole number from low to high (high null: unbounded) as bigint; null for null/empty; else SC400 with the caller''s code';
+
 CREATE TABLE scc.events (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     boat_id uuid NOT NULL,
@@ -6661,13 +6680,12 @@ COMMENT ON FUNCTION scc_api.import_create(ctx jsonb) IS 'POST /api/imports: admi
 CREATE FUNCTION scc_api.imports_list(ctx jsonb) RETURNS scc_api.response
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'scc'
-    AS $_$
+    AS $$
 declare
     q        jsonb := coalesce(ctx -> 'query', '{}'::jsonb);
     v_kind   text := nullif(q ->> 'kind', '');
     v_before bigint;
-    lim      int := 50;
-    t        text;
+    lim      int;
     page     jsonb;
     n        int;
 begin
@@ -6676,20 +6694,8 @@ begin
     if v_kind is not null and scc.import_layout(v_kind) is null then
         perform scc.fail(400, 'unknown_kind', 'kind is one of the import kinds');
     end if;
-    t := q ->> 'before';
-    if t is not null and t <> '' then
-        if t !~ '^[0-9]{1,18}$' or t::bigint < 1 then
-            perform scc.fail(400, 'invalid_before', 'before must be an import id (a whole number >= 1)');
-        end if;
-        v_before := t::bigint;
-    end if;
-    t := q ->> 'limit';
-    if t is not null and t <> '' then
-        if t !~ '^[0-9]{1,4}$' or t::int not between 1 and 200 then
-            perform scc.fail(400, 'invalid_limit', 'limit must be a whole number from 1 to 200');
-        end if;
-        lim := t::int;
-    end if;
+    v_before := scc.check_whole_number(q ->> 'before', 1, null, 'invalid_before', 'before (an import id)');
+    lim := coalesce(scc.check_whole_number(q ->> 'limit', 1, 200, 'invalid_limit', 'limit'), 50);
     select coalesce(jsonb_agg(jsonb_build_object(
                'id', i.id, 'kind', i.kind, 'filename', i.filename, 'sha256', i.sha256, 'bytes', i.bytes,
                'status', i.status, 'rows', i.rows, 'inserted', i.inserted, 'updated', i.updated,
@@ -6708,7 +6714,7 @@ begin
                 'next_before', case when n = lim then (page -> (n - 1) ->> 'id')::bigint end)::json
            )::scc_api.response;
 end
-$_$;
+$$;
 
 ALTER FUNCTION scc_api.imports_list(ctx jsonb) OWNER TO scc_owner;
 
@@ -9059,6 +9065,8 @@ REVOKE ALL ON FUNCTION scc.check_role(role text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION scc.check_time_zone(value text, code text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.check_uuid(value text, code text, what text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.check_whole_number(value text, low bigint, high bigint, code text, what text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.checkin_opens_at(e scc.events) FROM PUBLIC;
 

@@ -940,6 +940,29 @@ grant execute on function scc.import_csv(text, text, uuid, text) to scc_worker;
 -- Routes
 -- ---------------------------------------------------------------------------
 
+-- A query parameter that is a whole number from low to high (high null: no
+-- bound): the number, null when absent or empty, else SC400 with the
+-- caller's code ("limit must be a whole number from 1 to 200").  The
+-- keyset pages' before and limit (audit_list and others spell it out).
+create function scc.check_whole_number(value text, low bigint, high bigint, code text, what text)
+returns bigint
+language plpgsql
+immutable
+as $$
+begin
+    if value is null or value = '' then
+        return null;
+    end if;
+    if value !~ '^[0-9]{1,18}$' or value::bigint < low or value::bigint > high then
+        perform scc.fail(400, code, what || ' must be a whole number ' ||
+                         case when high is null then '>= ' || low else 'from ' || low || ' to ' || high end);
+    end if;
+    return value::bigint;
+end
+$$;
+comment on function scc.check_whole_number(text, bigint, bigint, text, text) is
+    'a whole number from low to high (high null: unbounded) as bigint; null for null/empty; else SC400 with the caller''s code';
+
 -- POST /api/imports {kind, csv, filename?}   (admin)
 -- Imports a CSV file (the text, read by the page) of one kind: the whole
 -- file or nothing (scc.import_run).  Recorded and audited either way.
@@ -1009,8 +1032,7 @@ declare
     q        jsonb := coalesce(ctx -> 'query', '{}'::jsonb);
     v_kind   text := nullif(q ->> 'kind', '');
     v_before bigint;
-    lim      int := 50;
-    t        text;
+    lim      int;
     page     jsonb;
     n        int;
 begin
@@ -1019,20 +1041,8 @@ begin
     if v_kind is not null and scc.import_layout(v_kind) is null then
         perform scc.fail(400, 'unknown_kind', 'kind is one of the import kinds');
     end if;
-    t := q ->> 'before';
-    if t is not null and t <> '' then
-        if t !~ '^[0-9]{1,18}$' or t::bigint < 1 then
-            perform scc.fail(400, 'invalid_before', 'before must be an import id (a whole number >= 1)');
-        end if;
-        v_before := t::bigint;
-    end if;
-    t := q ->> 'limit';
-    if t is not null and t <> '' then
-        if t !~ '^[0-9]{1,4}$' or t::int not between 1 and 200 then
-            perform scc.fail(400, 'invalid_limit', 'limit must be a whole number from 1 to 200');
-        end if;
-        lim := t::int;
-    end if;
+    v_before := scc.check_whole_number(q ->> 'before', 1, null, 'invalid_before', 'before (an import id)');
+    lim := coalesce(scc.check_whole_number(q ->> 'limit', 1, 200, 'invalid_limit', 'limit'), 50);
     select coalesce(jsonb_agg(jsonb_build_object(
                'id', i.id, 'kind', i.kind, 'filename', i.filename, 'sha256', i.sha256, 'bytes', i.bytes,
                'status', i.status, 'rows', i.rows, 'inserted', i.inserted, 'updated', i.updated,
