@@ -11,6 +11,7 @@ export class ApiError extends Error {
     this.status = status;
     this.code = body?.error?.code ?? 'http_error';
     this.requestId = body?.error?.request_id ?? null;
+    this.errors = body?.error?.errors ?? null;   // a refused import's errors (ledger, helper K)
   }
 }
 

@@ -196,6 +196,12 @@ ngx_http_scc_route_t  ngx_http_scc_routes[] = {
                        "scc_api.party_link_revoke", NGX_HTTP_SCC_ROLE_CAPTAIN,
                        NGX_HTTP_SCC_BODY),
     /* end waivers: issue 10's gaps (helper F) */
+    /* ledger: CSV import (helper K) */
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/imports", "scc_api.import_create",
+                       NGX_HTTP_SCC_ROLE_ADMIN, NGX_HTTP_SCC_BODY),
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/imports", "scc_api.imports_list",
+                       NGX_HTTP_SCC_ROLE_ADMIN, 0),
+    /* end ledger: CSV import (helper K) */
 };
 
 const ngx_uint_t  ngx_http_scc_nroutes =

@@ -240,4 +240,88 @@ update scc.events as e
  where e.id in (select pg_temp.id('event:' || d.k) from demo_events as d where d.state not in ('draft', 'cancelled'))
    and e.waiver_version_id is null;
 
+
+-- ledger: entities' charts of accounts and a few entries each (helper K).
+-- The entities are 032's (seeded by the migration); the chart is the one of
+-- samples/import/accounts.csv; entries (source demo) fall in this month and
+-- the last two, every one balanced, so the reports have figures.  Loaded
+-- once: a ledger with demo entries is left alone.
+do $$
+begin
+    if exists (select 1 from scc.journal_entries where source = 'demo') then
+        return;
+    end if;
+    insert into scc.accounts (entity_id, code, name, type)
+    select n.id, a.code, a.name, a.type
+      from (values
+        ('charter', '1000', 'Operating bank account', 'asset'), ('charter', '1100', 'OTA payouts receivable', 'asset'),
+        ('charter', '2000', 'Customer deposits', 'liability'), ('charter', '3000', 'Owner''s equity', 'equity'),
+        ('charter', '4000', 'Charter revenue', 'revenue'), ('charter', '5000', 'OTA commissions', 'expense'),
+        ('charter', '5100', 'Fuel and dockage', 'expense'), ('charter', '5200', 'Crew wages', 'expense'),
+        ('quickdumpnow', '1000', 'Operating bank account', 'asset'), ('quickdumpnow', '3000', 'Owner''s equity', 'equity'),
+        ('quickdumpnow', '4000', 'Hauling revenue', 'revenue'), ('quickdumpnow', '5000', 'Disposal fees', 'expense'),
+        ('quickdumpnow', '5100', 'Truck fuel and maintenance', 'expense'),
+        ('dangerouscentaur', '1000', 'Operating bank account', 'asset'),
+        ('dangerouscentaur', '1200', 'Accounts receivable', 'asset'),
+        ('dangerouscentaur', '3000', 'Owner''s equity', 'equity'),
+        ('dangerouscentaur', '4000', 'Consulting revenue', 'revenue'),
+        ('dangerouscentaur', '5000', 'Software, tools and subscriptions', 'expense'),
+        ('rental-3028-51st', '1000', 'Operating bank account', 'asset'),
+        ('rental-3028-51st', '1500', 'Property at 3028 51st St', 'asset'),
+        ('rental-3028-51st', '2100', 'Mortgage', 'liability'), ('rental-3028-51st', '3000', 'Owner''s equity', 'equity'),
+        ('rental-3028-51st', '4000', 'Rental revenue', 'revenue'),
+        ('rental-3028-51st', '5000', 'Repairs and maintenance', 'expense'),
+        ('rental-3028-51st', '5100', 'Cleaning', 'expense'),
+        ('expert-yacht-delivery', '1000', 'Operating bank account', 'asset'),
+        ('expert-yacht-delivery', '1200', 'Accounts receivable', 'asset'),
+        ('expert-yacht-delivery', '3000', 'Owner''s equity', 'equity'),
+        ('expert-yacht-delivery', '4000', 'Delivery fees', 'revenue'),
+        ('expert-yacht-delivery', '5000', 'Delivery costs (fuel, travel, crew)', 'expense')) as a (entity, code, name, type)
+      join scc.entities as n on n.slug = a.entity
+    on conflict (entity_id, code) do nothing;
+
+    -- (entity, external id, days before today, memo, [[account, cents (+ debit, - credit)], ...]), in USD
+    create temporary table demo_ledger (entity text, ext text, days int, memo text, lines jsonb) on commit drop;
+    insert into demo_ledger (entity, ext, days, memo, lines) values
+        ('charter', 'DEMO-CH-01', 62, 'Owner''s capital', '[["1000", 2500000], ["3000", -2500000]]'),
+        ('charter', 'DEMO-CH-02', 55, 'Sunset sail, JADA (direct)', '[["1000", 145000], ["4000", -145000]]'),
+        ('charter', 'DEMO-CH-03', 41, 'Sailo booking, Queen of San Diego', '[["1100", 102000], ["5000", 18000], ["4000", -120000]]'),
+        ('charter', 'DEMO-CH-04', 33, 'Fuel dock', '[["5100", 21237], ["1000", -21237]]'),
+        ('charter', 'DEMO-CH-05', 30, 'Sailo payout', '[["1000", 102000], ["1100", -102000]]'),
+        ('charter', 'DEMO-CH-06', 20, 'Deposit for a private charter next month', '[["1000", 50000], ["2000", -50000]]'),
+        ('charter', 'DEMO-CH-07', 12, 'Crew wages', '[["5200", 64000], ["1000", -64000]]'),
+        ('charter', 'DEMO-CH-08', 5, 'GetMyBoat booking, JADA', '[["1100", 85500], ["5000", 9500], ["4000", -95000]]'),
+        ('quickdumpnow', 'DEMO-QD-01', 60, 'Owner''s capital', '[["1000", 500000], ["3000", -500000]]'),
+        ('quickdumpnow', 'DEMO-QD-02', 44, 'Garage clean-out', '[["1000", 64000], ["4000", -64000]]'),
+        ('quickdumpnow', 'DEMO-QD-03', 43, 'Miramar landfill fees', '[["5000", 11850], ["1000", -11850]]'),
+        ('quickdumpnow', 'DEMO-QD-04', 9, 'Construction debris haul', '[["1000", 92000], ["4000", -92000]]'),
+        ('quickdumpnow', 'DEMO-QD-05', 8, 'Truck service', '[["5100", 38900], ["1000", -38900]]'),
+        ('dangerouscentaur', 'DEMO-DC-01', 58, 'Invoice 1042, retainer', '[["1200", 600000], ["4000", -600000]]'),
+        ('dangerouscentaur', 'DEMO-DC-02', 38, 'Payment of invoice 1042', '[["1000", 600000], ["1200", -600000]]'),
+        ('dangerouscentaur', 'DEMO-DC-03', 27, 'Invoice 1043, audit work', '[["1200", 420000], ["4000", -420000]]'),
+        ('dangerouscentaur', 'DEMO-DC-04', 15, 'Software subscriptions', '[["5000", 31900], ["1000", -31900]]'),
+        ('rental-3028-51st', 'DEMO-RN-01', 61, 'Property at cost', '[["1500", 68000000], ["2100", -52000000], ["3000", -16000000]]'),
+        ('rental-3028-51st', 'DEMO-RN-02', 48, 'Stay payout (Airbnb)', '[["1000", 84216], ["4000", -84216]]'),
+        ('rental-3028-51st', 'DEMO-RN-03', 47, 'Turnover cleaning', '[["5100", 9500], ["1000", -9500]]'),
+        ('rental-3028-51st', 'DEMO-RN-04', 18, 'Water heater repair', '[["5000", 42000], ["1000", -42000]]'),
+        ('rental-3028-51st', 'DEMO-RN-05', 6, 'Stay payout (VRBO)', '[["1000", 131050], ["4000", -131050]]'),
+        ('expert-yacht-delivery', 'DEMO-EY-01', 50, 'Delivery Ensenada to San Diego, invoiced', '[["1200", 480000], ["4000", -480000]]'),
+        ('expert-yacht-delivery', 'DEMO-EY-02', 46, 'Fuel and crew travel', '[["5000", 112000], ["1000", -112000]]'),
+        ('expert-yacht-delivery', 'DEMO-EY-03', 35, 'Payment received', '[["1000", 480000], ["1200", -480000]]'),
+        ('expert-yacht-delivery', 'DEMO-EY-04', 3, 'Delivery San Diego to Cabo, deposit', '[["1000", 250000], ["4000", -250000]]');
+
+    insert into scc.journal_entries (entity_id, posted_on, memo, source, external_id)
+    select n.id, (now() at time zone 'America/Los_Angeles')::date - d.days, d.memo, 'demo', d.ext
+      from demo_ledger as d join scc.entities as n on n.slug = d.entity;
+    insert into scc.journal_lines (entry_id, entity_id, posted_on, account_id, amount_cents, currency, memo)
+    select e.id, e.entity_id, e.posted_on, a.id, (l.x ->> 1)::bigint, 'USD', d.memo
+      from demo_ledger as d
+      join scc.entities as n on n.slug = d.entity
+      join scc.journal_entries as e on e.entity_id = n.id and e.source = 'demo' and e.external_id = d.ext
+      cross join lateral jsonb_array_elements(d.lines) as l (x)
+      join scc.accounts as a on a.entity_id = n.id and a.code = l.x ->> 0;
+end
+$$;
+-- end ledger (helper K)
+
 commit;

@@ -25,6 +25,15 @@ CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA scc;
 
 COMMENT ON EXTENSION pgcrypto IS 'cryptographic functions';
 
+CREATE TYPE scc.import_row AS (
+	line integer,
+	f jsonb
+);
+
+ALTER TYPE scc.import_row OWNER TO scc_owner;
+
+COMMENT ON TYPE scc.import_row IS 'a row of an imported CSV file: its line and {column: value}';
+
 CREATE TYPE scc.report_span AS (
 	label text,
 	starts date,
@@ -54,6 +63,34 @@ CREATE TYPE scc_api.response AS (
 ALTER TYPE scc_api.response OWNER TO scc_owner;
 
 COMMENT ON TYPE scc_api.response IS 'route result: HTTP status and JSON body, sent by the module unchanged';
+
+CREATE FUNCTION scc.account_balances(entity text, as_of date) RETURNS TABLE(account_id bigint, code text, name text, type text, currency character, debit_cents bigint, credit_cents bigint, net_cents bigint, balance_cents bigint)
+    LANGUAGE plpgsql STABLE
+    AS $$
+begin
+    return query
+    select a.id, a.code, a.name, a.type, s.currency,
+           coalesce(s.debits, 0)::bigint, coalesce(s.credits, 0)::bigint,
+           coalesce(s.debits - s.credits, 0)::bigint,
+           (case when a.type in ('asset', 'expense') then 1 else -1 end
+            * coalesce(s.debits - s.credits, 0))::bigint
+      from scc.entities as n
+      join scc.accounts as a on a.entity_id = n.id
+      left join lateral (
+          select l.currency,
+                 coalesce(sum(l.amount_cents) filter (where l.amount_cents > 0), 0) as debits,
+                 coalesce(-sum(l.amount_cents) filter (where l.amount_cents < 0), 0) as credits
+            from scc.journal_lines as l
+           where l.account_id = a.id and l.posted_on <= as_of
+           group by l.currency) as s on true
+     where n.slug = account_balances.entity
+     order by a.code, s.currency;
+end
+$$;
+
+ALTER FUNCTION scc.account_balances(entity text, as_of date) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.account_balances(entity text, as_of date) IS 'each account of an entity (slug) on a date, per currency: debits, credits, net (debit − credit), balance on its normal side';
 
 CREATE FUNCTION scc.actor_session(ctx jsonb, OUT session_id uuid, OUT started_at timestamp with time zone, OUT refusal text) RETURNS record
     LANGUAGE plpgsql STABLE
@@ -383,6 +420,17 @@ ALTER FUNCTION scc.calendar_vevents(p_user_id uuid, stamp timestamp with time zo
 
 COMMENT ON FUNCTION scc.calendar_vevents(p_user_id uuid, stamp timestamp with time zone) IS 'the VEVENTs of a person''s calendar feed: live places and cancelled events, 90 days back to a year ahead, at most 1000 (the nearest to now)';
 
+CREATE FUNCTION scc.cents_text(cents bigint) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    select case when cents < 0 then '-' else '' end
+           || (abs(cents) / 100)::text || '.' || lpad((abs(cents) % 100)::text, 2, '0')
+$$;
+
+ALTER FUNCTION scc.cents_text(cents bigint) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.cents_text(cents bigint) IS 'integer cents as a decimal text with two places (12345 → 123.45)';
+
 CREATE FUNCTION scc.change_is_silent() RETURNS boolean
     LANGUAGE sql STABLE
     AS $$
@@ -533,6 +581,25 @@ $$;
 ALTER FUNCTION scc.check_uuid(value text, code text, what text) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.check_uuid(value text, code text, what text) IS 'a canonical uuid (8-4-4-4-12 hex digits, either case) as uuid, else SC400 with the caller''s code';
+
+CREATE FUNCTION scc.check_whole_number(value text, low bigint, high bigint, code text, what text) RETURNS bigint
+    LANGUAGE plpgsql IMMUTABLE
+    AS $_$
+begin
+    if value is null or value = '' then
+        return null;
+    end if;
+    if value !~ '^[0-9]{1,18}$' or value::bigint < low or value::bigint > high then
+        perform scc.fail(400, code, what || ' must be a whole number ' ||
+                         case when high is null then '>= ' || low else 'from ' || low || ' to ' || high end);
+    end if;
+    return value::bigint;
+end
+$_$;
+
+ALTER FUNCTION scc.check_whole_number(value text, low bigint, high bigint, code text, what text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.check_whole_number(value text, low bigint, high bigint, code text, what text) IS 'a whole number from low to high (high null: unbounded) as bigint; null for null/empty; else SC400 with the caller''s code';
 
 CREATE TABLE scc.events (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -1049,6 +1116,54 @@ $_$;
 ALTER FUNCTION scc.cron_shape_ok(expr text) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.cron_shape_ok(expr text) IS 'five cron fields or an @name; the worker validates fully';
+
+CREATE FUNCTION scc.csv_records(csv text) RETURNS TABLE(line integer, fields text[], problem text)
+    LANGUAGE sql IMMUTABLE
+    AS $$
+with s as materialized (
+    select regexp_replace(case when left(csv, 1) = E'\uFEFF' then substr(csv, 2) else csv end,
+                          E'\r\n?', E'\n', 'g') as s
+), segs as materialized (
+    select string_to_array(s.s, '"') as a, cardinality(string_to_array(s.s, '"')) as n from s
+), t as materialized (
+    select string_agg(
+               case when x.i % 2 = 0 then
+                        case when x.i = segs.n then chr(26) else '' end || x.seg
+                    when x.seg = '' and x.i > 1 and x.i < segs.n then '"'
+                    else case when x.i > 1 and left(x.seg, 1) not in (',', E'\n') then chr(28) else '' end
+                         || translate(x.seg, E',\n', chr(31) || chr(30))
+                         || case when x.i < segs.n and x.seg <> '' and right(x.seg, 1) not in (',', E'\n')
+                                 then chr(29) else '' end
+               end, '' order by x.i) as t
+      from segs
+     cross join lateral unnest(segs.a) with ordinality as x (seg, i)
+), r as materialized (
+    select x.k, x.rec,
+           1 + coalesce(sum(1 + length(x.rec) - length(replace(x.rec, E'\n', '')))
+                            over (order by x.k rows between unbounded preceding and 1 preceding), 0) as line,
+           least(nullif(strpos(x.rec, chr(26)), 0), nullif(strpos(x.rec, chr(28)), 0),
+                 nullif(strpos(x.rec, chr(29)), 0)) as bad
+      from t
+     cross join lateral regexp_split_to_table(t.t, chr(30)) with ordinality as x (rec, k)
+)
+select r.line::int,
+       string_to_array(case when r.bad is null then r.rec
+                            else translate(r.rec, chr(26) || chr(28) || chr(29), '') end, chr(31)),
+       case when r.bad is not null then
+           'field ' || (1 + length(left(r.rec, r.bad)) - length(replace(left(r.rec, r.bad), chr(31), ''))) || ': '
+           || case substr(r.rec, r.bad, 1)
+                  when chr(26) then 'a quoted field is not closed'
+                  when chr(28) then 'text after the closing quote of a quoted field'
+                  else 'a quote inside an unquoted field (quote the whole field and double each quote in it)' end
+       end
+  from r
+ where r.rec <> ''
+ order by r.k
+$$;
+
+ALTER FUNCTION scc.csv_records(csv text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.csv_records(csv text) IS 'RFC 4180 records of a CSV text: (line it starts on, fields, first quoting problem or null); BOM dropped, blank lines skipped';
 
 CREATE FUNCTION scc.csv_text(value text) RETURNS text
     LANGUAGE sql IMMUTABLE
@@ -2894,6 +3009,544 @@ ALTER FUNCTION scc.ical_utc(t timestamp with time zone) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.ical_utc(t timestamp with time zone) IS 'a UTC iCalendar DATE-TIME, 19980119T070000Z';
 
+CREATE FUNCTION scc.import_accounts_apply(rows scc.import_row[], import_id bigint) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+declare
+    n_new int;
+    n_old int;
+begin
+    with r as (
+        select n.id as entity_id, x.f ->> 'code' as code, x.f ->> 'name' as name, x.f ->> 'type' as type
+          from unnest(rows) as x
+          join scc.entities as n on n.slug = x.f ->> 'entity'
+    ), up as (
+        insert into scc.accounts as a (entity_id, code, name, type)
+        select r.entity_id, r.code, r.name, r.type from r
+        on conflict (entity_id, code) do update
+           set name = excluded.name, type = excluded.type, updated_at = now()
+        returning (a.xmax = 0) as is_new
+    )
+    select count(*) filter (where up.is_new), count(*) filter (where not up.is_new)
+      into n_new, n_old
+      from up;
+    return jsonb_build_object('inserted', n_new, 'updated', n_old);
+end
+$$;
+
+ALTER FUNCTION scc.import_accounts_apply(rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_accounts_apply(rows scc.import_row[], import_id bigint) IS 'applies checked accounts rows (insert, or update name and type by entity and code); {inserted, updated}';
+
+CREATE FUNCTION scc.import_accounts_check(rows scc.import_row[]) RETURNS SETOF jsonb
+    LANGUAGE plpgsql STABLE
+    AS $_$
+begin
+    return query
+    with r as (
+        select x.line, x.f ->> 'entity' as entity, x.f ->> 'code' as code, x.f ->> 'name' as name,
+               x.f ->> 'type' as type, n.id as entity_id,
+               min(x.line) over (partition by x.f ->> 'entity', x.f ->> 'code') as first_line
+          from unnest(rows) as x
+          left join scc.entities as n on n.slug = x.f ->> 'entity' and n.active
+    ), e as (
+        select r.line, 1 as ord, 'entity' as col,
+               case when r.entity = '' then 'entity_required' else 'unknown_entity' end as code,
+               case when r.entity = '' then 'an entity is required'
+                    else format('no entity %s (entities: %s)', r.entity,
+                                (select string_agg(n.slug, ', ' order by n.slug) from scc.entities as n where n.active))
+               end as message
+          from r where r.entity_id is null
+        union all
+        select r.line, 2, 'code',
+               case when r.code = '' then 'code_required' else 'invalid_code' end,
+               case when r.code = '' then 'a code is required'
+                    else 'a code is letters, digits, . and -, at most 20, starting with a letter or digit' end
+          from r where r.code !~ '^[A-Za-z0-9][A-Za-z0-9.-]{0,19}$'
+        union all
+        select r.line, 2, 'code', 'duplicate_key',
+               format('account %s of %s is already on line %s', r.code, r.entity, r.first_line)
+          from r where r.line <> r.first_line and r.code <> ''
+        union all
+        select r.line, 3, 'name',
+               case when r.name = '' then 'name_required' else 'name_too_long' end,
+               case when r.name = '' then 'a name is required' else 'a name is at most 200 characters' end
+          from r where r.name = '' or length(r.name) > 200
+        union all
+        select r.line, 4, 'type', 'invalid_type', 'type is asset, liability, equity, revenue or expense'
+          from r where r.type not in ('asset', 'liability', 'equity', 'revenue', 'expense')
+    )
+    select scc.import_error(e.line, e.col, e.code, e.message)
+      from e
+     order by e.line, e.ord;
+end
+$_$;
+
+ALTER FUNCTION scc.import_accounts_check(rows scc.import_row[]) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_accounts_check(rows scc.import_row[]) IS 'the errors of an accounts import''s rows (entity, code, name, type; a key twice), in line order';
+
+CREATE FUNCTION scc.import_apply(kind text, rows scc.import_row[], import_id bigint) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+begin
+    return case kind
+               when 'accounts' then scc.import_accounts_apply(rows, import_id)
+               when 'journal' then scc.import_journal_apply(rows, import_id)
+           end;
+end
+$$;
+
+ALTER FUNCTION scc.import_apply(kind text, rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_apply(kind text, rows scc.import_row[], import_id bigint) IS 'applies an import''s checked rows by its kind: {inserted, updated}; the one dispatch of applies';
+
+CREATE FUNCTION scc.import_cents(v text) RETURNS bigint
+    LANGUAGE sql IMMUTABLE
+    AS $_$
+    select case when v ~ '^-?[0-9]{1,13}(\.[0-9]{1,2})?$'
+                then (case when left(v, 1) = '-' then -1 else 1 end)
+                     * (split_part(ltrim(v, '-'), '.', 1)::bigint * 100
+                        + rpad(split_part(v, '.', 2), 2, '0')::bigint)
+           end
+$_$;
+
+ALTER FUNCTION scc.import_cents(v text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_cents(v text) IS 'a decimal amount (at most two places, optional minus) as integer cents, or null (never raises)';
+
+CREATE FUNCTION scc.import_check(kind text, rows scc.import_row[]) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    AS $$
+begin
+    return coalesce(case kind
+                        when 'accounts' then (select jsonb_agg(e) from scc.import_accounts_check(rows) as e)
+                        when 'journal' then (select jsonb_agg(e) from scc.import_journal_check(rows) as e)
+                    end, '[]'::jsonb);
+end
+$$;
+
+ALTER FUNCTION scc.import_check(kind text, rows scc.import_row[]) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_check(kind text, rows scc.import_row[]) IS 'the errors of an import''s rows by its kind''s check ([] when none): the one dispatch of checks';
+
+CREATE FUNCTION scc.import_csv(kind text, csv text, actor uuid, filename text) RETURNS jsonb
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+    select scc.import_run(jsonb_build_object('actor', jsonb_build_object(
+                              'id', actor,
+                              'role', coalesce((select u.role from scc.users as u where u.id = actor), 'cli'))),
+                          kind, csv, filename, 'cli')
+$$;
+
+ALTER FUNCTION scc.import_csv(kind text, csv text, actor uuid, filename text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_csv(kind text, csv text, actor uuid, filename text) IS 'import a CSV file of a kind (scc-worker import): {"import_id","kind","rows","inserted","updated"} or {... "errors"}';
+
+CREATE FUNCTION scc.import_date(v text) RETURNS date
+    LANGUAGE sql IMMUTABLE
+    AS $_$
+    select case when v ~ '^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$'
+                 and substr(v, 6, 2)::int between 1 and 12
+                 and substr(v, 9, 2)::int between 1 and
+                     extract(day from make_date(substr(v, 1, 4)::int, substr(v, 6, 2)::int, 1)
+                                      + interval '1 month - 1 day')::int
+                then v::date end
+$_$;
+
+ALTER FUNCTION scc.import_date(v text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_date(v text) IS 'a YYYY-MM-DD text as a date, or null when it is not one (never raises)';
+
+CREATE FUNCTION scc.import_error(line integer, col text, code text, message text) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    select jsonb_build_object('line', line, 'column', col, 'code', code, 'message', message)
+$$;
+
+ALTER FUNCTION scc.import_error(line integer, col text, code text, message text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_error(line integer, col text, code text, message text) IS 'an import error: {line, column (the header''s name, or null), code, message}';
+
+CREATE FUNCTION scc.import_journal_apply(rows scc.import_row[], import_id bigint) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+declare
+    n_new int;
+    n_old int;
+begin
+    -- one statement: the lines of entries imported before go (their new
+    -- lines come below) and every entry is inserted or re-dated
+    with l as materialized (
+        select x.entity_id, x.source, x.external_id, x.posted_on, x.memo, x.line
+          from scc.import_journal_lines(rows) as x
+    ), gone as (
+        delete from scc.journal_lines as jl
+         using scc.journal_entries as je
+         where jl.entry_id = je.id
+           and (je.entity_id, je.source, je.external_id) in (select l.entity_id, l.source, l.external_id from l)
+    ), up as (
+        insert into scc.journal_entries as je (entity_id, posted_on, memo, source, external_id, import_id)
+        select distinct on (l.entity_id, l.source, l.external_id)
+               l.entity_id, l.posted_on, l.memo, l.source, l.external_id, import_journal_apply.import_id
+          from l
+         order by l.entity_id, l.source, l.external_id, l.line
+        on conflict (entity_id, source, external_id) do update
+           set posted_on = excluded.posted_on, memo = excluded.memo, import_id = excluded.import_id,
+               updated_at = now()
+        returning (je.xmax = 0) as is_new
+    )
+    select count(*) filter (where up.is_new), count(*) filter (where not up.is_new)
+      into n_new, n_old
+      from up;
+
+    -- many new entries: fresh statistics, or the lines' foreign key checks
+    -- below are planned for the table as it was (a scan per line)
+    if n_new > 1000 then
+        analyze scc.journal_entries;
+    end if;
+
+    insert into scc.journal_lines (entry_id, entity_id, posted_on, account_id, amount_cents, currency, memo)
+    select je.id, je.entity_id, je.posted_on, l.account_id, coalesce(l.debit_cents, -l.credit_cents),
+           l.currency, l.memo
+      from scc.import_journal_lines(rows) as l
+      join scc.journal_entries as je
+        on je.entity_id = l.entity_id and je.source = l.source and je.external_id = l.external_id
+     order by l.line;
+    return jsonb_build_object('inserted', n_new, 'updated', n_old);
+end
+$$;
+
+ALTER FUNCTION scc.import_journal_apply(rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_journal_apply(rows scc.import_row[], import_id bigint) IS 'applies checked journal rows (entries inserted, or re-dated and their lines replaced); {inserted, updated}';
+
+CREATE FUNCTION scc.import_journal_check(rows scc.import_row[]) RETURNS SETOF jsonb
+    LANGUAGE plpgsql STABLE
+    AS $_$
+begin
+    return query
+    with l as (
+        select * from scc.import_journal_lines(rows)
+    ), g as (
+        select l.*, first_value(l.line) over w as first_line,
+               first_value(l.entity) over w as g_entity, first_value(l.posted_on_text) over w as g_posted_on,
+               first_value(l.source) over w as g_source,
+               min(l.run) over (partition by l.external_id) as first_run,
+               min(l.line) over (partition by l.external_id) as id_first_line
+          from l
+        window w as (partition by l.run order by l.line)
+    ), e as (
+        select l.line, 1 as ord, 'external_id' as col,
+               case when l.external_id = '' then 'external_id_required' else 'external_id_too_long' end as code,
+               case when l.external_id = '' then 'an external_id is required'
+                    else 'an external_id is at most 100 characters' end as message
+          from l where l.external_id = '' or length(l.external_id) > 100
+        union all
+        select g.line, 1, 'external_id', 'duplicate_external_id',
+               format('entry %s already appeared on line %s: the lines of an entry are consecutive rows',
+                      g.external_id, g.id_first_line)
+          from g where g.run <> g.first_run and g.line = g.first_line and g.external_id <> ''
+        union all
+        select l.line, 2, 'entity',
+               case when l.entity = '' then 'entity_required' else 'unknown_entity' end,
+               case when l.entity = '' then 'an entity is required'
+                    else format('no entity %s (entities: %s)', l.entity,
+                                (select string_agg(n.slug, ', ' order by n.slug) from scc.entities as n where n.active))
+               end
+          from l where l.entity_id is null
+        union all
+        select g.line, 2, 'entity', 'entry_mismatch',
+               format('entry %s is for %s on its first line (%s)', g.external_id, g.g_entity, g.first_line)
+          from g where g.entity is distinct from g.g_entity
+        union all
+        select l.line, 3, 'posted_on',
+               case when l.posted_on_text = '' then 'posted_on_required' else 'invalid_date' end,
+               case when l.posted_on_text = '' then 'a date is required'
+                    else format('%s is not a date: YYYY-MM-DD', l.posted_on_text) end
+          from l where l.posted_on is null
+        union all
+        select g.line, 3, 'posted_on', 'entry_mismatch',
+               format('entry %s is dated %s on its first line (%s)', g.external_id, g.g_posted_on, g.first_line)
+          from g
+         where g.posted_on_text is distinct from g.g_posted_on
+           and g.posted_on is not null and scc.import_date(g.g_posted_on) is not null
+        union all
+        select l.line, 4, 'memo', 'memo_too_long', 'a memo is at most 500 characters'
+          from l where length(l.memo) > 500
+        union all
+        select l.line, 5, 'account',
+               case when l.account = '' then 'account_required' else 'unknown_account' end,
+               case when l.account = '' then 'an account code is required'
+                    else format('%s has no account %s', l.entity, l.account) end
+          from l where l.account_id is null and (l.entity_id is not null or l.account = '')
+        union all
+        select l.line, 6, 'debit', 'invalid_amount',
+               format('%s is not an amount: digits with at most two decimal places, such as 1250.00', l.debit)
+          from l where l.debit <> '' and (l.debit_cents is null or l.debit_cents < 0)
+        union all
+        select l.line, 7, 'credit', 'invalid_amount',
+               format('%s is not an amount: digits with at most two decimal places, such as 1250.00', l.credit)
+          from l where l.credit <> '' and (l.credit_cents is null or l.credit_cents < 0)
+        union all
+        select l.line, 6, 'debit', 'amount_required', 'a line has a debit or a credit'
+          from l where l.debit = '' and l.credit = ''
+        union all
+        select l.line, 7, 'credit', 'debit_and_credit', 'a line has a debit or a credit, not both'
+          from l where l.debit <> '' and l.credit <> ''
+        union all
+        select l.line, 6, 'debit', 'zero_amount', 'an amount is more than zero'
+          from l where l.debit_cents = 0 and l.credit = ''
+        union all
+        select l.line, 7, 'credit', 'zero_amount', 'an amount is more than zero'
+          from l where l.credit_cents = 0 and l.debit = ''
+        union all
+        select l.line, 8, 'currency',
+               case when l.currency = '' then 'currency_required' else 'invalid_currency' end,
+               case when l.currency = '' then 'a currency is required'
+                    else format('%s is not a currency code: three capital letters, such as USD', l.currency) end
+          from l where l.currency !~ '^[A-Z]{3}$'
+        union all
+        select l.line, 9, 'source',
+               case when l.source = '' then 'source_required' else 'invalid_source' end,
+               case when l.source = '' then 'a source is required'
+                    else 'a source is lower case letters, digits, _ . and -, at most 40, such as bank' end
+          from l where l.source !~ '^[a-z0-9][a-z0-9_.-]{0,39}$'
+        union all
+        select g.line, 9, 'source', 'entry_mismatch',
+               format('entry %s comes from %s on its first line (%s)', g.external_id, g.g_source, g.first_line)
+          from g where g.source is distinct from g.g_source
+        union all
+        -- an entry (a run) whose every amount and currency is valid, that
+        -- does not balance in a currency
+        select b.first_line, 1, 'external_id', 'unbalanced_entry',
+               format('entry %s does not balance in %s: debits %s, credits %s (lines %s)',
+                      b.external_id, b.currency, scc.cents_text(b.debits), scc.cents_text(b.credits), b.lines)
+          from (select min(l.line) over (partition by l.run) as first_line, l.run, l.external_id, l.currency,
+                       (sum(coalesce(l.debit_cents, 0)) over (partition by l.run, l.currency))::bigint as debits,
+                       (sum(coalesce(l.credit_cents, 0)) over (partition by l.run, l.currency))::bigint as credits,
+                       string_agg(l.line::text, ', ') over (partition by l.run, l.currency) as lines,
+                       bool_and(coalesce((l.debit_cents > 0 and l.credit = '') or (l.credit_cents > 0 and l.debit = ''),
+                                         false)) over (partition by l.run) as amounts_ok,
+                       bool_and(coalesce(l.currency ~ '^[A-Z]{3}$', false)) over (partition by l.run) as currencies_ok,
+                       row_number() over (partition by l.run, l.currency order by l.line) as k
+                  from l) as b
+         where b.k = 1 and b.amounts_ok and b.currencies_ok and b.debits <> b.credits
+    )
+    select scc.import_error(e.line, e.col, e.code, e.message)
+      from e
+     order by e.line, e.ord, e.message;
+end
+$_$;
+
+ALTER FUNCTION scc.import_journal_check(rows scc.import_row[]) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_journal_check(rows scc.import_row[]) IS 'the errors of a journal import''s rows (values, entries: consecutive, consistent, balanced per currency), in line order';
+
+CREATE FUNCTION scc.import_journal_lines(rows scc.import_row[]) RETURNS TABLE(line integer, external_id text, entity text, entity_id bigint, posted_on_text text, posted_on date, memo text, account text, account_id bigint, debit text, credit text, debit_cents bigint, credit_cents bigint, currency text, source text, run integer)
+    LANGUAGE plpgsql STABLE
+    AS $$
+begin
+    return query
+    with r as (
+        select x.line, x.f ->> 'external_id' as external_id, x.f ->> 'entity' as entity,
+               x.f ->> 'posted_on' as posted_on_text, x.f ->> 'memo' as memo, x.f ->> 'account' as account,
+               x.f ->> 'debit' as debit, x.f ->> 'credit' as credit, x.f ->> 'currency' as currency,
+               x.f ->> 'source' as source
+          from unnest(rows) as x
+    ), t as (
+        select r.*, n.id as entity_id, scc.import_date(r.posted_on_text) as posted_on,
+               a.id as account_id, scc.import_cents(nullif(r.debit, '')) as debit_cents,
+               scc.import_cents(nullif(r.credit, '')) as credit_cents,
+               (r.external_id is distinct from lag(r.external_id) over (order by r.line))::int as starts
+          from r
+          left join scc.entities as n on n.slug = r.entity and n.active
+          left join scc.accounts as a on a.entity_id = n.id and a.code = r.account
+    )
+    select t.line, t.external_id, t.entity, t.entity_id, t.posted_on_text, t.posted_on, t.memo, t.account,
+           t.account_id, t.debit, t.credit, t.debit_cents, t.credit_cents, t.currency, t.source,
+           (sum(t.starts) over (order by t.line))::int
+      from t;
+end
+$$;
+
+ALTER FUNCTION scc.import_journal_lines(rows scc.import_row[]) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_journal_lines(rows scc.import_row[]) IS 'a journal import''s rows with typed values (null when invalid), entity and account ids, and each row''s run of one external_id';
+
+CREATE FUNCTION scc.import_layout(kind text) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    select x from jsonb_array_elements(scc.import_layouts()) as x where x ->> 'kind' = import_layout.kind
+$$;
+
+ALTER FUNCTION scc.import_layout(kind text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_layout(kind text) IS 'one import kind''s layout, or null for an unknown kind';
+
+CREATE FUNCTION scc.import_layouts() RETURNS jsonb
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    select jsonb_build_array(
+        jsonb_build_object(
+            'kind', 'accounts', 'title', 'Chart of accounts',
+            'key', 'entity and code', 'counts', 'accounts',
+            'sample', '/samples/import/accounts.csv',
+            'columns', jsonb_build_array(
+                jsonb_build_object('name', 'entity', 'optional', false,
+                                   'what', 'the entity''s slug: charter, quickdumpnow, dangerouscentaur, rental-3028-51st, expert-yacht-delivery'),
+                jsonb_build_object('name', 'code', 'optional', false,
+                                   'what', 'the account''s code, unique in its entity: letters, digits, . and -, at most 20'),
+                jsonb_build_object('name', 'name', 'optional', false, 'what', 'the account''s name, at most 200 characters'),
+                jsonb_build_object('name', 'type', 'optional', false,
+                                   'what', 'asset, liability, equity, revenue or expense'))),
+        jsonb_build_object(
+            'kind', 'journal', 'title', 'Journal entries (one row per line)',
+            'key', 'entity, source and external_id', 'counts', 'entries',
+            'sample', '/samples/import/journal.csv',
+            'columns', jsonb_build_array(
+                jsonb_build_object('name', 'external_id', 'optional', false,
+                                   'what', 'the entry''s id in its source; the lines of an entry are consecutive rows'),
+                jsonb_build_object('name', 'entity', 'optional', false, 'what', 'the entity''s slug'),
+                jsonb_build_object('name', 'posted_on', 'optional', false, 'what', 'the date, YYYY-MM-DD'),
+                jsonb_build_object('name', 'memo', 'optional', true,
+                                   'what', 'the line''s memo; the first line''s is the entry''s (at most 500 characters)'),
+                jsonb_build_object('name', 'account', 'optional', false,
+                                   'what', 'an account code of the entity'),
+                jsonb_build_object('name', 'debit', 'optional', true,
+                                   'what', 'an amount such as 1250.00 (at most two places); a line has a debit or a credit'),
+                jsonb_build_object('name', 'credit', 'optional', true, 'what', 'an amount, as debit'),
+                jsonb_build_object('name', 'currency', 'optional', false, 'what', 'ISO 4217 code: USD, EUR, MXN ...'),
+                jsonb_build_object('name', 'source', 'optional', false,
+                                   'what', 'where the entry comes from, lower case: bank, stripe, quickbooks, manual ...'))))
+$$;
+
+ALTER FUNCTION scc.import_layouts() OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_layouts() IS 'every import kind''s layout: kind, title, key, counts, sample file, columns [{name, optional, what}]';
+
+CREATE FUNCTION scc.import_run(ctx jsonb, kind text, csv text, filename text, via text) RETURNS jsonb
+    LANGUAGE plpgsql
+    AS $$
+declare
+    layout   jsonb := scc.import_layout(kind);
+    cols     text[];
+    header   record;
+    errs     jsonb := '[]'::jsonb;
+    rows     scc.import_row[];
+    n_rows   int := 0;
+    counts   jsonb;
+    imp_id   bigint;
+    answer   jsonb;
+    bad_line int;
+begin
+    if layout is null then
+        perform scc.fail(400, 'unknown_kind',
+                         format('no import kind %s (kinds: %s)', coalesce(kind, 'null'),
+                                (select string_agg(x ->> 'kind', ', ')
+                                   from jsonb_array_elements(scc.import_layouts()) as x)));
+    end if;
+    select array_agg(c ->> 'name' order by k) into cols
+      from jsonb_array_elements(layout -> 'columns') with ordinality as x (c, k);
+
+    -- the parser's separators and marks: never in a CSV text worth reading
+    if csv ~ '[\x1a\x1c-\x1f]' then
+        bad_line := 1 + length(substring(csv from '^[^\x1a\x1c-\x1f]*'))
+                      - length(replace(replace(substring(csv from '^[^\x1a\x1c-\x1f]*'), E'\r\n', E'\n'), E'\n', ''));
+        errs := jsonb_build_array(scc.import_error(bad_line, null, 'control_character',
+                                                   'the file holds a control character (U+001A, U+001C to U+001F)'));
+    else
+        select p.line, p.fields into header from scc.csv_records(csv) as p order by p.line limit 1;
+        if header.line is null then
+            errs := jsonb_build_array(scc.import_error(1, null, 'empty_file', 'the file is empty: no header'));
+        else
+            header.fields := array(select btrim(x) from unnest(header.fields) as x);
+            select coalesce(jsonb_agg(e order by o, n), '[]'::jsonb) into errs
+              from (select 1 as o, c as n,
+                           scc.import_error(header.line, c, 'missing_column',
+                                            format('the header has no column %s (columns: %s)', c,
+                                                   array_to_string(cols, ', '))) as e
+                      from unnest(cols) as c where c <> all (header.fields)
+                    union all
+                    select 2, h, scc.import_error(header.line, h, 'unknown_column',
+                                                  format('%s is not a column of %s (columns: %s)', h, kind,
+                                                         array_to_string(cols, ', ')))
+                      from unnest(header.fields) as h where h <> all (cols)
+                    union all
+                    select 3, h, scc.import_error(header.line, h, 'duplicate_column',
+                                                  format('the header names %s twice', h))
+                      from unnest(header.fields) as h where h = any (cols) group by h having count(*) > 1) as x;
+            if jsonb_array_length(errs) = 0 then
+                -- the rows, by column name; records that do not fit are errors
+                with p as (
+                    select p.line, p.fields, p.problem from scc.csv_records(csv) as p where p.line > header.line
+                )
+                select coalesce(jsonb_agg(x.e order by x.line), '[]'::jsonb),
+                       (select count(*) from p),
+                       (select array_agg((p.line,
+                                          jsonb_object(header.fields, array(select btrim(v, ' ') from unnest(p.fields) as v))
+                                         )::scc.import_row order by p.line)
+                          from p
+                         where p.problem is null and cardinality(p.fields) = cardinality(header.fields))
+                  into errs, n_rows, rows
+                  from (select p.line,
+                               case when p.problem is not null then
+                                   scc.import_error(p.line, header.fields[substring(p.problem from '^field ([0-9]+)')::int],
+                                                    'bad_quoting', p.problem)
+                               else
+                                   scc.import_error(p.line, null, 'field_count',
+                                                    format('%s fields where the header has %s',
+                                                           cardinality(p.fields), cardinality(header.fields)))
+                               end as e
+                          from p
+                         where p.problem is not null or cardinality(p.fields) <> cardinality(header.fields)) as x;
+                if n_rows = 0 then
+                    errs := jsonb_build_array(scc.import_error(header.line + 1, null, 'no_rows',
+                                                               'the file has a header and no rows'));
+                elsif rows is not null then
+                    select coalesce(jsonb_agg(x.e order by (x.e ->> 'line')::int, x.src, x.k), '[]'::jsonb)
+                      into errs
+                      from (select 1 as src, a.e, a.k from jsonb_array_elements(errs) with ordinality as a (e, k)
+                            union all
+                            select 2, b.e, b.k
+                              from jsonb_array_elements(scc.import_check(kind, rows)) with ordinality as b (e, k)) as x;
+                end if;
+            end if;
+        end if;
+    end if;
+
+    insert into scc.imports (kind, filename, sha256, bytes, status, rows, error_count, errors, actor_id, via)
+    values (kind, nullif(left(filename, 255), ''), encode(sha256(convert_to(csv, 'UTF8')), 'hex'),
+            octet_length(csv), case when jsonb_array_length(errs) = 0 then 'applied' else 'refused' end,
+            n_rows, jsonb_array_length(errs), nullif(errs, '[]'::jsonb),
+            (ctx -> 'actor' ->> 'id')::uuid, via)
+    returning id into imp_id;
+
+    if jsonb_array_length(errs) > 0 then
+        answer := jsonb_build_object('import_id', imp_id, 'kind', kind, 'rows', n_rows, 'errors', errs);
+        perform scc.audit(ctx, 'import.refuse', 'import', imp_id::text, null,
+                          jsonb_build_object('kind', kind, 'filename', filename, 'rows', n_rows,
+                                             'errors', jsonb_array_length(errs), 'via', via));
+        return answer;
+    end if;
+
+    counts := scc.import_apply(kind, rows, imp_id);
+    update scc.imports as i
+       set inserted = (counts ->> 'inserted')::int, updated = (counts ->> 'updated')::int
+     where i.id = imp_id;
+    answer := jsonb_build_object('import_id', imp_id, 'kind', kind, 'rows', n_rows,
+                                 'inserted', (counts ->> 'inserted')::int, 'updated', (counts ->> 'updated')::int);
+    perform scc.audit(ctx, 'import.apply', 'import', imp_id::text, null,
+                      answer || jsonb_build_object('filename', filename, 'via', via));
+    return answer;
+end
+$$;
+
+ALTER FUNCTION scc.import_run(ctx jsonb, kind text, csv text, filename text, via text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_run(ctx jsonb, kind text, csv text, filename text, via text) IS 'one CSV import (route or CLI): parse, check header and rows, apply all or none; recorded and audited; summary or errors';
+
 CREATE FUNCTION scc.is_adult_on(born date, on_day date) RETURNS boolean
     LANGUAGE sql IMMUTABLE
     AS $$
@@ -2954,6 +3607,68 @@ $$;
 ALTER FUNCTION scc.jobs_scrub_code() OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.jobs_scrub_code() IS 'before insert or update on scc.jobs: a done or dead email job loses payload->''code''';
+
+CREATE FUNCTION scc.journal_entries_have_lines() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+begin
+    if exists (select 1 from scc.journal_entries as e where e.id = new.id)
+       and not exists (select 1 from scc.journal_lines as l where l.entry_id = new.id) then
+        raise exception using
+            errcode = 'SC422', detail = 'entry_without_lines',
+            message = format('journal entry %s (source %s) has no lines', new.external_id, new.source);
+    end if;
+    return null;
+end
+$$;
+
+ALTER FUNCTION scc.journal_entries_have_lines() OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.journal_entries_have_lines() IS 'constraint trigger (deferred): SC422 entry_without_lines for an entry committed without a line';
+
+CREATE FUNCTION scc.journal_lines_balanced() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+declare
+    ids bigint[];
+    bad record;
+begin
+    if tg_op = 'DELETE' then
+        ids := array[old.entry_id];
+    elsif tg_op = 'UPDATE' and old.entry_id <> new.entry_id then
+        ids := array[new.entry_id, old.entry_id];
+    else
+        ids := array[new.entry_id];
+    end if;
+    select e.external_id, e.source, n.slug, x.currency, x.debits, x.credits
+      into bad
+      from (select l.entry_id, l.currency,
+                   coalesce(sum(l.amount_cents) filter (where l.amount_cents > 0), 0)::bigint as debits,
+                   coalesce(-sum(l.amount_cents) filter (where l.amount_cents < 0), 0)::bigint as credits
+              from scc.journal_lines as l
+             where l.entry_id = any (ids)
+             group by l.entry_id, l.currency
+            having sum(l.amount_cents) <> 0
+             order by l.entry_id, l.currency
+             limit 1) as x
+      join scc.journal_entries as e on e.id = x.entry_id
+      join scc.entities as n on n.id = e.entity_id;
+    if found then
+        raise exception using
+            errcode = 'SC422', detail = 'unbalanced_entry',
+            message = format('journal entry %s (%s, source %s) does not balance in %s: debits %s, credits %s',
+                             bad.external_id, bad.slug, bad.source, bad.currency,
+                             scc.cents_text(bad.debits), scc.cents_text(bad.credits));
+    end if;
+    return null;
+end
+$$;
+
+ALTER FUNCTION scc.journal_lines_balanced() OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.journal_lines_balanced() IS 'constraint trigger (deferred): SC422 unbalanced_entry when an entry''s lines do not sum to zero in a currency';
 
 CREATE FUNCTION scc.keep_an_admin(target uuid) RETURNS void
     LANGUAGE plpgsql
@@ -6623,6 +7338,87 @@ ALTER FUNCTION scc_api.hold_release(ctx jsonb) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc_api.hold_release(ctx jsonb) IS 'POST /api/events/:id/holds/:user_id/release: an admin ends a guest''s waiver hold with a reason; audited';
 
+CREATE FUNCTION scc_api.import_create(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+declare
+    body   jsonb := coalesce(ctx -> 'body', '{}'::jsonb);
+    r      jsonb;
+    n      int;
+begin
+    perform scc.require_role(ctx, 'admin');
+    perform scc.refuse_unknown_fields(body, array['kind', 'csv', 'filename']);
+    if jsonb_typeof(body -> 'kind') is distinct from 'string' or body ->> 'kind' = '' then
+        perform scc.fail(400, 'kind_required', 'kind is required: one of the import kinds (GET /api/imports)');
+    end if;
+    if jsonb_typeof(body -> 'csv') is distinct from 'string' then
+        perform scc.fail(400, 'csv_required', 'csv is required: the text of the file');
+    end if;
+    if body ? 'filename' and jsonb_typeof(body -> 'filename') not in ('string', 'null')
+       or length(body ->> 'filename') > 255 then
+        perform scc.fail(400, 'invalid_filename', 'filename is a text of at most 255 characters');
+    end if;
+    r := scc.import_run(ctx, body ->> 'kind', body ->> 'csv', body ->> 'filename', 'api');
+    if r ? 'errors' then
+        n := jsonb_array_length(r -> 'errors');
+        return (422, jsonb_build_object('error', jsonb_build_object(
+                    'code', 'import_refused',
+                    'message', format('%s %s: nothing was imported', n, case when n = 1 then 'error' else 'errors' end),
+                    'request_id', ctx ->> 'request_id', 'import_id', r -> 'import_id', 'errors', r -> 'errors'))::json
+               )::scc_api.response;
+    end if;
+    return (201, r::json)::scc_api.response;
+end
+$$;
+
+ALTER FUNCTION scc_api.import_create(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.import_create(ctx jsonb) IS 'POST /api/imports: admins import a CSV file of one kind, all or nothing; 201 summary or 422 with every error';
+
+CREATE FUNCTION scc_api.imports_list(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+declare
+    q        jsonb := coalesce(ctx -> 'query', '{}'::jsonb);
+    v_kind   text := nullif(q ->> 'kind', '');
+    v_before bigint;
+    lim      int;
+    page     jsonb;
+    n        int;
+begin
+    perform scc.require_role(ctx, 'admin');
+    perform scc.refuse_unknown_params(ctx, array['kind', 'before', 'limit']);
+    if v_kind is not null and scc.import_layout(v_kind) is null then
+        perform scc.fail(400, 'unknown_kind', 'kind is one of the import kinds');
+    end if;
+    v_before := scc.check_whole_number(q ->> 'before', 1, null, 'invalid_before', 'before (an import id)');
+    lim := coalesce(scc.check_whole_number(q ->> 'limit', 1, 200, 'invalid_limit', 'limit'), 50);
+    select coalesce(jsonb_agg(jsonb_build_object(
+               'id', i.id, 'kind', i.kind, 'filename', i.filename, 'sha256', i.sha256, 'bytes', i.bytes,
+               'status', i.status, 'rows', i.rows, 'inserted', i.inserted, 'updated', i.updated,
+               'error_count', i.error_count, 'via', i.via,
+               'actor', (select jsonb_build_object('id', u.id, 'name', u.name, 'email', u.email)
+                           from scc.users as u where u.id = i.actor_id),
+               'at', scc.iso(i.at)) order by i.id desc), '[]'::jsonb),
+           count(*)
+      into page, n
+      from (select x.* from scc.imports as x
+             where (v_before is null or x.id < v_before) and (v_kind is null or x.kind = v_kind)
+             order by x.id desc
+             limit lim) as i;
+    return (200, jsonb_build_object(
+                'kinds', scc.import_layouts(), 'imports', page,
+                'next_before', case when n = lim then (page -> (n - 1) ->> 'id')::bigint end)::json
+           )::scc_api.response;
+end
+$$;
+
+ALTER FUNCTION scc_api.imports_list(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.imports_list(ctx jsonb) IS 'GET /api/imports: admins read the import kinds'' layouts and the imports, newest first';
+
 CREATE FUNCTION scc_api.invite_create(ctx jsonb) RETURNS scc_api.response
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'scc'
@@ -8544,6 +9340,33 @@ ALTER FUNCTION scc_report.run(kind text, p scc.report_span) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc_report.run(kind text, p scc.report_span) IS 'the JSON of report kind for period p (one of the eight scc_report functions)';
 
+CREATE TABLE scc.accounts (
+    id bigint NOT NULL,
+    entity_id bigint NOT NULL,
+    code text NOT NULL,
+    name text NOT NULL,
+    type text NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT accounts_code_check CHECK ((code ~ '^[A-Za-z0-9][A-Za-z0-9.-]{0,19}$'::text)),
+    CONSTRAINT accounts_name_check CHECK (((btrim(name) <> ''::text) AND (length(name) <= 200))),
+    CONSTRAINT accounts_type_check CHECK ((type = ANY (ARRAY['asset'::text, 'liability'::text, 'equity'::text, 'revenue'::text, 'expense'::text])))
+);
+
+ALTER TABLE scc.accounts OWNER TO scc_owner;
+
+COMMENT ON TABLE scc.accounts IS 'the chart of accounts of each entity: code (unique per entity), name, type';
+
+ALTER TABLE scc.accounts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME scc.accounts_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 CREATE TABLE scc.audit_log (
     id bigint NOT NULL,
     at timestamp with time zone DEFAULT now() NOT NULL,
@@ -8643,6 +9466,31 @@ ALTER TABLE scc.email_suppressions OWNER TO scc_owner;
 
 COMMENT ON TABLE scc.email_suppressions IS 'addresses never mailed (bounces, complaints, manual); stored lower-case';
 
+CREATE TABLE scc.entities (
+    id bigint NOT NULL,
+    slug text NOT NULL,
+    name text NOT NULL,
+    kind text NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT entities_kind_check CHECK ((kind = ANY (ARRAY['charter'::text, 'hauling'::text, 'consulting'::text, 'rental'::text, 'delivery'::text, 'holding'::text]))),
+    CONSTRAINT entities_name_check CHECK (((btrim(name) <> ''::text) AND (length(name) <= 200))),
+    CONSTRAINT entities_slug_check CHECK (((slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'::text) AND (length(slug) <= 40)))
+);
+
+ALTER TABLE scc.entities OWNER TO scc_owner;
+
+COMMENT ON TABLE scc.entities IS 'the business''s entities (each with its own chart of accounts and ledger), found by slug';
+
+ALTER TABLE scc.entities ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME scc.entities_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 CREATE TABLE scc.event_checklist_items (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     event_id uuid NOT NULL,
@@ -8697,6 +9545,47 @@ ALTER TABLE scc.event_roles ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
+CREATE TABLE scc.imports (
+    id bigint NOT NULL,
+    kind text NOT NULL,
+    filename text,
+    sha256 text NOT NULL,
+    bytes integer NOT NULL,
+    status text NOT NULL,
+    rows integer DEFAULT 0 NOT NULL,
+    inserted integer DEFAULT 0 NOT NULL,
+    updated integer DEFAULT 0 NOT NULL,
+    error_count integer DEFAULT 0 NOT NULL,
+    errors jsonb,
+    actor_id uuid,
+    via text NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT imports_bytes_check CHECK ((bytes >= 0)),
+    CONSTRAINT imports_error_count_check CHECK ((error_count >= 0)),
+    CONSTRAINT imports_filename_check CHECK ((length(filename) <= 255)),
+    CONSTRAINT imports_inserted_check CHECK ((inserted >= 0)),
+    CONSTRAINT imports_kind_check CHECK ((kind ~ '^[a-z_]{1,40}$'::text)),
+    CONSTRAINT imports_refused_errors_check CHECK ((((status = 'refused'::text) = (error_count > 0)) AND ((errors IS NULL) = (status = 'applied'::text)))),
+    CONSTRAINT imports_rows_check CHECK ((rows >= 0)),
+    CONSTRAINT imports_sha256_check CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT imports_status_check CHECK ((status = ANY (ARRAY['applied'::text, 'refused'::text]))),
+    CONSTRAINT imports_updated_check CHECK ((updated >= 0)),
+    CONSTRAINT imports_via_check CHECK ((via = ANY (ARRAY['api'::text, 'cli'::text])))
+);
+
+ALTER TABLE scc.imports OWNER TO scc_owner;
+
+COMMENT ON TABLE scc.imports IS 'every CSV import, applied (counts) or refused (its errors, nothing applied): kind, file name, SHA-256, who, when';
+
+ALTER TABLE scc.imports ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME scc.imports_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 CREATE TABLE scc.jobs (
     id bigint NOT NULL,
     kind text NOT NULL,
@@ -8727,6 +9616,63 @@ COMMENT ON TABLE scc.jobs IS 'work for scc-worker: queued -> running (leased) ->
 
 ALTER TABLE scc.jobs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME scc.jobs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE scc.journal_entries (
+    id bigint NOT NULL,
+    entity_id bigint NOT NULL,
+    posted_on date NOT NULL,
+    memo text DEFAULT ''::text NOT NULL,
+    source text NOT NULL,
+    external_id text NOT NULL,
+    import_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT journal_entries_external_id_check CHECK (((btrim(external_id) = external_id) AND (external_id <> ''::text) AND (length(external_id) <= 100))),
+    CONSTRAINT journal_entries_memo_check CHECK ((length(memo) <= 500)),
+    CONSTRAINT journal_entries_source_check CHECK ((source ~ '^[a-z0-9][a-z0-9_.-]{0,39}$'::text))
+);
+
+ALTER TABLE scc.journal_entries OWNER TO scc_owner;
+
+COMMENT ON TABLE scc.journal_entries IS 'a journal entry of an entity: date, memo, where it came from (source, external id unique per entity and source)';
+
+ALTER TABLE scc.journal_entries ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME scc.journal_entries_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE scc.journal_lines (
+    id bigint NOT NULL,
+    entry_id bigint NOT NULL,
+    entity_id bigint NOT NULL,
+    posted_on date NOT NULL,
+    account_id bigint NOT NULL,
+    amount_cents bigint NOT NULL,
+    currency character(3) NOT NULL,
+    memo text DEFAULT ''::text NOT NULL,
+    CONSTRAINT journal_lines_amount_cents_check CHECK ((amount_cents <> 0)),
+    CONSTRAINT journal_lines_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT journal_lines_memo_check CHECK ((length(memo) <= 500))
+);
+
+ALTER TABLE scc.journal_lines OWNER TO scc_owner;
+
+COMMENT ON TABLE scc.journal_lines IS 'a line of a journal entry: an account of the entry''s entity, amount_cents > 0 debit, < 0 credit, a currency';
+
+COMMENT ON COLUMN scc.journal_lines.amount_cents IS 'integer cents: positive = debit, negative = credit; an entry''s lines sum to zero per currency (checked at commit)';
+
+ALTER TABLE scc.journal_lines ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME scc.journal_lines_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -8841,6 +9787,15 @@ ALTER TABLE scc.waiver_completion OWNER TO scc_owner;
 
 COMMENT ON TABLE scc.waiver_completion IS 'waiver completion per event at T-24 h and at departure: valid signatures of the manifested guests';
 
+ALTER TABLE ONLY scc.accounts
+    ADD CONSTRAINT accounts_entity_id_code_key UNIQUE (entity_id, code);
+
+ALTER TABLE ONLY scc.accounts
+    ADD CONSTRAINT accounts_id_entity_id_key UNIQUE (id, entity_id);
+
+ALTER TABLE ONLY scc.accounts
+    ADD CONSTRAINT accounts_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY scc.audit_log
     ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
 
@@ -8868,6 +9823,12 @@ ALTER TABLE ONLY scc.email_outbox
 ALTER TABLE ONLY scc.email_suppressions
     ADD CONSTRAINT email_suppressions_pkey PRIMARY KEY (address);
 
+ALTER TABLE ONLY scc.entities
+    ADD CONSTRAINT entities_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY scc.entities
+    ADD CONSTRAINT entities_slug_key UNIQUE (slug);
+
 ALTER TABLE ONLY scc.event_checklist_items
     ADD CONSTRAINT event_checklist_items_pkey PRIMARY KEY (id);
 
@@ -8886,8 +9847,23 @@ ALTER TABLE ONLY scc.event_roles
 ALTER TABLE ONLY scc.events
     ADD CONSTRAINT events_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY scc.imports
+    ADD CONSTRAINT imports_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY scc.jobs
     ADD CONSTRAINT jobs_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY scc.journal_entries
+    ADD CONSTRAINT journal_entries_entity_id_source_external_id_key UNIQUE (entity_id, source, external_id);
+
+ALTER TABLE ONLY scc.journal_entries
+    ADD CONSTRAINT journal_entries_id_entity_id_posted_on_key UNIQUE (id, entity_id, posted_on);
+
+ALTER TABLE ONLY scc.journal_entries
+    ADD CONSTRAINT journal_entries_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY scc.journal_lines
+    ADD CONSTRAINT journal_lines_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY scc.magic_link_throttle
     ADD CONSTRAINT magic_link_throttle_pkey PRIMARY KEY (email_hash);
@@ -8977,6 +9953,8 @@ CREATE INDEX events_departure_idx ON scc.events USING btree (departure_at);
 
 CREATE INDEX events_waiver_version_idx ON scc.events USING btree (waiver_version_id);
 
+CREATE INDEX imports_kind_idx ON scc.imports USING btree (kind, id DESC);
+
 CREATE INDEX jobs_claim ON scc.jobs USING btree (priority DESC, run_at, id) WHERE (state = 'queued'::text);
 
 CREATE INDEX jobs_done ON scc.jobs USING btree (finished_at) WHERE (state = 'done'::text);
@@ -8986,6 +9964,14 @@ CREATE INDEX jobs_finished ON scc.jobs USING btree (state, finished_at) WHERE (s
 CREATE INDEX jobs_lease ON scc.jobs USING btree (locked_until) WHERE (state = 'running'::text);
 
 CREATE UNIQUE INDEX jobs_unique_key ON scc.jobs USING btree (unique_key) WHERE (unique_key IS NOT NULL);
+
+CREATE INDEX journal_entries_entity_id_posted_on_idx ON scc.journal_entries USING btree (entity_id, posted_on);
+
+CREATE INDEX journal_entries_import_id_idx ON scc.journal_entries USING btree (import_id);
+
+CREATE INDEX journal_lines_account_id_posted_on_idx ON scc.journal_lines USING btree (account_id, posted_on) INCLUDE (amount_cents, currency);
+
+CREATE INDEX journal_lines_entry_id_idx ON scc.journal_lines USING btree (entry_id);
 
 CREATE INDEX magic_link_throttle_last_idx ON scc.magic_link_throttle USING btree (last_at);
 
@@ -9051,6 +10037,10 @@ CREATE TRIGGER jobs_notify AFTER INSERT ON scc.jobs REFERENCING NEW TABLE AS new
 
 CREATE TRIGGER jobs_scrub_code BEFORE INSERT OR UPDATE ON scc.jobs FOR EACH ROW WHEN (((new.kind = 'email'::text) AND (new.state = ANY (ARRAY['done'::text, 'dead'::text])) AND (new.payload ? 'code'::text))) EXECUTE FUNCTION scc.jobs_scrub_code();
 
+CREATE CONSTRAINT TRIGGER journal_entries_have_lines AFTER INSERT ON scc.journal_entries DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION scc.journal_entries_have_lines();
+
+CREATE CONSTRAINT TRIGGER journal_lines_balanced AFTER INSERT OR DELETE OR UPDATE ON scc.journal_lines DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION scc.journal_lines_balanced();
+
 CREATE TRIGGER report_runs_keep_done BEFORE UPDATE ON scc.report_runs FOR EACH ROW EXECUTE FUNCTION scc.report_runs_keep_done();
 
 CREATE TRIGGER waiver_signatures_immutable BEFORE DELETE OR UPDATE ON scc.waiver_signatures FOR EACH ROW EXECUTE FUNCTION scc.refuse_change();
@@ -9062,6 +10052,9 @@ CREATE TRIGGER waiver_signatures_stamp BEFORE INSERT ON scc.waiver_signatures FO
 CREATE TRIGGER waiver_versions_immutable BEFORE DELETE OR UPDATE ON scc.waiver_versions FOR EACH ROW EXECUTE FUNCTION scc.refuse_change();
 
 CREATE TRIGGER waiver_versions_immutable_truncate BEFORE TRUNCATE ON scc.waiver_versions FOR EACH STATEMENT EXECUTE FUNCTION scc.refuse_change();
+
+ALTER TABLE ONLY scc.accounts
+    ADD CONSTRAINT accounts_entity_id_fkey FOREIGN KEY (entity_id) REFERENCES scc.entities(id);
 
 ALTER TABLE ONLY scc.calendar_feeds
     ADD CONSTRAINT calendar_feeds_user_id_fkey FOREIGN KEY (user_id) REFERENCES scc.users(id) ON DELETE CASCADE;
@@ -9119,6 +10112,21 @@ ALTER TABLE ONLY scc.events
 
 ALTER TABLE ONLY scc.events
     ADD CONSTRAINT events_waiver_version_id_fkey FOREIGN KEY (waiver_version_id) REFERENCES scc.waiver_versions(id);
+
+ALTER TABLE ONLY scc.imports
+    ADD CONSTRAINT imports_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES scc.users(id);
+
+ALTER TABLE ONLY scc.journal_entries
+    ADD CONSTRAINT journal_entries_entity_id_fkey FOREIGN KEY (entity_id) REFERENCES scc.entities(id);
+
+ALTER TABLE ONLY scc.journal_entries
+    ADD CONSTRAINT journal_entries_import_id_fkey FOREIGN KEY (import_id) REFERENCES scc.imports(id);
+
+ALTER TABLE ONLY scc.journal_lines
+    ADD CONSTRAINT journal_lines_account_id_entity_id_fkey FOREIGN KEY (account_id, entity_id) REFERENCES scc.accounts(id, entity_id);
+
+ALTER TABLE ONLY scc.journal_lines
+    ADD CONSTRAINT journal_lines_entry_id_entity_id_posted_on_fkey FOREIGN KEY (entry_id, entity_id, posted_on) REFERENCES scc.journal_entries(id, entity_id, posted_on) ON UPDATE CASCADE ON DELETE CASCADE;
 
 ALTER TABLE ONLY scc.magic_links
     ADD CONSTRAINT magic_links_created_by_fkey FOREIGN KEY (created_by) REFERENCES scc.users(id);
@@ -9189,6 +10197,8 @@ GRANT USAGE ON SCHEMA scc_api TO scc_web;
 
 GRANT USAGE ON SCHEMA scc_report TO scc_worker;
 
+REVOKE ALL ON FUNCTION scc.account_balances(entity text, as_of date) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION scc.actor_session(ctx jsonb, OUT session_id uuid, OUT started_at timestamp with time zone, OUT refusal text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.audit(ctx jsonb, action text, entity text, entity_id text, before jsonb, after jsonb, reason text, actor_id uuid, actor_role text) FROM PUBLIC;
@@ -9211,6 +10221,8 @@ REVOKE ALL ON FUNCTION scc.body_typed(ctx jsonb, field text, json_type text, wha
 
 REVOKE ALL ON FUNCTION scc.calendar_vevents(p_user_id uuid, stamp timestamp with time zone) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION scc.cents_text(cents bigint) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION scc.change_is_silent() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.check_email(email text) FROM PUBLIC;
@@ -9226,6 +10238,8 @@ REVOKE ALL ON FUNCTION scc.check_role(role text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION scc.check_time_zone(value text, code text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.check_uuid(value text, code text, what text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.check_whole_number(value text, low bigint, high bigint, code text, what text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.checkin_opens_at(e scc.events) FROM PUBLIC;
 
@@ -9251,6 +10265,8 @@ REVOKE ALL ON FUNCTION scc.create_magic_link(email text, purpose text, role text
 GRANT ALL ON FUNCTION scc.create_magic_link(email text, purpose text, role text, event_id uuid, ttl interval, name text, created_by uuid) TO scc_worker;
 
 REVOKE ALL ON FUNCTION scc.cron_shape_ok(expr text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.csv_records(csv text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.csv_text(value text) FROM PUBLIC;
 
@@ -9403,6 +10419,35 @@ REVOKE ALL ON FUNCTION scc.ical_text(value text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.ical_utc(t timestamp with time zone) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION scc.import_accounts_apply(rows scc.import_row[], import_id bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_accounts_check(rows scc.import_row[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_apply(kind text, rows scc.import_row[], import_id bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_cents(v text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_check(kind text, rows scc.import_row[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_csv(kind text, csv text, actor uuid, filename text) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc.import_csv(kind text, csv text, actor uuid, filename text) TO scc_worker;
+
+REVOKE ALL ON FUNCTION scc.import_date(v text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_error(line integer, col text, code text, message text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_journal_apply(rows scc.import_row[], import_id bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_journal_check(rows scc.import_row[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_journal_lines(rows scc.import_row[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_layout(kind text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_layouts() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_run(ctx jsonb, kind text, csv text, filename text, via text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION scc.is_adult_on(born date, on_day date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.is_event_captain(event_id uuid, user_id uuid) FROM PUBLIC;
@@ -9412,6 +10457,10 @@ REVOKE ALL ON FUNCTION scc.iso(t timestamp with time zone) FROM PUBLIC;
 REVOKE ALL ON FUNCTION scc.jobs_notify() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.jobs_scrub_code() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.journal_entries_have_lines() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.journal_lines_balanced() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.keep_an_admin(target uuid) FROM PUBLIC;
 
@@ -9672,6 +10721,12 @@ GRANT ALL ON FUNCTION scc_api.health(ctx jsonb) TO scc_web;
 
 REVOKE ALL ON FUNCTION scc_api.hold_release(ctx jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc_api.hold_release(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.import_create(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.import_create(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.imports_list(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.imports_list(ctx jsonb) TO scc_web;
 
 REVOKE ALL ON FUNCTION scc_api.invite_create(ctx jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc_api.invite_create(ctx jsonb) TO scc_web;

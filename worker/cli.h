@@ -51,5 +51,7 @@ int scc_cmd_migrate(int argc, char **argv);
 int scc_cmd_run(int argc, char **argv);
 int scc_cmd_invite(int argc, char **argv);
 int scc_cmd_send_test_email(int argc, char **argv);
+/* ledger: CSV import (helper K) */
+int scc_cmd_import(int argc, char **argv);
 
 #endif

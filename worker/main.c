@@ -14,6 +14,8 @@ static const scc_cli_command commands[] = {
     { "migrate", "apply sql/migrations in order, each once (see migrate --help)", scc_cmd_migrate },
     { "invite",  "print a sign-in link for a new or existing user (see invite --help)", scc_cmd_invite },
     { "send-test-email", "send a test email now through the configured transport (see send-test-email --help)", scc_cmd_send_test_email },
+    /* ledger: CSV import (helper K) */
+    { "import",  "import a CSV file of one kind (accounts, journal), all or nothing (see import --help)", scc_cmd_import },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

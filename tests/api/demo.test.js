@@ -65,3 +65,21 @@ test('the demo has the charter waiver, version 1 with its hash, and its events p
   assert.equal(await stack.psql(`select count(*) from scc.event_pages as p join scc.events as e on e.id = p.event_id
                                   where p.stale or p.event::jsonb <> scc.event_json(e)`), '0', 'the kept pages are current');
 });
+
+/* ledger: the demo's charts of accounts and entries (helper K) */
+test('the demo ledger: every entity has its chart and balanced entries in the last two months', async () => {
+  await load(); // loaded already above in this stack: loading again adds no entry
+  assert.equal(await stack.psql(`select string_agg(n.slug || ':' || (select count(*) from scc.accounts as a where a.entity_id = n.id)
+                                   || ':' || (select count(*) from scc.journal_entries as e
+                                               where e.entity_id = n.id and e.source = 'demo'), ',' order by n.slug)
+                                   from scc.entities as n`),
+  'charter:8:8,dangerouscentaur:5:4,expert-yacht-delivery:5:4,quickdumpnow:5:5,rental-3028-51st:7:5');
+  assert.equal(await stack.psql(`select count(*) from (select e.id from scc.journal_entries as e
+                                   join scc.journal_lines as l on l.entry_id = e.id
+                                  group by e.id, l.currency having sum(l.amount_cents) <> 0) as x`), '0', 'every entry balances');
+  assert.equal(await stack.psql(`select bool_and(posted_on between current_date - 70 and current_date)
+                                   from scc.journal_entries where source = 'demo'`), 't');
+  assert.equal(await stack.psql(`select balance_cents from scc.account_balances('charter', current_date) where code = '4000'`),
+    '360000', 'charter revenue: 1,450 + 1,200 + 950');
+});
+/* end ledger (helper K) */

@@ -114,6 +114,17 @@ after(async () => {
                 update scc.boats set active = false where id = '${waiverBoat}'`);
 });
 
+/* ledger: CSV import (helper K) */
+// The admin's POST sends a file every row of which is wrong, so it reaches
+// scc.import_run and is refused whole (422 import_refused): the matrix
+// changes no ledger data.  imports.test.js holds the imports themselves.
+const ledgerBadCsv = { kind: 'accounts', csv: 'entity,code,name,type\nno-such-entity,1000,Matrix,asset\n', filename: 'matrix.csv' };
+MATRIX.push(
+  ['POST',   '/api/imports',                ledgerBadCsv,                                                  [401, 403, 403, 403, 422]],
+  ['GET',    '/api/imports',                null,                                                          [401, 403, 403, 403, 200]],
+);
+/* end ledger: CSV import (helper K) */
+
 let stack;
 const who = {};
 let victim;
