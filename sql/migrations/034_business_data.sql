@@ -39,10 +39,10 @@ returns boolean
 language sql
 immutable
 as $$
-    select length(v) between 1 and 200 and v = pg_catalog.btrim(v)
+    select length(v) between 1 and 100 and v = pg_catalog.btrim(v)
 $$;
 comment on function scc.external_id_ok(text) is
-    'an import key: 1 to 200 characters, no surrounding spaces';
+    'an import key: 1 to 100 characters, no surrounding spaces';
 
 create function scc.currency_ok(v text)
 returns boolean
@@ -95,7 +95,7 @@ insert into scc.channels (slug, name, kind, sequence) values
 -- received_cents); a direct booking has none.
 create table scc.bookings (
     id                     uuid not null default gen_random_uuid(),
-    entity_id              uuid not null,
+    entity_id              bigint not null,
     external_id            text not null,
     channel                text not null,
     event_id               uuid,
@@ -177,7 +177,7 @@ comment on table scc.boat_blocks is
 -- A stay's nights are [check_in, check_out).
 create table scc.rental_stays (
     id             uuid not null default gen_random_uuid(),
-    entity_id      uuid not null,
+    entity_id      bigint not null,
     external_id    text not null,
     channel        text not null,
     check_in       date not null,
@@ -205,7 +205,7 @@ comment on table scc.rental_stays is
 
 create table scc.rental_blocks (
     id           uuid not null default gen_random_uuid(),
-    entity_id    uuid not null,
+    entity_id    bigint not null,
     external_id  text not null,
     kind         text not null,
     starts_on    date not null,
@@ -225,7 +225,7 @@ comment on table scc.rental_blocks is
 
 create table scc.work_orders (
     id           uuid not null default gen_random_uuid(),
-    entity_id    uuid not null,
+    entity_id    bigint not null,
     external_id  text not null,
     title        text not null,
     priority     text not null,
@@ -258,7 +258,7 @@ comment on table scc.work_orders is
 -- elsewhere (from inquiry, quoted or contracted).
 create table scc.deliveries (
     id                uuid not null default gen_random_uuid(),
-    entity_id         uuid not null,
+    entity_id         bigint not null,
     external_id       text not null,
     customer          text not null,
     vessel            text not null,
@@ -345,7 +345,7 @@ comment on table scc.delivery_costs is 'what a delivery cost, by kind';
 
 create table scc.clients (
     id           uuid not null default gen_random_uuid(),
-    entity_id    uuid not null,
+    entity_id    bigint not null,
     external_id  text not null,
     name         text not null,
     active       boolean not null default true,
@@ -393,7 +393,7 @@ comment on table scc.contracts is
 -- names anyone else.  Paid is the sum of payments, never a stored flag.
 create table scc.invoices (
     id            uuid not null default gen_random_uuid(),
-    entity_id     uuid not null,
+    entity_id     bigint not null,
     external_id   text not null,
     client_id     uuid,
     counterparty  text not null,
@@ -470,7 +470,7 @@ comment on table scc.time_entries is
 -- supporting document, null when missing (the expense audit lists them).
 create table scc.bills (
     id            uuid not null default gen_random_uuid(),
-    entity_id     uuid not null,
+    entity_id     bigint not null,
     external_id   text not null,
     vendor        text not null,
     issued_on     date not null,
@@ -631,7 +631,7 @@ comment on table scc.ci_runs is 'each CI check run of a repository; a repository
 -- The visibility matrix: one row per entity and channel it is (or should
 -- be) listed on.
 create table scc.channel_listings (
-    entity_id   uuid not null,
+    entity_id   bigint not null,
     channel     text not null,
     status      text not null,
     listed_on   date,
@@ -652,7 +652,7 @@ comment on table scc.channel_listings is
 
 -- month: the first day of the month the figure is for.
 create table scc.marketing_months (
-    entity_id    uuid not null,
+    entity_id    bigint not null,
     channel      text not null,
     month        date not null,
     currency     text not null default 'USD',
@@ -675,7 +675,7 @@ comment on table scc.marketing_months is
 
 create table scc.seo_tasks (
     id           uuid not null default gen_random_uuid(),
-    entity_id    uuid not null,
+    entity_id    bigint not null,
     external_id  text not null,
     title        text not null,
     priority     text not null,
@@ -702,7 +702,7 @@ comment on table scc.seo_tasks is 'local SEO work per entity (listings, reviews,
 -- Monthly targets per entity: revenue and expenses in cents, bookings
 -- (charters, stays, deliveries: the entity's unit of sale) as a count.
 create table scc.targets (
-    entity_id        uuid not null,
+    entity_id        bigint not null,
     month            date not null,
     currency         text not null default 'USD',
     revenue_cents    bigint not null default 0,
@@ -719,7 +719,7 @@ comment on table scc.targets is 'the plan: per entity and month, revenue, expens
 
 create table scc.assets (
     id            uuid not null default gen_random_uuid(),
-    entity_id     uuid not null,
+    entity_id     bigint not null,
     external_id   text not null,
     kind          text not null,
     name          text not null,
@@ -747,7 +747,7 @@ comment on table scc.assets is
 
 create table scc.action_items (
     id           uuid not null default gen_random_uuid(),
-    entity_id    uuid,
+    entity_id    bigint,
     external_id  text not null,
     title        text not null,
     owner        text not null,

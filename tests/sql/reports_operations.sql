@@ -8,10 +8,13 @@ begin;
 create extension if not exists pgtap;
 select plan(63);
 
-insert into scc.entities (id, slug, name, kind) values
-    ('00000000-0000-4000-8000-00000000e001', 'rental_51st', '3028 51st St', 'rental'),
-    ('00000000-0000-4000-8000-00000000e002', 'delivery_test', 'Delivery Test', 'delivery'),
-    ('00000000-0000-4000-8000-00000000e003', 'consulting_test', 'Consulting Test', 'consulting');
+insert into scc.entities (slug, name, kind) values
+    ('test-rental', '3028 51st St (test)', 'rental'),
+    ('test-delivery', 'Delivery (test)', 'delivery'),
+    ('test-consulting', 'Consulting (test)', 'consulting');
+create function pg_temp.ent(slug text) returns bigint language sql as $$
+    select id from scc.entities as e where e.slug = ent.slug
+$$;
 insert into scc.channels (slug, name, kind) values ('airbnb_test', 'Airbnb', 'marketplace');
 
 create function pg_temp.fig(r jsonb, section text, figure text)
@@ -32,20 +35,20 @@ $$;
 -- October), S2 10-05..10-08 36000 (3), S3 10-30..11-02 30000 (2 in
 -- October), S4 cancelled.  available 28, booked 7, revenue 76000.
 insert into scc.rental_blocks (entity_id, external_id, kind, starts_on, ends_on) values
-    ('00000000-0000-4000-8000-00000000e001', 'B1', 'maintenance', '2026-10-10', '2026-10-13');
+    (pg_temp.ent('test-rental'), 'B1', 'maintenance', '2026-10-10', '2026-10-13');
 insert into scc.rental_stays (entity_id, external_id, channel, check_in, check_out, status, revenue_cents) values
-    ('00000000-0000-4000-8000-00000000e001', 'S1', 'direct', '2026-09-29', '2026-10-03', 'confirmed', 40000),
-    ('00000000-0000-4000-8000-00000000e001', 'S2', 'direct', '2026-10-05', '2026-10-08', 'confirmed', 36000),
-    ('00000000-0000-4000-8000-00000000e001', 'S3', 'airbnb_test', '2026-10-30', '2026-11-02', 'confirmed', 30000),
-    ('00000000-0000-4000-8000-00000000e001', 'S4', 'direct', '2026-10-15', '2026-10-20', 'cancelled', 50000);
+    (pg_temp.ent('test-rental'), 'S1', 'direct', '2026-09-29', '2026-10-03', 'confirmed', 40000),
+    (pg_temp.ent('test-rental'), 'S2', 'direct', '2026-10-05', '2026-10-08', 'confirmed', 36000),
+    (pg_temp.ent('test-rental'), 'S3', 'airbnb_test', '2026-10-30', '2026-11-02', 'confirmed', 30000),
+    (pg_temp.ent('test-rental'), 'S4', 'direct', '2026-10-15', '2026-10-20', 'cancelled', 50000);
 -- W1 resolved in 2 days; at the end (2026-11-01 00:00 PDT) W2 is 61 days
 -- old, W3 3.5, W4 12 (closed after the end: still open at it).
 insert into scc.work_orders (entity_id, external_id, title, priority, opened_at, closed_at, cost_cents) values
-    ('00000000-0000-4000-8000-00000000e001', 'W1', 'Leaking tap', 'high',
+    (pg_temp.ent('test-rental'), 'W1', 'Leaking tap', 'high',
      '2026-10-01 08:00 America/Los_Angeles', '2026-10-03 08:00 America/Los_Angeles', 5000),
-    ('00000000-0000-4000-8000-00000000e001', 'W2', 'Fence', 'low', '2026-09-01 00:00 America/Los_Angeles', null, 10000),
-    ('00000000-0000-4000-8000-00000000e001', 'W3', 'Smoke alarm', 'urgent', '2026-10-28 12:00 America/Los_Angeles', null, 0),
-    ('00000000-0000-4000-8000-00000000e001', 'W4', 'Paint', 'normal',
+    (pg_temp.ent('test-rental'), 'W2', 'Fence', 'low', '2026-09-01 00:00 America/Los_Angeles', null, 10000),
+    (pg_temp.ent('test-rental'), 'W3', 'Smoke alarm', 'urgent', '2026-10-28 12:00 America/Los_Angeles', null, 0),
+    (pg_temp.ent('test-rental'), 'W4', 'Paint', 'normal',
      '2026-10-20 00:00 America/Los_Angeles', '2026-11-05 00:00 America/Los_Angeles', 2000);
 
 create temp table r as select scc_report.rental(scc.report_period('2026-10', 'America/Los_Angeles')) as j;
@@ -90,7 +93,7 @@ select is((select pg_temp.fig(j, 'stays', 'average_stay') from r0), 'null', 'ren
 select is((select pg_temp.fig(j, 'maintenance', 'time_to_resolve') from r0), 'null', 'rental: no work resolved is n/a');
 -- a month wholly blocked: no available night
 insert into scc.rental_blocks (entity_id, external_id, kind, starts_on, ends_on) values
-    ('00000000-0000-4000-8000-00000000e001', 'B2', 'owner', '2025-02-01', '2025-03-01');
+    (pg_temp.ent('test-rental'), 'B2', 'owner', '2025-02-01', '2025-03-01');
 select is((select pg_temp.fig(scc_report.rental(scc.report_period('2025-02', 'UTC')), 'occupancy', 'occupancy')),
           'null', 'rental: occupancy of a month with no available night is n/a');
 
@@ -100,19 +103,19 @@ select is((select pg_temp.fig(scc_report.rental(scc.report_period('2025-02', 'UT
 insert into scc.deliveries (id, entity_id, external_id, customer, vessel, from_port, to_port, stage,
                             inquiry_on, quoted_on, contracted_on, departed_on, delivered_on, invoiced_on, paid_on, lost_on,
                             nm_planned, nm_logged, days_underway, weather_days, fee_cents, rating) values
-    ('00000000-0000-4000-8000-0000000de101', '00000000-0000-4000-8000-00000000e002', 'D1', 'Ann', 'Swan 48',
+    ('00000000-0000-4000-8000-0000000de101', pg_temp.ent('test-delivery'), 'D1', 'Ann', 'Swan 48',
      'San Diego', 'Honolulu', 'paid', '2026-06-20', '2026-06-25', '2026-07-02', '2026-07-10', '2026-07-20',
      '2026-07-21', '2026-08-05', null, 1000, 1100, 8, 2, 1500000, 5),
-    ('00000000-0000-4000-8000-0000000de102', '00000000-0000-4000-8000-00000000e002', 'D2', 'Bob', 'J/122',
+    ('00000000-0000-4000-8000-0000000de102', pg_temp.ent('test-delivery'), 'D2', 'Bob', 'J/122',
      'Seattle', 'San Diego', 'in_transit', '2026-07-05', '2026-07-08', '2026-07-15', '2026-09-25', null,
      null, null, null, 1200, null, null, 0, 800000, null),
-    ('00000000-0000-4000-8000-0000000de103', '00000000-0000-4000-8000-00000000e002', 'D3', 'Cy', 'Beneteau 40',
+    ('00000000-0000-4000-8000-0000000de103', pg_temp.ent('test-delivery'), 'D3', 'Cy', 'Beneteau 40',
      'Ensenada', 'San Diego', 'lost', '2026-07-10', '2026-07-12', null, null, null, null, null, '2026-07-20',
      70, null, null, 0, 500000, null),
-    ('00000000-0000-4000-8000-0000000de104', '00000000-0000-4000-8000-00000000e002', 'D4', 'Di', 'Catalina 30',
+    ('00000000-0000-4000-8000-0000000de104', pg_temp.ent('test-delivery'), 'D4', 'Di', 'Catalina 30',
      'Avalon', 'San Diego', 'inquiry', '2026-09-28', null, null, null, null, null, null, null,
      null, null, null, 0, null, null),
-    ('00000000-0000-4000-8000-0000000de105', '00000000-0000-4000-8000-00000000e002', 'D5', 'Ed', 'Hinckley 43',
+    ('00000000-0000-4000-8000-0000000de105', pg_temp.ent('test-delivery'), 'D5', 'Ed', 'Hinckley 43',
      'Newport Beach', 'Cabo San Lucas', 'delivered', '2026-08-01', '2026-08-03', '2026-08-05', '2026-08-10',
      '2026-08-20', null, null, null, 500, 480, 4, 0, 700000, 4);
 insert into scc.delivery_costs (delivery_id, external_id, kind, incurred_on, amount_cents) values
@@ -154,8 +157,8 @@ select is((select pg_temp.fig(scc_report.delivery(scc.report_period('2020', 'UTC
 -- Portfolio, October 2026 (31 days)
 -- ---------------------------------------------------------------------------
 insert into scc.clients (id, entity_id, external_id, name) values
-    ('00000000-0000-4000-8000-0000000dc0a1', '00000000-0000-4000-8000-00000000e003', 'A', 'Acme'),
-    ('00000000-0000-4000-8000-0000000dc0b1', '00000000-0000-4000-8000-00000000e003', 'B', 'Bolt');
+    ('00000000-0000-4000-8000-0000000dc0a1', pg_temp.ent('test-consulting'), 'A', 'Acme'),
+    ('00000000-0000-4000-8000-0000000dc0b1', pg_temp.ent('test-consulting'), 'B', 'Bolt');
 insert into scc.contracts (id, client_id, external_id, title, status, starts_on, ends_on, renews_on, rate_cents, hour_cap) values
     ('00000000-0000-4000-8000-0000000dcca1', '00000000-0000-4000-8000-0000000dc0a1', 'CA1', 'Audit', 'active',
      '2026-05-15', '2026-11-14', '2026-11-15', 15000, 10),
@@ -164,13 +167,13 @@ insert into scc.contracts (id, client_id, external_id, title, status, starts_on,
     ('00000000-0000-4000-8000-0000000dccb2', '00000000-0000-4000-8000-0000000dc0b1', 'CB2', 'Pilot', 'ended',
      '2026-01-01', '2026-03-31', null, 20000, null);
 insert into scc.invoices (id, entity_id, external_id, client_id, counterparty, issued_on, due_on, amount_cents) values
-    ('00000000-0000-4000-8000-0000000dc1a0', '00000000-0000-4000-8000-00000000e003', 'INV-A0',
+    ('00000000-0000-4000-8000-0000000dc1a0', pg_temp.ent('test-consulting'), 'INV-A0',
      '00000000-0000-4000-8000-0000000dc0a1', 'Acme', '2026-07-15', '2026-08-14', 100000),
-    ('00000000-0000-4000-8000-0000000dc1a1', '00000000-0000-4000-8000-00000000e003', 'INV-A1',
+    ('00000000-0000-4000-8000-0000000dc1a1', pg_temp.ent('test-consulting'), 'INV-A1',
      '00000000-0000-4000-8000-0000000dc0a1', 'Acme', '2026-10-01', '2026-10-31', 90000),
-    ('00000000-0000-4000-8000-0000000dc1b1', '00000000-0000-4000-8000-00000000e003', 'INV-B1',
+    ('00000000-0000-4000-8000-0000000dc1b1', pg_temp.ent('test-consulting'), 'INV-B1',
      '00000000-0000-4000-8000-0000000dc0b1', 'Bolt', '2026-09-10', '2026-10-10', 200000),
-    ('00000000-0000-4000-8000-0000000dc1b2', '00000000-0000-4000-8000-00000000e003', 'INV-B2',
+    ('00000000-0000-4000-8000-0000000dc1b2', pg_temp.ent('test-consulting'), 'INV-B2',
      '00000000-0000-4000-8000-0000000dc0b1', 'Bolt', '2026-11-03', '2026-12-03', 60000);
 insert into scc.payments (invoice_id, external_id, received_on, amount_cents) values
     ('00000000-0000-4000-8000-0000000dc1a0', 'P1', '2026-08-01', 30000),
