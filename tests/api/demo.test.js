@@ -65,3 +65,40 @@ test('the demo has the charter waiver, version 1 with its hash, and its events p
   assert.equal(await stack.psql(`select count(*) from scc.event_pages as p join scc.events as e on e.id = p.event_id
                                   where p.stale or p.event::jsonb <> scc.event_json(e)`), '0', 'the kept pages are current');
 });
+
+/* reports: the business's demo year (lead) */
+const BUSINESS = `select (select count(*) from scc.bookings) || ' ' || (select count(*) from scc.rental_stays)
+                  || ' ' || (select count(*) from scc.deliveries) || ' ' || (select count(*) from scc.time_entries)
+                  || ' ' || (select count(*) from scc.invoices) || ' ' || (select count(*) from scc.ci_runs)`;
+
+test('the demo has a year of the business, and the reports it feeds have their figures', async () => {
+  await load();
+  const counts = await stack.psql(BUSINESS);
+  const [bookings, stays, deliveries] = counts.split(' ').map(Number);
+  assert.ok(bookings > 200, `a year of charter bookings (${bookings})`);
+  assert.ok(stays > 40, `a year of stays (${stays})`);
+  assert.ok(deliveries > 20, `deliveries (${deliveries})`);
+  assert.equal(await stack.psql(`select count(distinct stage) from scc.deliveries`), '8',
+    'deliveries at every stage, lost included');
+  assert.equal(await stack.psql(`select count(*) from scc.bookings as b join scc.events as e on e.id = b.event_id
+                                   where b.sail_on <> (e.departure_at at time zone e.time_zone)::date`), '0',
+    'each booking sails on its event\'s local day');
+
+  for (const kind of ['rental', 'delivery', 'portfolio', 'cto', 'cmo']) {
+    const pending = await stack.psql(`select count(*) from jsonb_array_elements(
+        scc_report.run('${kind}', scc.report_period('last_month', 'America/Los_Angeles')) -> 'sections') as s
+       where s ? 'pending'`);
+    assert.equal(pending, '0', `${kind}: no section waits for data`);
+  }
+  const figure = (kind, section, id) => stack.psql(`select f ->> 'value' from jsonb_array_elements(
+        scc_report.run('${kind}', scc.report_period('last_month', 'America/Los_Angeles')) -> 'sections') as s,
+        jsonb_array_elements(s -> 'figures') as f where s ->> 'id' = '${section}' and f ->> 'id' = '${id}'`);
+  assert.ok(Number(await figure('rental', 'occupancy', 'occupancy')) > 0, 'the rental was occupied last month');
+  assert.ok(Number(await figure('cmo', 'channel_mix', 'bookings')) > 0, 'charter bookings were made last month');
+  assert.ok(Number(await figure('portfolio', 'flags', 'over_cap')) >= 1, 'a contract over its cap to flag');
+  assert.ok(Number(await figure('portfolio', 'flags', 'unpaid_60d')) >= 1, 'an invoice unpaid past 60 days');
+  assert.ok(Number(await figure('cto', 'findings', 'findings_open')) > 0, 'open security findings');
+
+  await load();
+  assert.equal(await stack.psql(BUSINESS), counts, 'a second load changes nothing');
+});
