@@ -246,7 +246,8 @@ select pg_temp.ent('expert-yacht-delivery'), 'demo-dl-' || lpad(n::text, 3, '0')
                      ('Grand Banks 46', 46.0, 'Puerto Vallarta', 'San Diego', 1130)) as x (vessel, len, from_port, to_port, nm)
        offset pg_temp.pick('dl-route:' || n, 0, 5) limit 1) as r
   cross join lateral (
-      select case when n > 100 then pg_temp.today() - (array[2, 6, 20, 36, 47])[n - 100]
+      select case when n = 105 then pg_temp.today() - 32 - ceil(r.nm / 150.0)::int
+                  when n > 100 then pg_temp.today() - (array[2, 6, 20, 31])[n - 100]
                   else pg_temp.month(12) + n * 13 + pg_temp.pick('dl-day:' || n, 0, 6) end as inq,
              pg_temp.pick('dl-lost-after:' || n, 1, 3) as lost_after) as i
   cross join lateral (
