@@ -154,6 +154,17 @@ select pg_temp.ent('charter'), 'demo-bk-' || lpad(b.seq::text, 4, '0'), b.channe
              case b.channel when 'direct' then round(b.party * b.price * 0.029 + 30)::bigint else 0 end as fees) as g
  where not (select loaded from demo_loaded);
 
+-- bookings for the sails to come (demo.sql's scheduled events), half paid
+-- as a deposit
+insert into scc.bookings (entity_id, external_id, channel, event_id, boat_id, sail_on, booked_at, party_size,
+                          status, gross_cents, deposit_cents, customer)
+select pg_temp.ent('charter'), 'demo-bk-next-' || n, 'direct', e.id, e.boat_id,
+       (e.departure_at at time zone e.time_zone)::date, now() - interval '5 days', 4, 'confirmed', 38000, 19000,
+       'Party of 4'
+  from (values (1, 'sched-1'), (2, 'sched-2'), (3, 'sched-4')) as x (n, k)
+  join scc.events as e on e.id = pg_temp.id('event:' || x.k)
+ where not (select loaded from demo_loaded);
+
 -- the boats' blocked days: a haul-out, the owner's week, a few weather days
 insert into scc.boat_blocks (boat_id, external_id, kind, starts_on, ends_on, note)
 select pg_temp.id('boat:' || x.boat), x.k, x.kind, x.starts, x.starts + x.days, x.note
@@ -514,5 +525,180 @@ select case when x.entity is not null then pg_temp.ent(x.entity) end, x.k, x.tit
                (null, 'demo-act-books', 'Close the books for last month', 'Bookkeeper', 'p2', 'done', 25, -2))
        as x (entity, k, title, owner, priority, status, age, due)
  where not (select loaded from demo_loaded);
+
+-- ---------------------------------------------------------------------------
+-- The ledger: a chart of accounts per entity and a year of entries, each
+-- written from the rows above (a booking's revenue on its sail date, a
+-- payout when it arrived, a stay's on check-in, an invoice's when issued,
+-- its payment when received) or as the month's bills; every entry
+-- balances.  Two sailed bookings have no entry and one voucher sale has
+-- no booking, so the CEO's tracking gaps have something to show.
+-- ---------------------------------------------------------------------------
+insert into scc.accounts (entity_id, code, name, type, purpose)
+select n.id, a.code, coalesce(case a.code when '4000' then r.revenue end, a.name), a.type, a.purpose
+  from scc.entities as n
+  join (values ('charter', 'Charter revenue'), ('rental-3028-51st', 'Rental income'),
+               ('expert-yacht-delivery', 'Delivery fees'), ('dangerouscentaur', 'Consulting fees'),
+               ('quickdumpnow', 'Hauling revenue')) as r (slug, revenue) on r.slug = n.slug
+  cross join (values ('1000', 'Operating cash', 'asset', 'cash'),
+                     ('1100', 'Accounts receivable', 'asset', 'receivable'),
+                     ('1150', 'Marketplace payouts receivable', 'asset', 'receivable'),
+                     ('1500', 'Vessels, property and equipment', 'asset', 'fixed_asset'),
+                     ('2000', 'Accounts payable', 'liability', 'payable'),
+                     ('2400', 'Customer deposits', 'liability', 'deferred_revenue'),
+                     ('3000', 'Owner''s equity', 'equity', null),
+                     ('4000', 'Revenue', 'revenue', null),
+                     ('5000', 'Commissions and platform fees', 'expense', 'variable_cost'),
+                     ('5100', 'Fuel', 'expense', 'variable_cost'),
+                     ('5200', 'Crew and contractors', 'expense', 'variable_cost'),
+                     ('5300', 'Maintenance and repairs', 'expense', null),
+                     ('5400', 'Insurance', 'expense', null),
+                     ('5500', 'Marketing', 'expense', null),
+                     ('5600', 'Software and hosting', 'expense', null),
+                     ('5700', 'Moorage, utilities and rent', 'expense', null)) as a (code, name, type, purpose)
+ where not (select loaded from demo_loaded)
+   and not exists (select 1 from scc.accounts as x where x.entity_id = n.id and x.code = a.code);
+
+-- the entries to write: entity, source, external id, date, memo, lines
+-- [[account code, cents (+ debit, - credit)], ...] (zero lines dropped)
+create temp table demo_je (entity text, source text, external_id text, posted_on date, memo text, lines jsonb)
+    on commit drop;
+
+-- opening balances
+insert into demo_je
+select x.slug, 'opening', 'opening', pg_temp.month(12), 'Opening balances',
+       jsonb_build_array(jsonb_build_array('1000', x.cash), jsonb_build_array('1500', x.fixed),
+                         jsonb_build_array('3000', -(x.cash + x.fixed)))
+  from (values ('charter', 6000000, 52500000), ('rental-3028-51st', 1500000, 61000000),
+               ('expert-yacht-delivery', 2500000, 0), ('dangerouscentaur', 4000000, 0),
+               ('quickdumpnow', 800000, 6800000)) as x (slug, cash, fixed);
+
+-- charter: each sailed booking on its sail date (two left out), its payout
+insert into demo_je
+select 'charter', 'booking', b.external_id, b.sail_on, b.customer || ' (' || b.channel || ')',
+       jsonb_build_array(jsonb_build_array(case when b.channel = 'direct' then '1000' else '1150' end,
+                                           b.gross_cents - b.commission_cents - b.fees_cents),
+                         jsonb_build_array('5000', b.commission_cents + b.fees_cents),
+                         jsonb_build_array('4000', -b.gross_cents))
+  from scc.bookings as b
+ where b.external_id like 'demo-bk-%' and b.status = 'completed'
+   and b.external_id not in ('demo-bk-0050', 'demo-bk-' || lpad(((select count(*) from scc.bookings) - 3)::text, 4, '0'));
+insert into demo_je
+select 'charter', 'payout', b.external_id, b.payout_received_on, 'payout from ' || b.channel,
+       jsonb_build_array(jsonb_build_array('1000', b.payout_received_cents), jsonb_build_array('1150', -b.payout_received_cents))
+  from scc.bookings as b
+ where b.external_id like 'demo-bk-%' and b.status = 'completed' and b.payout_received_cents > 0;
+insert into demo_je values
+    ('charter', 'manual', 'demo-je-voucher', pg_temp.month(1) + 10, 'gift voucher sold at the boat show',
+     '[["1000", 25000], ["4000", -25000]]'),
+    ('charter', 'bank', 'demo-je-sails', pg_temp.month(4) + 5, 'new mainsail and jib for JADA',
+     '[["1500", 1200000], ["1000", -1200000]]'),
+    ('charter', 'bank', 'demo-je-rigging', pg_temp.month(1) + 12, 'standing rigging replaced on Queen',
+     '[["5300", 380000], ["1000", -380000]]');
+-- deposits taken for the sails to come: a liability until they sail
+insert into demo_je
+select 'charter', 'deposit', b.external_id, (b.booked_at at time zone 'America/Los_Angeles')::date, 'deposit',
+       jsonb_build_array(jsonb_build_array('1000', b.deposit_cents), jsonb_build_array('2400', -b.deposit_cents))
+  from scc.bookings as b
+ where b.external_id like 'demo-bk-next-%';
+
+-- the month's bills, paid from cash: the charter's running costs (its
+-- marketing from the spend recorded), the rental's, the delivery
+-- business's and the practice's fixed costs, QuickDumpNow's weekly takings
+insert into demo_je
+select x.slug, 'bank', x.slug || ':' || to_char(m.m, 'YYYY-MM') || ':' || x.code, m.m + 27, x.memo,
+       jsonb_build_array(jsonb_build_array(x.code, v.amount), jsonb_build_array('1000', -v.amount))
+  from generate_series(12, 0, -1) as n
+  cross join lateral (select pg_temp.month(n) as m) as m
+  cross join (values ('charter', '5100', 'fuel', 90000), ('charter', '5200', 'crew pay', 240000),
+                     ('charter', '5300', 'maintenance', 60000), ('charter', '5400', 'insurance', 85000),
+                     ('charter', '5600', 'software', 15000), ('charter', '5700', 'moorage', 180000),
+                     ('charter', '5500', 'marketing', null),
+                     ('rental-3028-51st', '5400', 'insurance', 25000), ('rental-3028-51st', '5700', 'utilities', 30000),
+                     ('rental-3028-51st', '5300', 'work orders', null),
+                     ('expert-yacht-delivery', '5400', 'insurance', 40000), ('expert-yacht-delivery', '5600', 'software', 5000),
+                     ('dangerouscentaur', '5200', 'contractors', 150000), ('dangerouscentaur', '5400', 'insurance', 20000),
+                     ('dangerouscentaur', '5600', 'software', 30000),
+                     ('quickdumpnow', '5100', 'fuel', 40000), ('quickdumpnow', '5300', 'maintenance', 30000),
+                     ('quickdumpnow', '5400', 'insurance', 25000)) as x (slug, code, memo, base)
+  cross join lateral (
+      select case when x.base is not null
+                  then round(x.base * (0.85 + pg_temp.rnd('bill:' || x.slug || x.code || m.m) * 0.3))::bigint
+                  when x.code = '5500'
+                  then (select coalesce(sum(y.spend_cents), 0) from scc.marketing_months as y
+                         where y.entity_id = pg_temp.ent('charter') and y.month = m.m)
+                  else (select coalesce(sum(w.cost_cents), 0) from scc.work_orders as w
+                         where w.closed_at >= (m.m + time '00:00') at time zone 'America/Los_Angeles'
+                           and w.closed_at < ((m.m + interval '1 month')::date + time '00:00') at time zone 'America/Los_Angeles')
+             end as amount) as v
+ where m.m + 27 <= pg_temp.today() and v.amount > 0;
+insert into demo_je
+select 'quickdumpnow', 'bank', 'quickdumpnow:takings:' || to_char(d, 'YYYY-MM-DD'), d::date, 'the week''s hauling',
+       jsonb_build_array(jsonb_build_array('1000', v.amount), jsonb_build_array('4000', -v.amount))
+  from generate_series(pg_temp.month(12) + 6, pg_temp.today() - 1, interval '7 days') as d
+  cross join lateral (select (30000 + pg_temp.pick('qdn:' || d::date, 0, 400) * 100)::bigint as amount) as v;
+
+-- rental: each stay's revenue on check-in, less the platform's fee
+insert into demo_je
+select 'rental-3028-51st', 'stay', s.external_id, s.check_in, 'stay via ' || s.channel,
+       jsonb_build_array(jsonb_build_array('1000', s.revenue_cents - f.fee), jsonb_build_array('5000', f.fee),
+                         jsonb_build_array('4000', -s.revenue_cents))
+  from scc.rental_stays as s
+  cross join lateral (select case when s.channel = 'direct' then 0 else round(s.revenue_cents * 0.03)::bigint end as fee) as f
+ where s.external_id like 'demo-stay-%' and s.status = 'confirmed' and s.check_in <= pg_temp.today();
+
+-- deliveries: invoiced, paid, and their costs when delivered
+insert into demo_je
+select 'expert-yacht-delivery', 'delivery', d.external_id || ':invoice', d.invoiced_on, 'invoice to ' || d.customer,
+       jsonb_build_array(jsonb_build_array('1100', d.fee_cents), jsonb_build_array('4000', -d.fee_cents))
+  from scc.deliveries as d where d.external_id like 'demo-dl-%' and d.invoiced_on is not null;
+insert into demo_je
+select 'expert-yacht-delivery', 'delivery', d.external_id || ':payment', d.paid_on, 'payment from ' || d.customer,
+       jsonb_build_array(jsonb_build_array('1000', d.fee_cents), jsonb_build_array('1100', -d.fee_cents))
+  from scc.deliveries as d where d.external_id like 'demo-dl-%' and d.paid_on is not null;
+insert into demo_je
+select 'expert-yacht-delivery', 'delivery', d.external_id || ':costs', d.delivered_on, 'costs of ' || d.vessel,
+       jsonb_build_array(jsonb_build_array('5200', c.crew), jsonb_build_array('5100', c.fuel),
+                         jsonb_build_array('5300', c.other), jsonb_build_array('1000', -(c.crew + c.fuel + c.other)))
+  from scc.deliveries as d
+  cross join lateral (select coalesce(sum(x.amount_cents) filter (where x.kind = 'crew'), 0) as crew,
+                             coalesce(sum(x.amount_cents) filter (where x.kind = 'fuel'), 0) as fuel,
+                             coalesce(sum(x.amount_cents) filter (where x.kind not in ('crew', 'fuel')), 0) as other
+                        from scc.delivery_costs as x where x.delivery_id = d.id) as c
+ where d.external_id like 'demo-dl-%' and d.delivered_on is not null and c.crew + c.fuel + c.other > 0;
+
+-- the practice: invoices when issued, payments when received
+insert into demo_je
+select 'dangerouscentaur', 'invoice', i.external_id, i.issued_on, 'invoice to ' || i.counterparty,
+       jsonb_build_array(jsonb_build_array('1100', i.amount_cents), jsonb_build_array('4000', -i.amount_cents))
+  from scc.invoices as i where i.external_id like 'demo-ct-%';
+insert into demo_je
+select 'dangerouscentaur', 'payment', y.external_id, y.received_on, 'payment',
+       jsonb_build_array(jsonb_build_array('1000', y.amount_cents), jsonb_build_array('1100', -y.amount_cents))
+  from scc.payments as y where y.external_id like 'demo-ct-%';
+
+insert into scc.journal_entries (entity_id, posted_on, memo, source, external_id)
+select pg_temp.ent(j.entity), j.posted_on, j.memo, j.source, j.external_id
+  from demo_je as j
+ where not (select loaded from demo_loaded);
+insert into scc.journal_lines (entry_id, entity_id, posted_on, account_id, amount_cents, currency)
+select e.id, e.entity_id, e.posted_on, a.id, (l.x ->> 1)::bigint, 'USD'
+  from demo_je as j
+  join scc.journal_entries as e
+    on e.entity_id = pg_temp.ent(j.entity) and e.source = j.source and e.external_id = j.external_id
+  cross join lateral jsonb_array_elements(j.lines) as l (x)
+  join scc.accounts as a on a.entity_id = e.entity_id and a.code = l.x ->> 0
+ where not (select loaded from demo_loaded) and (l.x ->> 1)::bigint <> 0;
+
+-- bills (AP) for the charter's moorage and the rental's utilities, paid
+-- ten days after issue except the latest; two without a receipt
+insert into scc.bills (entity_id, external_id, vendor, issued_on, due_on, paid_on, amount_cents, receipt)
+select pg_temp.ent(x.slug), x.slug || ':bill:' || to_char(m.m, 'YYYY-MM'), x.vendor, m.m + 1, m.m + 16,
+       case when m.m + 11 <= pg_temp.today() - 20 then m.m + 11 end, x.amount,
+       case when pg_temp.rnd('receipt:' || x.slug || m.m) < 0.1 then null else 'scan-' || x.slug || '-' || to_char(m.m, 'YYYYMM') end
+  from generate_series(12, 0, -1) as n
+  cross join lateral (select pg_temp.month(n) as m) as m
+  cross join (values ('charter', 'Shelter Island Marina', 180000), ('rental-3028-51st', 'SDG&E', 30000)) as x (slug, vendor, amount)
+ where not (select loaded from demo_loaded) and m.m + 1 <= pg_temp.today();
 
 commit;
