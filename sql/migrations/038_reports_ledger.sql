@@ -369,6 +369,7 @@ declare
     chart      jsonb;
     expenses   jsonb;
     outliers   jsonb;
+    n_out      int;
     no_receipt jsonb;
     ar         jsonb;
     ap         jsonb;
@@ -413,22 +414,34 @@ begin
              group by n.name, ac.code, ac.name) as x;
 
     -- outliers: an expense line of the period over three times the median
-    -- debit on its account over the twelve months before the period's end
-    select coalesce(jsonb_agg(jsonb_build_array(n.name, ac.code, e.external_id, to_char(l.posted_on, 'YYYY-MM-DD'),
-                                                l.amount_cents, m.median)
-                              order by l.amount_cents desc, e.external_id), '[]')
-      into outliers
-      from scc.journal_lines as l
-      join scc.accounts as ac on ac.id = l.account_id and ac.type = 'expense'
-      join scc.entities as n on n.id = ac.entity_id
-      join scc.journal_entries as e on e.id = l.entry_id
-      cross join lateral (
-          select round(percentile_cont(0.5) within group (order by y.amount_cents))::bigint as median, count(*) as n
-            from scc.journal_lines as y
-           where y.account_id = l.account_id and y.amount_cents > 0 and y.currency = 'USD'
-             and y.posted_on >= p.ends - 365 and y.posted_on < p.ends) as m
-     where l.posted_on >= p.starts and l.posted_on < p.ends and l.currency = 'USD' and l.amount_cents > 0
-       and m.n >= 4 and l.amount_cents > 3 * m.median;
+    -- debit on its account over the 365 days to the period's end (the
+    -- medians once per account, then the lines against them); the twenty
+    -- largest listed, all counted
+    with med as (
+        select y.account_id, percentile_cont(0.5) within group (order by y.amount_cents) as median, count(*) as n
+          from scc.journal_lines as y
+          join scc.accounts as ac on ac.id = y.account_id and ac.type = 'expense'
+         where y.amount_cents > 0 and y.currency = 'USD' and y.posted_on >= p.ends - 365 and y.posted_on < p.ends
+         group by y.account_id
+    ), hit as (
+        select l.entry_id, l.account_id, l.posted_on, l.amount_cents, round(m.median)::bigint as median
+          from scc.journal_lines as l
+          join med as m on m.account_id = l.account_id and m.n >= 4
+         where l.posted_on >= p.starts and l.posted_on < p.ends and l.currency = 'USD'
+           and l.amount_cents > 3 * m.median
+    )
+    select (select count(*) from hit)::int,
+           coalesce((select jsonb_agg(jsonb_build_array(x.entity, x.code, x.external_id, to_char(x.posted_on, 'YYYY-MM-DD'),
+                                                        x.amount_cents, x.median)
+                                      order by x.amount_cents desc, x.external_id)
+                       from (select n.name as entity, ac.code, e.external_id, h.posted_on, h.amount_cents, h.median
+                               from hit as h
+                               join scc.accounts as ac on ac.id = h.account_id
+                               join scc.entities as n on n.id = ac.entity_id
+                               join scc.journal_entries as e on e.id = h.entry_id
+                              order by h.amount_cents desc, e.external_id
+                              limit 20) as x), '[]')
+      into n_out, outliers;
 
     select jsonb_build_array(count(*), coalesce(sum(b.amount_cents), 0))
       into no_receipt
@@ -509,8 +522,8 @@ begin
                 'figures', jsonb_build_array(
                     scc.report_figure('expenses', 'Expenses', (select coalesce(sum((r ->> 3)::bigint), 0) from jsonb_array_elements(expenses) as r),
                         'cents', 'debits - credits on expense accounts in the period', 'scc.journal_lines'),
-                    scc.report_figure('outliers', 'Outlying expense lines', jsonb_array_length(outliers), 'count',
-                        'lines over 3 x the median debit of their account over the 12 months to the end (accounts with 4 or more)',
+                    scc.report_figure('outliers', 'Outlying expense lines', n_out, 'count',
+                        'lines over 3 x the median debit of their account over the 365 days to the end (accounts with 4 or more); the 20 largest listed',
                         'scc.journal_lines'),
                     scc.report_figure('missing_receipts', 'Bills without a receipt', (no_receipt ->> 0)::int, 'count',
                         'bills issued in the period with no receipt reference', 'scc.bills'),
