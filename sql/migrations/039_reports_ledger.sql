@@ -1,5 +1,5 @@
--- 038_reports_ledger.sql — the reports that read the ledger (032) with the
--- business data (034): CEO, accounting officer and CFO.  An account says
+-- 039_reports_ledger.sql — the reports that read the ledger (032, through
+-- the month sums of 038) with the business data (034): CEO, accounting officer and CFO.  An account says
 -- what it is for beyond its type (accounts.purpose: cash, receivable,
 -- payable, deferred revenue, fixed asset, variable cost), which the cash,
 -- runway, deposits, capital deployment and break-even figures need; the
@@ -21,6 +21,10 @@
 --     costs) / revenue; break-even revenue = fixed costs / that ratio, per
 --     month of the three; charters per month = break-even revenue of the
 --     charter entity / its revenue per completed booking.
+--   * The report functions run without JIT: their queries are estimated
+--     dear (the planner cannot see that a year of a million lines is read
+--     through a few thousand month sums) and compiling them cost more than
+--     running them.
 --   * Charter revenue is recognised on the sail date: a booking's journal
 --     entry (source 'booking', its external id) is dated on the day it
 --     sails; money taken before is a deposit, a liability (deferred
@@ -52,13 +56,12 @@ language sql
 stable
 as $$
     select n.id, n.slug, n.name,
-           coalesce(-sum(l.amount_cents) filter (where ac.type = 'revenue'), 0)::bigint,
-           coalesce(sum(l.amount_cents) filter (where ac.type = 'expense'), 0)::bigint,
-           coalesce(sum(l.amount_cents) filter (where ac.type = 'expense' and ac.purpose = 'variable_cost'), 0)::bigint
+           coalesce(-sum(s.net) filter (where ac.type = 'revenue'), 0)::bigint,
+           coalesce(sum(s.net) filter (where ac.type = 'expense'), 0)::bigint,
+           coalesce(sum(s.net) filter (where ac.type = 'expense' and ac.purpose = 'variable_cost'), 0)::bigint
       from scc.entities as n
       left join scc.accounts as ac on ac.entity_id = n.id and ac.type in ('revenue', 'expense')
-      left join scc.journal_lines as l
-        on l.account_id = ac.id and l.posted_on >= a and l.posted_on < b and l.currency = 'USD'
+      left join scc.ledger_sums(a, b) as s on s.account_id = ac.id
      group by n.id, n.slug, n.name
 $$;
 comment on function scc.ledger_flow(date, date) is
@@ -72,9 +75,9 @@ language sql
 stable
 as $$
     select ac.entity_id,
-           (case when ac.type in ('asset', 'expense') then 1 else -1 end * coalesce(sum(l.amount_cents), 0))::bigint
+           (case when ac.type in ('asset', 'expense') then 1 else -1 end * coalesce(sum(s.net), 0))::bigint
       from scc.accounts as ac
-      left join scc.journal_lines as l on l.account_id = ac.id and l.posted_on < day and l.currency = 'USD'
+      left join scc.ledger_sums('0001-01-01', day) as s on s.account_id = ac.id
      where ac.purpose = ledger_held.purpose
      group by ac.entity_id, ac.type
 $$;
@@ -88,7 +91,7 @@ returns bigint
 language sql
 stable
 as $$
-    select count(*) from scc.journal_lines as l where l.posted_on >= a and l.posted_on < b and l.currency <> 'USD'
+    select count(*) from scc.journal_lines as l where l.currency <> 'USD' and l.posted_on >= a and l.posted_on < b
 $$;
 comment on function scc.ledger_other_currency(date, date) is 'lines in [a, b) not in USD (left out of the reports'' sums)';
 
@@ -104,8 +107,7 @@ as $$
            jsonb_agg(jsonb_build_object('label', to_char(f.starts, 'YYYY-MM'), 'value', f.expenses - f.revenue)
                      order by f.starts)
       from (select m.starts, sum(x.revenue) as revenue, sum(x.expenses) as expenses,
-                   (select count(*) from scc.journal_lines as l
-                     where l.posted_on >= m.starts and l.posted_on < m.ends and l.currency = 'USD') as lines
+                   (select coalesce(sum(s.lines), 0) from scc.ledger_sums(m.starts, m.ends) as s) as lines
               from scc.report_months(p, 3) as m, scc.ledger_flow(m.starts, m.ends) as x
              group by m.starts, m.ends) as f
 $$;
@@ -122,6 +124,7 @@ language plpgsql
 stable
 security definer
 set search_path = pg_catalog, scc
+set jit = off
 as $$
 declare
     c          jsonb := scc_report.charter_figures(p);
@@ -176,15 +179,20 @@ begin
      where b.status = 'completed' and b.sail_on >= p.starts and b.sail_on < p.ends
        and not exists (select 1 from scc.journal_entries as e
                         where e.entity_id = b.entity_id and e.source = 'booking' and e.external_id = b.external_id);
-    select jsonb_build_array(count(distinct e.id), coalesce(-sum(l.amount_cents), 0))
+    with lone as (
+        select e.id
+          from scc.journal_entries as e
+          join scc.entities as n on n.id = e.entity_id and n.kind = 'charter'
+         where e.posted_on >= p.starts and e.posted_on < p.ends
+           and (e.source <> 'booking'
+                or not exists (select 1 from scc.bookings as b
+                                where b.entity_id = e.entity_id and b.external_id = e.external_id))
+    )
+    select jsonb_build_array(count(distinct l.entry_id), coalesce(-sum(l.amount_cents), 0))
       into g_ledger
-      from scc.journal_entries as e
-      join scc.journal_lines as l on l.entry_id = e.id and l.currency = 'USD'
-      join scc.accounts as ac on ac.id = l.account_id and ac.type = 'revenue'
-      join scc.entities as n on n.id = e.entity_id and n.kind = 'charter'
-     where e.posted_on >= p.starts and e.posted_on < p.ends
-       and not exists (select 1 from scc.bookings as b
-                        where b.entity_id = e.entity_id and e.source = 'booking' and b.external_id = e.external_id);
+      from lone
+      join scc.journal_lines as l on l.entry_id = lone.id and l.currency = 'USD'
+      join scc.accounts as ac on ac.id = l.account_id and ac.type = 'revenue';
     select jsonb_build_array(count(*), coalesce(sum(b.payout_expected_cents), 0))
       into g_payout
       from scc.bookings as b
@@ -210,11 +218,11 @@ begin
                               order by x.name) filter (where x.assets <> 0 or x.liabilities <> 0), '[]')
       into equity
       from (select n.name,
-                   coalesce(sum(l.amount_cents) filter (where ac.type = 'asset'), 0)::bigint as assets,
-                   coalesce(-sum(l.amount_cents) filter (where ac.type = 'liability'), 0)::bigint as liabilities
+                   coalesce(sum(s.net) filter (where ac.type = 'asset'), 0)::bigint as assets,
+                   coalesce(-sum(s.net) filter (where ac.type = 'liability'), 0)::bigint as liabilities
               from scc.entities as n
               left join scc.accounts as ac on ac.entity_id = n.id
-              left join scc.journal_lines as l on l.account_id = ac.id and l.posted_on < p.ends and l.currency = 'USD'
+              left join scc.ledger_sums('0001-01-01', p.ends) as s on s.account_id = ac.id
              group by n.name) as x;
 
     select coalesce(sum(h.balance), 0)::bigint into cash from scc.ledger_held('cash', p.ends) as h;
@@ -360,6 +368,7 @@ language plpgsql
 stable
 security definer
 set search_path = pg_catalog, scc
+set jit = off
 as $$
 declare
     recog      bigint;
@@ -391,50 +400,45 @@ begin
        and b.booked_at < (p.ends::timestamp at time zone p.time_zone);
     select coalesce(sum(h.balance), 0)::bigint into deferred from scc.ledger_held('deferred_revenue', p.ends) as h;
 
-    select coalesce(jsonb_agg(jsonb_build_array(n.name, ac.code, ac.name, ac.type, coalesce(ac.purpose, ''), x.balance)
+    select coalesce(jsonb_agg(jsonb_build_array(n.name, ac.code, ac.name, ac.type, coalesce(ac.purpose, ''),
+                                                (case when ac.type in ('asset', 'expense') then 1 else -1 end
+                                                 * coalesce(case when ac.type in ('revenue', 'expense') then pl.net
+                                                                 else bs.net end, 0))::bigint)
                               order by n.name, ac.code), '[]')
       into chart
       from scc.accounts as ac
       join scc.entities as n on n.id = ac.entity_id
-      cross join lateral (
-          select (case when ac.type in ('asset', 'expense') then 1 else -1 end
-                  * coalesce(sum(l.amount_cents), 0))::bigint as balance
-            from scc.journal_lines as l
-           where l.account_id = ac.id and l.posted_on < p.ends and l.currency = 'USD'
-             and (ac.type not in ('revenue', 'expense') or l.posted_on >= p.starts)) as x
+      left join scc.ledger_sums('0001-01-01', p.ends) as bs on bs.account_id = ac.id
+      left join scc.ledger_sums(p.starts, p.ends) as pl on pl.account_id = ac.id
      where ac.active;
 
-    select coalesce(jsonb_agg(jsonb_build_array(x.entity, x.code, x.name, x.amount, x.lines) order by x.amount desc, x.entity, x.code), '[]')
+    select coalesce(jsonb_agg(jsonb_build_array(n.name, ac.code, ac.name, x.net, x.lines) order by x.net desc, n.name, ac.code), '[]')
       into expenses
-      from (select n.name as entity, ac.code, ac.name, sum(l.amount_cents)::bigint as amount, count(*)::int as lines
-              from scc.journal_lines as l
-              join scc.accounts as ac on ac.id = l.account_id and ac.type = 'expense'
-              join scc.entities as n on n.id = ac.entity_id
-             where l.posted_on >= p.starts and l.posted_on < p.ends and l.currency = 'USD'
-             group by n.name, ac.code, ac.name) as x;
+      from scc.ledger_sums(p.starts, p.ends) as x
+      join scc.accounts as ac on ac.id = x.account_id and ac.type = 'expense'
+      join scc.entities as n on n.id = ac.entity_id
+     where x.lines > 0;
 
-    -- outliers: an expense line of the period over three times the median
-    -- debit on its account over the 365 days to the period's end (the
-    -- medians once per account, then the lines against them); the twenty
-    -- largest listed, all counted
-    with med as (
-        select y.account_id, percentile_cont(0.5) within group (order by y.amount_cents) as median, count(*) as n
-          from scc.journal_lines as y
-          join scc.accounts as ac on ac.id = y.account_id and ac.type = 'expense'
-         where y.amount_cents > 0 and y.currency = 'USD' and y.posted_on >= p.ends - 365 and y.posted_on < p.ends
-         group by y.account_id
+    -- outliers: an expense line of the period over three times the mean
+    -- debit of its account over the 365 days to the period's end (from the
+    -- month sums); the twenty largest listed, all counted
+    with mean as (
+        select s.account_id, s.debits::numeric / s.debit_lines as mean
+          from scc.ledger_sums(p.ends - 365, p.ends) as s
+          join scc.accounts as ac on ac.id = s.account_id and ac.type = 'expense'
+         where s.debit_lines >= 4
     ), hit as (
-        select l.entry_id, l.account_id, l.posted_on, l.amount_cents, round(m.median)::bigint as median
-          from scc.journal_lines as l
-          join med as m on m.account_id = l.account_id and m.n >= 4
+        select l.entry_id, l.account_id, l.posted_on, l.amount_cents, round(m.mean)::bigint as mean
+          from mean as m
+          join scc.journal_lines as l on l.account_id = m.account_id
          where l.posted_on >= p.starts and l.posted_on < p.ends and l.currency = 'USD'
-           and l.amount_cents > 3 * m.median
+           and l.amount_cents > 3 * m.mean
     )
     select (select count(*) from hit)::int,
            coalesce((select jsonb_agg(jsonb_build_array(x.entity, x.code, x.external_id, to_char(x.posted_on, 'YYYY-MM-DD'),
-                                                        x.amount_cents, x.median)
+                                                        x.amount_cents, x.mean)
                                       order by x.amount_cents desc, x.external_id)
-                       from (select n.name as entity, ac.code, e.external_id, h.posted_on, h.amount_cents, h.median
+                       from (select n.name as entity, ac.code, e.external_id, h.posted_on, h.amount_cents, h.mean
                                from hit as h
                                join scc.accounts as ac on ac.id = h.account_id
                                join scc.entities as n on n.id = ac.entity_id
@@ -523,7 +527,7 @@ begin
                     scc.report_figure('expenses', 'Expenses', (select coalesce(sum((r ->> 3)::bigint), 0) from jsonb_array_elements(expenses) as r),
                         'cents', 'debits - credits on expense accounts in the period', 'scc.journal_lines'),
                     scc.report_figure('outliers', 'Outlying expense lines', n_out, 'count',
-                        'lines over 3 x the median debit of their account over the 365 days to the end (accounts with 4 or more); the 20 largest listed',
+                        'lines over 3 x the mean debit of their account over the 365 days to the end (accounts with 4 or more); the 20 largest listed',
                         'scc.journal_lines'),
                     scc.report_figure('missing_receipts', 'Bills without a receipt', (no_receipt ->> 0)::int, 'count',
                         'bills issued in the period with no receipt reference', 'scc.bills'),
@@ -539,7 +543,7 @@ begin
                 'table', jsonb_build_object(
                     'columns', jsonb_build_array(scc.report_column('entity', 'Entity', 'text'), scc.report_column('code', 'Account', 'text'),
                                                  scc.report_column('entry', 'Entry', 'text'), scc.report_column('posted_on', 'Posted', 'date'),
-                                                 scc.report_column('amount', 'Amount', 'cents'), scc.report_column('median', 'Median', 'cents')),
+                                                 scc.report_column('amount', 'Amount', 'cents'), scc.report_column('mean', 'Mean', 'cents')),
                     'rows', outliers)),
             jsonb_build_object(
                 'id', 'aging', 'title', 'AR and AP aging at the end',
@@ -605,6 +609,7 @@ language plpgsql
 stable
 security definer
 set search_path = pg_catalog, scc
+set jit = off
 as $$
 declare
     c          jsonb := scc_report.charter_figures(p);
@@ -622,16 +627,13 @@ begin
     select coalesce(sum(h.balance), 0)::bigint into cash from scc.ledger_held('cash', p.ends) as h;
 
     -- capital deployed: debits to fixed-asset accounts in the period
-    select coalesce(jsonb_agg(jsonb_build_array(n.name, ac.code, ac.name, x.amount) order by x.amount desc, n.name), '[]'),
-           coalesce(sum(x.amount), 0)::bigint
+    select coalesce(jsonb_agg(jsonb_build_array(n.name, ac.code, ac.name, x.debits) order by x.debits desc, n.name), '[]'),
+           coalesce(sum(x.debits), 0)::bigint
       into capital, cap_total
-      from (select l.account_id, sum(l.amount_cents) filter (where l.amount_cents > 0)::bigint as amount
-              from scc.journal_lines as l
-             where l.posted_on >= p.starts and l.posted_on < p.ends and l.currency = 'USD'
-             group by l.account_id) as x
+      from scc.ledger_sums(p.starts, p.ends) as x
       join scc.accounts as ac on ac.id = x.account_id and ac.purpose = 'fixed_asset'
       join scc.entities as n on n.id = ac.entity_id
-     where x.amount > 0;
+     where x.debits > 0;
 
     -- break-even over the three months ending with the period (monthly means)
     select sum(f.revenue) / 3.0 as revenue, sum(f.expenses - f.variable) / 3.0 as fixed,
@@ -733,3 +735,10 @@ $$;
 comment on function scc_report.cfo(scc.report_span) is
     'the CFO report: gross and net burn, cash and runway, capital deployment, break-even, targets vs actual, charter';
 revoke all on function scc_report.cfo(scc.report_span) from public;
+
+alter function scc_report.charter_figures(scc.report_span) set jit = off;
+alter function scc_report.rental(scc.report_span) set jit = off;
+alter function scc_report.delivery(scc.report_span) set jit = off;
+alter function scc_report.portfolio(scc.report_span) set jit = off;
+alter function scc_report.cto(scc.report_span) set jit = off;
+alter function scc_report.cmo(scc.report_span) set jit = off;
