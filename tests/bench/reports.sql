@@ -1,10 +1,11 @@
 -- tests/bench/reports.sql — the demo's business year scaled for `make bench`
 -- (tests/bench/reports): at least 100,000 charter bookings, each with its
--- journal entry (3 lines), and 175,000 bank entries of 4 lines across the
+-- journal entry (3 lines), and 185,000 bank entries of 4 lines across the
 -- five entities, so the ledger holds at least 1,000,000 lines over the
 -- twelve months before today.  Run as the superuser after sql/demo.sql and
 -- sql/demo_business.sql (the entities' charts of accounts).  Every entry
--- balances by construction; the balance trigger checks each at commit.
+-- balances by construction; tests/bench/reports loads this with triggers
+-- off and then checks every entry and rebuilds the month sums.
 -- Deterministic: amounts and dates are functions of the row number.
 
 begin;
@@ -48,7 +49,7 @@ select e.id, e.entity_id, e.posted_on, a.id, x.amount, 'USD'
 -- bank entries: three expense lines paid from cash, every entity, every day
 insert into scc.journal_entries (entity_id, posted_on, memo, source, external_id)
 select n.id, current_date - 1 - (i % 365), '', 'bench', 'bench-je-' || i
-  from generate_series(1, 175000) as i
+  from generate_series(1, 185000) as i
   join scc.entities as n on n.slug = (array['charter', 'rental-3028-51st', 'expert-yacht-delivery', 'dangerouscentaur',
                                             'quickdumpnow'])[1 + i % 5];
 insert into scc.journal_lines (entry_id, entity_id, posted_on, account_id, amount_cents, currency)
