@@ -32,6 +32,9 @@ comment on table scc.ledger_months is
     'the ledger''s sums per account, calendar month and currency (debits, credits, lines of each), kept by triggers on journal_lines';
 
 create index journal_lines_posted_on_idx on scc.journal_lines (posted_on) include (account_id, amount_cents, currency);
+-- a line against its account's largest (the accounting report's outliers)
+create index journal_lines_account_amount_idx on scc.journal_lines (account_id, amount_cents)
+    include (posted_on, currency, entry_id);
 -- the few lines not in USD, which the reports count apart
 create index journal_lines_not_usd_idx on scc.journal_lines (posted_on) where currency <> 'USD';
 

@@ -346,6 +346,28 @@ comment on function scc_report.ceo(scc.report_span) is
     'the CEO report: assets, revenue vs prior and plan, tracking gaps, equity and concentration, cash and runway, operational risks, the agenda, charter';
 revoke all on function scc_report.ceo(scc.report_span) from public;
 
+-- scc.ledger_lines_over(account, bound, a, b): the account's USD lines
+-- posted in [a, b) whose amount is over `bound`, found through
+-- journal_lines_account_amount_idx one account at a time (PL/pgSQL, so
+-- the planner cannot turn it into a scan of every line, and planned for
+-- each bound: a generic plan would not know the bound is high).
+create function scc.ledger_lines_over(account bigint, bound numeric, a date, b date)
+returns table (entry_id bigint, account_id bigint, posted_on date, amount_cents bigint)
+language plpgsql
+stable
+set plan_cache_mode = force_custom_plan
+as $$
+begin
+    return query
+    select y.entry_id, y.account_id, y.posted_on, y.amount_cents
+      from scc.journal_lines as y
+     where y.account_id = account and y.amount_cents > bound
+       and y.posted_on >= a and y.posted_on < b and y.currency = 'USD';
+end
+$$;
+comment on function scc.ledger_lines_over(bigint, numeric, date, date) is
+    'an account''s USD lines in [a, b) over an amount (by the account-amount index)';
+
 -- ---------------------------------------------------------------------------
 -- Accounting officer
 -- ---------------------------------------------------------------------------
@@ -430,9 +452,7 @@ begin
     ), hit as (
         select l.entry_id, l.account_id, l.posted_on, l.amount_cents, round(m.mean)::bigint as mean
           from mean as m
-          join scc.journal_lines as l on l.account_id = m.account_id
-         where l.posted_on >= p.starts and l.posted_on < p.ends and l.currency = 'USD'
-           and l.amount_cents > 3 * m.mean
+          cross join lateral scc.ledger_lines_over(m.account_id, 3 * m.mean, p.starts, p.ends) as l
     )
     select (select count(*) from hit)::int,
            coalesce((select jsonb_agg(jsonb_build_array(x.entity, x.code, x.external_id, to_char(x.posted_on, 'YYYY-MM-DD'),
