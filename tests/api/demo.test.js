@@ -66,20 +66,44 @@ test('the demo has the charter waiver, version 1 with its hash, and its events p
                                   where p.stale or p.event::jsonb <> scc.event_json(e)`), '0', 'the kept pages are current');
 });
 
-/* ledger: the demo's charts of accounts and entries (helper K) */
-test('the demo ledger: every entity has its chart and balanced entries in the last two months', async () => {
-  await load(); // loaded already above in this stack: loading again adds no entry
-  assert.equal(await stack.psql(`select string_agg(n.slug || ':' || (select count(*) from scc.accounts as a where a.entity_id = n.id)
-                                   || ':' || (select count(*) from scc.journal_entries as e
-                                               where e.entity_id = n.id and e.source = 'demo'), ',' order by n.slug)
-                                   from scc.entities as n`),
-  'charter:8:8,dangerouscentaur:5:4,expert-yacht-delivery:5:4,quickdumpnow:5:5,rental-3028-51st:7:5');
+/* reports: the business's demo year (lead) */
+const BUSINESS = `select (select count(*) from scc.bookings) || ' ' || (select count(*) from scc.rental_stays)
+                  || ' ' || (select count(*) from scc.deliveries) || ' ' || (select count(*) from scc.time_entries)
+                  || ' ' || (select count(*) from scc.invoices) || ' ' || (select count(*) from scc.ci_runs)`;
+
+test('the demo has a year of the business and its ledger, and the eight reports have their figures', async () => {
+  await load();
+  const counts = await stack.psql(BUSINESS);
+  const [bookings, stays, deliveries] = counts.split(' ').map(Number);
+  assert.ok(bookings > 200, `a year of charter bookings (${bookings})`);
+  assert.ok(stays > 40, `a year of stays (${stays})`);
+  assert.ok(deliveries > 20, `deliveries (${deliveries})`);
   assert.equal(await stack.psql(`select count(*) from (select e.id from scc.journal_entries as e
                                    join scc.journal_lines as l on l.entry_id = e.id
-                                  group by e.id, l.currency having sum(l.amount_cents) <> 0) as x`), '0', 'every entry balances');
-  assert.equal(await stack.psql(`select bool_and(posted_on between current_date - 70 and current_date)
-                                   from scc.journal_entries where source = 'demo'`), 't');
-  assert.equal(await stack.psql(`select balance_cents from scc.account_balances('charter', current_date) where code = '4000'`),
-    '360000', 'charter revenue: 1,450 + 1,200 + 950');
+                                  group by e.id, l.currency having sum(l.amount_cents) <> 0) as x`), '0',
+    'every journal entry balances');
+  assert.ok(Number(await stack.psql(`select count(*) from scc.journal_lines`)) > 1000, 'a year of ledger lines');
+  assert.equal(await stack.psql(`select count(distinct stage) from scc.deliveries`), '8',
+    'deliveries at every stage, lost included');
+  assert.equal(await stack.psql(`select count(*) from scc.bookings as b join scc.events as e on e.id = b.event_id
+                                   where b.sail_on <> (e.departure_at at time zone e.time_zone)::date`), '0',
+    'each booking sails on its event\'s local day');
+
+  for (const kind of ['ceo', 'cto', 'accounting', 'cmo', 'cfo', 'rental', 'delivery', 'portfolio']) {
+    const pending = await stack.psql(`select count(*) from jsonb_array_elements(
+        scc_report.run('${kind}', scc.report_period('last_month', 'America/Los_Angeles')) -> 'sections') as s
+       where s ? 'pending'`);
+    assert.equal(pending, '0', `${kind}: no section waits for data`);
+  }
+  const figure = (kind, section, id) => stack.psql(`select f ->> 'value' from jsonb_array_elements(
+        scc_report.run('${kind}', scc.report_period('last_month', 'America/Los_Angeles')) -> 'sections') as s,
+        jsonb_array_elements(s -> 'figures') as f where s ->> 'id' = '${section}' and f ->> 'id' = '${id}'`);
+  assert.ok(Number(await figure('rental', 'occupancy', 'occupancy')) > 0, 'the rental was occupied last month');
+  assert.ok(Number(await figure('cmo', 'channel_mix', 'bookings')) > 0, 'charter bookings were made last month');
+  assert.ok(Number(await figure('portfolio', 'flags', 'over_cap')) >= 1, 'a contract over its cap to flag');
+  assert.ok(Number(await figure('portfolio', 'flags', 'unpaid_60d')) >= 1, 'an invoice unpaid past 60 days');
+  assert.ok(Number(await figure('cto', 'findings', 'findings_open')) > 0, 'open security findings');
+
+  await load();
+  assert.equal(await stack.psql(BUSINESS), counts, 'a second load changes nothing');
 });
-/* end ledger (helper K) */
