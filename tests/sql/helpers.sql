@@ -13,8 +13,8 @@ select is(array(select p.oid::regprocedure::text
                    and not p.prosecdef
                    and p.proconfig is not null
                  order by 1),
-          array['scc.jobs_notify()', 'scc.random_token(integer)'],
-          'only the trigger and random_token (pgcrypto by its bare name) keep a SET');
+          array['scc.jobs_notify()', 'scc.ledger_lines_over(bigint,numeric,date,date)', 'scc.random_token(integer)'],
+          'only the trigger, random_token (pgcrypto by its bare name) and ledger_lines_over (a plan for each bound) keep a SET');
 select is((select count(*)::int
              from pg_proc as p
             where p.pronamespace in ('scc'::regnamespace, 'scc_api'::regnamespace)

@@ -332,8 +332,9 @@ select is((select s -> 'table' -> 'rows' from jsonb_array_elements(r -> 'section
 select is((select jsonb_array_length(s -> 'chart' -> 'points') || ' ' || (s -> 'chart' -> 'points' -> 9 ->> 'value')
              from jsonb_array_elements(r -> 'sections') as s where s ->> 'id' = 'charter_trend'),
           '28 2', 'the trend: one point a day, two sailings on 10 February') from rep;
-select is(jsonb_array_length(r -> 'csv' -> 'rows') || ' ' || (r -> 'csv' -> 'rows' -> 0)::text, '9 ["2026-02-03", "Alpha", "E1", "closed", 1, 2, 2, 3, 2, 3, null]',
-          'the CSV: one row per event, in departure order') from rep;
+select is(jsonb_array_length(c -> 'csv' -> 'rows') || ' ' || (c -> 'csv' -> 'rows' -> 0)::text, '9 ["2026-02-03", "Alpha", "E1", "closed", 1, 2, 2, 3, 2, 3, null]',
+          'the charter CSV: one row per event, in departure order')
+  from scc_report.charter_figures(scc.report_period('2026-02', 'America/Los_Angeles')) as c;
 
 -- zero denominators: nothing departs, no boat is active
 update scc.boats set active = false;
