@@ -103,9 +103,10 @@ select throws_ok($$select scc.schedule_report('ceo', '0 7 * * *', 'UTC', array[]
 select throws_ok($$select scc.schedule_report('ceo', '0 7 * * *', 'UTC', array['not-an-address'])$$, '22023', null, 'bad recipient refused');
 select throws_ok($$select scc.enqueue_report('cmo', '', array['a@b.co'])$$, '22023', null, 'enqueue_report needs a period');
 insert into t values ('r', scc.enqueue_report('cmo', '2026-10', array['a@b.co']));
-select is((select kind || ' ' || (payload ->> 'kind') || ' ' || (payload ->> 'period') from scc.jobs
-            where id = (select v from t where name = 'r')),
-          'report cmo 2026-10', 'enqueue_report queues a report job');
+select is((select j.kind || ' ' || r.kind || ' ' || r.period from scc.jobs as j
+             join scc.report_runs as r on r.id = (j.payload ->> 'run_id')::bigint
+            where j.id = (select v from t where name = 'r')),
+          'report cmo 2026-10', 'enqueue_report queues a report job for its run (033)');
 
 select * from finish();
 rollback;
