@@ -36,7 +36,7 @@ if (me && !atLeast(me.role, 'admin')) {
   const kindSel = h('select', { id: 'p-report', name: 'kind' });
   const picker = periodPicker('p');
   const zone = zoneSelect('p-zone', localZone);
-  const variant = h('input', { id: 'p-variant', type: 'text', name: 'variant', maxlength: 40, autocomplete: 'off',
+  const variant = h('input', { id: 'p-variant', type: 'text', name: 'variant', maxlength: 32, autocomplete: 'off',
     'aria-describedby': 'p-variant-hint' });
   const runStatus = h('p', { id: 'preview-status', role: 'status', 'aria-live': 'polite' });
   const runError = h('p', { id: 'preview-error', class: 'error', role: 'alert' });

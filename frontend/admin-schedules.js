@@ -50,7 +50,7 @@ if (me && !atLeast(me.role, 'admin')) {
       'aria-describedby': `${prefix}-to-hint`, value: (s?.recipients ?? []).join('\n') });
     const picker = periodPicker(`${prefix}-p`, 'last_month');
     if (s) picker.set(s.period);
-    const variant = h('input', { id: `${prefix}-variant`, type: 'text', name: 'variant', maxlength: 40,
+    const variant = h('input', { id: `${prefix}-variant`, type: 'text', name: 'variant', maxlength: 32,
       autocomplete: 'off', value: s?.variant ?? '' });
     const skip = h('input', { id: `${prefix}-skip`, type: 'checkbox', name: 'skip_when_empty', checked: !!s?.skip_when_empty });
     const enabled = h('input', { id: `${prefix}-enabled`, type: 'checkbox', name: 'enabled', checked: s ? s.enabled : true });

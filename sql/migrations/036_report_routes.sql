@@ -435,7 +435,8 @@ end
 $$;
 comment on function scc.report_run_for(jsonb) is 'the report run the route names, for an admin; SC400 invalid_id, SC404 run_not_found';
 
--- One rendered part of a done run as a file answer: 'html', 'text' or 'csv'.
+-- One rendered part of a done run as a file answer: 'html', 'text' or 'csv'
+-- (saved as the email's attachment is named, <kind>-<period>.csv).
 -- SC409 run_not_done while the run is queued or running, or failed.
 create function scc.report_run_file(ctx jsonb, part text)
 returns scc_api.file_response
@@ -456,23 +457,31 @@ begin
     elsif part = 'text' then
         return (200, r.text, 'text/plain; charset=utf-8', null)::scc_api.file_response;
     end if;
-    return (200, r.csv, 'text/csv; charset=utf-8', scc.report_csv_name(r))::scc_api.file_response;
+    -- the name the email's attachment has (033's scc.report_run_mail)
+    return (200, r.csv, 'text/csv; charset=utf-8',
+            (select m.filename from scc.report_run_mail(r.id) as m))::scc_api.file_response;
 end
 $$;
 comment on function scc.report_run_file(jsonb, text) is
     'a done run''s html, text or csv as a file answer; SC409 run_not_done otherwise';
 
--- The CSV's file name: <kind>-<period as written>.csv, the period's
--- characters outside [A-Za-z0-9._-] made dashes (the attachment's name).
-create function scc.report_csv_name(r scc.report_runs)
-returns text
+-- Whether a done run of a schedule that skips empty reports must not be
+-- mailed: its options say skip_when_empty (a schedule's slot carries it,
+-- 036's mirror) and its JSON shows nothing: no figure with a value other
+-- than null or 0, and no table row (the CSV is not looked at: a report
+-- lists its sections there even when they are empty).  What mails a done run
+-- (033's scc.report_run_done) asks this before queueing the email.
+create function scc.report_skips_mail(options jsonb, data jsonb)
+returns boolean
 language sql
 immutable
 as $$
-    select r.kind || '-' || left(coalesce(nullif(btrim(regexp_replace(r.period, '[^A-Za-z0-9._-]+', '-', 'g'), '-.'), ''),
-                                          'period'), 100) || '.csv'
+    select coalesce(options ->> 'skip_when_empty' = 'true', false)
+       and not coalesce(jsonb_path_exists(data, '$.sections[*].figures[*] ? (@.value != null && @.value != 0)'), false)
+       and not coalesce(jsonb_path_exists(data, '$.sections[*].table.rows[*]'), false)
 $$;
-comment on function scc.report_csv_name(scc.report_runs) is 'a run''s CSV file name: <kind>-<period>.csv';
+comment on function scc.report_skips_mail(jsonb, jsonb) is
+    'true when a run''s options say skip_when_empty and its report JSON has no non-zero figure and no row';
 
 -- A report kind from the route: SC404 unknown_kind (a path) or SC400
 -- unknown_kind (a body or a query), naming the eight.
