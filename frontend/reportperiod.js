@@ -47,12 +47,12 @@ export function periodPicker(prefix, initial = 'last_month') {
   const from = h('input', { id: `${prefix}-from`, type: 'date', value: `${now.getFullYear()}-01-01` });
   const to = h('input', { id: `${prefix}-to`, type: 'date', value: now.toISOString().slice(0, 10) });
   const parts = {
-    month: h('div', {}, h('label', { for: `${prefix}-month` }, 'Month'), month),
-    quarter: h('div', { class: 'row' },
+    month: h('div', { class: 'period-part' }, h('label', { for: `${prefix}-month` }, 'Month'), month),
+    quarter: h('div', { class: 'row period-part' },
       h('div', {}, h('label', { for: `${prefix}-qyear` }, 'Year'), qYear),
       h('div', {}, h('label', { for: `${prefix}-quarter` }, 'Quarter'), quarter)),
-    year: h('div', {}, h('label', { for: `${prefix}-year` }, 'Year'), year),
-    range: h('div', { class: 'row' },
+    year: h('div', { class: 'period-part' }, h('label', { for: `${prefix}-year` }, 'Year'), year),
+    range: h('div', { class: 'row period-part' },
       h('div', {}, h('label', { for: `${prefix}-from` }, 'From (first day)'), from),
       h('div', {}, h('label', { for: `${prefix}-to` }, 'To (last day, included)'), to)),
   };

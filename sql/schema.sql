@@ -4258,6 +4258,10 @@ CREATE FUNCTION scc.report_runs_keep_done() RETURNS trigger
     AS $$
 begin
     if old.state = 'done' then
+        if pg_trigger_depth() > 1 and old.schedule_id is not null and new.schedule_id is null
+           and to_jsonb(new) - 'schedule_id' = to_jsonb(old) - 'schedule_id' then
+            return new;
+        end if;
         raise exception 'report run % is done: its archive never changes', old.id
             using errcode = 'SC409', detail = 'immutable_record';
     end if;
@@ -4267,7 +4271,7 @@ $$;
 
 ALTER FUNCTION scc.report_runs_keep_done() OWNER TO scc_owner;
 
-COMMENT ON FUNCTION scc.report_runs_keep_done() IS 'trigger: refuses any update of a done report run (SC409 immutable_record)';
+COMMENT ON FUNCTION scc.report_runs_keep_done() IS 'trigger: refuses any update of a done report run (SC409 immutable_record) but its schedule''s deletion nulling schedule_id';
 
 CREATE TABLE scc.report_schedules (
     id bigint NOT NULL,

@@ -117,6 +117,32 @@ create trigger report_schedules_mirror
 
 update scc.report_schedules set options = options;
 
+-- A done run keeps everything, but a schedule deleted (DELETE
+-- /api/report-schedules/:id, scc.unschedule_report) sets its runs'
+-- schedule_id to null (033's foreign key): without this, 033's trigger
+-- refused that update and no schedule that ever finished a run could be
+-- deleted.  Replaced here (same trigger, same refusal) to let exactly that
+-- change through: the foreign key's own update (a nested trigger), nulling
+-- schedule_id and nothing else.
+create or replace function scc.report_runs_keep_done()
+returns trigger
+language plpgsql
+as $$
+begin
+    if old.state = 'done' then
+        if pg_trigger_depth() > 1 and old.schedule_id is not null and new.schedule_id is null
+           and to_jsonb(new) - 'schedule_id' = to_jsonb(old) - 'schedule_id' then
+            return new;
+        end if;
+        raise exception 'report run % is done: its archive never changes', old.id
+            using errcode = 'SC409', detail = 'immutable_record';
+    end if;
+    return new;
+end
+$$;
+comment on function scc.report_runs_keep_done() is
+    'trigger: refuses any update of a done report run (SC409 immutable_record) but its schedule''s deletion nulling schedule_id';
+
 -- ---------------------------------------------------------------------------
 -- Cron, as worker/cron.c reads it
 -- ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@
 -- Runs as the superuser inside a rolled-back transaction.
 begin;
 create extension if not exists pgtap;
-select plan(102);
+select plan(104);
 
 insert into scc.users (id, email, name, role) values
     ('00000000-0000-4000-8000-00000000a0a1', 'Ada@Reports.example', 'Ada Admin', 'admin'),
@@ -292,13 +292,27 @@ select is((select skip_when_empty from scc.report_schedules where id = :sr), tru
 select is(jsonb_array_length((scc_api.report_schedules_list(pg_temp.ctx(query => '{"kind": "rental"}'))).body::jsonb -> 'items'), 1,
           'the schedules by kind');
 
--- DELETE: gone, its runs stay in the archive
+-- DELETE: gone, its runs stay in the archive, a done one too
+create temp table r5 as select pg_temp.start('cfo', jsonb_build_object('schedule_id', (select (x -> 'body' -> 'schedule' ->> 'id')::bigint from s1))) as x;
+do $$
+declare
+    id bigint := (select (x -> 'body' -> 'run' ->> 'id')::bigint from r5);
+begin
+    perform scc.report_run_begin(id);
+    perform scc.report_run_done(id, 's', '<p>h</p>', 't', E'c\r\n');
+end
+$$;
 select is((scc_api.report_schedule_delete(pg_temp.ctx(jsonb_build_object('id', (select x -> 'body' -> 'schedule' ->> 'id' from s1))))).status,
           200, 'a schedule is deleted');
 select is((select count(*)::int from scc.report_schedules where id = (select (x -> 'body' -> 'schedule' ->> 'id')::bigint from s1)), 0,
           'it is gone');
 select is((select schedule_id from scc.report_runs where id = (select (x -> 'body' -> 'run' ->> 'id')::bigint from r4)), null,
           'its runs stay, no longer tied to it');
+select is((select state || ' ' || coalesce(schedule_id::text, 'none') from scc.report_runs
+            where id = (select (x -> 'body' -> 'run' ->> 'id')::bigint from r5)), 'done none',
+          'a done run of it too: the one change its archive takes');
+select is(pg_temp.refusal(format('update scc.report_runs set schedule_id = null, subject = %L where id = %s', 'x',
+              (select x -> 'body' -> 'run' ->> 'id' from r3))), 'SC409 immutable_record', 'any other change of a done run is refused');
 select is((select a.before ->> 'kind' from scc.audit_log as a where a.action = 'report_schedule.delete' order by a.id desc limit 1),
           'cfo', 'audited with what it was');
 select is(pg_temp.refusal(format($$select scc_api.report_schedule_delete(pg_temp.ctx(jsonb_build_object('id', %L)))$$,
