@@ -3630,9 +3630,9 @@ CREATE FUNCTION scc.report_catalog() RETURNS TABLE(kind text, title text, lens t
         ('accounting', 'Accounting report', 'revenue recognition, balances, expense audit, aging, payouts, the path to profit', 3),
         ('cmo', 'CMO report', 'channel visibility and mix, commission, CAC, funnel, ROAS and MER, local SEO', 4),
         ('cfo', 'CFO report', 'burn, runway, capital deployed, break-even, targets against actuals', 5),
-        ('rental', 'Rental operations report', '3028 51st St: occupancy, ADR, RevPAR, stays, the maintenance backlog', 6),
-        ('delivery', 'Yacht delivery report', 'Expert Yacht Delivery: pipeline, miles, days at sea, margin, satisfaction', 7),
-        ('portfolio', 'Client portfolio audit', 'DangerousCentaur: unbilled work, contracts, AR aging, DSO, audit flags', 8)
+        ('rental', 'Rental operations report: 3028 51st St', 'occupancy, ADR, RevPAR, stays, the maintenance backlog', 6),
+        ('delivery', 'Expert Yacht Delivery report', 'pipeline, miles, days at sea, margin, satisfaction', 7),
+        ('portfolio', 'DangerousCentaur portfolio audit', 'unbilled work, contracts, AR aging, DSO, audit flags', 8)
       ) as c (kind, title, lens, ord)
 $$;
 

@@ -360,7 +360,8 @@ comment on function scc.cron_next_slots(text, text, timestamptz, int) is
 -- Helpers
 -- ---------------------------------------------------------------------------
 
--- The eight reports, in the order the page lists them, with their titles.
+-- The eight reports, in the order the page lists them, with their titles
+-- (the titles 033's scc_report functions give their JSON) and lenses.
 create function scc.report_catalog()
 returns table (kind text, title text, lens text, ord int)
 language sql
@@ -373,9 +374,9 @@ as $$
         ('accounting', 'Accounting report', 'revenue recognition, balances, expense audit, aging, payouts, the path to profit', 3),
         ('cmo', 'CMO report', 'channel visibility and mix, commission, CAC, funnel, ROAS and MER, local SEO', 4),
         ('cfo', 'CFO report', 'burn, runway, capital deployed, break-even, targets against actuals', 5),
-        ('rental', 'Rental operations report', '3028 51st St: occupancy, ADR, RevPAR, stays, the maintenance backlog', 6),
-        ('delivery', 'Yacht delivery report', 'Expert Yacht Delivery: pipeline, miles, days at sea, margin, satisfaction', 7),
-        ('portfolio', 'Client portfolio audit', 'DangerousCentaur: unbilled work, contracts, AR aging, DSO, audit flags', 8)
+        ('rental', 'Rental operations report: 3028 51st St', 'occupancy, ADR, RevPAR, stays, the maintenance backlog', 6),
+        ('delivery', 'Expert Yacht Delivery report', 'pipeline, miles, days at sea, margin, satisfaction', 7),
+        ('portfolio', 'DangerousCentaur portfolio audit', 'unbilled work, contracts, AR aging, DSO, audit flags', 8)
       ) as c (kind, title, lens, ord)
 $$;
 comment on function scc.report_catalog() is 'the eight report kinds with their titles and lenses, in page order';
@@ -600,7 +601,7 @@ $$;
 comment on function scc.report_recipients(jsonb, text) is
     'a body field''s list of 1..50 addresses, trimmed, checked by scc.email_ok, duplicates dropped; SC400 naming the field or address';
 
--- A template variant: null, or 1..40 of [a-z0-9_-] starting with a letter
+-- A template variant: null, or 1..32 of [a-z0-9_-] starting with a letter
 -- or digit.  SC400 invalid_variant.
 create function scc.report_variant(v jsonb)
 returns text

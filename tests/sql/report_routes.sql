@@ -9,7 +9,7 @@
 -- Runs as the superuser inside a rolled-back transaction.
 begin;
 create extension if not exists pgtap;
-select plan(104);
+select plan(105);
 
 insert into scc.users (id, email, name, role) values
     ('00000000-0000-4000-8000-00000000a0a1', 'Ada@Reports.example', 'Ada Admin', 'admin'),
@@ -54,6 +54,9 @@ select is((select jsonb_path_query_array(b, '$.reports[*].kind') from l0),
           '["ceo", "cto", "accounting", "cmo", "cfo", "rental", "delivery", "portfolio"]'::jsonb,
           'the eight reports, in the page''s order');
 select is((select b -> 'reports' -> 0 ->> 'title' from l0), 'CEO report', 'each with its title');
+select is((select count(*)::int from scc.report_catalog() as c
+            where c.title = scc_report.run(c.kind, scc.report_period('2026-10', 'UTC')) ->> 'title'), 8,
+          'the titles are those the reports give themselves');
 select is((select b -> 'reports' -> 0 -> 'last_run' from l0), 'null'::jsonb, 'no run yet: last_run null');
 select is(pg_temp.refusal($$select scc_api.reports_list(pg_temp.ctx(actor => '00000000-0000-4000-8000-00000000a0c1'))$$),
           'SC403 insufficient_scope', 'a captain may not list the reports');
