@@ -1315,6 +1315,23 @@ $$;
 
 ALTER FUNCTION scc.email_finish(p_id bigint, p_status text, p_message_id text, p_error text, p_scrub_job bigint) OWNER TO scc_owner;
 
+CREATE FUNCTION scc.email_finish(p_id bigint, p_status text, p_message_id text, p_error text, p_scrub_job bigint, p_transport text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+begin
+    if p_status = 'sent' then
+        update scc.email_outbox as o set delivered_by = p_transport
+         where o.id = p_id and o.status in ('sending', 'unknown', 'queued');
+    end if;
+    perform scc.email_finish(p_id, p_status, p_message_id, p_error, p_scrub_job);
+end
+$$;
+
+ALTER FUNCTION scc.email_finish(p_id bigint, p_status text, p_message_id text, p_error text, p_scrub_job bigint, p_transport text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.email_finish(p_id bigint, p_status text, p_message_id text, p_error text, p_scrub_job bigint, p_transport text) IS 'scc.email_finish, recording on a sent row the transport that delivered it (delivered_by)';
+
 CREATE FUNCTION scc.email_lock_key(id bigint) RETURNS integer
     LANGUAGE sql IMMUTABLE
     AS $$ select (id % 2147483647)::int $$;
@@ -9289,6 +9306,8 @@ CREATE TABLE scc.email_outbox (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     sent_at timestamp with time zone,
+    delivered_by text,
+    CONSTRAINT email_outbox_delivered_by_check CHECK ((delivered_by = ANY (ARRAY['ses'::text, 'smtp'::text, 'outbox'::text]))),
     CONSTRAINT email_outbox_recipients_check CHECK ((cardinality(recipients) > 0)),
     CONSTRAINT email_outbox_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'sending'::text, 'sent'::text, 'failed'::text, 'unknown'::text])))
 );
@@ -9296,6 +9315,8 @@ CREATE TABLE scc.email_outbox (
 ALTER TABLE scc.email_outbox OWNER TO scc_owner;
 
 COMMENT ON TABLE scc.email_outbox IS 'one row per email the worker sends: queued -> sending -> sent | failed | unknown (see 003_email.sql)';
+
+COMMENT ON COLUMN scc.email_outbox.delivered_by IS 'the transport that delivered a sent row (with a failover list, not always the first: transport)';
 
 ALTER TABLE scc.email_outbox ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME scc.email_outbox_id_seq
@@ -9927,6 +9948,9 @@ GRANT ALL ON FUNCTION scc.due_schedules() TO scc_worker;
 
 REVOKE ALL ON FUNCTION scc.email_finish(p_id bigint, p_status text, p_message_id text, p_error text, p_scrub_job bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc.email_finish(p_id bigint, p_status text, p_message_id text, p_error text, p_scrub_job bigint) TO scc_worker;
+
+REVOKE ALL ON FUNCTION scc.email_finish(p_id bigint, p_status text, p_message_id text, p_error text, p_scrub_job bigint, p_transport text) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc.email_finish(p_id bigint, p_status text, p_message_id text, p_error text, p_scrub_job bigint, p_transport text) TO scc_worker;
 
 REVOKE ALL ON FUNCTION scc.email_lock_key(id bigint) FROM PUBLIC;
 

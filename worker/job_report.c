@@ -1,102 +1,129 @@
 /*
- * job_report.c — the 'report' job kind: one run of a report (from a
- * schedule slot or scc.enqueue_report) for a period and recipients.
+ * job_report.c — the 'report' job kind: one run of scc.report_runs
+ * (payload {"run_id": id}, queued by scc.report_run_start, a schedule slot
+ * or scc.enqueue_report).
  *
- * Until the report functions land (scc_report.*), a run sends a short
- * summary: it queues one 'email' job with template 'report_summary' and the
- * run's facts as data.  The email job carries the unique key
- * 'report:<job id>', so a report job that runs twice (a retry, a lease that
- * expired) still queues one email.
+ *   1. scc.report_run_begin: the run becomes `running` and SQL computes and
+ *      stores its JSON (scc_report.run); a run an earlier attempt finished
+ *      says `done` and nothing more happens;
+ *   2. report_render.c renders subject, text, HTML and CSV;
+ *   3. scc.report_run_done archives them (SQL computes their SHA-256) and,
+ *      when the run has recipients, queues its one email job (unique key
+ *      report-run:<id>: a rerun queues none), which mails the archived
+ *      rendering with the CSV attached (mail.c);
+ *   any failure: scc.report_run_fail records it on the run, and the job is
+ *   retried (a template may be fixed before the attempts run out).
  *
  * This file must never send mail itself (the email job kind does, with its
- * outbox) nor compute report figures in C (they belong in scc_report SQL).
+ * outbox), compute report figures in C (they belong in scc_report SQL),
+ * or build SQL from values.
  */
 #include "jobs.h"
+#include "clock.h"
 #include "db.h"
-#include "json.h"
+#include "log.h"
+#include "report_render.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <yajl/yajl_gen.h>
 
-static const char *titles[][2] = {
-    { "ceo", "CEO report" },           { "cto", "CTO report" },
-    { "accounting", "Accounting report" }, { "cmo", "CMO report" },
-    { "cfo", "CFO report" },           { "rental", "Rental operations report" },
-    { "delivery", "Yacht delivery report" }, { "portfolio", "Client portfolio audit" },
-};
-
-static const char *title_of(const char *kind)
+/* scc.report_run_fail(id, why); a failure to record it is only logged
+ * (the job's last_error keeps why anyway). */
+static void run_failed(scc_worker *w, const char *id, const char *why)
 {
-    for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++) {
-        if (strcmp(titles[i][0], kind) == 0)
-            return titles[i][1];
-    }
-    return NULL;
+    const char *vals[] = { id, why };
+    PGresult *res = PQexecParams(w->conn, "select scc.report_run_fail($1::bigint, $2)", 2, NULL,
+                                 vals, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        scc_log_warn("job", "report run %s: could not record its failure: %s", id,
+                     PQresultErrorMessage(res));
+    PQclear(res);
+}
+
+/* A database error: a missing function or bad input fails for good,
+ * anything else is retried. */
+static scc_job_result db_failure(scc_worker *w, PGresult *res, const char *what,
+                                 char *err, size_t errlen)
+{
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    scc_db_error(w->conn, res, what, err, errlen);
+    return state && (strcmp(state, "42883") == 0 || strcmp(state, "22023") == 0)
+           ? SCC_JOB_FAIL : SCC_JOB_RETRY;
 }
 
 scc_job_result scc_job_report(scc_worker *w, const scc_job *job, char *err, size_t errlen)
 {
-    const char *kpath[] = { "kind", NULL }, *ppath[] = { "period", NULL };
-    const char *rpath[] = { "recipients", NULL }, *spath[] = { "schedule_id", NULL };
-    const char *slpath[] = { "slot", NULL };
-    yajl_val kind = yajl_tree_get(job->payload, kpath, yajl_t_string);
-    yajl_val period = yajl_tree_get(job->payload, ppath, yajl_t_string);
-    yajl_val rcpt = yajl_tree_get(job->payload, rpath, yajl_t_array);
-    yajl_val sched = yajl_tree_get(job->payload, spath, yajl_t_number);
-    yajl_val slot = yajl_tree_get(job->payload, slpath, yajl_t_string);
+    const char *rp[] = { "run_id", NULL };
+    yajl_val    rid = yajl_tree_get(job->payload, rp, yajl_t_number);
+    char        id[32];
+    double      t0 = scc_clock_monotonic();
 
-    const char *title = kind ? title_of(YAJL_GET_STRING(kind)) : NULL;
-    if (title == NULL || period == NULL || rcpt == NULL || rcpt->u.array.len == 0) {
-        snprintf(err, errlen, "report: payload needs kind (one of the eight), period and recipients");
+    if (rid == NULL || !YAJL_IS_INTEGER(rid) || YAJL_GET_INTEGER(rid) <= 0) {
+        snprintf(err, errlen, "report: payload needs {\"run_id\": N} (scc.report_run_start)");
         return SCC_JOB_FAIL;
     }
-    for (size_t i = 0; i < rcpt->u.array.len; i++) {
-        if (!YAJL_IS_STRING(rcpt->u.array.values[i])) {
-            snprintf(err, errlen, "report: recipients must be strings");
-            return SCC_JOB_FAIL;
-        }
+    snprintf(id, sizeof(id), "%lld", YAJL_GET_INTEGER(rid));
+
+    const char *vals[] = { id };
+    PGresult *res = PQexecParams(w->conn,
+        "select state, kind, variant, test::text, data::text from scc.report_run_begin($1::bigint)",
+        1, NULL, vals, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        scc_job_result r = db_failure(w, res, "report: computing the report", err, errlen);
+        PQclear(res);
+        run_failed(w, id, err);
+        return r;
+    }
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        snprintf(err, errlen, "report: no run %s", id);
+        return SCC_JOB_FAIL;
+    }
+    if (strcmp(PQgetvalue(res, 0, 0), "done") == 0) {
+        scc_log_info("job", "report run=%s was already done by an earlier attempt", id);
+        PQclear(res);
+        return SCC_JOB_DONE;
     }
 
-    /* The email job's payload: {"template":"report_summary","to":[...],
-     * "data":{kind,title,period,schedule_id,slot,job_id}}. */
-    yajl_gen g = yajl_gen_alloc(NULL);
-    if (g == NULL) {
-        snprintf(err, errlen, "report: out of memory");
+    char perr[256];
+    yajl_val data = yajl_tree_parse(PQgetvalue(res, 0, 4), perr, sizeof(perr));
+    scc_report_render_opts o = {
+        .templates_dir = w->cfg->templates_dir && *w->cfg->templates_dir
+                         ? w->cfg->templates_dir : "worker/templates",
+        .public_url = w->cfg->public_url,
+        .variant = PQgetisnull(res, 0, 2) ? NULL : PQgetvalue(res, 0, 2),
+        .test = strcmp(PQgetvalue(res, 0, 3), "true") == 0,
+    };
+    scc_report_rendered out;
+    scc_report_rendered_init(&out);
+    int rendered = data ? scc_report_render(&o, data, &out, err, errlen) : -1;
+    if (!data)
+        snprintf(err, errlen, "report: its JSON does not parse: %s", perr);
+    if (data)
+        yajl_tree_free(data);
+    char kind[40];
+    snprintf(kind, sizeof(kind), "%s", PQgetvalue(res, 0, 1));
+    PQclear(res);
+    if (rendered != 0) {
+        scc_report_rendered_free(&out);
+        run_failed(w, id, err);
         return SCC_JOB_RETRY;
     }
-    char idbuf[24];
-    snprintf(idbuf, sizeof(idbuf), "%" PRId64, job->id);
-    yajl_gen_map_open(g);
-    scc_json_gen_str(g, "template"); scc_json_gen_str(g, "report_summary");
-    scc_json_gen_str(g, "to"); scc_json_gen_value(g, rcpt);
-    scc_json_gen_str(g, "data");
-    yajl_gen_map_open(g);
-    scc_json_gen_str(g, "kind"); scc_json_gen_value(g, kind);
-    scc_json_gen_str(g, "title"); scc_json_gen_str(g, title);
-    scc_json_gen_str(g, "period"); scc_json_gen_value(g, period);
-    if (sched) { scc_json_gen_str(g, "schedule_id"); scc_json_gen_value(g, sched); }
-    if (slot) { scc_json_gen_str(g, "slot"); scc_json_gen_value(g, slot); }
-    scc_json_gen_str(g, "job_id"); yajl_gen_number(g, idbuf, strlen(idbuf));
-    yajl_gen_map_close(g);
-    yajl_gen_map_close(g);
+    scc_worker_keep_lease(w);
 
-    const unsigned char *json;
-    size_t len;
-    yajl_gen_get_buf(g, &json, &len);
-    char key[48];
-    snprintf(key, sizeof(key), "report:%" PRId64, job->id);
-    const char *vals[] = { (const char *)json, key };
-    PGresult *res = PQexecParams(w->conn,
-        "select scc.enqueue_job('email', $1::jsonb, now(), 0, $2, 5)", 2, NULL, vals, NULL, NULL, 0);
-    scc_job_result r = SCC_JOB_DONE;
+    const char *dv[] = { id, out.subject.data, out.html.data, out.text.data, out.csv.data };
+    res = PQexecParams(w->conn, "select scc.report_run_done($1::bigint, $2, $3, $4, $5)::text",
+                       5, NULL, dv, NULL, NULL, 0);
+    scc_report_rendered_free(&out);
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        const char *msg = PQresultErrorMessage(res);
-        snprintf(err, errlen, "report: queueing its email: %.*s", (int)strcspn(msg, "\n"), msg);
-        r = SCC_JOB_RETRY;
+        scc_job_result r = db_failure(w, res, "report: archiving the run", err, errlen);
+        PQclear(res);
+        run_failed(w, id, err);
+        return r;
     }
+    scc_log_info("job", "report run=%s kind=%s email_jobs=%s ms=%.0f", id, kind,
+                 PQgetvalue(res, 0, 0), (scc_clock_monotonic() - t0) * 1000);
     PQclear(res);
-    yajl_gen_free(g);
-    return r;
+    return SCC_JOB_DONE;
 }

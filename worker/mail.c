@@ -47,8 +47,12 @@ typedef struct {
     scc_template *t;        /* NULL: the file does not exist */
 } tpl_entry;
 
+#define MAX_TRANSPORTS 3
+
 struct scc_mailer {
-    scc_transport *transport;
+    scc_transport *transport;     /* the first of transports[] */
+    scc_transport *transports[MAX_TRANSPORTS];  /* failover order (mail.h) */
+    size_t         n_transports;
     char          *sender;        /* as configured: "Name <addr>" or "addr" */
     char           sender_addr[320];
     char          *audit_bcc;     /* bare address or NULL */
@@ -63,14 +67,54 @@ struct scc_mailer {
 
 /* ---- configuration ----------------------------------------------------------- */
 
+/* The config's `transport`: one name or a comma-separated failover list
+ * ("ses, smtp"), each ses, smtp or outbox, none twice, at most
+ * MAX_TRANSPORTS.  Empty: outbox.  Returns how many, or -1 with err. */
+static int transport_list(const char *t, char names[MAX_TRANSPORTS][16], char *err, size_t errlen)
+{
+    int n = 0;
+
+    if (t == NULL || *t == '\0') {
+        snprintf(names[0], sizeof(names[0]), "outbox");
+        return 1;
+    }
+    for (const char *p = t;;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        size_t len = strcspn(p, ",");
+        while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+            len--;
+        if ((len != 3 || strncmp(p, "ses", 3)) && (len != 4 || strncmp(p, "smtp", 4)) &&
+            (len != 6 || strncmp(p, "outbox", 6))) {
+            snprintf(err, errlen, "unknown transport \"%.*s\" (expected ses, smtp or outbox); a "
+                     "failover list: \"ses, smtp\"", (int)(len < 64 ? len : 64), p);
+            return -1;
+        }
+        if (n == MAX_TRANSPORTS) {
+            snprintf(err, errlen, "transport: at most %d in a failover list", MAX_TRANSPORTS);
+            return -1;
+        }
+        snprintf(names[n], sizeof(names[n]), "%.*s", (int)len, p);
+        for (int i = 0; i < n; i++) {
+            if (strcmp(names[i], names[n]) == 0) {
+                snprintf(err, errlen, "transport \"%s\" is listed twice", names[n]);
+                return -1;
+            }
+        }
+        n++;
+        p = strchr(p, ',');
+        if (p == NULL)
+            return n;
+        p++;
+    }
+}
+
 int scc_mail_check_config(const scc_config *cfg, int need_sender, char *err, size_t errlen)
 {
     double d;
-    const char *t = cfg->transport;
-    if (t && *t && strcmp(t, "ses") && strcmp(t, "smtp") && strcmp(t, "outbox")) {
-        snprintf(err, errlen, "unknown transport \"%s\" (expected ses, smtp or outbox)", t);
+    char   names[MAX_TRANSPORTS][16];
+    if (transport_list(cfg->transport, names, err, errlen) < 0)
         return -1;
-    }
     if (scc_config_number("send_rate", cfg->send_rate, 0, 0, 100000, &d, err, errlen) ||
         scc_config_number("send_pause", cfg->send_pause, 3600, 1, 7 * 86400.0, &d, err, errlen))
         return -1;
@@ -108,11 +152,23 @@ scc_mailer *scc_mailer_new(const scc_config *cfg, const char *transport, char *e
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    m->transport = scc_transport_new(cfg, transport, err, errlen);
-    if (!m->transport) {
-        free(m);
-        return NULL;
+    char names[MAX_TRANSPORTS][16];
+    int  n = 1;
+    if (transport && *transport)
+        snprintf(names[0], sizeof(names[0]), "%s", transport);
+    else
+        n = transport_list(cfg->transport, names, err, errlen);
+    for (int i = 0; i < n; i++) {
+        m->transports[i] = scc_transport_new(cfg, names[i], err, errlen);
+        if (!m->transports[i]) {
+            for (int k = 0; k < i; k++)
+                scc_transport_free(m->transports[k]);
+            free(m);
+            return NULL;
+        }
     }
+    m->n_transports = (size_t)n;
+    m->transport = m->transports[0];
     m->sender = strdup(cfg->sender);
     scc_mime_addr_spec(cfg->sender, m->sender_addr, sizeof(m->sender_addr));
     if (cfg->audit_bcc && *cfg->audit_bcc) {
@@ -141,7 +197,8 @@ void scc_mailer_free(scc_mailer *m)
 {
     if (!m)
         return;
-    scc_transport_free(m->transport);
+    for (size_t i = 0; i < m->n_transports; i++)
+        scc_transport_free(m->transports[i]);
     free(m->sender);
     free(m->audit_bcc);
     free(m->public_url);
@@ -317,15 +374,19 @@ static int db_error(PGconn *conn, PGresult *res, const char *what, char *info, s
 /* scc.email_finish: the outcome of the provider call; with scrub_job > 0
  * the job's plain code goes in the same transaction. */
 static int finish(PGconn *conn, int64_t id, const char *status, const char *message_id,
-                  const char *error, int64_t scrub_job, char *info, size_t infolen)
+                  const char *error, int64_t scrub_job, const char *transport,
+                  char *info, size_t infolen)
 {
     char idbuf[24], jobbuf[24];
     snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
     snprintf(jobbuf, sizeof(jobbuf), "%" PRId64, scrub_job);
-    const char *params[5] = { idbuf, status, message_id && *message_id ? message_id : NULL,
-                              error && *error ? error : NULL, scrub_job > 0 ? jobbuf : NULL };
-    PGresult *res = PQexecParams(conn, "select scc.email_finish($1::bigint, $2, $3, $4, $5::bigint)",
-                                 5, NULL, params, NULL, NULL, 0);
+    const char *params[6] = { idbuf, status, message_id && *message_id ? message_id : NULL,
+                              error && *error ? error : NULL, scrub_job > 0 ? jobbuf : NULL,
+                              transport };
+    /* 033's overload also records which transport delivered a sent row */
+    PGresult *res = PQexecParams(conn,
+        "select scc.email_finish($1::bigint, $2, $3, $4, $5::bigint, $6)",
+        6, NULL, params, NULL, NULL, 0);
     if (PQresultStatus(res) != PGRES_TUPLES_OK)
         return db_error(conn, res, "recording the email outcome", info, infolen);
     PQclear(res);
@@ -369,6 +430,7 @@ typedef struct {
     scc_mail_outcome   out;
     char              *info;
     size_t             infolen;
+    size_t             first;       /* the transport to start with (a pause skips the first) */
 } mail_msg;
 
 static int mail_stop(mail_msg *g, scc_mail_outcome out)
@@ -407,6 +469,18 @@ static int mail_render(mail_msg *g)
         }
         g->addrp[i] = g->addrs[i];
     }
+    if (mail->text) {
+        /* already rendered: sent as it is */
+        if (scc_buf_append(&g->subject, mail->subject ? mail->subject : "",
+                           mail->subject ? strlen(mail->subject) : 0) ||
+            scc_buf_append(&g->text, mail->text, strlen(mail->text)) ||
+            (mail->html && scc_buf_append(&g->html, mail->html, strlen(mail->html)))) {
+            snprintf(g->info, g->infolen, "out of memory");
+            return mail_stop(g, SCC_MAIL_RETRY);
+        }
+        g->has_html = mail->html != NULL;
+        goto one_line;
+    }
     ctx = build_context(g->m, mail, g->info, g->infolen);
     if (!ctx)
         return mail_stop(g, SCC_MAIL_RETRY);
@@ -420,6 +494,7 @@ static int mail_render(mail_msg *g)
     if (bad)
         return mail_stop(g, SCC_MAIL_RETRY);
     g->has_html = hr == 0;
+one_line:
     /* Subjects are one line. */
     for (size_t i = 0; i < g->subject.len; i++)
         if (g->subject.data[i] == '\r' || g->subject.data[i] == '\n' || g->subject.data[i] == '\t')
@@ -434,7 +509,11 @@ static int mail_render(mail_msg *g)
 static int mail_wait_turn(mail_msg *g)
 {
     double wait = scc_send_paused(time(NULL));
-    if (wait > 0) {
+    g->first = 0;
+    if (wait > 0 && g->m->n_transports > 1) {
+        /* the first transport's account is paused: the next one sends */
+        g->first = 1;
+    } else if (wait > 0) {
         snprintf(g->info, g->infolen, "sending is paused for %.0f more seconds (the provider "
                  "said the account cannot send)", wait);
         return mail_stop(g, SCC_MAIL_PAUSED);
@@ -523,7 +602,7 @@ static int mail_build(mail_msg *g)
     const char **shown = calloc(g->n_kept, sizeof(char *));
     if (!shown) {
         snprintf(g->info, g->infolen, "out of memory");
-        finish(g->conn, g->outbox_id, "queued", NULL, g->info, 0, ferr, sizeof(ferr));
+        finish(g->conn, g->outbox_id, "queued", NULL, g->info, 0, NULL, ferr, sizeof(ferr));
         return mail_stop(g, SCC_MAIL_RETRY);
     }
     for (size_t k = 0; k < g->n_kept; k++) {
@@ -547,17 +626,32 @@ static int mail_build(mail_msg *g)
     free(shown);
     if (built != 0) {
         snprintf(g->info, g->infolen, "building the message: %s", merr);
-        finish(g->conn, g->outbox_id, "failed", NULL, g->info, mail->job_id, ferr, sizeof(ferr));
+        finish(g->conn, g->outbox_id, "failed", NULL, g->info, mail->job_id, NULL, ferr,
+               sizeof(ferr));
         return mail_stop(g, SCC_MAIL_FAILED);
     }
     return 0;
 }
 
+/* Did the transport certainly not accept the message, so that the next
+ * one may send it (mail.h, failover)? */
+static int certainly_not_accepted(const scc_send_result *r, const scc_mail *mail)
+{
+    if (r->status == SCC_SEND_PAUSE)
+        return 1;
+    if (r->status != SCC_SEND_RETRY)
+        return 0;                   /* sent, refused, or unknown: never again elsewhere */
+    return r->code == 0 || mail->last_attempt;
+}
+
 /* 5. Send and record: the transport's answer becomes the row's outcome
- * (scc.email_finish), the job's code goes once the outcome is final. */
+ * (scc.email_finish), the job's code goes once the outcome is final.  With
+ * a failover list, a message the transport certainly did not accept goes
+ * to the next one (certainly_not_accepted), still under the row's lock. */
 static void mail_send_and_record(mail_msg *g)
 {
     scc_mailer      *m = g->m;
+    scc_transport   *t = m->transports[g->first];
     scc_send_result  r;
     const char      *st;
     char             ferr[256];
@@ -568,7 +662,16 @@ static void mail_send_and_record(mail_msg *g)
         .bcc = g->bcc, .n_bcc = g->n_bcc, .outbox_id = g->outbox_id,
         .template = g->mail->template,
     };
-    m->transport->send(m->transport, &env, m->mime.data, m->mime.len, &r);
+    for (size_t i = g->first;; i++) {
+        t = m->transports[i];
+        t->send(t, &env, m->mime.data, m->mime.len, &r);
+        if (r.status == SCC_SEND_PAUSE && i == 0)
+            scc_send_pause_until(time(NULL) + (time_t)m->pause_seconds);
+        if (i + 1 >= m->n_transports || !certainly_not_accepted(&r, g->mail))
+            break;
+        scc_log_warn("email", "outbox=%" PRId64 " %s did not accept it (%s): failing over to %s",
+                     g->outbox_id, t->name, r.error, m->transports[i + 1]->name);
+    }
 
     switch (r.status) {
     case SCC_SEND_OK:
@@ -606,7 +709,7 @@ static void mail_send_and_record(mail_msg *g)
      * in any case (the jobs_scrub_code trigger). */
     int64_t scrub = strcmp(st, "queued") == 0 ? 0 : g->mail->job_id;
     if (finish(g->conn, g->outbox_id, st, r.status == SCC_SEND_OK ? r.message_id : NULL,
-               r.status == SCC_SEND_OK ? NULL : r.error, scrub, ferr, sizeof(ferr)) != 0) {
+               r.status == SCC_SEND_OK ? NULL : r.error, scrub, t->name, ferr, sizeof(ferr)) != 0) {
         /* The provider's outcome stands; the row stays `sending` and a later
          * attempt marks it `unknown` (never resent blindly). */
         scc_log_error("email", "outbox %" PRId64 " %s but %s", g->outbox_id, st, ferr);
@@ -615,7 +718,7 @@ static void mail_send_and_record(mail_msg *g)
     }
     scc_log_info("email", "outbox=%" PRId64 " template=%s to=%s%s transport=%s outcome=%s%s%s",
                  g->outbox_id, g->mail->template, g->kept[0], g->n_kept > 1 ? ",..." : "",
-                 m->transport->name, st,
+                 t->name, st,
                  r.status == SCC_SEND_OK && r.message_id[0] ? " provider_id=" : "",
                  r.status == SCC_SEND_OK ? r.message_id : "");
 }
@@ -662,7 +765,47 @@ cleanup:
 static scc_mailer *proc_mailer;
 static int proc_recovered;
 
-/* payload: {"template": "...", "to": "a@b" | ["a@b", ...], "data": {...}, "code": "..."} */
+/* A report run's email (payload "report_run_id"): its archived subject,
+ * text, HTML and CSV (scc.report_run_mail), sent as they are with the CSV
+ * attached as <kind>-<period>.csv.  SCC_JOB_DONE with mail filled (*res
+ * holds the row it points into: PQclear it after sending), or the job's
+ * outcome with err. */
+static scc_job_result report_mail(scc_worker *w, yajl_val rid, scc_mail *mail, scc_mime_attachment *att,
+                       PGresult **res, char *err, size_t errlen)
+{
+    char id[32];
+
+    if (!YAJL_IS_INTEGER(rid)) {
+        snprintf(err, errlen, "email: report_run_id must be an integer");
+        return SCC_JOB_FAIL;
+    }
+    snprintf(id, sizeof(id), "%lld", YAJL_GET_INTEGER(rid));
+    const char *vals[] = { id };
+    *res = PQexecParams(w->conn, "select subject, text, html, csv, filename, template "
+                        "from scc.report_run_mail($1::bigint)", 1, NULL, vals, NULL, NULL, 0);
+    if (PQresultStatus(*res) != PGRES_TUPLES_OK) {
+        scc_db_error(w->conn, *res, "email: reading the report run", err, errlen);
+        return SCC_JOB_RETRY;
+    }
+    if (PQntuples(*res) != 1) {
+        snprintf(err, errlen, "email: report run %s is not done (nothing to send)", id);
+        return SCC_JOB_FAIL;
+    }
+    mail->subject = PQgetvalue(*res, 0, 0);
+    mail->text = PQgetvalue(*res, 0, 1);
+    mail->html = PQgetvalue(*res, 0, 2);
+    mail->template = PQgetvalue(*res, 0, 5);
+    att->filename = PQgetvalue(*res, 0, 4);
+    att->content_type = "text/csv; charset=utf-8";
+    att->data = PQgetvalue(*res, 0, 3);
+    att->len = (size_t)PQgetlength(*res, 0, 3);
+    mail->attachments = att;
+    mail->n_attachments = 1;
+    return SCC_JOB_DONE;
+}
+
+/* payload: {"template": "...", "to": "a@b" | ["a@b", ...], "data": {...}, "code": "..."}
+ * or, for a report run, {"template": "report_<kind>", "to": [...], "report_run_id": N} */
 scc_job_result scc_job_email(scc_worker *w, const scc_job *job, char *err, size_t errlen)
 {
     if (!proc_mailer) {
@@ -718,10 +861,23 @@ scc_job_result scc_job_email(scc_worker *w, const scc_job *job, char *err, size_
     scc_mail mail = {
         .template = tv->u.string, .to = list, .n_to = n, .data = data,
         .code = code ? code->u.string : NULL, .job_id = job->id,
+        .last_attempt = job->attempt >= job->max_attempts,
     };
+    const char *rp[] = { "report_run_id", NULL };
+    yajl_val rid = yajl_tree_get(job->payload, rp, yajl_t_number);
+    scc_mime_attachment att;
+    PGresult *rres = NULL;
+    if (rid) {
+        scc_job_result rr = report_mail(w, rid, &mail, &att, &rres, err, errlen);
+        if (rr != SCC_JOB_DONE) {
+            PQclear(rres);
+            return rr;
+        }
+    }
     int64_t outbox_id;
     char info[1024];
     scc_mail_outcome o = scc_mail_send(proc_mailer, w->conn, &mail, &outbox_id, info, sizeof(info));
+    PQclear(rres);
     switch (o) {
     case SCC_MAIL_SENT:
     case SCC_MAIL_NOTHING:

@@ -28,7 +28,17 @@ typedef struct scc_mailer scc_mailer;
 int scc_mail_check_config(const scc_config *cfg, int need_sender, char *err, size_t errlen);
 
 /* A mailer for this process: the transport (`transport` overrides the
- * config's), templates, rate limit.  NULL with err on a bad configuration. */
+ * config's), templates, rate limit.  NULL with err on a bad configuration.
+ *
+ * Failover: the config's `transport` may list several, `ses, smtp`: a
+ * message goes through the next one only when the one before CERTAINLY
+ * did not accept it: nothing reached it (connection refused, DNS; HTTP or
+ * SMTP status 0), the account is paused (SCC_SEND_PAUSE: the next one is
+ * used at once while the pause lasts), or it still answered 429/5xx (or
+ * an SMTP 4xx) on the job's last attempt.  Never after an ambiguous
+ * outcome (SCC_SEND_UNKNOWN: the request left and the answer was lost) nor
+ * a refusal (SCC_SEND_FAIL).  The outbox row records the transport that
+ * delivered it (`delivered_by`). */
 scc_mailer *scc_mailer_new(const scc_config *cfg, const char *transport, char *err, size_t errlen);
 void scc_mailer_free(scc_mailer *m);
 const char *scc_mailer_transport_name(const scc_mailer *m);
@@ -42,6 +52,14 @@ typedef struct {
     const scc_mime_attachment *attachments;
     size_t             n_attachments;
     int64_t            job_id;      /* the email job, 0 for none (send-test-email) */
+    /* Already rendered (a report run's archive): when text is set, these
+     * are sent as they are and no template is read; template still names
+     * the message in the outbox.  html may be NULL (text only). */
+    const char        *subject;
+    const char        *text;
+    const char        *html;
+    int                last_attempt; /* the job's last attempt: a provider still
+                                      * answering 429/5xx fails over (below) */
 } scc_mail;
 
 typedef enum {

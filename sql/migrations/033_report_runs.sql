@@ -1112,3 +1112,36 @@ $$;
 comment on function scc.report_run_mail(bigint) is
     'the archived subject, text, HTML and CSV of a done run, the CSV file name and the outbox template name';
 grant execute on function scc.report_run_mail(bigint) to scc_worker;
+
+-- ---------------------------------------------------------------------------
+-- Failover: which transport delivered (worker/mail.h, `transport = ses, smtp`)
+-- ---------------------------------------------------------------------------
+
+alter table scc.email_outbox
+    add column delivered_by text
+        constraint email_outbox_delivered_by_check check (delivered_by in ('ses', 'smtp', 'outbox'));
+comment on column scc.email_outbox.delivered_by is
+    'the transport that delivered a sent row (with a failover list, not always the first: transport)';
+
+-- scc.email_finish(..., p_transport): 003's email_finish, and on a sent
+-- row the transport that delivered it.
+create function scc.email_finish(p_id bigint, p_status text, p_message_id text, p_error text,
+                                 p_scrub_job bigint, p_transport text)
+returns void
+language plpgsql
+volatile
+security definer
+set search_path = pg_catalog, scc
+as $$
+begin
+    if p_status = 'sent' then
+        update scc.email_outbox as o set delivered_by = p_transport
+         where o.id = p_id and o.status in ('sending', 'unknown', 'queued');
+    end if;
+    perform scc.email_finish(p_id, p_status, p_message_id, p_error, p_scrub_job);
+end
+$$;
+comment on function scc.email_finish(bigint, text, text, text, bigint, text) is
+    'scc.email_finish, recording on a sent row the transport that delivered it (delivered_by)';
+revoke all on function scc.email_finish(bigint, text, text, text, bigint, text) from public;
+grant execute on function scc.email_finish(bigint, text, text, text, bigint, text) to scc_worker;

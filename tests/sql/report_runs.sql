@@ -9,7 +9,7 @@
 -- Runs as the superuser inside a rolled-back transaction.
 begin;
 create extension if not exists pgtap;
-select plan(87);
+select plan(90);
 set constraints all immediate;
 
 -- ---- periods -----------------------------------------------------------------------------------------
@@ -363,6 +363,21 @@ select is((select (s -> 'figures' -> 0 ->> 'value') || ' ' || (s -> 'table' -> '
              from jsonb_array_elements(scc_report.run('ceo', scc.report_period('2026-02', 'UTC')) -> 'sections') as s
             where s ->> 'id' = 'operations_risks'),
           '1 Soon, no captain 1', 'the CEO''s risks: an event within 7 days without a captain, not one beyond');
+
+-- ---- failover: the outbox row records which transport delivered -------------------------------------------
+with o as (insert into scc.email_outbox (sender, recipients, subject, template, transport, status)
+           values ('r@rr.example', '{x@rr.example}', 's', 'report_ceo', 'ses', 'sending') returning id)
+insert into t select 'box', o.id from o;
+select scc.email_finish((select v from t where name = 'box'), 'queued', null, 'SES unreachable', null, 'ses');
+select is((select status || ' ' || coalesce(delivered_by, '-') from scc.email_outbox where id = (select v from t where name = 'box')),
+          'queued -', 'a message not accepted records no transport');
+update scc.email_outbox set status = 'sending' where id = (select v from t where name = 'box');
+select scc.email_finish((select v from t where name = 'box'), 'sent', 'smtp-1', null, null, 'smtp');
+select is((select status || ' ' || transport || ' ' || delivered_by from scc.email_outbox where id = (select v from t where name = 'box')),
+          'sent ses smtp', 'a sent one records the transport that delivered it (the first listed was ses)');
+select ok(has_function_privilege('scc_worker', 'scc.email_finish(bigint, text, text, text, bigint, text)', 'execute')
+          and not has_function_privilege('scc_web', 'scc.email_finish(bigint, text, text, text, bigint, text)', 'execute'),
+          'the worker records outcomes with the transport; the web role cannot');
 
 select * from finish();
 rollback;

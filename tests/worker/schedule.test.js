@@ -1,7 +1,7 @@
 // schedule.test.js — report schedules turned into jobs by real workers:
 // two workers and one due slot make one job; after downtime only the last
 // missed slot is queued; a cron expression the parser refuses parks the
-// schedule; a report run queues its summary email once.
+// schedule; a report run is archived and queues its email once.
 //
 // One dedicated stack without its background worker; schedules and jobs
 // are emptied between tests.
@@ -14,7 +14,7 @@ import { spawnWorker, waitFor, sleep } from './lib/workers.js';
 let s;
 before(async () => { s = await startStack({ noWorker: true }); });
 after(async () => { if (s) await s.stop(); });
-beforeEach(async () => { await s.psql('truncate scc.jobs; truncate scc.report_schedules'); });
+beforeEach(async () => { await s.psql('truncate scc.jobs; delete from scc.report_runs; delete from scc.report_schedules'); });
 
 const q = (sql) => s.psql(sql);
 
@@ -36,7 +36,9 @@ test('two workers, one schedule, one due slot: exactly one job, for the last mis
   const slot = await q(`select to_char(date_trunc('year', now() at time zone 'UTC'), 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`);
   assert.equal(await q(`select string_agg(unique_key, ',') from scc.jobs where kind = 'report'`),
     `schedule:${id}:${slot}`);
-  assert.equal(await q(`select payload->>'kind' || ' ' || (payload->'recipients'->>0) || ' ' || (payload->>'slot') from scc.jobs where kind = 'report'`),
+  assert.equal(await q(`select r.kind || ' ' || r.recipients[1] || ' ' || to_char(r.slot at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                         from scc.jobs as j join scc.report_runs as r on r.id = (j.payload->>'run_id')::bigint
+                        where j.kind = 'report'`),
     `ceo ceo@scc.example ${slot}`);
   assert.equal(await q(`select to_char(last_slot at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') from scc.report_schedules where id = ${id}`), slot);
   const queuedLines = [...a.lines(/info schedule: .* queued/), ...b.lines(/info schedule: .* queued/)];
@@ -60,13 +62,17 @@ test('a cron expression the parser refuses parks the schedule with the reason', 
   assert.equal(await q(`select count(*) from scc.jobs`), '0');
 });
 
-test('a report run queues one summary email, even when run twice', async () => {
+test('a report run (scc.enqueue_report) is archived and queues one email, even when run twice', async () => {
   const id = await q(`select scc.enqueue_report('rental', '2026-10', array['a@scc.example', 'b@scc.example'])`);
   const w = spawnWorker(s, {}, ['--until-idle']);
   assert.equal((await w.exited).code, 0);
-  const email = await q(`select payload->>'template' || ' ' || (payload->'to')::text || ' ' || (payload->'data'->>'kind') || ' ' || (payload->'data'->>'period')
-                           from scc.jobs where kind = 'email' and unique_key = 'report:${id}'`);
-  assert.equal(email, 'report_summary ["a@scc.example", "b@scc.example"] rental 2026-10');
+  const run = await q(`select r.state || ' ' || r.kind || ' ' || r.period_label || ' ' || r.time_zone
+                         from scc.report_runs as r where r.job_id = ${id}`);
+  assert.equal(run, 'done rental October 2026 UTC');
+  const email = await q(`select payload->>'template' || ' ' || (payload->'to')::text || ' ' || (r.id = (payload->>'report_run_id')::bigint)
+                           from scc.jobs as j join scc.report_runs as r on r.job_id = ${id}
+                          where j.kind = 'email' and j.unique_key = 'report-run:' || r.id`);
+  assert.equal(email, 'report_rental ["a@scc.example", "b@scc.example"] true');
   // The same report job run again (a retry, an expired lease) queues no second email.
   await q(`update scc.jobs set state = 'queued', finished_at = null where id = ${id}`);
   const w2 = spawnWorker(s, {}, ['--until-idle']);
