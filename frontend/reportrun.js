@@ -102,6 +102,7 @@ function emailsList(run) {
       dl([
         ['Status', o.status],
         ['Transport', o.transport ?? '—'],
+        o.delivered_by ? ['Delivered by', o.delivered_by] : null,
         ['Message id', o.message_id ?? '—'],
         ['To', (o.recipients ?? []).join(', ')],
         ['Subject', o.subject],

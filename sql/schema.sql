@@ -4146,7 +4146,7 @@ begin
                        'state', coalesce(j.state, 'pruned'),
                        'attempts', j.attempts, 'last_error', j.last_error,
                        'outbox', (select coalesce(jsonb_agg(jsonb_build_object(
-                                      'id', o.id, 'status', o.status, 'transport', o.transport,
+                                      'id', o.id, 'status', o.status, 'transport', o.transport, 'delivered_by', o.delivered_by,
                                       'message_id', o.provider_message_id, 'recipients', to_jsonb(o.recipients),
                                       'subject', o.subject, 'attempts', o.attempts, 'last_error', o.last_error,
                                       'sent_at', scc.iso(o.sent_at)) order by o.id), '[]'::jsonb)

@@ -403,7 +403,8 @@ comment on function scc.report_run_summary_json(scc.report_runs) is 'a report ru
 
 -- A run in full: the summary, its options and hashes, its JSON once done,
 -- the paths of its rendered files, and what was mailed: each email job with
--- its outbox row (status, transport, the provider's message id).  A job
+-- its outbox row (status, the transport asked for and the one that
+-- delivered (033's failover), the provider's message id).  A job
 -- pruned after its retention is listed by id with state "pruned".
 create function scc.report_run_json(r scc.report_runs)
 returns jsonb
@@ -425,7 +426,7 @@ begin
                        'state', coalesce(j.state, 'pruned'),
                        'attempts', j.attempts, 'last_error', j.last_error,
                        'outbox', (select coalesce(jsonb_agg(jsonb_build_object(
-                                      'id', o.id, 'status', o.status, 'transport', o.transport,
+                                      'id', o.id, 'status', o.status, 'transport', o.transport, 'delivered_by', o.delivered_by,
                                       'message_id', o.provider_message_id, 'recipients', to_jsonb(o.recipients),
                                       'subject', o.subject, 'attempts', o.attempts, 'last_error', o.last_error,
                                       'sent_at', scc.iso(o.sent_at)) order by o.id), '[]'::jsonb)
