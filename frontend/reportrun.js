@@ -85,6 +85,11 @@ export function figuresTables(data, idPrefix = 'fig') {
   });
 }
 
+// The last day of a period whose end (a date) is excluded.
+function lastDay(ends) {
+  return new Date(Date.parse(`${ends}T00:00:00Z`) - 86400e3).toISOString().slice(0, 10);
+}
+
 function dl(pairs) {
   return h('dl', { class: 'record' }, pairs.filter(Boolean).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 }
@@ -124,7 +129,7 @@ export function runView(run, { headingLevel = 2, idPrefix = 'run' } = {}) {
     run.state === 'failed' ? h('p', { class: 'error', role: 'alert' }, `The run failed: ${run.error ?? 'no reason recorded'}`) : null,
     dl([
       ['Period', `${run.period_label ?? run.period} (${run.period})`],
-      ['Dates', run.starts ? `${run.starts} to ${run.ends} (end excluded)` : '—'],
+      ['Dates', run.starts ? `${run.starts} to ${lastDay(run.ends)}` : '—'],
       ['Time zone', run.time_zone],
       ['Variant', run.variant ?? 'default'],
       ['Requested by', run.requested_by ? (run.requested_by.name || run.requested_by.email)
