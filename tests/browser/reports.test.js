@@ -7,7 +7,8 @@
 // sends a test to themself (the message lands in the mail folder, and the
 // run's page shows the outbox row); creates a schedule, sees its next runs,
 // sends it now and deletes it.  axe-core finds nothing serious on any of
-// the three pages; screenshots in var/test-logs/browser/.
+// the three pages; then each of the eight reports previews in the frame.
+// Screenshots in var/test-logs/browser/.
 
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -127,6 +128,32 @@ test('an admin previews a report, downloads its CSV, sends a test to themself an
     await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
     await page.locator('#schedules-status').filter({ hasText: 'deleted' }).waitFor();
     assert.equal(await stack.psql('select count(*) from scc.report_schedules'), '0');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('each of the eight reports previews in the frame', async () => {
+  const { context, page, problems } = await openContext(browser);
+  try {
+    await signInAs(context, stack, 'admin', { name: 'Eve Eight' });
+    await page.goto(`${stack.url}/admin-reports.html`);
+    const kinds = await page.getByLabel('Report', { exact: true }).locator('option').evaluateAll((os) =>
+      os.map((o) => [o.value, o.textContent]));
+    assert.equal(kinds.length, 8);
+    for (const [kind, title] of kinds) {
+      await page.getByLabel('Report', { exact: true }).selectOption(kind);
+      await page.getByRole('button', { name: 'Preview', exact: true }).click();
+      await page.getByRole('heading', { name: new RegExp(`^${title}: `), level: 3 }).waitFor({ timeout: 60_000 });
+      const runId = Number((await page.locator('#preview-status').innerText()).match(/Run (\d+): Done/)[1]);
+      assert.equal(await page.locator('iframe.report-frame').getAttribute('src'), `/api/report-runs/${runId}/html`);
+      const body = page.frameLocator('iframe.report-frame').locator('body');
+      await body.waitFor();
+      assert.ok((await body.innerText()).includes(title), `the frame shows the ${title}`);
+      assert.ok(await page.locator('#preview-result .report-section').count() > 0, `${title}: its sections`);
+    }
+    await assertAccessible(page, 'the reports page after eight previews');
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
