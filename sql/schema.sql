@@ -3702,17 +3702,17 @@ ALTER FUNCTION scc.report_instants(p scc.report_span, OUT from_at timestamp with
 
 COMMENT ON FUNCTION scc.report_instants(p scc.report_span, OUT from_at timestamp with time zone, OUT until_at timestamp with time zone) IS 'the instants of local midnight at starts and at ends in the period''s zone: [from_at, until_at)';
 
-CREATE FUNCTION scc.report_json(kind text, title text, p scc.report_span, amounts text, sections jsonb, csv jsonb) RETURNS jsonb
+CREATE FUNCTION scc.report_json(kind text, title text, p scc.report_span, amounts text, sections jsonb, csv jsonb, empty boolean) RETURNS jsonb
     LANGUAGE sql STABLE
     AS $$
     select jsonb_build_object('kind', kind, 'title', title, 'period', scc.report_period_json(p),
-                              'amounts', amounts, 'generated_at', scc.iso(now()),
+                              'amounts', amounts, 'generated_at', scc.iso(now()), 'empty', empty,
                               'sections', sections, 'csv', csv)
 $$;
 
-ALTER FUNCTION scc.report_json(kind text, title text, p scc.report_span, amounts text, sections jsonb, csv jsonb) OWNER TO scc_owner;
+ALTER FUNCTION scc.report_json(kind text, title text, p scc.report_span, amounts text, sections jsonb, csv jsonb, empty boolean) OWNER TO scc_owner;
 
-COMMENT ON FUNCTION scc.report_json(kind text, title text, p scc.report_span, amounts text, sections jsonb, csv jsonb) IS 'a report: {kind, title, period, amounts, generated_at, sections, csv}';
+COMMENT ON FUNCTION scc.report_json(kind text, title text, p scc.report_span, amounts text, sections jsonb, csv jsonb, empty boolean) IS 'a report: {kind, title, period, amounts, generated_at, empty, sections, csv}';
 
 CREATE FUNCTION scc.report_kind_checked(kind text, status integer) RETURNS text
     LANGUAGE plpgsql IMMUTABLE
@@ -3766,6 +3766,16 @@ $$;
 ALTER FUNCTION scc.report_pending_csv(sections jsonb) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.report_pending_csv(sections jsonb) IS 'CSV {columns: section, status, awaits; rows} listing a report''s sections and what each awaits';
+
+CREATE FUNCTION scc.report_pending_only(kind text, title text, p scc.report_span, sections jsonb) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    select scc.report_json(kind, title, p, 'gross', sections, scc.report_pending_csv(sections), true)
+$$;
+
+ALTER FUNCTION scc.report_pending_only(kind text, title text, p scc.report_span, sections jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.report_pending_only(kind text, title text, p scc.report_span, sections jsonb) IS 'a report of pending sections only: the CSV lists them, empty';
 
 CREATE FUNCTION scc.report_period(period text, time_zone text) RETURNS scc.report_span
     LANGUAGE plpgsql STABLE
@@ -3983,7 +3993,9 @@ begin
     if r.state = 'done' then
         return r.email_job_ids;
     end if;
-    if cardinality(r.recipients) > 0 then
+    if cardinality(r.recipients) > 0
+       and not (coalesce(r.options -> 'skip_when_empty' = 'true'::jsonb, false)
+                and coalesce((r.data ->> 'empty')::boolean, false)) then
         jobs := array[scc.enqueue_job('email',
                           jsonb_build_object('template', 'report_' || r.kind, 'to', to_jsonb(r.recipients),
                                              'report_run_id', r.id),
@@ -4273,14 +4285,21 @@ COMMENT ON FUNCTION scc.report_run_summary_json(r scc.report_runs) IS 'a report 
 CREATE FUNCTION scc.report_runs_keep_done() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
+declare
+    n scc.report_runs;
 begin
     if old.state = 'done' then
-        if pg_trigger_depth() > 1 and old.schedule_id is not null and new.schedule_id is null
-           and to_jsonb(new) - 'schedule_id' = to_jsonb(old) - 'schedule_id' then
-            return new;
+        n := new;
+        if n.schedule_id is null then
+            n.schedule_id := old.schedule_id;
         end if;
-        raise exception 'report run % is done: its archive never changes', old.id
-            using errcode = 'SC409', detail = 'immutable_record';
+        if n.requested_by is null then
+            n.requested_by := old.requested_by;
+        end if;
+        if n is distinct from old then
+            raise exception 'report run % is done: its archive never changes', old.id
+                using errcode = 'SC409', detail = 'immutable_record';
+        end if;
     end if;
     return new;
 end
@@ -4288,7 +4307,7 @@ $$;
 
 ALTER FUNCTION scc.report_runs_keep_done() OWNER TO scc_owner;
 
-COMMENT ON FUNCTION scc.report_runs_keep_done() IS 'trigger: refuses any update of a done report run (SC409 immutable_record) but its schedule''s deletion nulling schedule_id';
+COMMENT ON FUNCTION scc.report_runs_keep_done() IS 'trigger: refuses any update of a done report run (SC409 immutable_record) but its schedule or requester deleted';
 
 CREATE TABLE scc.report_schedules (
     id bigint NOT NULL,
@@ -4460,18 +4479,6 @@ ALTER FUNCTION scc.report_schedules_mirror() OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.report_schedules_mirror() IS 'before insert or update on scc.report_schedules: period, variant and skip_when_empty kept equal in columns and options';
 
-CREATE FUNCTION scc.report_skips_mail(options jsonb, data jsonb) RETURNS boolean
-    LANGUAGE sql IMMUTABLE
-    AS $_$
-    select coalesce(options ->> 'skip_when_empty' = 'true', false)
-       and not coalesce(jsonb_path_exists(data, '$.sections[*].figures[*] ? (@.value != null && @.value != 0)'), false)
-       and not coalesce(jsonb_path_exists(data, '$.sections[*].table.rows[*]'), false)
-$_$;
-
-ALTER FUNCTION scc.report_skips_mail(options jsonb, data jsonb) OWNER TO scc_owner;
-
-COMMENT ON FUNCTION scc.report_skips_mail(options jsonb, data jsonb) IS 'true when a run''s options say skip_when_empty and its report JSON has no non-zero figure and no row';
-
 CREATE FUNCTION scc.report_span_of(starts date, ends date, tz text, grain text) RETURNS scc.report_span
     LANGUAGE sql IMMUTABLE
     AS $$
@@ -4505,6 +4512,21 @@ $_$;
 ALTER FUNCTION scc.report_variant(v jsonb) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.report_variant(v jsonb) IS 'a template variant name or null; SC400 invalid_variant';
+
+CREATE FUNCTION scc.report_with_charter(kind text, title text, p scc.report_span, amounts text, before jsonb, after jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    AS $$
+declare
+    c jsonb := scc_report.charter_figures(p);
+begin
+    return scc.report_json(kind, title, p, amounts, before || (c -> 'sections') || after,
+                           c -> 'csv', (c ->> 'empty')::boolean);
+end
+$$;
+
+ALTER FUNCTION scc.report_with_charter(kind text, title text, p scc.report_span, amounts text, before jsonb, after jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.report_with_charter(kind text, title text, p scc.report_span, amounts text, before jsonb, after jsonb) IS 'a report of sections before, the charter sections and sections after, with the charter''s CSV';
 
 CREATE FUNCTION scc.require_role(ctx jsonb, least_role text) RETURNS text
     LANGUAGE plpgsql STABLE
@@ -8849,16 +8871,13 @@ CREATE FUNCTION scc_report.accounting(p scc.report_span) RETURNS jsonb
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'scc'
     AS $$
-    with s (s) as (
-        select jsonb_build_array(
-            scc.report_pending('recognition', 'Revenue recognition', 'ledger'),
-            scc.report_pending('accounts', 'Chart of accounts with balances', 'ledger'),
-            scc.report_pending('expenses', 'Expense audit', 'ledger'),
-            scc.report_pending('aging', 'AR and AP aging', 'ledger'),
-            scc.report_pending('payouts', 'OTA payouts expected vs received', 'bookings'),
-            scc.report_pending('profitability', 'Path to profitability', 'ledger'))
-    )
-    select scc.report_json('accounting', 'Accounting report', p, 'gross', s.s, scc.report_pending_csv(s.s)) from s
+    select scc.report_pending_only('accounting', 'Accounting report', p, jsonb_build_array(
+        scc.report_pending('recognition', 'Revenue recognition', 'ledger'),
+        scc.report_pending('accounts', 'Chart of accounts with balances', 'ledger'),
+        scc.report_pending('expenses', 'Expense audit', 'ledger'),
+        scc.report_pending('aging', 'AR and AP aging', 'ledger'),
+        scc.report_pending('payouts', 'OTA payouts expected vs received', 'bookings'),
+        scc.report_pending('profitability', 'Path to profitability', 'ledger')))
 $$;
 
 ALTER FUNCTION scc_report.accounting(p scc.report_span) OWNER TO scc_owner;
@@ -8866,24 +8885,18 @@ ALTER FUNCTION scc_report.accounting(p scc.report_span) OWNER TO scc_owner;
 COMMENT ON FUNCTION scc_report.accounting(p scc.report_span) IS 'the accounting officer''s report: ledger data pending';
 
 CREATE FUNCTION scc_report.ceo(p scc.report_span) RETURNS jsonb
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'scc'
     AS $$
-declare
-    c jsonb := scc_report.charter_figures(p);
-begin
-    return scc.report_json('ceo', 'CEO report', p, 'mixed',
+    select scc.report_with_charter('ceo', 'CEO report', p, 'mixed',
         jsonb_build_array(
             scc.report_pending('assets', 'Asset inventory', 'assets'),
             scc.report_pending('revenue', 'Revenue vs prior period and plan, per entity', 'ledger'),
             scc.report_pending('revenue_gaps', 'Revenue-tracking gaps', 'ledger'),
             scc.report_pending('concentration', 'Equity and concentration risk', 'ledger'),
-            scc.report_pending('cash', 'Cash and runway', 'ledger'))
-        || (c -> 'sections')
-        || jsonb_build_array(scc_report.operations_risks(),
-                             scc.report_pending('agenda', '30-day action agenda', 'actions')),
-        c -> 'csv');
-end
+            scc.report_pending('cash', 'Cash and runway', 'ledger')),
+        jsonb_build_array(scc_report.operations_risks(),
+                          scc.report_pending('agenda', '30-day action agenda', 'actions')))
 $$;
 
 ALTER FUNCTION scc_report.ceo(p scc.report_span) OWNER TO scc_owner;
@@ -8891,22 +8904,17 @@ ALTER FUNCTION scc_report.ceo(p scc.report_span) OWNER TO scc_owner;
 COMMENT ON FUNCTION scc_report.ceo(p scc.report_span) IS 'the CEO report: charter and operational risks now; ledger, assets and actions pending';
 
 CREATE FUNCTION scc_report.cfo(p scc.report_span) RETURNS jsonb
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'scc'
     AS $$
-declare
-    c jsonb := scc_report.charter_figures(p);
-begin
-    return scc.report_json('cfo', 'CFO report', p, 'net',
+    select scc.report_with_charter('cfo', 'CFO report', p, 'net',
         jsonb_build_array(
             scc.report_pending('burn', 'Gross and net burn (three-month average)', 'ledger'),
             scc.report_pending('runway', 'Runway', 'ledger'),
             scc.report_pending('capital', 'Capital deployment', 'ledger'),
             scc.report_pending('break_even', 'Break-even revenue and charters per month', 'ledger'),
-            scc.report_pending('targets', 'Monthly targets vs actual', 'plans'))
-        || (c -> 'sections'),
-        c -> 'csv');
-end
+            scc.report_pending('targets', 'Monthly targets vs actual', 'plans')),
+        '[]')
 $$;
 
 ALTER FUNCTION scc_report.cfo(p scc.report_span) OWNER TO scc_owner;
@@ -8988,6 +8996,7 @@ begin
       from scc.report_charter_events(p) as x;
 
     return jsonb_build_object(
+        'empty', n_events = 0,
         'sections', jsonb_build_array(
             jsonb_build_object(
                 'id', 'charter', 'title', 'Charter operations',
@@ -9052,13 +9061,10 @@ ALTER FUNCTION scc_report.charter_figures(p scc.report_span) OWNER TO scc_owner;
 COMMENT ON FUNCTION scc_report.charter_figures(p scc.report_span) IS 'the charter sections of a period (figures, events by state, causes, trend) and its per-event CSV';
 
 CREATE FUNCTION scc_report.cmo(p scc.report_span) RETURNS jsonb
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'scc'
     AS $$
-declare
-    c jsonb := scc_report.charter_figures(p);
-begin
-    return scc.report_json('cmo', 'CMO report', p, 'gross',
+    select scc.report_with_charter('cmo', 'CMO report', p, 'gross',
         jsonb_build_array(
             scc.report_pending('visibility', 'Channel visibility matrix', 'marketing'),
             scc.report_pending('channel_mix', 'Channel mix and effective commission', 'bookings'),
@@ -9066,10 +9072,8 @@ begin
             scc.report_pending('funnel', 'Funnel conversion', 'marketing'),
             scc.report_pending('roas', 'ROAS and MER', 'marketing'),
             scc.report_pending('sequence', 'Channel sequence: Sailo, GetMyBoat, Viator/GetYourGuide', 'marketing'),
-            scc.report_pending('seo', 'Local SEO tasks', 'marketing'))
-        || (c -> 'sections'),
-        c -> 'csv');
-end
+            scc.report_pending('seo', 'Local SEO tasks', 'marketing')),
+        '[]')
 $$;
 
 ALTER FUNCTION scc_report.cmo(p scc.report_span) OWNER TO scc_owner;
@@ -9110,7 +9114,8 @@ begin
         scc.report_pending('ux', 'UX shortfalls', 'technology'),
         scc.report_pending('cicd', 'CI/CD gaps', 'technology'),
         scc.report_pending('actions', 'Ten prioritised engineering actions', 'technology'));
-    return scc.report_json('cto', 'CTO report', p, 'gross', s, scc.report_pending_csv(s));
+    return scc.report_json('cto', 'CTO report', p, 'gross', s, scc.report_pending_csv(s),
+                           sent + failed + unknown = 0);
 end
 $$;
 
@@ -9122,15 +9127,11 @@ CREATE FUNCTION scc_report.delivery(p scc.report_span) RETURNS jsonb
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'scc'
     AS $$
-    with s (s) as (
-        select jsonb_build_array(
-            scc.report_pending('pipeline', 'Pipeline by stage', 'delivery'),
-            scc.report_pending('passages', 'Nautical miles, days at sea and speed made good', 'delivery'),
-            scc.report_pending('economics', 'Revenue per mile and per day, margin', 'delivery'),
-            scc.report_pending('satisfaction', 'Vessel utilisation and satisfaction', 'delivery'))
-    )
-    select scc.report_json('delivery', 'Expert Yacht Delivery report', p, 'gross', s.s,
-                           scc.report_pending_csv(s.s)) from s
+    select scc.report_pending_only('delivery', 'Expert Yacht Delivery report', p, jsonb_build_array(
+        scc.report_pending('pipeline', 'Pipeline by stage', 'delivery'),
+        scc.report_pending('passages', 'Nautical miles, days at sea and speed made good', 'delivery'),
+        scc.report_pending('economics', 'Revenue per mile and per day, margin', 'delivery'),
+        scc.report_pending('satisfaction', 'Vessel utilisation and satisfaction', 'delivery')))
 $$;
 
 ALTER FUNCTION scc_report.delivery(p scc.report_span) OWNER TO scc_owner;
@@ -9183,16 +9184,12 @@ CREATE FUNCTION scc_report.portfolio(p scc.report_span) RETURNS jsonb
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'scc'
     AS $$
-    with s (s) as (
-        select jsonb_build_array(
-            scc.report_pending('unbilled', 'Unbilled work', 'consulting'),
-            scc.report_pending('contracts', 'Contracts by status and upcoming renewals', 'consulting'),
-            scc.report_pending('aging', 'AR aging', 'consulting'),
-            scc.report_pending('collection', 'DSO, collection rate and payment velocity', 'consulting'),
-            scc.report_pending('flags', 'Audit flags', 'consulting'))
-    )
-    select scc.report_json('portfolio', 'DangerousCentaur portfolio audit', p, 'gross', s.s,
-                           scc.report_pending_csv(s.s)) from s
+    select scc.report_pending_only('portfolio', 'DangerousCentaur portfolio audit', p, jsonb_build_array(
+        scc.report_pending('unbilled', 'Unbilled work', 'consulting'),
+        scc.report_pending('contracts', 'Contracts by status and upcoming renewals', 'consulting'),
+        scc.report_pending('aging', 'AR aging', 'consulting'),
+        scc.report_pending('collection', 'DSO, collection rate and payment velocity', 'consulting'),
+        scc.report_pending('flags', 'Audit flags', 'consulting')))
 $$;
 
 ALTER FUNCTION scc_report.portfolio(p scc.report_span) OWNER TO scc_owner;
@@ -9203,13 +9200,9 @@ CREATE FUNCTION scc_report.rental(p scc.report_span) RETURNS jsonb
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'scc'
     AS $$
-    with s (s) as (
-        select jsonb_build_array(
-            scc.report_pending('occupancy', 'Occupancy, ADR, RevPAR and stays', 'rental'),
-            scc.report_pending('maintenance', 'Maintenance backlog and time to resolve', 'rental'))
-    )
-    select scc.report_json('rental', 'Rental operations report: 3028 51st St', p, 'gross', s.s,
-                           scc.report_pending_csv(s.s)) from s
+    select scc.report_pending_only('rental', 'Rental operations report: 3028 51st St', p, jsonb_build_array(
+        scc.report_pending('occupancy', 'Occupancy, ADR, RevPAR and stays', 'rental'),
+        scc.report_pending('maintenance', 'Maintenance backlog and time to resolve', 'rental')))
 $$;
 
 ALTER FUNCTION scc_report.rental(p scc.report_span) OWNER TO scc_owner;
@@ -10141,7 +10134,7 @@ REVOKE ALL ON FUNCTION scc.report_figure(id text, label text, value numeric, uni
 
 REVOKE ALL ON FUNCTION scc.report_instants(p scc.report_span, OUT from_at timestamp with time zone, OUT until_at timestamp with time zone) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION scc.report_json(kind text, title text, p scc.report_span, amounts text, sections jsonb, csv jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION scc.report_json(kind text, title text, p scc.report_span, amounts text, sections jsonb, csv jsonb, empty boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.report_kind_checked(kind text, status integer) FROM PUBLIC;
 
@@ -10150,6 +10143,8 @@ REVOKE ALL ON FUNCTION scc.report_kind_ok(kind text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION scc.report_pending(id text, title text, awaits text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.report_pending_csv(sections jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.report_pending_only(kind text, title text, p scc.report_span, sections jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.report_period(period text, time_zone text) FROM PUBLIC;
 
@@ -10195,11 +10190,11 @@ REVOKE ALL ON FUNCTION scc.report_schedule_json(s scc.report_schedules) FROM PUB
 
 REVOKE ALL ON FUNCTION scc.report_schedules_mirror() FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION scc.report_skips_mail(options jsonb, data jsonb) FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION scc.report_span_of(starts date, ends date, tz text, grain text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.report_variant(v jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.report_with_charter(kind text, title text, p scc.report_span, amounts text, before jsonb, after jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.require_role(ctx jsonb, least_role text) FROM PUBLIC;
 

@@ -98,6 +98,28 @@ size_t scc_report_format(yajl_val v, const char *unit, char *buf, size_t len)
     return (size_t)n < len ? (size_t)n : len - 1;
 }
 
+yajl_val scc_report_get(yajl_val v, const char *key, yajl_type t)
+{
+    const char *path[] = { key, NULL };
+    return v ? yajl_tree_get(v, path, t) : NULL;
+}
+
+const char *scc_report_str(yajl_val v, const char *key)
+{
+    yajl_val s = scc_report_get(v, key, yajl_t_string);
+    return s ? s->u.string : NULL;
+}
+
+double scc_report_num(yajl_val v)
+{
+    return v && YAJL_IS_NUMBER(v) ? strtod(v->u.number.r, NULL) : 0;
+}
+
+int scc_report_right_aligned(const char *unit)
+{
+    return unit && strcmp(unit, "text") != 0 && strcmp(unit, "date") != 0;
+}
+
 size_t scc_utf8_len(const char *s, size_t n)
 {
     size_t c = 0;

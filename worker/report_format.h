@@ -33,6 +33,17 @@
  * Returns the length written. */
 size_t scc_report_format(yajl_val v, const char *unit, char *buf, size_t len);
 
+/* The report JSON's parts: member KEY of object V of type T (NULL when
+ * absent or of another type; V may be NULL), a string member (or NULL),
+ * a number's value (0 when not a number). */
+yajl_val    scc_report_get(yajl_val v, const char *key, yajl_type t);
+const char *scc_report_str(yajl_val v, const char *key);
+double      scc_report_num(yajl_val v);
+
+/* Whether a column of UNIT is right-aligned (every unit but text and
+ * date: figures line up on their last digit). */
+int scc_report_right_aligned(const char *unit);
+
 /* The number of characters (UTF-8 code points) in s[0..n). */
 size_t scc_utf8_len(const char *s, size_t n);
 

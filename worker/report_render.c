@@ -1,12 +1,8 @@
 /*
  * report_render.c — a report's JSON as subject, text, HTML and CSV (see
- * report_render.h).
- *
- * The text body is laid out here (the template only frames it): every line
- * at most 78 characters, counted in UTF-8 characters; only a word longer
- * than a line (a URL) stands alone past it.  The HTML is the template's,
- * over a view of the sections built here with every value already
- * formatted.
+ * report_render.h): the view the templates are rendered over (the text
+ * body from report_text.c, the HTML sections with every value already
+ * formatted), the templates and their partials, the CSV (csv.c).
  *
  * This file must never touch the database, send anything, or read a file
  * other than a template.
@@ -16,6 +12,7 @@
 #include "csv.h"
 #include "json.h"
 #include "report_format.h"
+#include "report_text.h"
 #include "template.h"
 
 #include <ctype.h>
@@ -28,23 +25,15 @@
 
 #include <yajl/yajl_gen.h>
 
-#define TEXT_WIDTH   78
-#define BAR_MAX      40     /* text bar cells at most */
-#define SPARK_LINE   60     /* trend characters a line */
 #define TREND_PX     40     /* tallest HTML trend bar, pixels */
 
 /* ---- small helpers ----------------------------------------------------------------- */
 
-static yajl_val get(yajl_val v, const char *key, yajl_type t)
+/* A string member, "" when absent. */
+static const char *text_of(yajl_val v, const char *key)
 {
-    const char *path[] = { key, NULL };
-    return v ? yajl_tree_get(v, path, t) : NULL;
-}
-
-static const char *str(yajl_val v, const char *key)
-{
-    yajl_val s = get(v, key, yajl_t_string);
-    return s ? s->u.string : NULL;
+    const char *s = scc_report_str(v, key);
+    return s ? s : "";
 }
 
 static int put(scc_buf *b, const char *s)
@@ -52,309 +41,9 @@ static int put(scc_buf *b, const char *s)
     return scc_buf_append(b, s, strlen(s));
 }
 
-static int spaces(scc_buf *b, size_t n)
-{
-    static const char sp[] = "                                        ";
-    while (n > 0) {
-        size_t k = n < sizeof(sp) - 1 ? n : sizeof(sp) - 1;
-        if (scc_buf_append(b, sp, k))
-            return -1;
-        n -= k;
-    }
-    return 0;
-}
-
-static size_t chars(const char *s)
-{
-    return scc_utf8_len(s, strlen(s));
-}
-
-/* s cut to at most `width` characters ("…" marks a cut), then padded to
- * width on the left (right != 0) or the right. */
-static int cell(scc_buf *b, const char *s, size_t width, int right)
-{
-    size_t n = chars(s), len = strlen(s);
-    if (n > width) {
-        size_t keep = width > 0 ? scc_utf8_prefix(s, len, width - 1) : 0;
-        if (scc_buf_append(b, s, keep) || (width > 0 && put(b, "\xE2\x80\xA6")))
-            return -1;
-        return 0;
-    }
-    if (right && spaces(b, width - n))
-        return -1;
-    if (scc_buf_append(b, s, len))
-        return -1;
-    return right ? 0 : spaces(b, width - n);
-}
-
-/* Word-wrap s at TEXT_WIDTH, every line starting with `indent` spaces.  A
- * word longer than a line (a URL) stands alone on its line. */
-static int wrap(scc_buf *b, const char *s, size_t indent)
-{
-    size_t col = 0;
-    int    first = 1;
-
-    while (*s) {
-        while (*s == ' ' || *s == '\n')
-            s++;
-        if (!*s)
-            break;
-        size_t wl = strcspn(s, " \n"), wc = scc_utf8_len(s, wl);
-        if (!first && col + 1 + wc > TEXT_WIDTH) {
-            if (put(b, "\n"))
-                return -1;
-            first = 1;
-        }
-        if (first) {
-            if (spaces(b, indent))
-                return -1;
-            col = indent;
-        } else {
-            if (put(b, " "))
-                return -1;
-            col++;
-        }
-        if (scc_buf_append(b, s, wl))
-            return -1;
-        col += wc;
-        first = 0;
-        s += wl;
-    }
-    return first && col == 0 ? 0 : put(b, "\n");
-}
-
 static void fmt(yajl_val v, const char *unit, char *buf, size_t len)
 {
     scc_report_format(v, unit, buf, len);
-}
-
-static double num(yajl_val v)
-{
-    return v && YAJL_IS_NUMBER(v) ? strtod(v->u.number.r, NULL) : 0;
-}
-
-/* ---- the text body ----------------------------------------------------------------- */
-
-static int text_figures(scc_buf *b, yajl_val figures)
-{
-    char val[128];
-
-    for (size_t i = 0; figures && i < figures->u.array.len; i++) {
-        yajl_val f = figures->u.array.values[i];
-        const char *label = str(f, "label"), *formula = str(f, "formula");
-        fmt(get(f, "value", yajl_t_any), str(f, "unit"), val, sizeof(val));
-        if (!label)
-            label = "";
-        size_t lc = chars(label), vc = chars(val);
-        if (2 + lc + 2 + vc <= TEXT_WIDTH) {
-            if (spaces(b, 2) || put(b, label) || spaces(b, TEXT_WIDTH - 2 - lc - vc) ||
-                put(b, val) || put(b, "\n"))
-                return -1;
-        } else {
-            if (wrap(b, label, 2) || spaces(b, TEXT_WIDTH - (vc < TEXT_WIDTH ? vc : 0)) ||
-                put(b, val) || put(b, "\n"))
-                return -1;
-        }
-        if (formula && *formula) {
-            scc_buf f2;
-            scc_buf_init(&f2);
-            int bad = put(&f2, "(") || put(&f2, formula) || put(&f2, ")") ||
-                      wrap(b, f2.data, 6);
-            scc_buf_free(&f2);
-            if (bad)
-                return -1;
-        }
-    }
-    return 0;
-}
-
-static int right_aligned(const char *unit)
-{
-    return unit && strcmp(unit, "text") != 0 && strcmp(unit, "date") != 0;
-}
-
-static int text_table(scc_buf *b, yajl_val table)
-{
-    yajl_val cols = get(table, "columns", yajl_t_array), rows = get(table, "rows", yajl_t_array);
-    char     val[256];
-
-    if (!cols || cols->u.array.len == 0)
-        return 0;
-    size_t n = cols->u.array.len, nr = rows ? rows->u.array.len : 0;
-    size_t *w = calloc(n, sizeof(size_t));
-    if (!w)
-        return -1;
-    for (size_t c = 0; c < n; c++) {
-        const char *l = str(cols->u.array.values[c], "label");
-        w[c] = chars(l ? l : "");
-        for (size_t r = 0; r < nr; r++) {
-            yajl_val row = rows->u.array.values[r];
-            if (!YAJL_IS_ARRAY(row) || c >= row->u.array.len)
-                continue;
-            fmt(row->u.array.values[c], str(cols->u.array.values[c], "unit"), val, sizeof(val));
-            if (chars(val) > w[c])
-                w[c] = chars(val);
-        }
-    }
-    /* Too wide: the widest text column gives way, down to 8. */
-    for (;;) {
-        size_t total = 2, widest = n;
-        for (size_t c = 0; c < n; c++) {
-            total += w[c] + (c ? 2 : 0);
-            if (!right_aligned(str(cols->u.array.values[c], "unit")) && w[c] > 8 &&
-                (widest == n || w[c] > w[widest]))
-                widest = c;
-        }
-        if (total <= TEXT_WIDTH || widest == n)
-            break;
-        w[widest] -= (total - TEXT_WIDTH < w[widest] - 8) ? total - TEXT_WIDTH : w[widest] - 8;
-    }
-    int bad = spaces(b, 2);
-    for (size_t c = 0; c < n && !bad; c++) {
-        const char *l = str(cols->u.array.values[c], "label");
-        bad = (c && spaces(b, 2)) ||
-              cell(b, l ? l : "", w[c], right_aligned(str(cols->u.array.values[c], "unit")));
-    }
-    bad = bad || put(b, "\n");
-    for (size_t r = 0; r < nr && !bad; r++) {
-        yajl_val row = rows->u.array.values[r];
-        bad = spaces(b, 2);
-        for (size_t c = 0; c < n && !bad; c++) {
-            const char *unit = str(cols->u.array.values[c], "unit");
-            fmt(YAJL_IS_ARRAY(row) && c < row->u.array.len ? row->u.array.values[c] : NULL,
-                unit, val, sizeof(val));
-            bad = (c && spaces(b, 2)) || cell(b, val, w[c], right_aligned(unit));
-        }
-        /* no trailing blanks */
-        while (!bad && b->len > 0 && b->data[b->len - 1] == ' ')
-            b->len--;
-        bad = bad || put(b, "\n");
-    }
-    if (!bad && nr == 0)
-        bad = put(b, "  (none)\n");
-    free(w);
-    return bad ? -1 : 0;
-}
-
-static int text_bars(scc_buf *b, yajl_val chart)
-{
-    yajl_val    bars = get(chart, "bars", yajl_t_array);
-    const char *unit = str(chart, "unit"), *title = str(chart, "title");
-    char        val[128];
-    size_t      lw = 0, vw = 0;
-    double      max = 0;
-
-    if (!bars || bars->u.array.len == 0)
-        return 0;
-    for (size_t i = 0; i < bars->u.array.len; i++) {
-        yajl_val x = bars->u.array.values[i];
-        const char *l = str(x, "label");
-        size_t lc = chars(l ? l : "");
-        if (lc > lw)
-            lw = lc;
-        fmt(get(x, "value", yajl_t_any), unit, val, sizeof(val));
-        if (chars(val) > vw)
-            vw = chars(val);
-        if (num(get(x, "value", yajl_t_number)) > max)
-            max = num(get(x, "value", yajl_t_number));
-    }
-    if (lw > 24)
-        lw = 24;
-    int bw = (int)TEXT_WIDTH - 2 - (int)lw - 2 - 1 - (int)vw;
-    if (bw > BAR_MAX)
-        bw = BAR_MAX;
-    if (bw < 4)
-        bw = 4;
-    if (title && *title && (put(b, "\n") || wrap(b, title, 2)))
-        return -1;
-    for (size_t i = 0; i < bars->u.array.len; i++) {
-        yajl_val x = bars->u.array.values[i];
-        const char *l = str(x, "label");
-        fmt(get(x, "value", yajl_t_any), unit, val, sizeof(val));
-        if (spaces(b, 2) || cell(b, l ? l : "", lw, 0) || spaces(b, 2))
-            return -1;
-        int used = scc_chart_bar(b, num(get(x, "value", yajl_t_number)), max, bw);
-        if (used < 0 || spaces(b, (size_t)(bw - used) + 1) || cell(b, val, vw, 1) || put(b, "\n"))
-            return -1;
-    }
-    return 0;
-}
-
-static int text_trend(scc_buf *b, yajl_val chart)
-{
-    yajl_val    pts = get(chart, "points", yajl_t_array);
-    const char *unit = str(chart, "unit");
-    char        val[128], line[256];
-    double      max = 0;
-    size_t      imax = 0;
-
-    if (!pts || pts->u.array.len == 0)
-        return 0;
-    size_t n = pts->u.array.len;
-    double *v = calloc(n, sizeof(double));
-    if (!v)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        v[i] = num(get(pts->u.array.values[i], "value", yajl_t_number));
-        if (v[i] > max) {
-            max = v[i];
-            imax = i;
-        }
-    }
-    int bad = 0;
-    for (size_t i = 0; i < n && !bad; i += SPARK_LINE)
-        bad = spaces(b, 2) || scc_chart_spark(b, v + i, n - i < SPARK_LINE ? n - i : SPARK_LINE) ||
-              put(b, "\n");
-    free(v);
-    if (bad)
-        return -1;
-    const char *first = str(pts->u.array.values[0], "label");
-    const char *last = str(pts->u.array.values[n - 1], "label");
-    fmt(get(pts->u.array.values[imax], "value", yajl_t_any), unit, val, sizeof(val));
-    snprintf(line, sizeof(line), "%s to %s; highest %s%s%s", first ? first : "", last ? last : "",
-             val, max > 0 ? " on " : "",
-             max > 0 && str(pts->u.array.values[imax], "label") ? str(pts->u.array.values[imax], "label") : "");
-    return wrap(b, line, 2);
-}
-
-int scc_report_text_body(yajl_val data, scc_buf *out)
-{
-    yajl_val sections = get(data, "sections", yajl_t_array);
-
-    for (size_t i = 0; sections && i < sections->u.array.len; i++) {
-        yajl_val s = sections->u.array.values[i];
-        const char *title = str(s, "title"), *pending = str(s, "pending");
-        yajl_val chart = get(s, "chart", yajl_t_object), table = get(s, "table", yajl_t_object);
-        const char *ctype = str(chart, "type");
-        if (!title)
-            title = "";
-        size_t tl = chars(title) > TEXT_WIDTH ? TEXT_WIDTH : chars(title);
-        if ((i && put(out, "\n")) || wrap(out, title, 0))
-            return -1;
-        for (size_t k = 0; k < tl; k++)
-            if (put(out, "-"))
-                return -1;
-        if (put(out, "\n"))
-            return -1;
-        if (pending) {
-            char line[256];
-            snprintf(line, sizeof(line), "Awaiting data: %s (not recorded yet). No figure is "
-                     "shown until it is.", pending);
-            if (wrap(out, line, 2))
-                return -1;
-        }
-        if (text_figures(out, get(s, "figures", yajl_t_array)))
-            return -1;
-        if (table && ((get(s, "figures", yajl_t_array) &&
-                       get(s, "figures", yajl_t_array)->u.array.len && put(out, "\n")) ||
-                      text_table(out, table)))
-            return -1;
-        if (ctype && strcmp(ctype, "bar") == 0 && text_bars(out, chart))
-            return -1;
-        if (ctype && strcmp(ctype, "trend") == 0 && text_trend(out, chart))
-            return -1;
-    }
-    return 0;
 }
 
 /* ---- the HTML view ------------------------------------------------------------------- */
@@ -383,12 +72,12 @@ static void view_figures(yajl_gen g, yajl_val figures)
     yajl_gen_array_open(g);
     for (size_t i = 0; figures && i < figures->u.array.len; i++) {
         yajl_val f = figures->u.array.values[i];
-        fmt(get(f, "value", yajl_t_any), str(f, "unit"), val, sizeof(val));
+        fmt(scc_report_get(f, "value", yajl_t_any), scc_report_str(f, "unit"), val, sizeof(val));
         yajl_gen_map_open(g);
-        gen_kv(g, "label", str(f, "label"));
+        gen_kv(g, "label", scc_report_str(f, "label"));
         gen_kv(g, "display", val);
-        gen_kv(g, "formula", str(f, "formula"));
-        gen_kv(g, "source", str(f, "source"));
+        gen_kv(g, "formula", scc_report_str(f, "formula"));
+        gen_kv(g, "source", scc_report_str(f, "source"));
         yajl_gen_map_close(g);
     }
     yajl_gen_array_close(g);
@@ -396,7 +85,8 @@ static void view_figures(yajl_gen g, yajl_val figures)
 
 static void view_table(yajl_gen g, yajl_val table)
 {
-    yajl_val cols = get(table, "columns", yajl_t_array), rows = get(table, "rows", yajl_t_array);
+    yajl_val cols = scc_report_get(table, "columns", yajl_t_array);
+    yajl_val rows = scc_report_get(table, "rows", yajl_t_array);
     size_t   n = cols ? cols->u.array.len : 0, nr = rows ? rows->u.array.len : 0;
     char     val[256];
 
@@ -409,8 +99,9 @@ static void view_table(yajl_gen g, yajl_val table)
     yajl_gen_array_open(g);
     for (size_t c = 0; c < n; c++) {
         yajl_gen_map_open(g);
-        gen_kv(g, "label", str(cols->u.array.values[c], "label"));
-        gen_kv(g, "align", right_aligned(str(cols->u.array.values[c], "unit")) ? "right" : "left");
+        gen_kv(g, "label", scc_report_str(cols->u.array.values[c], "label"));
+        const char *unit = scc_report_str(cols->u.array.values[c], "unit");
+        gen_kv(g, "align", scc_report_right_aligned(unit) ? "right" : "left");
         yajl_gen_map_close(g);
     }
     yajl_gen_array_close(g);
@@ -422,12 +113,12 @@ static void view_table(yajl_gen g, yajl_val table)
         scc_json_gen_str(g, "cells");
         yajl_gen_array_open(g);
         for (size_t c = 0; c < n; c++) {
-            const char *unit = str(cols->u.array.values[c], "unit");
+            const char *unit = scc_report_str(cols->u.array.values[c], "unit");
             fmt(YAJL_IS_ARRAY(row) && c < row->u.array.len ? row->u.array.values[c] : NULL,
                 unit, val, sizeof(val));
             yajl_gen_map_open(g);
             gen_kv(g, "text", val);
-            gen_kv(g, "align", right_aligned(unit) ? "right" : "left");
+            gen_kv(g, "align", scc_report_right_aligned(unit) ? "right" : "left");
             yajl_gen_map_close(g);
         }
         yajl_gen_array_close(g);
@@ -439,28 +130,28 @@ static void view_table(yajl_gen g, yajl_val table)
 
 static void view_bars(yajl_gen g, yajl_val chart)
 {
-    yajl_val    bars = get(chart, "bars", yajl_t_array);
-    const char *unit = str(chart, "unit");
+    yajl_val    bars = scc_report_get(chart, "bars", yajl_t_array);
+    const char *unit = scc_report_str(chart, "unit");
     double      max = 0;
     char        val[128];
 
     for (size_t i = 0; bars && i < bars->u.array.len; i++)
-        if (num(get(bars->u.array.values[i], "value", yajl_t_number)) > max)
-            max = num(get(bars->u.array.values[i], "value", yajl_t_number));
+        if (scc_report_num(scc_report_get(bars->u.array.values[i], "value", yajl_t_number)) > max)
+            max = scc_report_num(scc_report_get(bars->u.array.values[i], "value", yajl_t_number));
     scc_json_gen_str(g, "bars");
     yajl_gen_map_open(g);
-    gen_kv(g, "title", str(chart, "title"));
+    gen_kv(g, "title", scc_report_str(chart, "title"));
     scc_json_gen_str(g, "items");
     yajl_gen_array_open(g);
     for (size_t i = 0; bars && i < bars->u.array.len; i++) {
         yajl_val x = bars->u.array.values[i];
-        double   v = num(get(x, "value", yajl_t_number));
+        double   v = scc_report_num(scc_report_get(x, "value", yajl_t_number));
         long     pct = max > 0 && v > 0 ? lround(v / max * 100) : 0;
         if (v > 0 && pct == 0)
             pct = 1;
-        fmt(get(x, "value", yajl_t_any), unit, val, sizeof(val));
+        fmt(scc_report_get(x, "value", yajl_t_any), unit, val, sizeof(val));
         yajl_gen_map_open(g);
-        gen_kv(g, "label", str(x, "label"));
+        gen_kv(g, "label", scc_report_str(x, "label"));
         gen_kv(g, "display", val);
         gen_int(g, "pct", pct);
         gen_int(g, "rest", 100 - pct);
@@ -472,28 +163,28 @@ static void view_bars(yajl_gen g, yajl_val chart)
 
 static void view_trend(yajl_gen g, yajl_val chart, const char *title)
 {
-    yajl_val    pts = get(chart, "points", yajl_t_array);
-    const char *unit = str(chart, "unit");
+    yajl_val    pts = scc_report_get(chart, "points", yajl_t_array);
+    const char *unit = scc_report_str(chart, "unit");
     double      max = 0;
     size_t      n = pts ? pts->u.array.len : 0;
     char        val[128];
 
     for (size_t i = 0; i < n; i++)
-        if (num(get(pts->u.array.values[i], "value", yajl_t_number)) > max)
-            max = num(get(pts->u.array.values[i], "value", yajl_t_number));
+        if (scc_report_num(scc_report_get(pts->u.array.values[i], "value", yajl_t_number)) > max)
+            max = scc_report_num(scc_report_get(pts->u.array.values[i], "value", yajl_t_number));
     scc_json_gen_str(g, "trend");
     yajl_gen_map_open(g);
     gen_kv(g, "title", title);
-    gen_kv(g, "first", n ? str(pts->u.array.values[0], "label") : "");
-    gen_kv(g, "last", n ? str(pts->u.array.values[n - 1], "label") : "");
+    gen_kv(g, "first", n ? scc_report_str(pts->u.array.values[0], "label") : "");
+    gen_kv(g, "last", n ? scc_report_str(pts->u.array.values[n - 1], "label") : "");
     scc_json_gen_str(g, "points");
     yajl_gen_array_open(g);
     for (size_t i = 0; i < n; i++) {
         yajl_val x = pts->u.array.values[i];
-        double   v = num(get(x, "value", yajl_t_number));
-        fmt(get(x, "value", yajl_t_any), unit, val, sizeof(val));
+        double   v = scc_report_num(scc_report_get(x, "value", yajl_t_number));
+        fmt(scc_report_get(x, "value", yajl_t_any), unit, val, sizeof(val));
         yajl_gen_map_open(g);
-        gen_kv(g, "label", str(x, "label"));
+        gen_kv(g, "label", scc_report_str(x, "label"));
         gen_kv(g, "display", val);
         gen_int(g, "h", 2 + (max > 0 && v > 0 ? lround(v / max * (TREND_PX - 2)) : 0));
         yajl_gen_map_close(g);
@@ -508,20 +199,21 @@ static void view_sections(yajl_gen g, yajl_val sections)
     yajl_gen_array_open(g);
     for (size_t i = 0; sections && i < sections->u.array.len; i++) {
         yajl_val s = sections->u.array.values[i];
-        yajl_val chart = get(s, "chart", yajl_t_object), table = get(s, "table", yajl_t_object);
-        const char *ctype = str(chart, "type");
+        yajl_val chart = scc_report_get(s, "chart", yajl_t_object);
+        yajl_val table = scc_report_get(s, "table", yajl_t_object);
+        const char *ctype = scc_report_str(chart, "type");
         yajl_gen_map_open(g);
-        gen_kv(g, "id", str(s, "id"));
-        gen_kv(g, "title", str(s, "title"));
-        if (str(s, "pending"))
-            gen_kv(g, "pending", str(s, "pending"));
-        view_figures(g, get(s, "figures", yajl_t_array));
+        gen_kv(g, "id", scc_report_str(s, "id"));
+        gen_kv(g, "title", scc_report_str(s, "title"));
+        if (scc_report_str(s, "pending"))
+            gen_kv(g, "pending", scc_report_str(s, "pending"));
+        view_figures(g, scc_report_get(s, "figures", yajl_t_array));
         if (table)
             view_table(g, table);
         if (ctype && strcmp(ctype, "bar") == 0)
             view_bars(g, chart);
         if (ctype && strcmp(ctype, "trend") == 0)
-            view_trend(g, chart, str(s, "title"));
+            view_trend(g, chart, scc_report_str(s, "title"));
         yajl_gen_map_close(g);
     }
     yajl_gen_array_close(g);
@@ -559,19 +251,18 @@ static const char *amounts_line(const char *a)
 static int build_view(const scc_report_render_opts *o, yajl_val data, const char *body,
                       scc_buf *out)
 {
-    yajl_val period = get(data, "period", yajl_t_object);
+    yajl_val period = scc_report_get(data, "period", yajl_t_object);
     char     last[16], line[256];
     const unsigned char *buf;
     size_t   len;
 
-    day_before(str(period, "ends"), last, sizeof(last));
-    snprintf(line, sizeof(line), "%s: %s to %s, %s", str(period, "label") ? str(period, "label") : "",
-             str(period, "starts") ? str(period, "starts") : "", last,
-             str(period, "time_zone") ? str(period, "time_zone") : "");
+    day_before(scc_report_str(period, "ends"), last, sizeof(last));
+    snprintf(line, sizeof(line), "%s: %s to %s, %s", text_of(period, "label"),
+             text_of(period, "starts"), last, text_of(period, "time_zone"));
     scc_buf head;
     scc_buf_init(&head);
-    if (wrap(&head, str(data, "title") ? str(data, "title") : "", 0) || wrap(&head, line, 0) ||
-        wrap(&head, amounts_line(str(data, "amounts")), 0)) {
+    if (scc_report_wrap(&head, text_of(data, "title"), 0) || scc_report_wrap(&head, line, 0) ||
+        scc_report_wrap(&head, amounts_line(scc_report_str(data, "amounts")), 0)) {
         scc_buf_free(&head);
         return -1;
     }
@@ -586,14 +277,14 @@ static int build_view(const scc_report_render_opts *o, yajl_val data, const char
     yajl_gen_map_open(g);
     gen_kv(g, "head", head.data);
     scc_buf_free(&head);
-    gen_kv(g, "kind", str(data, "kind"));
-    gen_kv(g, "title", str(data, "title"));
-    gen_kv(g, "period_label", str(period, "label"));
+    gen_kv(g, "kind", scc_report_str(data, "kind"));
+    gen_kv(g, "title", scc_report_str(data, "title"));
+    gen_kv(g, "period_label", scc_report_str(period, "label"));
     gen_kv(g, "period_line", line);
-    gen_kv(g, "time_zone", str(period, "time_zone"));
-    gen_kv(g, "amounts", str(data, "amounts"));
-    gen_kv(g, "amounts_line", amounts_line(str(data, "amounts")));
-    gen_kv(g, "generated_at", str(data, "generated_at"));
+    gen_kv(g, "time_zone", scc_report_str(period, "time_zone"));
+    gen_kv(g, "amounts", scc_report_str(data, "amounts"));
+    gen_kv(g, "amounts_line", amounts_line(scc_report_str(data, "amounts")));
+    gen_kv(g, "generated_at", scc_report_str(data, "generated_at"));
     scc_json_gen_str(g, "test");
     yajl_gen_bool(g, o->test);
     if (o->variant && *o->variant)
@@ -601,7 +292,7 @@ static int build_view(const scc_report_render_opts *o, yajl_val data, const char
     if (o->public_url && *o->public_url)
         gen_kv(g, "public_url", o->public_url);
     gen_kv(g, "body", body);
-    view_sections(g, get(data, "sections", yajl_t_array));
+    view_sections(g, scc_report_get(data, "sections", yajl_t_array));
     yajl_gen_map_close(g);
     int bad = yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok ||
               scc_buf_append(out, (const char *)buf, len);
@@ -744,13 +435,14 @@ void scc_report_rendered_free(scc_report_rendered *r)
 int scc_report_render(const scc_report_render_opts *o, yajl_val data,
                       scc_report_rendered *r, char *err, size_t errlen)
 {
-    const char *kind = str(data, "kind");
+    const char *kind = scc_report_str(data, "kind");
     scc_buf     body, viewtext;
     yajl_val    view = NULL;
     partials    pp;
     int         rc = -1;
 
-    if (!kind_ok(kind) || !get(data, "sections", yajl_t_array) || !get(data, "period", yajl_t_object)) {
+    if (!kind_ok(kind) || !scc_report_get(data, "sections", yajl_t_array) ||
+        !scc_report_get(data, "period", yajl_t_object)) {
         snprintf(err, errlen, "report: the JSON has no kind, period or sections");
         return -1;
     }
@@ -777,7 +469,7 @@ int scc_report_render(const scc_report_render_opts *o, yajl_val data,
         render_part(o, kind, "txt", view, &pp, &r->text, err, errlen) ||
         render_part(o, kind, "html", view, &pp, &r->html, err, errlen))
         goto done;
-    if (scc_csv_table(&r->csv, get(data, "csv", yajl_t_object), err, errlen))
+    if (scc_csv_table(&r->csv, scc_report_get(data, "csv", yajl_t_object), err, errlen))
         goto done;
     /* The subject is one line, without trailing blanks; a test says so. */
     for (size_t i = 0; i < r->subject.len; i++)

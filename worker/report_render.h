@@ -7,7 +7,7 @@
  * (report_<kind>_<variant>.* first, for an A/B variant, each part falling
  * back to the default), rendered over a view this file builds from the
  * JSON: figures formatted (report_format.h), the text body laid out in C
- * within 78 characters a line (URLs excepted), and for the HTML the
+ * within 78 characters a line (report_text.h), and for the HTML the
  * sections as lists the shared partial report_sections_html walks
  * (worker/templates/report_sections_html.partial.mustache): figures,
  * tables, bars as table cells of a width, trends as rows of small bars.
@@ -42,9 +42,5 @@ void scc_report_rendered_free(scc_report_rendered *r);
  * the shape, out of memory). */
 int scc_report_render(const scc_report_render_opts *o, yajl_val data,
                       scc_report_rendered *r, char *err, size_t errlen);
-
-/* The text body alone (the sections laid out within 78 characters), for
- * the unit tests and the text template's {{{body}}}.  Returns 0 or -1. */
-int scc_report_text_body(yajl_val data, scc_buf *out);
 
 #endif

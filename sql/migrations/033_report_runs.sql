@@ -223,21 +223,34 @@ create index report_runs_kind_created on scc.report_runs (kind, created_at desc,
 create index report_runs_created on scc.report_runs (created_at desc, id desc);
 create index report_runs_schedule on scc.report_runs (schedule_id) where schedule_id is not null;
 
--- A done run is what was sent: nothing in it changes.
+-- A done run is what was sent: nothing in it changes, except that the
+-- schedule or the user it points to may be deleted (the foreign keys set
+-- them null).
 create function scc.report_runs_keep_done()
 returns trigger
 language plpgsql
 as $$
+declare
+    n scc.report_runs;
 begin
     if old.state = 'done' then
-        raise exception 'report run % is done: its archive never changes', old.id
-            using errcode = 'SC409', detail = 'immutable_record';
+        n := new;
+        if n.schedule_id is null then
+            n.schedule_id := old.schedule_id;
+        end if;
+        if n.requested_by is null then
+            n.requested_by := old.requested_by;
+        end if;
+        if n is distinct from old then
+            raise exception 'report run % is done: its archive never changes', old.id
+                using errcode = 'SC409', detail = 'immutable_record';
+        end if;
     end if;
     return new;
 end
 $$;
 comment on function scc.report_runs_keep_done() is
-    'trigger: refuses any update of a done report run (SC409 immutable_record)';
+    'trigger: refuses any update of a done report run (SC409 immutable_record) but its schedule or requester deleted';
 
 create trigger report_runs_keep_done
     before update on scc.report_runs
@@ -490,19 +503,21 @@ $$;
 comment on function scc.report_period_json(scc.report_span) is
     'the period of a report: {label, starts, ends (exclusive), time_zone, grain}';
 
--- scc.report_json: the outer shape every report has.
+-- scc.report_json: the outer shape every report has.  empty: nothing
+-- happened in the period that the report computes (a schedule with
+-- options.skip_when_empty sends nothing then).
 create function scc.report_json(kind text, title text, p scc.report_span, amounts text,
-                                sections jsonb, csv jsonb)
+                                sections jsonb, csv jsonb, empty boolean)
 returns jsonb
 language sql
 stable
 as $$
     select jsonb_build_object('kind', kind, 'title', title, 'period', scc.report_period_json(p),
-                              'amounts', amounts, 'generated_at', scc.iso(now()),
+                              'amounts', amounts, 'generated_at', scc.iso(now()), 'empty', empty,
                               'sections', sections, 'csv', csv)
 $$;
-comment on function scc.report_json(text, text, scc.report_span, text, jsonb, jsonb) is
-    'a report: {kind, title, period, amounts, generated_at, sections, csv}';
+comment on function scc.report_json(text, text, scc.report_span, text, jsonb, jsonb, boolean) is
+    'a report: {kind, title, period, amounts, generated_at, empty, sections, csv}';
 
 -- scc.report_pending_csv: the CSV of a report that has only pending
 -- sections to show: which sections await what.
@@ -647,6 +662,7 @@ begin
       from scc.report_charter_events(p) as x;
 
     return jsonb_build_object(
+        'empty', n_events = 0,
         'sections', jsonb_build_array(
             jsonb_build_object(
                 'id', 'charter', 'title', 'Charter operations',
@@ -756,32 +772,58 @@ comment on function scc_report.operations_risks() is
     'the CEO''s operational risks of the next 7 days: unfilled captain seats and guests on waiver hold';
 revoke all on function scc_report.operations_risks() from public;
 
+-- scc.report_with_charter: a report whose computed part is the charter's
+-- (CEO, CFO, CMO): the sections `before`, the charter sections, the
+-- sections `after`; the charter's per-event CSV; empty when no event
+-- departed.
+create function scc.report_with_charter(kind text, title text, p scc.report_span, amounts text,
+                                        before jsonb, after jsonb)
+returns jsonb
+language plpgsql
+stable
+as $$
+declare
+    c jsonb := scc_report.charter_figures(p);
+begin
+    return scc.report_json(kind, title, p, amounts, before || (c -> 'sections') || after,
+                           c -> 'csv', (c ->> 'empty')::boolean);
+end
+$$;
+comment on function scc.report_with_charter(text, text, scc.report_span, text, jsonb, jsonb) is
+    'a report of sections before, the charter sections and sections after, with the charter''s CSV';
+
+-- scc.report_pending_only: a report nothing of which can be computed yet:
+-- its pending sections, the CSV listing them, empty.
+create function scc.report_pending_only(kind text, title text, p scc.report_span, sections jsonb)
+returns jsonb
+language sql
+stable
+as $$
+    select scc.report_json(kind, title, p, 'gross', sections, scc.report_pending_csv(sections), true)
+$$;
+comment on function scc.report_pending_only(text, text, scc.report_span, jsonb) is
+    'a report of pending sections only: the CSV lists them, empty';
+
 -- The eight reports.  Each: scc_report.<kind>(p) -> the report's JSON
 -- (sql/README.md, "Reports").  Sections that await data not recorded yet
 -- say so ("pending"); none has a made-up figure.
 
 create function scc_report.ceo(p scc.report_span)
 returns jsonb
-language plpgsql
+language sql
 stable
 security definer
 set search_path = pg_catalog, scc
 as $$
-declare
-    c jsonb := scc_report.charter_figures(p);
-begin
-    return scc.report_json('ceo', 'CEO report', p, 'mixed',
+    select scc.report_with_charter('ceo', 'CEO report', p, 'mixed',
         jsonb_build_array(
             scc.report_pending('assets', 'Asset inventory', 'assets'),
             scc.report_pending('revenue', 'Revenue vs prior period and plan, per entity', 'ledger'),
             scc.report_pending('revenue_gaps', 'Revenue-tracking gaps', 'ledger'),
             scc.report_pending('concentration', 'Equity and concentration risk', 'ledger'),
-            scc.report_pending('cash', 'Cash and runway', 'ledger'))
-        || (c -> 'sections')
-        || jsonb_build_array(scc_report.operations_risks(),
-                             scc.report_pending('agenda', '30-day action agenda', 'actions')),
-        c -> 'csv');
-end
+            scc.report_pending('cash', 'Cash and runway', 'ledger')),
+        jsonb_build_array(scc_report.operations_risks(),
+                          scc.report_pending('agenda', '30-day action agenda', 'actions')))
 $$;
 comment on function scc_report.ceo(scc.report_span) is 'the CEO report: charter and operational risks now; ledger, assets and actions pending';
 
@@ -822,7 +864,8 @@ begin
         scc.report_pending('ux', 'UX shortfalls', 'technology'),
         scc.report_pending('cicd', 'CI/CD gaps', 'technology'),
         scc.report_pending('actions', 'Ten prioritised engineering actions', 'technology'));
-    return scc.report_json('cto', 'CTO report', p, 'gross', s, scc.report_pending_csv(s));
+    return scc.report_json('cto', 'CTO report', p, 'gross', s, scc.report_pending_csv(s),
+                           sent + failed + unknown = 0);
 end
 $$;
 comment on function scc_report.cto(scc.report_span) is 'the CTO report: email delivery now; technology data pending';
@@ -834,30 +877,24 @@ stable
 security definer
 set search_path = pg_catalog, scc
 as $$
-    with s (s) as (
-        select jsonb_build_array(
-            scc.report_pending('recognition', 'Revenue recognition', 'ledger'),
-            scc.report_pending('accounts', 'Chart of accounts with balances', 'ledger'),
-            scc.report_pending('expenses', 'Expense audit', 'ledger'),
-            scc.report_pending('aging', 'AR and AP aging', 'ledger'),
-            scc.report_pending('payouts', 'OTA payouts expected vs received', 'bookings'),
-            scc.report_pending('profitability', 'Path to profitability', 'ledger'))
-    )
-    select scc.report_json('accounting', 'Accounting report', p, 'gross', s.s, scc.report_pending_csv(s.s)) from s
+    select scc.report_pending_only('accounting', 'Accounting report', p, jsonb_build_array(
+        scc.report_pending('recognition', 'Revenue recognition', 'ledger'),
+        scc.report_pending('accounts', 'Chart of accounts with balances', 'ledger'),
+        scc.report_pending('expenses', 'Expense audit', 'ledger'),
+        scc.report_pending('aging', 'AR and AP aging', 'ledger'),
+        scc.report_pending('payouts', 'OTA payouts expected vs received', 'bookings'),
+        scc.report_pending('profitability', 'Path to profitability', 'ledger')))
 $$;
 comment on function scc_report.accounting(scc.report_span) is 'the accounting officer''s report: ledger data pending';
 
 create function scc_report.cmo(p scc.report_span)
 returns jsonb
-language plpgsql
+language sql
 stable
 security definer
 set search_path = pg_catalog, scc
 as $$
-declare
-    c jsonb := scc_report.charter_figures(p);
-begin
-    return scc.report_json('cmo', 'CMO report', p, 'gross',
+    select scc.report_with_charter('cmo', 'CMO report', p, 'gross',
         jsonb_build_array(
             scc.report_pending('visibility', 'Channel visibility matrix', 'marketing'),
             scc.report_pending('channel_mix', 'Channel mix and effective commission', 'bookings'),
@@ -865,33 +902,26 @@ begin
             scc.report_pending('funnel', 'Funnel conversion', 'marketing'),
             scc.report_pending('roas', 'ROAS and MER', 'marketing'),
             scc.report_pending('sequence', 'Channel sequence: Sailo, GetMyBoat, Viator/GetYourGuide', 'marketing'),
-            scc.report_pending('seo', 'Local SEO tasks', 'marketing'))
-        || (c -> 'sections'),
-        c -> 'csv');
-end
+            scc.report_pending('seo', 'Local SEO tasks', 'marketing')),
+        '[]')
 $$;
 comment on function scc_report.cmo(scc.report_span) is 'the CMO report: charter now; bookings and marketing data pending';
 
 create function scc_report.cfo(p scc.report_span)
 returns jsonb
-language plpgsql
+language sql
 stable
 security definer
 set search_path = pg_catalog, scc
 as $$
-declare
-    c jsonb := scc_report.charter_figures(p);
-begin
-    return scc.report_json('cfo', 'CFO report', p, 'net',
+    select scc.report_with_charter('cfo', 'CFO report', p, 'net',
         jsonb_build_array(
             scc.report_pending('burn', 'Gross and net burn (three-month average)', 'ledger'),
             scc.report_pending('runway', 'Runway', 'ledger'),
             scc.report_pending('capital', 'Capital deployment', 'ledger'),
             scc.report_pending('break_even', 'Break-even revenue and charters per month', 'ledger'),
-            scc.report_pending('targets', 'Monthly targets vs actual', 'plans'))
-        || (c -> 'sections'),
-        c -> 'csv');
-end
+            scc.report_pending('targets', 'Monthly targets vs actual', 'plans')),
+        '[]')
 $$;
 comment on function scc_report.cfo(scc.report_span) is 'the CFO report: charter now; ledger and plans pending';
 
@@ -902,13 +932,9 @@ stable
 security definer
 set search_path = pg_catalog, scc
 as $$
-    with s (s) as (
-        select jsonb_build_array(
-            scc.report_pending('occupancy', 'Occupancy, ADR, RevPAR and stays', 'rental'),
-            scc.report_pending('maintenance', 'Maintenance backlog and time to resolve', 'rental'))
-    )
-    select scc.report_json('rental', 'Rental operations report: 3028 51st St', p, 'gross', s.s,
-                           scc.report_pending_csv(s.s)) from s
+    select scc.report_pending_only('rental', 'Rental operations report: 3028 51st St', p, jsonb_build_array(
+        scc.report_pending('occupancy', 'Occupancy, ADR, RevPAR and stays', 'rental'),
+        scc.report_pending('maintenance', 'Maintenance backlog and time to resolve', 'rental')))
 $$;
 comment on function scc_report.rental(scc.report_span) is 'the rental operations report: rental data pending';
 
@@ -919,15 +945,11 @@ stable
 security definer
 set search_path = pg_catalog, scc
 as $$
-    with s (s) as (
-        select jsonb_build_array(
-            scc.report_pending('pipeline', 'Pipeline by stage', 'delivery'),
-            scc.report_pending('passages', 'Nautical miles, days at sea and speed made good', 'delivery'),
-            scc.report_pending('economics', 'Revenue per mile and per day, margin', 'delivery'),
-            scc.report_pending('satisfaction', 'Vessel utilisation and satisfaction', 'delivery'))
-    )
-    select scc.report_json('delivery', 'Expert Yacht Delivery report', p, 'gross', s.s,
-                           scc.report_pending_csv(s.s)) from s
+    select scc.report_pending_only('delivery', 'Expert Yacht Delivery report', p, jsonb_build_array(
+        scc.report_pending('pipeline', 'Pipeline by stage', 'delivery'),
+        scc.report_pending('passages', 'Nautical miles, days at sea and speed made good', 'delivery'),
+        scc.report_pending('economics', 'Revenue per mile and per day, margin', 'delivery'),
+        scc.report_pending('satisfaction', 'Vessel utilisation and satisfaction', 'delivery')))
 $$;
 comment on function scc_report.delivery(scc.report_span) is 'the yacht delivery report: delivery data pending';
 
@@ -938,16 +960,12 @@ stable
 security definer
 set search_path = pg_catalog, scc
 as $$
-    with s (s) as (
-        select jsonb_build_array(
-            scc.report_pending('unbilled', 'Unbilled work', 'consulting'),
-            scc.report_pending('contracts', 'Contracts by status and upcoming renewals', 'consulting'),
-            scc.report_pending('aging', 'AR aging', 'consulting'),
-            scc.report_pending('collection', 'DSO, collection rate and payment velocity', 'consulting'),
-            scc.report_pending('flags', 'Audit flags', 'consulting'))
-    )
-    select scc.report_json('portfolio', 'DangerousCentaur portfolio audit', p, 'gross', s.s,
-                           scc.report_pending_csv(s.s)) from s
+    select scc.report_pending_only('portfolio', 'DangerousCentaur portfolio audit', p, jsonb_build_array(
+        scc.report_pending('unbilled', 'Unbilled work', 'consulting'),
+        scc.report_pending('contracts', 'Contracts by status and upcoming renewals', 'consulting'),
+        scc.report_pending('aging', 'AR aging', 'consulting'),
+        scc.report_pending('collection', 'DSO, collection rate and payment velocity', 'consulting'),
+        scc.report_pending('flags', 'Audit flags', 'consulting')))
 $$;
 comment on function scc_report.portfolio(scc.report_span) is 'the DangerousCentaur portfolio audit: consulting data pending';
 
@@ -1027,7 +1045,9 @@ grant execute on function scc.report_run_begin(bigint) to scc_worker;
 
 -- scc.report_run_done(run_id, subject, html, text, csv): the rendered run.
 -- Stores them with their SHA-256 (hex, of the UTF-8 text), the duration
--- since started_at and, when the run has recipients, queues one email job
+-- since started_at and, when the run has recipients (and is not empty
+-- with options.skip_when_empty, a schedule's "skip when empty"), queues one
+-- email job
 -- {"template": "report_<kind>", "to": recipients, "report_run_id": id}
 -- (unique key report-run:<id>, so a rerun queues none) whose ids it
 -- records; state done.  Returns the email job ids ({} for a preview).  A
@@ -1052,7 +1072,9 @@ begin
     if r.state = 'done' then
         return r.email_job_ids;
     end if;
-    if cardinality(r.recipients) > 0 then
+    if cardinality(r.recipients) > 0
+       and not (coalesce(r.options -> 'skip_when_empty' = 'true'::jsonb, false)
+                and coalesce((r.data ->> 'empty')::boolean, false)) then
         jobs := array[scc.enqueue_job('email',
                           jsonb_build_object('template', 'report_' || r.kind, 'to', to_jsonb(r.recipients),
                                              'report_run_id', r.id),

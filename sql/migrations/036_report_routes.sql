@@ -20,8 +20,9 @@
 --     scc.schedule_report(kind, cron, zone, recipients, '{"period": ...}')
 --     and a hand-made `update ... set options` keep working, and whatever
 --     reads options when a slot runs sees the columns).  skip_when_empty
---     travels with the slot's run in run.options: the worker that renders
---     a run decides whether the report is empty.
+--     travels with the slot's run in run.options, where 033's
+--     scc.report_run_done reads it (an empty report is archived, not
+--     mailed).
 --   * A cron expression is checked here by the rules of worker/cron.c
 --     (scc.cron_parse: the same fields, names, steps, Vixie day rule and
 --     impossible days), so an admin gets 400 invalid_cron naming the field
@@ -116,32 +117,6 @@ create trigger report_schedules_mirror
     execute function scc.report_schedules_mirror();
 
 update scc.report_schedules set options = options;
-
--- A done run keeps everything, but a schedule deleted (DELETE
--- /api/report-schedules/:id, scc.unschedule_report) sets its runs'
--- schedule_id to null (033's foreign key): without this, 033's trigger
--- refused that update and no schedule that ever finished a run could be
--- deleted.  Replaced here (same trigger, same refusal) to let exactly that
--- change through: the foreign key's own update (a nested trigger), nulling
--- schedule_id and nothing else.
-create or replace function scc.report_runs_keep_done()
-returns trigger
-language plpgsql
-as $$
-begin
-    if old.state = 'done' then
-        if pg_trigger_depth() > 1 and old.schedule_id is not null and new.schedule_id is null
-           and to_jsonb(new) - 'schedule_id' = to_jsonb(old) - 'schedule_id' then
-            return new;
-        end if;
-        raise exception 'report run % is done: its archive never changes', old.id
-            using errcode = 'SC409', detail = 'immutable_record';
-    end if;
-    return new;
-end
-$$;
-comment on function scc.report_runs_keep_done() is
-    'trigger: refuses any update of a done report run (SC409 immutable_record) but its schedule''s deletion nulling schedule_id';
 
 -- ---------------------------------------------------------------------------
 -- Cron, as worker/cron.c reads it
@@ -492,24 +467,6 @@ end
 $$;
 comment on function scc.report_run_file(jsonb, text) is
     'a done run''s html, text or csv as a file answer; SC409 run_not_done otherwise';
-
--- Whether a done run of a schedule that skips empty reports must not be
--- mailed: its options say skip_when_empty (a schedule's slot carries it,
--- 036's mirror) and its JSON shows nothing: no figure with a value other
--- than null or 0, and no table row (the CSV is not looked at: a report
--- lists its sections there even when they are empty).  What mails a done run
--- (033's scc.report_run_done) asks this before queueing the email.
-create function scc.report_skips_mail(options jsonb, data jsonb)
-returns boolean
-language sql
-immutable
-as $$
-    select coalesce(options ->> 'skip_when_empty' = 'true', false)
-       and not coalesce(jsonb_path_exists(data, '$.sections[*].figures[*] ? (@.value != null && @.value != 0)'), false)
-       and not coalesce(jsonb_path_exists(data, '$.sections[*].table.rows[*]'), false)
-$$;
-comment on function scc.report_skips_mail(jsonb, jsonb) is
-    'true when a run''s options say skip_when_empty and its report JSON has no non-zero figure and no row';
 
 -- A report kind from the route: SC404 unknown_kind (a path) or SC400
 -- unknown_kind (a body or a query), naming the eight.

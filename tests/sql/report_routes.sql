@@ -9,7 +9,7 @@
 -- Runs as the superuser inside a rolled-back transaction.
 begin;
 create extension if not exists pgtap;
-select plan(105);
+select plan(100);
 
 insert into scc.users (id, email, name, role) values
     ('00000000-0000-4000-8000-00000000a0a1', 'Ada@Reports.example', 'Ada Admin', 'admin'),
@@ -256,17 +256,6 @@ select ok(scc.enqueue_schedule_slot((select (x -> 'body' -> 'schedule' ->> 'id')
 select is((select r.options ->> 'skip_when_empty' || ' ' || r.variant from scc.report_runs as r
             where r.schedule_id = (select (x -> 'body' -> 'schedule' ->> 'id')::bigint from s1) and r.slot is not null),
           'true short', 'the slot''s run carries skip_when_empty and the variant');
-
--- what the mailing asks before it mails a slot's run of a schedule that skips empty reports
-select is(scc.report_skips_mail('{}', '{"sections": []}'), false, 'no skip_when_empty: always mailed');
-select is(scc.report_skips_mail('{"skip_when_empty": true}',
-              '{"sections": [{"figures": [{"value": null}, {"value": 0}], "table": {"rows": []}}], "csv": {"rows": [["x"]]}}'),
-          true, 'skip_when_empty and nothing but n/a and zeros: not mailed');
-select is(scc.report_skips_mail('{"skip_when_empty": true}', '{"sections": [{"figures": [{"value": 0}, {"value": 12}]}]}'),
-          false, 'a figure with a value: mailed');
-select is(scc.report_skips_mail('{"skip_when_empty": true}', '{"sections": [{"figures": [], "table": {"rows": [[1]]}}]}'),
-          false, 'a table row: mailed');
-select is(scc.report_skips_mail('{"skip_when_empty": false}', '{"sections": []}'), false, 'skip_when_empty false: mailed');
 
 -- PATCH
 select is(pg_temp.refusal($$select pg_temp.patch(987654321, '{"enabled": false}')$$), 'SC404 schedule_not_found', 'an unknown schedule');

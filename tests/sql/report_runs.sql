@@ -9,7 +9,7 @@
 -- Runs as the superuser inside a rolled-back transaction.
 begin;
 create extension if not exists pgtap;
-select plan(90);
+select plan(94);
 set constraints all immediate;
 
 -- ---- periods -----------------------------------------------------------------------------------------
@@ -216,10 +216,17 @@ reset role;
 select is((select html from scc.report_runs where id = (select v from t where name = 'r1')), '<p>é</p>', 'kept as rendered');
 select is(pg_temp.refusal(format('update scc.report_runs set html = %L where id = %s', 'forged', (select v from t where name = 'r1'))),
           'SC409 immutable_record', 'a done run never changes');
+update scc.report_runs set schedule_id = (select v from t where name = 's2') where id = (select v from t where name = 'preview');
 set local role scc_worker;
 select is((select state from scc.report_run_begin((select v from t where name = 'preview'))), 'running', 'a preview begins');
 select is(scc.report_run_done((select v from t where name = 'preview'), 's', 'h', 't', 'c'), '{}'::bigint[],
           'a preview is archived and mails nothing');
+reset role;
+select ok(scc.unschedule_report((select v from t where name = 's2')), 'the schedule of a done run can be deleted');
+select is((select state || ' ' || coalesce(schedule_id::text, 'none') || ' ' || html from scc.report_runs
+            where id = (select v from t where name = 'preview')),
+          'done none h', 'the run stays, without its schedule');
+set local role scc_worker;
 select is((select state from scc.report_run_begin((select v from t where name = 'eq_run'))), 'running', 'a run begins');
 select scc.report_run_fail((select v from t where name = 'eq_run'),
                            'template report_delivery: missing');
@@ -231,6 +238,16 @@ select is((select state from scc.report_run_begin((select v from t where name = 
 reset role;
 select is((select error from scc.report_runs as r join t on t.v = r.job_id where t.name = 'eq'), null,
           'the error of the earlier attempt is cleared');
+
+-- skip when empty (a schedule's options.skip_when_empty): archived, not mailed
+insert into t values ('skip', scc.report_run_start('cmo', '2031-01', 'UTC', '{"skip_when_empty": true}', array['cmo@rr.example'],
+                                                    null, null, null, null, false));
+set local role scc_worker;
+select is((select (data ->> 'empty') from scc.report_run_begin((select v from t where name = 'skip'))), 'true',
+          'a period without an event is empty');
+select is(scc.report_run_done((select v from t where name = 'skip'), 's', 'h', 't', 'c'), '{}'::bigint[],
+          'empty with skip_when_empty: archived, no email');
+reset role;
 
 -- ---- the charter figures on a fixture computed by hand --------------------------------------------------------
 -- February 2026 in Los Angeles (28 days).  Boats A and B active, C not:
@@ -296,7 +313,7 @@ create function pg_temp.fig(r jsonb, id text) returns text language sql as $f$
      where f ->> 'id' = id
 $f$;
 create temporary table rep as select scc_report.run('cfo', scc.report_period('2026-02', 'America/Los_Angeles')) as r;
-select is(pg_temp.fig(r, 'events'), '9 count', 'events: 9 (E9 is January here)') from rep;
+select is(pg_temp.fig(r, 'events') || ' ' || (r ->> 'empty'), '9 count false', 'events: 9 (E9 is January here); not empty') from rep;
 select is(pg_temp.fig(r, 'events_sailed'), '4 count', 'sailed: 4') from rep;
 select is(pg_temp.fig(r, 'events_cancelled') || ', ' || pg_temp.fig(r, 'cancellation_rate'),
           '3 count, 0.3750 ratio', 'cancelled 3 of 8 not draft') from rep;

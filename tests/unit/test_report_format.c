@@ -2,7 +2,7 @@
  * test_report_format.c - worker/report_format.c: figures by unit (currency
  * from cents with thousands separators, ratios as percentages, n/a for
  * null), the text bar chart in eighths of a block, the trend line of small
- * bars, and UTF-8 counting; plus worker/report_render.c's text body: every
+ * bars, and UTF-8 counting; plus worker/report_text.c's text body: every
  * line within 78 characters, bars and trends where they belong.
  */
 #include <setjmp.h>
@@ -15,7 +15,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "report_format.h"
-#include "report_render.h"
+#include "report_text.h"
 
 static const char *f(const char *json, const char *unit)
 {

@@ -26,6 +26,11 @@ const refused = [
   ['a sender that is not one address', 'sender = not an address\n', /sender "not an address" is not one email address/],
   ['an unknown key', 'sendr = SCC <a@b.example>\n', /sendr/],
   ['a public_url without a scheme', 'public_url = scc.example\n', /public_url must start with http/],
+  /* reports: failover lists (helper J1) */
+  ['an unknown transport in a failover list', 'transport = ses, pigeon\n', /unknown transport "pigeon" \(expected ses, smtp or outbox\)/],
+  ['a transport listed twice', 'transport = ses, smtp, ses\n', /transport "ses" is listed twice/],
+  ['an empty item in a failover list', 'transport = ses,\n', /unknown transport ""/],
+  /* end reports: failover lists */
 ];
 
 for (const [what, conf, message] of refused) {

@@ -17,6 +17,7 @@ import { simpleParser } from 'mailparser';
 import sesLocalModule from 'aws-ses-v2-local';
 import { startStack, freePort } from '../api/lib/stack.js';
 import { spawnWorker, waitFor } from './lib/workers.js';
+import { smtpServer } from './lib/smtp.js';
 
 const sesLocal = sesLocalModule.default ?? sesLocalModule;
 
@@ -430,38 +431,8 @@ test('send-test-email: sends through the emulator (exit 0), clear exit-2 errors 
   assert.match(r.stderr, /not sent via ses \(temporary\): SES unreachable/);
 });
 
-// A real SMTP peer: Python's standard smtpd (Debian 12's python3.11), which
-// records each envelope and message as a JSON line.  It offers no STARTTLS,
-// which is how the "refuse to send in clear" case is tested.
-async function smtpServer() {
-  const port = await freePort();
-  const file = path.join(tmp, `smtp-${port}.jsonl`);
-  const { spawn } = await import('node:child_process');
-  const py = `
-import asyncore, json, smtpd, sys
-class S(smtpd.SMTPServer):
-    def process_message(self, peer, mailfrom, rcpttos, data, **kw):
-        with open(sys.argv[2], 'a') as f:
-            f.write(json.dumps({'from': mailfrom, 'rcpt': rcpttos,
-                                'data': data.decode('latin1') if isinstance(data, bytes) else data}) + '\\n')
-S(('127.0.0.1', int(sys.argv[1])), None, decode_data=False)
-print('ready', flush=True)
-asyncore.loop()
-`;
-  const child = spawn('python3', ['-W', 'ignore', '-c', py, String(port), file], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise((resolve, reject) => {
-    child.stdout.on('data', (d) => { if (String(d).includes('ready')) resolve(); });
-    child.on('exit', (c) => reject(new Error(`smtpd exited ${c}`)));
-  });
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    received: () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []),
-    close: () => { child.kill('SIGTERM'); },
-  };
-}
-
 test('smtp transport: envelope (To + audit Bcc) and message to a real SMTP server; STARTTLS required by default', async () => {
-  const smtp = await smtpServer();
+  const smtp = await smtpServer(tmp);
   const conf = path.join(tmp, 'smtp.conf');
   const write = (o) => fs.writeFileSync(conf, Object.entries(o).map(([k, v]) => `${k} = ${v}\n`).join(''));
   try {

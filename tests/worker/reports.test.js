@@ -18,11 +18,11 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { simpleParser } from 'mailparser';
 import sesLocalModule from 'aws-ses-v2-local';
 import { startStack, freePort, ROOT } from '../api/lib/stack.js';
 import { spawnWorker, waitFor } from './lib/workers.js';
+import { smtpServer } from './lib/smtp.js';
 import { htmlProblems, longLines, parseCsv, expectedCsv, csvMismatches } from './lib/report_checks.js';
 
 const sesLocal = sesLocalModule.default ?? sesLocalModule;
@@ -190,33 +190,24 @@ test('a run with a recipient arrives through the SES emulator with its CSV attac
   assert.equal((await (await fetch(`${sesUrl}/store`)).json()).emails.length, 1);
 });
 
-// A real SMTP peer (Python's smtpd, as in email.test.js), recording each
-// envelope and raw message.
-async function smtpServer() {
-  const port = await freePort();
-  const file = path.join(tmp, `smtp-${port}.jsonl`);
-  const py = `
-import asyncore, json, smtpd, sys
-class S(smtpd.SMTPServer):
-    def process_message(self, peer, mailfrom, rcpttos, data, **kw):
-        with open(sys.argv[2], 'a') as f:
-            f.write(json.dumps({'from': mailfrom, 'rcpt': rcpttos,
-                                'data': data.decode('latin1') if isinstance(data, bytes) else data}) + '\\n')
-S(('127.0.0.1', int(sys.argv[1])), None, decode_data=False)
-print('ready', flush=True)
-asyncore.loop()
-`;
-  const child = spawn('python3', ['-W', 'ignore', '-c', py, String(port), file], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise((resolve, reject) => {
-    child.stdout.on('data', (d) => { if (String(d).includes('ready')) resolve(); });
-    child.on('exit', (c) => reject(new Error(`smtpd exited ${c}`)));
-  });
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    received: () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []),
-    close: () => { child.kill('SIGTERM'); },
-  };
-}
+test('a scheduled report arrives through the SES emulator: the slot becomes a run of the schedule\'s period and variant', async () => {
+  const sid = await q(`select scc.schedule_report('cfo', '0 0 1 1 *', 'UTC', array['cfo@example.com'],
+                                                   '{"period": "2026-02", "variant": "b"}')`);
+  await q(`update scc.report_schedules set created_at = now() - interval '2 years' where id = ${sid}`);
+  await untilIdle(sesConf(sesUrl));
+  const id = await q(`select id from scc.report_runs where schedule_id = ${sid}`);
+  const r = await run(id);
+  checkRendered(r, 'scheduled cfo');
+  assert.equal(await q(`select period || ' ' || variant || ' ' || (slot is not null) from scc.report_runs where id = ${id}`),
+    '2026-02 b true');
+  const store = await (await fetch(`${sesUrl}/store`)).json();
+  assert.equal(store.emails.length, 1);
+  assert.equal(store.emails[0].subject, 'CFO report: February 2026');
+  assert.equal(store.emails[0].attachments[0].filename, 'cfo-2026-02.csv');
+  assert.deepEqual(csvMismatches(parseCsv(Buffer.from(store.emails[0].attachments[0].content, 'base64').toString('utf8')),
+    expectedCsv(r.data.csv)), []);
+  await q(`delete from scc.report_schedules where id = ${sid}`);
+});
 
 /** A local HTTP server answering like SES with `answer`; counts requests. */
 async function fakeSes(answer) {
@@ -239,7 +230,7 @@ const failoverConf = (endpoint, smtpUrl) => sesConf(endpoint, {
   transport: 'ses, smtp', smtp_url: smtpUrl, smtp_starttls: 'no' });
 
 test('failover: SES refusing connections -> delivered by SMTP as multipart/mixed with the CSV; the outbox row says smtp', async () => {
-  const smtp = await smtpServer();
+  const smtp = await smtpServer(tmp);
   try {
     const closed = await freePort();   // nothing listens there: connection refused
     const id = await start('cfo', '2026-02', ['cfo@example.com']);
@@ -263,7 +254,7 @@ test('failover: SES refusing connections -> delivered by SMTP as multipart/mixed
 });
 
 test('failover: SES still throttling on the last attempt -> SMTP; never before the last attempt', async () => {
-  const smtp = await smtpServer();
+  const smtp = await smtpServer(tmp);
   const f = await fakeSes({ status: 429, body: { message: 'Maximum sending rate exceeded.' },
     headers: { 'x-amzn-errortype': 'TooManyRequestsException' } });
   try {
@@ -288,7 +279,7 @@ test('failover: SES still throttling on the last attempt -> SMTP; never before t
 });
 
 test('failover: the SES account paused -> SMTP at once, without waiting out the pause', async () => {
-  const smtp = await smtpServer();
+  const smtp = await smtpServer(tmp);
   const f = await fakeSes({ status: 400, body: { message: 'Sending is paused for this account.' },
     headers: { 'x-amzn-errortype': 'SendingPausedException' } });
   try {
@@ -307,7 +298,7 @@ test('failover: the SES account paused -> SMTP at once, without waiting out the 
 });
 
 test('no failover on a refusal: SES 400 -> failed, SMTP never asked', async () => {
-  const smtp = await smtpServer();
+  const smtp = await smtpServer(tmp);
   const f = await fakeSes({ status: 400, body: { message: 'Email address is not verified.' },
     headers: { 'x-amzn-errortype': 'MessageRejected' } });
   try {
