@@ -202,6 +202,38 @@ ngx_http_scc_route_t  ngx_http_scc_routes[] = {
     ngx_http_scc_route(NGX_HTTP_GET, "/api/imports", "scc_api.imports_list",
                        NGX_HTTP_SCC_ROLE_ADMIN, 0),
     /* end ledger: CSV import (helper K) */
+    /* reports: routes and pages (helper J2) */
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/reports", "scc_api.reports_list",
+                       NGX_HTTP_SCC_ROLE_ADMIN, 0),
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/reports/:kind/runs",
+                       "scc_api.report_run_create", NGX_HTTP_SCC_ROLE_ADMIN,
+                       NGX_HTTP_SCC_BODY),
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/report-runs",
+                       "scc_api.report_runs_list", NGX_HTTP_SCC_ROLE_ADMIN, 0),
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/report-runs/:id",
+                       "scc_api.report_run_get", NGX_HTTP_SCC_ROLE_ADMIN, 0),
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/report-runs/:id/html",
+                       "scc_api.report_run_html", NGX_HTTP_SCC_ROLE_ADMIN,
+                       NGX_HTTP_SCC_FILE),
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/report-runs/:id/text",
+                       "scc_api.report_run_text", NGX_HTTP_SCC_ROLE_ADMIN,
+                       NGX_HTTP_SCC_FILE),
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/report-runs/:id/csv",
+                       "scc_api.report_run_csv", NGX_HTTP_SCC_ROLE_ADMIN,
+                       NGX_HTTP_SCC_FILE),
+    ngx_http_scc_route(NGX_HTTP_GET, "/api/report-schedules",
+                       "scc_api.report_schedules_list",
+                       NGX_HTTP_SCC_ROLE_ADMIN, 0),
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/report-schedules",
+                       "scc_api.report_schedule_create",
+                       NGX_HTTP_SCC_ROLE_ADMIN, NGX_HTTP_SCC_BODY),
+    ngx_http_scc_route(NGX_HTTP_PATCH, "/api/report-schedules/:id",
+                       "scc_api.report_schedule_update",
+                       NGX_HTTP_SCC_ROLE_ADMIN, NGX_HTTP_SCC_BODY),
+    ngx_http_scc_route(NGX_HTTP_DELETE, "/api/report-schedules/:id",
+                       "scc_api.report_schedule_delete",
+                       NGX_HTTP_SCC_ROLE_ADMIN, 0),
+    /* end reports: routes and pages (helper J2) */
 };
 
 const ngx_uint_t  ngx_http_scc_nroutes =

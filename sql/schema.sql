@@ -1143,6 +1143,199 @@ ALTER FUNCTION scc.create_magic_link(email text, purpose text, role text, event_
 
 COMMENT ON FUNCTION scc.create_magic_link(email text, purpose text, role text, event_id uuid, ttl interval, name text, created_by uuid) IS 'a magic link, bound to the user who has the address (stored address, user_id) if any; login needs one; returns the plain code, stores only its SHA-256';
 
+CREATE FUNCTION scc.cron_field(spec text, label text, lo integer, hi integer, names text[], base integer) RETURNS integer[]
+    LANGUAGE plpgsql IMMUTABLE
+    AS $_$
+declare
+    item  text;
+    m     text[];
+    a     int;
+    b     int;
+    step  int;
+    v     int;
+    part  text;
+    vals  int[] := '{}';
+    i     int;
+begin
+    foreach item in array string_to_array(spec, ',') loop
+        if item = '' then
+            raise exception using errcode = '22023', message = label || ': empty list item';
+        end if;
+        m := regexp_match(item, '^(\*|([0-9]+|[a-zA-Z]+)(-([0-9]+|[a-zA-Z]+))?)(/(.*))?$');
+        if m is null then
+            raise exception using errcode = '22023',
+                message = format('%s: unexpected %L', label, left(item, 20));
+        end if;
+        a := null;
+        b := null;
+        foreach part in array array[m[2], m[4]] loop
+            continue when part is null;
+            if part ~ '^[0-9]+$' then
+                if length(part) > 6 or part::int not between lo and hi then
+                    raise exception using errcode = '22023',
+                        message = format('%s: %s is out of range %s-%s', label, left(part, 20), lo, hi);
+                end if;
+                v := part::int;
+            else
+                if names is null then
+                    raise exception using errcode = '22023',
+                        message = format('%s: names are not allowed here (%L)', label, left(part, 20));
+                end if;
+                i := array_position(names, upper(part));
+                if i is null then
+                    raise exception using errcode = '22023',
+                        message = format('%s: unknown name %L (use %s-%s)', label, left(part, 20),
+                                         names[1], names[array_length(names, 1)]);
+                end if;
+                v := i - 1 + base;
+            end if;
+            if a is null then a := v; else b := v; end if;
+        end loop;
+        if m[1] = '*' then
+            a := lo;
+            b := case when hi = 7 then 6 else hi end;
+        elsif b is null then
+            b := a;
+        else
+            if hi = 7 and b = 0 and a > 0 then
+                b := 7;
+            end if;
+            if b < a then
+                raise exception using errcode = '22023',
+                    message = format('%s: range %s-%s goes backwards', label, a, b);
+            end if;
+        end if;
+        step := 1;
+        if m[5] is not null then
+            if m[1] <> '*' and m[3] is null then
+                raise exception using errcode = '22023',
+                    message = format('%s: a step needs ''*'' or a range before it, as in */N or %s-%s/N', label, a, hi);
+            end if;
+            if m[6] !~ '^[0-9]{1,6}$' then
+                raise exception using errcode = '22023', message = label || ': a step must be a number';
+            end if;
+            step := m[6]::int;
+            if step not between 1 and hi then
+                raise exception using errcode = '22023',
+                    message = format('%s: step %s is out of range 1-%s', label, m[6], hi);
+            end if;
+        end if;
+        v := a;
+        while v <= b loop
+            vals := vals || case when hi = 7 and v = 7 then 0 else v end;
+            v := v + step;
+        end loop;
+    end loop;
+    return array(select distinct x from unnest(vals) as u(x) order by x);
+end
+$_$;
+
+ALTER FUNCTION scc.cron_field(spec text, label text, lo integer, hi integer, names text[], base integer) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.cron_field(spec text, label text, lo integer, hi integer, names text[], base integer) IS 'one cron field as worker/cron.c parses it: its values, sorted; 22023 naming the field';
+
+CREATE FUNCTION scc.cron_next_slots(expr text, tz text, after timestamp with time zone, n integer) RETURNS timestamp with time zone[]
+    LANGUAGE plpgsql STABLE
+    AS $$
+declare
+    c      jsonb := scc.cron_parse(expr);
+    mins   int[] := array(select x::int from jsonb_array_elements_text(c -> 'minutes') as j(x));
+    hrs    int[] := array(select x::int from jsonb_array_elements_text(c -> 'hours') as j(x));
+    mdays  int[] := array(select x::int from jsonb_array_elements_text(c -> 'mdays') as j(x));
+    mons   int[] := array(select x::int from jsonb_array_elements_text(c -> 'months') as j(x));
+    wdays  int[] := array(select x::int from jsonb_array_elements_text(c -> 'wdays') as j(x));
+    dstar  boolean := (c ->> 'mday_star')::boolean;
+    wstar  boolean := (c ->> 'wday_star')::boolean;
+    day    date := (after at time zone tz)::date;
+    last   date := day + 400;
+    dm     boolean;
+    wm     boolean;
+    h      int;
+    m      int;
+    lt     timestamp;
+    t      timestamptz;
+    found  timestamptz[] := '{}';
+begin
+    while day <= last and cardinality(found) < n loop
+        if extract(month from day)::int = any (mons) then
+            dm := extract(day from day)::int = any (mdays);
+            wm := extract(dow from day)::int = any (wdays);
+            if (case when dstar or wstar then dm and wm else dm or wm end) then
+                foreach h in array hrs loop
+                    foreach m in array mins loop
+                        lt := day + make_interval(hours => h, mins => m);
+                        t := lt at time zone tz;
+                        if (t at time zone tz) <> lt then
+                            t := date_trunc('hour', t at time zone tz) at time zone tz;
+                        end if;
+                        if t > after and t <> all (found) and cardinality(found) < n then
+                            found := found || t;
+                        end if;
+                    end loop;
+                end loop;
+            end if;
+        end if;
+        day := day + 1;
+    end loop;
+    return found;
+end
+$$;
+
+ALTER FUNCTION scc.cron_next_slots(expr text, tz text, after timestamp with time zone, n integer) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.cron_next_slots(expr text, tz text, after timestamp with time zone, n integer) IS 'the next n slots of a cron expression in a zone after an instant (a hint; worker/cron.c decides)';
+
+CREATE FUNCTION scc.cron_parse(expr text) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+declare
+    e      text := btrim(coalesce(expr, ''), E' \t\r\n');
+    f      text[];
+    months text[] := array['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+    days   text[] := array['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+    mdays  int[];
+    mons   int[];
+begin
+    if e like '@%' then
+        e := case lower(e)
+                 when '@yearly' then '0 0 1 1 *' when '@annually' then '0 0 1 1 *'
+                 when '@monthly' then '0 0 1 * *' when '@weekly' then '0 0 * * 0'
+                 when '@daily' then '0 0 * * *' when '@midnight' then '0 0 * * *'
+                 when '@hourly' then '0 * * * *' end;
+        if e is null then
+            raise exception using errcode = '22023',
+                message = format('unknown shorthand %L (use @yearly, @monthly, @weekly, @daily or @hourly)',
+                                 left(btrim(expr), 20));
+        end if;
+    end if;
+    f := regexp_split_to_array(e, '\s+');
+    if e = '' or cardinality(f) <> 5 then
+        raise exception using errcode = '22023',
+            message = format('expected 5 fields (minute hour day-of-month month day-of-week), got %s',
+                             case when e = '' then 0 else cardinality(f) end);
+    end if;
+    mdays := scc.cron_field(f[3], 'day-of-month', 1, 31, null, 0);
+    mons := scc.cron_field(f[4], 'month', 1, 12, months, 1);
+    if f[3] not like '*%' and f[5] like '*%' and not exists (
+           select 1 from unnest(mons) as m(n), unnest(mdays) as d(n)
+            where d.n <= case when m.n = 2 then 29 when m.n in (4, 6, 9, 11) then 30 else 31 end) then
+        raise exception using errcode = '22023', message = 'day-of-month: no chosen day occurs in the chosen months';
+    end if;
+    return jsonb_build_object(
+        'minutes', to_jsonb(scc.cron_field(f[1], 'minute', 0, 59, null, 0)),
+        'hours', to_jsonb(scc.cron_field(f[2], 'hour', 0, 23, null, 0)),
+        'mdays', to_jsonb(mdays),
+        'months', to_jsonb(mons),
+        'wdays', to_jsonb(scc.cron_field(f[5], 'day-of-week', 0, 7, days, 0)),
+        'mday_star', f[3] like '*%',
+        'wday_star', f[5] like '*%');
+end
+$$;
+
+ALTER FUNCTION scc.cron_parse(expr text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.cron_parse(expr text) IS 'a cron expression parsed by worker/cron.c''s rules into its value sets; 22023 with the reason';
+
 CREATE FUNCTION scc.cron_shape_ok(expr text) RETURNS boolean
     LANGUAGE sql IMMUTABLE
     AS $_$
@@ -4629,6 +4822,26 @@ ALTER FUNCTION scc.report_burn(p scc.report_span, OUT gross numeric, OUT net num
 
 COMMENT ON FUNCTION scc.report_burn(p scc.report_span, OUT gross numeric, OUT net numeric, OUT months jsonb) IS 'gross and net burn: mean monthly expenses, and expenses - revenue, over the three months ending with the period';
 
+CREATE FUNCTION scc.report_catalog() RETURNS TABLE(kind text, title text, lens text, ord integer)
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    select c.kind, c.title, c.lens, c.ord
+      from (values
+        ('ceo', 'CEO report', 'assets, revenue against the prior period and plan, gaps, concentration, cash, risks, the 30-day agenda', 1),
+        ('cto', 'CTO report', 'findings, fixes and SLA, cost per service, UX shortfalls, CI/CD gaps', 2),
+        ('accounting', 'Accounting report', 'revenue recognition, balances, expense audit, aging, payouts, the path to profit', 3),
+        ('cmo', 'CMO report', 'channel visibility and mix, commission, CAC, funnel, ROAS and MER, local SEO', 4),
+        ('cfo', 'CFO report', 'burn, runway, capital deployed, break-even, targets against actuals', 5),
+        ('rental', 'Rental operations report: 3028 51st St', 'occupancy, ADR, RevPAR, stays, the maintenance backlog', 6),
+        ('delivery', 'Expert Yacht Delivery report', 'pipeline, miles, days at sea, margin, satisfaction', 7),
+        ('portfolio', 'DangerousCentaur portfolio audit', 'unbilled work, contracts, AR aging, DSO, audit flags', 8)
+      ) as c (kind, title, lens, ord)
+$$;
+
+ALTER FUNCTION scc.report_catalog() OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.report_catalog() IS 'the eight report kinds with their titles and lenses, in page order';
+
 CREATE FUNCTION scc.report_charter_events(p scc.report_span) RETURNS TABLE(id uuid, boat_id uuid, boat text, title text, state text, dep_day date, ret_day date, crew_filled integer, crew_max integer, captain_filled integer, guests_filled integer, cancel_reason text, w_manifested integer, w_valid integer)
     LANGUAGE sql STABLE
     AS $$
@@ -4706,6 +4919,23 @@ $$;
 ALTER FUNCTION scc.report_json(kind text, title text, p scc.report_span, amounts text, sections jsonb, csv jsonb, empty boolean) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.report_json(kind text, title text, p scc.report_span, amounts text, sections jsonb, csv jsonb, empty boolean) IS 'a report: {kind, title, period, amounts, generated_at, empty, sections, csv}';
+
+CREATE FUNCTION scc.report_kind_checked(kind text, status integer) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+begin
+    if kind is null or not scc.report_kind_ok(kind) then
+        perform scc.fail(status, 'unknown_kind',
+                         format('unknown report %L: one of ceo, cto, accounting, cmo, cfo, rental, delivery, portfolio',
+                                left(coalesce(kind, ''), 40)));
+    end if;
+    return kind;
+end
+$$;
+
+ALTER FUNCTION scc.report_kind_checked(kind text, status integer) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.report_kind_checked(kind text, status integer) IS 'a report kind or SC<status> unknown_kind';
 
 CREATE FUNCTION scc.report_kind_ok(kind text) RETURNS boolean
     LANGUAGE sql IMMUTABLE
@@ -4836,6 +5066,35 @@ ALTER FUNCTION scc.report_period(period text, time_zone text) OWNER TO scc_owner
 
 COMMENT ON FUNCTION scc.report_period(period text, time_zone text) IS 'a period text (2026-10, 2026-Q3, 2026, A..B, last_month, ...) in a zone as scc.report_span; 22023 bad_period / bad_time_zone';
 
+CREATE FUNCTION scc.report_period_checked(period text, time_zone text) RETURNS text
+    LANGUAGE plpgsql STABLE
+    AS $$
+declare
+    label text;
+    msg   text;
+begin
+    perform scc.check_time_zone(time_zone, 'invalid_time_zone');
+    if period is null or btrim(period) = '' then
+        perform scc.fail(400, 'period_required', 'period is required: 2026-10, 2026-Q3, 2026, '
+                         || '2026-01-01..2026-03-31, last_month, last_quarter, last_year, month_to_date or year_to_date');
+    end if;
+    if length(period) > 40 then
+        perform scc.fail(400, 'invalid_period', 'period: at most 40 characters');
+    end if;
+    begin
+        select p.label into label from scc.report_period(period, time_zone) as p;
+    exception when sqlstate '22023' or sqlstate '22007' or sqlstate '22008' then
+        get stacked diagnostics msg = message_text;
+        perform scc.fail(400, 'invalid_period', 'period: ' || msg);
+    end;
+    return label;
+end
+$$;
+
+ALTER FUNCTION scc.report_period_checked(period text, time_zone text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.report_period_checked(period text, time_zone text) IS 'a period as scc.report_period reads it in the zone; SC400 period_required, invalid_period, invalid_time_zone';
+
 CREATE FUNCTION scc.report_period_json(p scc.report_span) RETURNS jsonb
     LANGUAGE sql IMMUTABLE
     AS $$
@@ -4871,6 +5130,43 @@ $$;
 ALTER FUNCTION scc.report_ratio(a numeric, b numeric) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.report_ratio(a numeric, b numeric) IS 'a / b rounded to 4 places; null when b is 0 or null';
+
+CREATE FUNCTION scc.report_recipients(v jsonb, field text) RETURNS text[]
+    LANGUAGE plpgsql IMMUTABLE
+    AS $$
+declare
+    out text[] := '{}';
+    x   jsonb;
+    a   text;
+begin
+    if jsonb_typeof(v) is distinct from 'array' then
+        perform scc.fail(400, 'invalid_' || field, field || ' must be a list of email addresses');
+    end if;
+    if jsonb_array_length(v) = 0 then
+        perform scc.fail(400, field || '_required', field || ': at least one email address');
+    end if;
+    if jsonb_array_length(v) > 50 then
+        perform scc.fail(400, 'invalid_' || field, field || ': at most 50 addresses');
+    end if;
+    for x in select e from jsonb_array_elements(v) as j(e) loop
+        if jsonb_typeof(x) <> 'string' then
+            perform scc.fail(400, 'invalid_recipient', field || ': every address must be a string');
+        end if;
+        a := btrim(x #>> '{}');
+        if not scc.email_ok(a) then
+            perform scc.fail(400, 'invalid_recipient', format('%s: not an email address: %s', field, left(a, 254)));
+        end if;
+        if lower(a) <> all (select lower(y) from unnest(out) as u(y)) then
+            out := out || a;
+        end if;
+    end loop;
+    return out;
+end
+$$;
+
+ALTER FUNCTION scc.report_recipients(v jsonb, field text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.report_recipients(v jsonb, field text) IS 'a body field''s list of 1..50 addresses, trimmed, checked by scc.email_ok, duplicates dropped; SC400 naming the field or address';
 
 CREATE FUNCTION scc.report_run_begin(run_id bigint) RETURNS TABLE(state text, kind text, period_label text, period_starts date, period_ends date, time_zone text, variant text, recipients text[], test boolean, data jsonb)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -4956,20 +5252,32 @@ ALTER FUNCTION scc.report_run_fail(run_id bigint, error text) OWNER TO scc_owner
 
 COMMENT ON FUNCTION scc.report_run_fail(run_id bigint, error text) IS 'mark a report run failed with the error (a done run is left alone)';
 
-CREATE FUNCTION scc.report_run_mail(run_id bigint) RETURNS TABLE(subject text, text text, html text, csv text, filename text, template text)
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'scc'
+CREATE FUNCTION scc.report_run_file(ctx jsonb, part text) RETURNS scc_api.file_response
+    LANGUAGE plpgsql STABLE
     AS $$
-    select x.subject, x.text, x.html, x.csv,
-           x.kind || '-' || regexp_replace(lower(x.period), '[^a-z0-9-]+', '_', 'g') || '.csv',
-           'report_' || x.kind
-      from scc.report_runs as x
-     where x.id = report_run_mail.run_id and x.state = 'done'
+declare
+    r scc.report_runs := scc.report_run_for(ctx);
+begin
+    if r.state <> 'done' then
+        perform scc.fail(409, 'run_not_done',
+                         format('run %s is %s: nothing was rendered%s', r.id, r.state,
+                                case when r.state = 'failed' then ' (' || coalesce(r.error, 'no error recorded') || ')'
+                                     else ' yet' end));
+    end if;
+    if part = 'html' then
+        return (200, r.html, 'text/html; charset=utf-8', null)::scc_api.file_response;
+    elsif part = 'text' then
+        return (200, r.text, 'text/plain; charset=utf-8', null)::scc_api.file_response;
+    end if;
+    -- the name the email's attachment has (033's scc.report_run_mail)
+    return (200, r.csv, 'text/csv; charset=utf-8',
+            (select m.filename from scc.report_run_mail(r.id) as m))::scc_api.file_response;
+end
 $$;
 
-ALTER FUNCTION scc.report_run_mail(run_id bigint) OWNER TO scc_owner;
+ALTER FUNCTION scc.report_run_file(ctx jsonb, part text) OWNER TO scc_owner;
 
-COMMENT ON FUNCTION scc.report_run_mail(run_id bigint) IS 'the archived subject, text, HTML and CSV of a done run, the CSV file name and the outbox template name';
+COMMENT ON FUNCTION scc.report_run_file(ctx jsonb, part text) IS 'a done run''s html, text or csv as a file answer; SC409 run_not_done otherwise';
 
 CREATE TABLE scc.report_runs (
     id bigint NOT NULL,
@@ -5026,6 +5334,78 @@ COMMENT ON TABLE scc.report_runs IS 'every report run: kind, period, options, th
 COMMENT ON COLUMN scc.report_runs.recipients IS 'who it is mailed to; empty: a preview, nothing mailed';
 
 COMMENT ON COLUMN scc.report_runs.email_job_ids IS 'the email jobs that sent it (scc.email_outbox.job_id)';
+
+CREATE FUNCTION scc.report_run_for(ctx jsonb) RETURNS scc.report_runs
+    LANGUAGE plpgsql STABLE
+    AS $_$
+declare
+    t text := ctx -> 'params' ->> 'id';
+    r scc.report_runs;
+begin
+    perform scc.require_role(ctx, 'admin');
+    perform scc.refuse_unknown_params(ctx, array[]::text[]);
+    if t is null or t !~ '^[0-9]{1,18}$' then
+        perform scc.fail(400, 'invalid_id', 'the run id must be a whole number');
+    end if;
+    select * into r from scc.report_runs as x where x.id = t::bigint;
+    if r.id is null then
+        perform scc.fail(404, 'run_not_found', 'no such report run');
+    end if;
+    return r;
+end
+$_$;
+
+ALTER FUNCTION scc.report_run_for(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.report_run_for(ctx jsonb) IS 'the report run the route names, for an admin; SC400 invalid_id, SC404 run_not_found';
+
+CREATE FUNCTION scc.report_run_json(r scc.report_runs) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    AS $$
+begin
+    return scc.report_run_summary_json(r) || jsonb_build_object(
+        'options', r.options,
+        'hashes', jsonb_build_object('html', r.html_sha256, 'text', r.text_sha256, 'csv', r.csv_sha256),
+        'data', case when r.state = 'done' then r.data end,
+        'files', case when r.state = 'done' then jsonb_build_object(
+                     'html', '/api/report-runs/' || r.id || '/html',
+                     'text', '/api/report-runs/' || r.id || '/text',
+                     'csv', '/api/report-runs/' || r.id || '/csv') end,
+        'job_id', r.job_id,
+        'emails', (select coalesce(jsonb_agg(jsonb_build_object(
+                       'job_id', e.id,
+                       'state', coalesce(j.state, 'pruned'),
+                       'attempts', j.attempts, 'last_error', j.last_error,
+                       'outbox', (select coalesce(jsonb_agg(jsonb_build_object(
+                                      'id', o.id, 'status', o.status, 'transport', o.transport, 'delivered_by', o.delivered_by,
+                                      'message_id', o.provider_message_id, 'recipients', to_jsonb(o.recipients),
+                                      'subject', o.subject, 'attempts', o.attempts, 'last_error', o.last_error,
+                                      'sent_at', scc.iso(o.sent_at)) order by o.id), '[]'::jsonb)
+                                    from scc.email_outbox as o where o.job_id = e.id))
+                       order by e.n), '[]'::jsonb)
+                     from unnest(coalesce(r.email_job_ids, '{}'::bigint[])) with ordinality as e(id, n)
+                     left join scc.jobs as j on j.id = e.id));
+end
+$$;
+
+ALTER FUNCTION scc.report_run_json(r scc.report_runs) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.report_run_json(r scc.report_runs) IS 'a report run in full: summary, options, hashes, data when done, file paths, email jobs with their outbox rows';
+
+CREATE FUNCTION scc.report_run_mail(run_id bigint) RETURNS TABLE(subject text, text text, html text, csv text, filename text, template text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+    select x.subject, x.text, x.html, x.csv,
+           x.kind || '-' || regexp_replace(lower(x.period), '[^a-z0-9-]+', '_', 'g') || '.csv',
+           'report_' || x.kind
+      from scc.report_runs as x
+     where x.id = report_run_mail.run_id and x.state = 'done'
+$$;
+
+ALTER FUNCTION scc.report_run_mail(run_id bigint) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.report_run_mail(run_id bigint) IS 'the archived subject, text, HTML and CSV of a done run, the CSV file name and the outbox template name';
 
 CREATE FUNCTION scc.report_run_queue(p_kind text, p_period text, p_time_zone text, p_options jsonb, p_recipients text[], p_variant text, p_requested_by uuid, p_schedule_id bigint, p_slot timestamp with time zone, p_test boolean, p_run_at timestamp with time zone, p_unique_key text) RETURNS scc.report_runs
     LANGUAGE plpgsql
@@ -5101,6 +5481,26 @@ ALTER FUNCTION scc.report_run_start(kind text, period text, time_zone text, opti
 
 COMMENT ON FUNCTION scc.report_run_start(kind text, period text, time_zone text, options jsonb, recipients text[], variant text, requested_by uuid, schedule_id bigint, slot timestamp with time zone, test boolean) IS 'queue one report run and its report job; returns the run id; 22023 bad_report_kind, bad_period, bad_time_zone, bad_recipient, bad_variant, bad_options';
 
+CREATE FUNCTION scc.report_run_summary_json(r scc.report_runs) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    select jsonb_build_object(
+        'id', r.id, 'kind', r.kind,
+        'title', (select c.title from scc.report_catalog() as c where c.kind = r.kind),
+        'period', r.period, 'period_label', r.period_label,
+        'starts', r.period_starts, 'ends', r.period_ends, 'time_zone', r.time_zone,
+        'state', r.state, 'variant', r.variant, 'test', r.test, 'recipients', to_jsonb(r.recipients),
+        'requested_by', (select jsonb_build_object('id', u.id, 'name', u.name, 'email', u.email)
+                           from scc.users as u where u.id = r.requested_by),
+        'schedule_id', r.schedule_id, 'slot', scc.iso(r.slot),
+        'created_at', scc.iso(r.created_at), 'started_at', scc.iso(r.started_at),
+        'finished_at', scc.iso(r.finished_at), 'duration_ms', r.duration_ms, 'error', r.error)
+$$;
+
+ALTER FUNCTION scc.report_run_summary_json(r scc.report_runs) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.report_run_summary_json(r scc.report_runs) IS 'a report run as the archive lists it';
+
 CREATE FUNCTION scc.report_runs_keep_done() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -5128,6 +5528,176 @@ ALTER FUNCTION scc.report_runs_keep_done() OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.report_runs_keep_done() IS 'trigger: refuses any update of a done report run (SC409 immutable_record) but its schedule or requester deleted';
 
+CREATE TABLE scc.report_schedules (
+    id bigint NOT NULL,
+    kind text NOT NULL,
+    cron text NOT NULL,
+    time_zone text NOT NULL,
+    recipients text[] NOT NULL,
+    options jsonb DEFAULT '{}'::jsonb NOT NULL,
+    enabled boolean DEFAULT true NOT NULL,
+    last_slot timestamp with time zone,
+    last_error text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    period text DEFAULT 'last_month'::text NOT NULL,
+    variant text,
+    skip_when_empty boolean DEFAULT false NOT NULL,
+    created_by uuid,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT report_schedules_cron_check CHECK (scc.cron_shape_ok(cron)),
+    CONSTRAINT report_schedules_kind_check CHECK (scc.report_kind_ok(kind)),
+    CONSTRAINT report_schedules_options_check CHECK ((jsonb_typeof(options) = 'object'::text)),
+    CONSTRAINT report_schedules_period_check CHECK ((((length(period) >= 1) AND (length(period) <= 40)) AND (period !~ '[[:cntrl:]]'::text))),
+    CONSTRAINT report_schedules_recipients_check CHECK ((cardinality(recipients) > 0)),
+    CONSTRAINT report_schedules_variant_check CHECK ((variant ~ '^[a-z0-9][a-z0-9_-]{0,31}$'::text))
+);
+
+ALTER TABLE scc.report_schedules OWNER TO scc_owner;
+
+COMMENT ON TABLE scc.report_schedules IS 'recurring report runs: cron in time_zone; each slot becomes one report job (unique key schedule:<id>:<slot>)';
+
+COMMENT ON COLUMN scc.report_schedules.period IS 'the period each slot reports on, as scc.report_period reads it (default last_month); mirrored in options.period';
+
+COMMENT ON COLUMN scc.report_schedules.variant IS 'the template variant each run of this schedule renders (A/B trials), recorded with the run; mirrored in options.variant';
+
+COMMENT ON COLUMN scc.report_schedules.skip_when_empty IS 'true: a slot whose report has nothing to show is archived but not mailed (the worker decides, from run.options.skip_when_empty)';
+
+CREATE FUNCTION scc.report_schedule_apply(ctx jsonb, s scc.report_schedules) RETURNS scc.report_schedules
+    LANGUAGE plpgsql STABLE
+    AS $$
+declare
+    body jsonb := coalesce(ctx -> 'body', '{}'::jsonb);
+    msg  text;
+begin
+    perform scc.refuse_unknown_fields(body, array['kind', 'cron', 'time_zone', 'recipients', 'period', 'variant',
+                                                  'skip_when_empty', 'enabled']);
+    if body ? 'kind' then
+        s.kind := scc.report_kind_checked(scc.body_text(ctx, 'kind', 'invalid_kind'), 400);
+    end if;
+    if body ? 'cron' then
+        s.cron := btrim(coalesce(scc.body_text(ctx, 'cron', 'invalid_cron'), ''));
+        if length(s.cron) > 200 then
+            perform scc.fail(400, 'invalid_cron', 'cron: at most 200 characters');
+        end if;
+        begin
+            perform scc.cron_parse(s.cron);
+        exception when sqlstate '22023' then
+            get stacked diagnostics msg = message_text;
+            perform scc.fail(400, 'invalid_cron', 'cron: ' || msg);
+        end;
+    end if;
+    if body ? 'time_zone' then
+        s.time_zone := scc.check_time_zone(scc.body_text(ctx, 'time_zone', 'invalid_time_zone'), 'invalid_time_zone');
+    end if;
+    if body ? 'recipients' then
+        s.recipients := scc.report_recipients(body -> 'recipients', 'recipients');
+    end if;
+    if body ? 'period' then
+        s.period := btrim(coalesce(scc.body_text(ctx, 'period', 'invalid_period'), ''));
+    end if;
+    if body ? 'variant' then
+        s.variant := scc.report_variant(body -> 'variant');
+    end if;
+    if body ? 'skip_when_empty' then
+        s.skip_when_empty := coalesce(scc.body_bool(ctx, 'skip_when_empty'), false);
+    end if;
+    if body ? 'enabled' then
+        s.enabled := coalesce(scc.body_bool(ctx, 'enabled'), true);
+    end if;
+    if s.kind is null then
+        perform scc.fail(400, 'kind_required', 'kind is required: one of ceo, cto, accounting, cmo, cfo, rental, delivery, portfolio');
+    end if;
+    if s.cron is null or s.cron = '' then
+        perform scc.fail(400, 'cron_required', 'cron is required: five fields (minute hour day-of-month month day-of-week) or @daily-style');
+    end if;
+    if s.time_zone is null then
+        perform scc.fail(400, 'time_zone_required', 'time_zone is required, e.g. America/Los_Angeles');
+    end if;
+    if s.recipients is null then
+        perform scc.fail(400, 'recipients_required', 'recipients: at least one email address');
+    end if;
+    s.period := coalesce(s.period, 'last_month');
+    perform scc.report_period_checked(s.period, s.time_zone);
+    return s;
+end
+$$;
+
+ALTER FUNCTION scc.report_schedule_apply(ctx jsonb, s scc.report_schedules) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.report_schedule_apply(ctx jsonb, s scc.report_schedules) IS 'the body''s schedule fields checked and laid over a schedule row (create and update share it)';
+
+CREATE FUNCTION scc.report_schedule_json(s scc.report_schedules) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    AS $$
+declare
+    nxt timestamptz[];
+begin
+    if s.enabled then
+        begin
+            nxt := scc.cron_next_slots(s.cron, s.time_zone, now(), 3);
+        exception when sqlstate '22023' or sqlstate '22P02' then
+            nxt := null;
+        end;
+    end if;
+    return jsonb_build_object(
+        'id', s.id, 'kind', s.kind,
+        'title', (select c.title from scc.report_catalog() as c where c.kind = s.kind),
+        'cron', s.cron, 'time_zone', s.time_zone, 'recipients', to_jsonb(s.recipients),
+        'period', s.period, 'variant', s.variant, 'skip_when_empty', s.skip_when_empty,
+        'enabled', s.enabled, 'last_slot', scc.iso(s.last_slot), 'last_error', s.last_error,
+        'created_at', scc.iso(s.created_at), 'updated_at', scc.iso(s.updated_at),
+        'next_runs', (select jsonb_agg(scc.iso(x) order by x) from unnest(nxt) as u(x)),
+        'last_run', (select scc.report_run_summary_json(r)
+                       from scc.report_runs as r where r.schedule_id = s.id
+                      order by r.id desc limit 1));
+end
+$$;
+
+ALTER FUNCTION scc.report_schedule_json(s scc.report_schedules) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.report_schedule_json(s scc.report_schedules) IS 'a report schedule with its next three slots and its latest run';
+
+CREATE FUNCTION scc.report_schedules_mirror() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if tg_op = 'INSERT' then
+        if jsonb_typeof(new.options -> 'period') = 'string' then
+            new.period := new.options ->> 'period';
+        end if;
+        if new.options ? 'variant' then
+            new.variant := nullif(new.options ->> 'variant', '');
+        end if;
+        if jsonb_typeof(new.options -> 'skip_when_empty') = 'boolean' then
+            new.skip_when_empty := (new.options ->> 'skip_when_empty')::boolean;
+        end if;
+    else
+        if new.options -> 'period' is distinct from old.options -> 'period'
+           and new.period is not distinct from old.period
+           and jsonb_typeof(new.options -> 'period') = 'string' then
+            new.period := new.options ->> 'period';
+        end if;
+        if new.options -> 'variant' is distinct from old.options -> 'variant'
+           and new.variant is not distinct from old.variant then
+            new.variant := nullif(new.options ->> 'variant', '');
+        end if;
+        if new.options -> 'skip_when_empty' is distinct from old.options -> 'skip_when_empty'
+           and new.skip_when_empty is not distinct from old.skip_when_empty
+           and jsonb_typeof(new.options -> 'skip_when_empty') = 'boolean' then
+            new.skip_when_empty := (new.options ->> 'skip_when_empty')::boolean;
+        end if;
+        new.updated_at := now();
+    end if;
+    new.options := new.options || jsonb_build_object('period', new.period, 'variant', new.variant,
+                                                     'skip_when_empty', new.skip_when_empty);
+    return new;
+end
+$$;
+
+ALTER FUNCTION scc.report_schedules_mirror() OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.report_schedules_mirror() IS 'before insert or update on scc.report_schedules: period, variant and skip_when_empty kept equal in columns and options';
+
 CREATE FUNCTION scc.report_span_of(starts date, ends date, tz text, grain text) RETURNS scc.report_span
     LANGUAGE sql IMMUTABLE
     AS $$
@@ -5143,6 +5713,24 @@ $$;
 ALTER FUNCTION scc.report_span_of(starts date, ends date, tz text, grain text) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.report_span_of(starts date, ends date, tz text, grain text) IS 'a scc.report_span from its bounds, zone and grain, with its label (October 2026, Q3 2026, 2026, A to B)';
+
+CREATE FUNCTION scc.report_variant(v jsonb) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    AS $_$
+begin
+    if v is null or jsonb_typeof(v) = 'null' or v = '""'::jsonb then
+        return null;
+    end if;
+    if jsonb_typeof(v) <> 'string' or v #>> '{}' !~ '^[a-z0-9][a-z0-9_-]{0,31}$' then
+        perform scc.fail(400, 'invalid_variant', 'variant: 1 to 32 of a-z, 0-9, _ and -, starting with a letter or digit');
+    end if;
+    return v #>> '{}';
+end
+$_$;
+
+ALTER FUNCTION scc.report_variant(v jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.report_variant(v jsonb) IS 'a template variant name or null; SC400 invalid_variant';
 
 CREATE FUNCTION scc.report_with_charter(kind text, title text, p scc.report_span, amounts text, before jsonb, after jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE
@@ -8275,6 +8863,365 @@ $$;
 ALTER FUNCTION scc_api.party_links_list(ctx jsonb) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc_api.party_links_list(ctx jsonb) IS 'GET /api/events/:id/party-links: the event''s party links with seats used and left, and revocations (captain of the event, admin)';
+
+CREATE FUNCTION scc_api.report_run_create(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $_$
+declare
+    actor_id   uuid;
+    body       jsonb := coalesce(ctx -> 'body', '{}'::jsonb);
+    v_kind     text;
+    v_period   text;
+    v_zone     text := 'UTC';
+    v_variant  text;
+    v_to       text[] := '{}';
+    v_test     boolean := false;
+    v_options  jsonb := '{}'::jsonb;
+    s          scc.report_schedules;
+    t          text;
+    run_id     bigint;
+    r          scc.report_runs;
+    msg        text;
+    code       text;
+begin
+    perform scc.require_role(ctx, 'admin');
+    actor_id := (ctx -> 'actor' ->> 'id')::uuid;
+    v_kind := scc.report_kind_checked(ctx -> 'params' ->> 'kind', 404);
+    perform scc.refuse_unknown_fields(body, array['period', 'time_zone', 'send_to', 'variant', 'schedule_id']);
+    if body ? 'schedule_id' and jsonb_typeof(body -> 'schedule_id') <> 'null' then
+        t := body ->> 'schedule_id';
+        if jsonb_typeof(body -> 'schedule_id') <> 'number' or t !~ '^[0-9]{1,18}$' then
+            perform scc.fail(400, 'invalid_schedule_id', 'schedule_id must be a schedule''s id (a whole number)');
+        end if;
+        select * into s from scc.report_schedules as x where x.id = t::bigint;
+        if s.id is null then
+            perform scc.fail(404, 'schedule_not_found', 'no such report schedule');
+        end if;
+        if s.kind <> v_kind then
+            perform scc.fail(400, 'schedule_kind_mismatch',
+                             format('schedule %s runs the %s report, not %s', s.id, s.kind, v_kind));
+        end if;
+        v_period := s.period;
+        v_zone := s.time_zone;
+        v_variant := s.variant;
+        v_to := s.recipients;
+        v_options := jsonb_build_object('send_now', true);
+    end if;
+    if body ? 'time_zone' and jsonb_typeof(body -> 'time_zone') <> 'null' then
+        v_zone := scc.body_text(ctx, 'time_zone', 'invalid_time_zone');
+    end if;
+    if body ? 'period' and jsonb_typeof(body -> 'period') <> 'null' then
+        v_period := btrim(scc.body_text(ctx, 'period', 'invalid_period'));
+    end if;
+    perform scc.report_period_checked(v_period, v_zone);
+    if body ? 'variant' then
+        v_variant := scc.report_variant(body -> 'variant');
+    end if;
+    if body ? 'send_to' then
+        if body -> 'send_to' = '"me"'::jsonb then
+            select array[u.email] into v_to from scc.users as u where u.id = actor_id;
+            v_test := true;
+        elsif jsonb_typeof(body -> 'send_to') = 'null' or body -> 'send_to' = '[]'::jsonb then
+            v_to := '{}';
+        elsif jsonb_typeof(body -> 'send_to') = 'array' then
+            v_to := scc.report_recipients(body -> 'send_to', 'send_to');
+        else
+            perform scc.fail(400, 'invalid_send_to', 'send_to: "me", or a list of email addresses');
+        end if;
+    end if;
+    begin
+        run_id := scc.report_run_start(v_kind, v_period, v_zone, v_options || jsonb_build_object('period', v_period),
+                                       v_to, v_variant, actor_id, s.id, null::timestamptz, v_test);
+    exception when sqlstate '22023' then
+        -- report_run_start checks again what was checked above; a refusal
+        -- here is one of its own rules, named by its detail
+        get stacked diagnostics msg = message_text, code = pg_exception_detail;
+        perform scc.fail(400, case code when 'bad_period' then 'invalid_period'
+                                        when 'bad_time_zone' then 'invalid_time_zone'
+                                        when 'bad_recipient' then 'invalid_recipient'
+                                        when 'bad_report_kind' then 'unknown_kind'
+                                        else coalesce(nullif(code, ''), 'invalid_run') end, msg);
+    end;
+    select * into r from scc.report_runs as x where x.id = run_id;
+    perform scc.audit(ctx, 'report_run.create', 'report_run', r.id::text, null,
+                      scc.report_run_summary_json(r) || jsonb_build_object('options', r.options));
+    return (202, jsonb_build_object('run', scc.report_run_json(r))::json)::scc_api.response;
+end
+$_$;
+
+ALTER FUNCTION scc_api.report_run_create(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.report_run_create(ctx jsonb) IS 'POST /api/reports/:kind/runs: admins run a report for a period: a preview, a test to themselves, or mailed; audited; 202 the run';
+
+CREATE FUNCTION scc_api.report_run_csv(ctx jsonb) RETURNS scc_api.file_response
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+begin
+    return scc.report_run_file(ctx, 'csv');
+end
+$$;
+
+ALTER FUNCTION scc_api.report_run_csv(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.report_run_csv(ctx jsonb) IS 'GET /api/report-runs/:id/csv: admins: the CSV of a done run, as archived, as a download';
+
+CREATE FUNCTION scc_api.report_run_get(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+begin
+    return (200, jsonb_build_object('run', scc.report_run_json(scc.report_run_for(ctx)))::json)::scc_api.response;
+end
+$$;
+
+ALTER FUNCTION scc_api.report_run_get(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.report_run_get(ctx jsonb) IS 'GET /api/report-runs/:id: admins: one report run in full, with what was mailed and the outbox rows';
+
+CREATE FUNCTION scc_api.report_run_html(ctx jsonb) RETURNS scc_api.file_response
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+begin
+    return scc.report_run_file(ctx, 'html');
+end
+$$;
+
+ALTER FUNCTION scc_api.report_run_html(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.report_run_html(ctx jsonb) IS 'GET /api/report-runs/:id/html: admins: the rendered HTML of a done run, as archived';
+
+CREATE FUNCTION scc_api.report_run_text(ctx jsonb) RETURNS scc_api.file_response
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+begin
+    return scc.report_run_file(ctx, 'text');
+end
+$$;
+
+ALTER FUNCTION scc_api.report_run_text(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.report_run_text(ctx jsonb) IS 'GET /api/report-runs/:id/text: admins: the rendered text of a done run, as archived';
+
+CREATE FUNCTION scc_api.report_runs_list(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $_$
+declare
+    q        jsonb := coalesce(ctx -> 'query', '{}'::jsonb);
+    v_kind   text;
+    v_sched  bigint;
+    v_before bigint;
+    lim      int := 20;
+    t        text;
+    items    jsonb;
+    n        int;
+begin
+    perform scc.require_role(ctx, 'admin');
+    perform scc.refuse_unknown_params(ctx, array['kind', 'schedule', 'before', 'limit']);
+    if coalesce(q ->> 'kind', '') <> '' then
+        v_kind := scc.report_kind_checked(q ->> 'kind', 400);
+    end if;
+    t := q ->> 'schedule';
+    if coalesce(t, '') <> '' then
+        if t !~ '^[0-9]{1,18}$' then
+            perform scc.fail(400, 'invalid_schedule', 'schedule must be a schedule''s id (a whole number)');
+        end if;
+        v_sched := t::bigint;
+    end if;
+    t := q ->> 'before';
+    if coalesce(t, '') <> '' then
+        if t !~ '^[0-9]{1,18}$' or t::bigint < 1 then
+            perform scc.fail(400, 'invalid_before', 'before must be a run id (a whole number >= 1)');
+        end if;
+        v_before := t::bigint;
+    end if;
+    t := q ->> 'limit';
+    if coalesce(t, '') <> '' then
+        if t !~ '^[0-9]{1,4}$' or t::int not between 1 and 100 then
+            perform scc.fail(400, 'invalid_limit', 'limit must be a whole number from 1 to 100');
+        end if;
+        lim := t::int;
+    end if;
+    with page as (
+        select r.*
+          from scc.report_runs as r
+         where (v_before is null or r.id < v_before)
+           and (v_kind is null or r.kind = v_kind)
+           and (v_sched is null or r.schedule_id = v_sched)
+         order by r.id desc
+         limit lim + 1
+    )
+    select coalesce(jsonb_agg(scc.report_run_summary_json(p::scc.report_runs) order by p.id desc), '[]'::jsonb),
+           count(*)
+      into items, n
+      from page as p;
+    if n > lim then
+        items := items - lim;
+    end if;
+    return (200, jsonb_build_object(
+                'items', items,
+                'next_before', case when n > lim then (items -> (lim - 1) ->> 'id')::bigint end)::json
+           )::scc_api.response;
+end
+$_$;
+
+ALTER FUNCTION scc_api.report_runs_list(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.report_runs_list(ctx jsonb) IS 'GET /api/report-runs: admins browse the archive of report runs, newest first, by kind or schedule, keyset paged';
+
+CREATE FUNCTION scc_api.report_schedule_create(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+declare
+    s scc.report_schedules;
+begin
+    perform scc.require_role(ctx, 'admin');
+    s.enabled := true;
+    s.skip_when_empty := false;
+    s := scc.report_schedule_apply(ctx, s);
+    insert into scc.report_schedules (kind, cron, time_zone, recipients, options, enabled, period, variant,
+                                      skip_when_empty, created_by)
+    values (s.kind, s.cron, s.time_zone, s.recipients, '{}'::jsonb, s.enabled, s.period, s.variant,
+            s.skip_when_empty, (ctx -> 'actor' ->> 'id')::uuid)
+    returning * into s;
+    perform scc.audit(ctx, 'report_schedule.create', 'report_schedule', s.id::text, null, scc.report_schedule_json(s));
+    return (201, jsonb_build_object('schedule', scc.report_schedule_json(s))::json)::scc_api.response;
+end
+$$;
+
+ALTER FUNCTION scc_api.report_schedule_create(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.report_schedule_create(ctx jsonb) IS 'POST /api/report-schedules: admins schedule a report (cron in a zone, recipients, period, variant); audited; 201';
+
+CREATE FUNCTION scc_api.report_schedule_delete(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $_$
+declare
+    t   text := ctx -> 'params' ->> 'id';
+    old scc.report_schedules;
+    was jsonb;
+begin
+    perform scc.require_role(ctx, 'admin');
+    perform scc.refuse_unknown_params(ctx, array[]::text[]);
+    if t is null or t !~ '^[0-9]{1,18}$' then
+        perform scc.fail(400, 'invalid_id', 'the schedule id must be a whole number');
+    end if;
+    select * into old from scc.report_schedules as x where x.id = t::bigint for update;
+    if old.id is null then
+        perform scc.fail(404, 'schedule_not_found', 'no such report schedule');
+    end if;
+    was := scc.report_schedule_json(old) - 'next_runs';
+    perform scc.unschedule_report(old.id);
+    perform scc.audit(ctx, 'report_schedule.delete', 'report_schedule', old.id::text, was, null);
+    return (200, jsonb_build_object('deleted', was)::json)::scc_api.response;
+end
+$_$;
+
+ALTER FUNCTION scc_api.report_schedule_delete(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.report_schedule_delete(ctx jsonb) IS 'DELETE /api/report-schedules/:id: admins delete a report schedule (its runs stay archived); audited';
+
+CREATE FUNCTION scc_api.report_schedule_update(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $_$
+declare
+    t   text := ctx -> 'params' ->> 'id';
+    old scc.report_schedules;
+    s   scc.report_schedules;
+begin
+    perform scc.require_role(ctx, 'admin');
+    if t is null or t !~ '^[0-9]{1,18}$' then
+        perform scc.fail(400, 'invalid_id', 'the schedule id must be a whole number');
+    end if;
+    if coalesce(ctx -> 'body', '{}'::jsonb) = '{}'::jsonb then
+        perform scc.fail(400, 'empty_body', 'nothing to change');
+    end if;
+    select * into old from scc.report_schedules as x where x.id = t::bigint for update;
+    if old.id is null then
+        perform scc.fail(404, 'schedule_not_found', 'no such report schedule');
+    end if;
+    s := scc.report_schedule_apply(ctx, old);
+    if (s.kind, s.cron, s.time_zone, s.recipients, s.period, s.variant, s.skip_when_empty, s.enabled)
+       is not distinct from
+       (old.kind, old.cron, old.time_zone, old.recipients, old.period, old.variant, old.skip_when_empty, old.enabled) then
+        return (200, jsonb_build_object('schedule', scc.report_schedule_json(old))::json)::scc_api.response;
+    end if;
+    if s.enabled and (s.cron <> old.cron or s.time_zone <> old.time_zone or not old.enabled) then
+        s.last_slot := greatest(coalesce(old.last_slot, old.created_at), now());
+        s.last_error := null;
+    end if;
+    update scc.report_schedules as x
+       set kind = s.kind, cron = s.cron, time_zone = s.time_zone, recipients = s.recipients,
+           period = s.period, variant = s.variant, skip_when_empty = s.skip_when_empty,
+           enabled = s.enabled, last_slot = s.last_slot, last_error = s.last_error
+     where x.id = old.id
+    returning * into s;
+    perform scc.audit(ctx, 'report_schedule.update', 'report_schedule', s.id::text,
+                      scc.report_schedule_json(old) - 'next_runs' - 'last_run',
+                      scc.report_schedule_json(s) - 'next_runs' - 'last_run');
+    return (200, jsonb_build_object('schedule', scc.report_schedule_json(s))::json)::scc_api.response;
+end
+$_$;
+
+ALTER FUNCTION scc_api.report_schedule_update(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.report_schedule_update(ctx jsonb) IS 'PATCH /api/report-schedules/:id: admins edit, pause or resume a report schedule; audited; 200';
+
+CREATE FUNCTION scc_api.report_schedules_list(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+declare
+    v_kind text;
+begin
+    perform scc.require_role(ctx, 'admin');
+    perform scc.refuse_unknown_params(ctx, array['kind']);
+    if coalesce(ctx -> 'query' ->> 'kind', '') <> '' then
+        v_kind := scc.report_kind_checked(ctx -> 'query' ->> 'kind', 400);
+    end if;
+    return (200, jsonb_build_object('items', (
+        select coalesce(jsonb_agg(scc.report_schedule_json(s) order by c.ord, s.id), '[]'::jsonb)
+          from scc.report_schedules as s
+          join scc.report_catalog() as c on c.kind = s.kind
+         where v_kind is null or s.kind = v_kind))::json)::scc_api.response;
+end
+$$;
+
+ALTER FUNCTION scc_api.report_schedules_list(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.report_schedules_list(ctx jsonb) IS 'GET /api/report-schedules: admins: every report schedule with its next slots and latest run';
+
+CREATE FUNCTION scc_api.reports_list(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+begin
+    perform scc.require_role(ctx, 'admin');
+    perform scc.refuse_unknown_params(ctx, array[]::text[]);
+    return (200, jsonb_build_object('reports', (
+        select jsonb_agg(jsonb_build_object(
+                   'kind', c.kind, 'title', c.title, 'lens', c.lens,
+                   'last_run', (select scc.report_run_summary_json(r) from scc.report_runs as r
+                                 where r.kind = c.kind order by r.id desc limit 1),
+                   'last_done', (select scc.report_run_summary_json(r) from scc.report_runs as r
+                                  where r.kind = c.kind and r.state = 'done' order by r.id desc limit 1),
+                   'schedules', (select count(*) from scc.report_schedules as s where s.kind = c.kind),
+                   'enabled', (select count(*) from scc.report_schedules as s where s.kind = c.kind and s.enabled))
+               order by c.ord)
+          from scc.report_catalog() as c))::json)::scc_api.response;
+end
+$$;
+
+ALTER FUNCTION scc_api.reports_list(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.reports_list(ctx jsonb) IS 'GET /api/reports: admins: the eight reports with their last run and how many schedules';
 
 CREATE FUNCTION scc_api.role_accept(ctx jsonb) RETURNS scc_api.response
     LANGUAGE plpgsql SECURITY DEFINER
@@ -12096,27 +13043,6 @@ ALTER TABLE scc.report_runs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
-CREATE TABLE scc.report_schedules (
-    id bigint NOT NULL,
-    kind text NOT NULL,
-    cron text NOT NULL,
-    time_zone text NOT NULL,
-    recipients text[] NOT NULL,
-    options jsonb DEFAULT '{}'::jsonb NOT NULL,
-    enabled boolean DEFAULT true NOT NULL,
-    last_slot timestamp with time zone,
-    last_error text,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT report_schedules_cron_check CHECK (scc.cron_shape_ok(cron)),
-    CONSTRAINT report_schedules_kind_check CHECK (scc.report_kind_ok(kind)),
-    CONSTRAINT report_schedules_options_check CHECK ((jsonb_typeof(options) = 'object'::text)),
-    CONSTRAINT report_schedules_recipients_check CHECK ((cardinality(recipients) > 0))
-);
-
-ALTER TABLE scc.report_schedules OWNER TO scc_owner;
-
-COMMENT ON TABLE scc.report_schedules IS 'recurring report runs: cron in time_zone; each slot becomes one report job (unique key schedule:<id>:<slot>)';
-
 ALTER TABLE scc.report_schedules ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME scc.report_schedules_id_seq
     START WITH 1
@@ -12764,6 +13690,8 @@ CREATE TRIGGER ledger_months_keep_update AFTER UPDATE ON scc.journal_lines REFER
 
 CREATE TRIGGER report_runs_keep_done BEFORE UPDATE ON scc.report_runs FOR EACH ROW EXECUTE FUNCTION scc.report_runs_keep_done();
 
+CREATE TRIGGER report_schedules_mirror BEFORE INSERT OR UPDATE ON scc.report_schedules FOR EACH ROW EXECUTE FUNCTION scc.report_schedules_mirror();
+
 CREATE TRIGGER waiver_signatures_immutable BEFORE DELETE OR UPDATE ON scc.waiver_signatures FOR EACH ROW EXECUTE FUNCTION scc.refuse_change();
 
 CREATE TRIGGER waiver_signatures_immutable_truncate BEFORE TRUNCATE ON scc.waiver_signatures FOR EACH STATEMENT EXECUTE FUNCTION scc.refuse_change();
@@ -12954,6 +13882,9 @@ ALTER TABLE ONLY scc.report_runs
 ALTER TABLE ONLY scc.report_runs
     ADD CONSTRAINT report_runs_schedule_id_fkey FOREIGN KEY (schedule_id) REFERENCES scc.report_schedules(id) ON DELETE SET NULL;
 
+ALTER TABLE ONLY scc.report_schedules
+    ADD CONSTRAINT report_schedules_created_by_fkey FOREIGN KEY (created_by) REFERENCES scc.users(id) ON DELETE SET NULL;
+
 ALTER TABLE ONLY scc.security_findings
     ADD CONSTRAINT security_findings_service_id_fkey FOREIGN KEY (service_id) REFERENCES scc.services(id);
 
@@ -13081,6 +14012,12 @@ GRANT ALL ON FUNCTION scc.complete_jobs(worker text, ids bigint[]) TO scc_worker
 
 REVOKE ALL ON FUNCTION scc.create_magic_link(email text, purpose text, role text, event_id uuid, ttl interval, name text, created_by uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc.create_magic_link(email text, purpose text, role text, event_id uuid, ttl interval, name text, created_by uuid) TO scc_worker;
+
+REVOKE ALL ON FUNCTION scc.cron_field(spec text, label text, lo integer, hi integer, names text[], base integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.cron_next_slots(expr text, tz text, after timestamp with time zone, n integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.cron_parse(expr text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.cron_shape_ok(expr text) FROM PUBLIC;
 
@@ -13356,6 +14293,8 @@ REVOKE ALL ON FUNCTION scc.rental_nights(a date, b date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.report_burn(p scc.report_span, OUT gross numeric, OUT net numeric, OUT months jsonb) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION scc.report_catalog() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION scc.report_charter_events(p scc.report_span) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.report_column(id text, label text, unit text) FROM PUBLIC;
@@ -13367,6 +14306,8 @@ REVOKE ALL ON FUNCTION scc.report_figure(id text, label text, value numeric, uni
 REVOKE ALL ON FUNCTION scc.report_instants(p scc.report_span, OUT from_at timestamp with time zone, OUT until_at timestamp with time zone) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.report_json(kind text, title text, p scc.report_span, amounts text, sections jsonb, csv jsonb, empty boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.report_kind_checked(kind text, status integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.report_kind_ok(kind text) FROM PUBLIC;
 
@@ -13380,11 +14321,15 @@ REVOKE ALL ON FUNCTION scc.report_pending_only(kind text, title text, p scc.repo
 
 REVOKE ALL ON FUNCTION scc.report_period(period text, time_zone text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION scc.report_period_checked(period text, time_zone text) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION scc.report_period_json(p scc.report_span) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.report_prior_period(p scc.report_span) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.report_ratio(a numeric, b numeric) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.report_recipients(v jsonb, field text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.report_run_begin(run_id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc.report_run_begin(run_id bigint) TO scc_worker;
@@ -13395,6 +14340,12 @@ GRANT ALL ON FUNCTION scc.report_run_done(run_id bigint, subject text, html text
 REVOKE ALL ON FUNCTION scc.report_run_fail(run_id bigint, error text) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc.report_run_fail(run_id bigint, error text) TO scc_worker;
 
+REVOKE ALL ON FUNCTION scc.report_run_file(ctx jsonb, part text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.report_run_for(ctx jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.report_run_json(r scc.report_runs) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION scc.report_run_mail(run_id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc.report_run_mail(run_id bigint) TO scc_worker;
 
@@ -13402,9 +14353,19 @@ REVOKE ALL ON FUNCTION scc.report_run_queue(p_kind text, p_period text, p_time_z
 
 REVOKE ALL ON FUNCTION scc.report_run_start(kind text, period text, time_zone text, options jsonb, recipients text[], variant text, requested_by uuid, schedule_id bigint, slot timestamp with time zone, test boolean) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION scc.report_run_summary_json(r scc.report_runs) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION scc.report_runs_keep_done() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION scc.report_schedule_apply(ctx jsonb, s scc.report_schedules) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.report_schedule_json(s scc.report_schedules) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.report_schedules_mirror() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION scc.report_span_of(starts date, ends date, tz text, grain text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.report_variant(v jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.report_with_charter(kind text, title text, p scc.report_span, amounts text, before jsonb, after jsonb) FROM PUBLIC;
 
@@ -13615,6 +14576,39 @@ GRANT ALL ON FUNCTION scc_api.party_link_revoke(ctx jsonb) TO scc_web;
 
 REVOKE ALL ON FUNCTION scc_api.party_links_list(ctx jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc_api.party_links_list(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.report_run_create(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.report_run_create(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.report_run_csv(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.report_run_csv(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.report_run_get(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.report_run_get(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.report_run_html(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.report_run_html(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.report_run_text(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.report_run_text(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.report_runs_list(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.report_runs_list(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.report_schedule_create(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.report_schedule_create(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.report_schedule_delete(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.report_schedule_delete(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.report_schedule_update(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.report_schedule_update(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.report_schedules_list(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.report_schedules_list(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.reports_list(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.reports_list(ctx jsonb) TO scc_web;
 
 REVOKE ALL ON FUNCTION scc_api.role_accept(ctx jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc_api.role_accept(ctx jsonb) TO scc_web;

@@ -124,6 +124,26 @@ MATRIX.push(
   ['GET',    '/api/imports',                null,                                                          [401, 403, 403, 403, 200]],
 );
 /* end ledger: CSV import (helper K) */
+/* reports: routes and pages (helper J2) */
+// :id is a user's id here, so the run and schedule rows reach their
+// function and stop at 400 invalid_id (ids are numbers); :kind is the
+// literal ":kind" (404 unknown_kind); the schedule POST names no report
+// (400 kind_required): nothing is made on the shared stack.
+// reports.test.js walks every route with real runs and schedules.
+MATRIX.push(
+  ['GET',    '/api/reports',                null,                                                          [401, 403, 403, 403, 200]],
+  ['POST',   '/api/reports/:kind/runs',     { period: '2026-10' },                                         [401, 403, 403, 403, 404]],
+  ['GET',    '/api/report-runs',            null,                                                          [401, 403, 403, 403, 200]],
+  ['GET',    '/api/report-runs/:id',        null,                                                          [401, 403, 403, 403, 400]],
+  ['GET',    '/api/report-runs/:id/html',   null,                                                          [401, 403, 403, 403, 400]],
+  ['GET',    '/api/report-runs/:id/text',   null,                                                          [401, 403, 403, 403, 400]],
+  ['GET',    '/api/report-runs/:id/csv',    null,                                                          [401, 403, 403, 403, 400]],
+  ['GET',    '/api/report-schedules',       null,                                                          [401, 403, 403, 403, 200]],
+  ['POST',   '/api/report-schedules',       { cron: '0 7 * * *', time_zone: 'UTC', recipients: ['matrix@test.example'] }, [401, 403, 403, 403, 400]],
+  ['PATCH',  '/api/report-schedules/:id',   { enabled: false },                                            [401, 403, 403, 403, 400]],
+  ['DELETE', '/api/report-schedules/:id',   null,                                                          [401, 403, 403, 403, 400]],
+);
+/* end reports: routes and pages (helper J2) */
 
 let stack;
 const who = {};
