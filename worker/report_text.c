@@ -141,6 +141,45 @@ static int text_figures(scc_buf *b, yajl_val figures)
     return 0;
 }
 
+/* A table too wide for the line even with its text columns cut to 8: each
+ * row as a record, its first value as a heading and every other value on a
+ * line of its own under its column's label. */
+static int text_records(scc_buf *b, yajl_val cols, yajl_val rows)
+{
+    size_t n = cols->u.array.len, nr = rows ? rows->u.array.len : 0, lw = 0;
+    char   val[256];
+    int    bad = 0;
+
+    for (size_t c = 1; c < n; c++) {
+        const char *l = scc_report_str(cols->u.array.values[c], "label");
+        if (chars(l ? l : "") > lw)
+            lw = chars(l ? l : "");
+    }
+    if (lw > 36)
+        lw = 36;
+    for (size_t r = 0; r < nr && !bad; r++) {
+        yajl_val row = rows->u.array.values[r];
+        for (size_t c = 0; c < n && !bad; c++) {
+            const char *l = scc_report_str(cols->u.array.values[c], "label");
+            fmt(YAJL_IS_ARRAY(row) && c < row->u.array.len ? row->u.array.values[c] : NULL,
+                unit_of(cols, c), val, sizeof(val));
+            if (c == 0) {
+                bad = spaces(b, 2) || cell(b, val, TEXT_WIDTH - 2, 0);
+            } else {
+                size_t vw = TEXT_WIDTH - 6 - lw;
+                bad = spaces(b, 4) || cell(b, l ? l : "", lw, 0) || spaces(b, 2) ||
+                      cell(b, val, vw, 0);
+            }
+            while (!bad && b->len > 0 && b->data[b->len - 1] == ' ')
+                b->len--;
+            bad = bad || put(b, "\n");
+        }
+    }
+    if (!bad && nr == 0)
+        bad = put(b, "  (none)\n");
+    return bad ? -1 : 0;
+}
+
 static int text_table(scc_buf *b, yajl_val table)
 {
     yajl_val cols = scc_report_get(table, "columns", yajl_t_array);
@@ -174,8 +213,12 @@ static int text_table(scc_buf *b, yajl_val table)
                 (widest == n || w[c] > w[widest]))
                 widest = c;
         }
-        if (total <= TEXT_WIDTH || widest == n)
+        if (total <= TEXT_WIDTH)
             break;
+        if (widest == n) {
+            free(w);
+            return text_records(b, cols, rows);
+        }
         w[widest] -= (total - TEXT_WIDTH < w[widest] - 8) ? total - TEXT_WIDTH : w[widest] - 8;
     }
     int bad = spaces(b, 2);

@@ -160,6 +160,39 @@ static void test_text_body(void **state)
     scc_buf_free(&b);
 }
 
+/* a table of many money columns cannot fit 78 characters even with its
+ * text cut: each row becomes a record, a value a line under its label */
+static void test_text_records(void **state)
+{
+    (void)state;
+    const char *json =
+        "{\"kind\":\"cfo\",\"sections\":[{\"id\":\"t\",\"title\":\"Targets\",\"figures\":[],"
+        "\"table\":{\"columns\":[{\"label\":\"Entity\",\"unit\":\"text\"},"
+        "{\"label\":\"Revenue\",\"unit\":\"cents\"},{\"label\":\"Target\",\"unit\":\"cents\"},"
+        "{\"label\":\"Of target\",\"unit\":\"ratio\"},{\"label\":\"Expenses\",\"unit\":\"cents\"},"
+        "{\"label\":\"Budget\",\"unit\":\"cents\"},{\"label\":\"Of budget\",\"unit\":\"ratio\"}],"
+        "\"rows\":[[\"Charter operation (JADA, Queen of San Diego)\",123456789,100000000,1.2346,"
+        "98765432,90000000,1.0974]]}}]}";
+    char perr[128];
+    yajl_val v = yajl_tree_parse(json, perr, sizeof(perr));
+    assert_non_null(v);
+    scc_buf b;
+    scc_buf_init(&b);
+    assert_int_equal(scc_report_text_body(v, &b), 0);
+    yajl_tree_free(v);
+    const char *p = b.data;
+    while (*p) {
+        size_t n = strcspn(p, "\n");
+        if (scc_utf8_len(p, n) > 78)
+            fail_msg("a line of %zu characters: %.*s", scc_utf8_len(p, n), (int)n, p);
+        p += n + (p[n] == '\n');
+    }
+    assert_non_null(strstr(b.data, "  Charter operation (JADA, Queen of San Diego)\n"));
+    assert_non_null(strstr(b.data, "    Revenue    $1,234,567.89\n"));
+    assert_non_null(strstr(b.data, "    Of budget  109.7%\n"));
+    scc_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -168,6 +201,7 @@ int main(void)
         cmocka_unit_test(test_spark),
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_text_body),
+        cmocka_unit_test(test_text_records),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

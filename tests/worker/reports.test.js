@@ -53,6 +53,21 @@ values ('00000000-0000-4000-8000-00000000fe01', '00000000-0000-4000-8000-0000000
        ('00000000-0000-4000-8000-00000000fe03', '00000000-0000-4000-8000-00000000fb01', 'Stormy sail',
         '2026-02-20 10:00 America/Los_Angeles', '2026-02-20 13:00 America/Los_Angeles', 'America/Los_Angeles', 0, 2, 6,
         'cancelled', 'weather, "small craft" advisory');
+-- an entity whose name a spreadsheet would run, with February's revenue:
+-- the CEO report's CSV (revenue per entity) quotes and guards it
+insert into scc.entities (slug, name, kind) values ('report-test', '=SUM(A1) "Ops", East', 'holding');
+insert into scc.accounts (entity_id, code, name, type, purpose)
+select n.id, a.code, a.name, a.type, a.purpose from scc.entities as n,
+       (values ('1000', 'Cash', 'asset', 'cash'), ('4000', 'Revenue', 'revenue', null)) as a (code, name, type, purpose)
+ where n.slug = 'report-test';
+with e as (
+    insert into scc.journal_entries (entity_id, posted_on, memo, source, external_id)
+    select n.id, '2026-02-10', 'a sale', 'test', 'R1' from scc.entities as n where n.slug = 'report-test'
+    returning id, entity_id, posted_on
+)
+insert into scc.journal_lines (entry_id, entity_id, posted_on, account_id, amount_cents, currency)
+select e.id, e.entity_id, e.posted_on, a.id, case a.code when '1000' then 50000 else -50000 end, 'USD'
+  from e join scc.accounts as a on a.entity_id = e.entity_id;
 `;
 
 before(async () => {
@@ -119,16 +134,15 @@ test('a preview archives HTML, text and CSV with their SHA-256, figures formatte
   assert.match(r.text, /^ {2}Utilisation {2,}7\.1%$/m);
   assert.match(r.text, /^ {2}Waiver completion {2,}n\/a$/m, 'a zero denominator reads n/a');
   assert.match(r.text, /February 2026: 2026-02-01 to 2026-02-28, America\/Los_Angeles/);
-  assert.match(r.text, /Awaiting data: ledger \(not recorded yet\)/);
+  assert.match(r.text, /^Revenue vs prior period and plan, per entity$/m);
   assert.match(r.text, /^ {2}cancelled +█+ +1$/m, 'a bar of blocks in the text');
   assert.match(r.text, /^ {2}[▁▂▃▄▅▆▇█]{28}$/m, 'the trend: one small bar a day');
   assert.ok(r.html.includes('<td width="100%" height="14"'), 'bars are table cells of a width');
   assert.ok(r.html.includes('33.3%'));
   assert.ok(!/<script|<svg|<img/i.test(r.html));
-  // The CSV: one row per event; the quote doubled, the formula guarded.
-  assert.ok(r.csv.includes('"weather, ""small craft"" advisory"'), r.csv);
-  assert.ok(r.csv.includes(',\'=SUM(A1) sail,'), r.csv);
-  assert.ok(r.csv.startsWith('departure_date,boat,event,state,'));
+  // The CSV: revenue per entity; the quotes doubled, the formula guarded.
+  assert.ok(r.csv.includes('"\'=SUM(A1) ""Ops"", East",50000,'), r.csv);
+  assert.ok(r.csv.startsWith('entity,revenue_cents,prior_cents,'));
   assert.ok(r.csv.endsWith('\r\n'));
 });
 
