@@ -1858,7 +1858,8 @@ CREATE TABLE scc.event_pages (
     CONSTRAINT event_pages_built_check CHECK ((stale OR ((event IS NOT NULL) AND (roster IS NOT NULL) AND (checklist IS NOT NULL) AND (timing IS NOT NULL) AND (transitions IS NOT NULL) AND (state IS NOT NULL) AND (release_cutoff_at IS NOT NULL) AND (places IS NOT NULL) AND (built_at IS NOT NULL)))),
     CONSTRAINT event_pages_flipped_check CHECK ((((flips_at IS NULL) = (timing_flipped IS NULL)) AND ((flips_at IS NULL) = (transitions_flipped IS NULL)))),
     CONSTRAINT event_pages_you_by_role_check CHECK ((stale OR (you_by_role IS NOT NULL)))
-);
+)
+WITH (toast_tuple_target='8160');
 
 ALTER TABLE scc.event_pages OWNER TO scc_owner;
 
