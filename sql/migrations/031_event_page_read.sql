@@ -7,9 +7,11 @@
 -- its expressions again in every transaction, and the module runs one
 -- call a transaction.  callgrind on a single-user backend (a prepared call
 -- a transaction, the bench's admin on the demo's full sail): 522,000
--- instructions a call before; 406,000 with the one statement below; 311,000
--- with the page's row also kept uncompressed (0.60 of before).  A function
--- that only reads the (compressed) row and returns its parts: 340,000.
+-- instructions a call before; 406,000 with the one statement below;
+-- 291,000-311,000 with the page's row also kept uncompressed (0.56-0.60 of
+-- before; two stacks).  For scale: a function that only reads the
+-- compressed row and returns its parts, 340,000; GET /api/users/:id's
+-- function, 341,000.
 --
 -- The route now answers the common case with ONE statement: the caller's
 -- user row (enabled), the kept page (not stale), the visibility rule for a
@@ -31,7 +33,8 @@
 -- or (upper case) answers it.  Checking the shape first cost about 50,000
 -- instructions a check however written (a regular expression builds its
 -- automaton on every call; translate and ltrim walk the characters
--- multibyte by multibyte), a quarter of what the statement saves.
+-- multibyte by multibyte): two checks cost about what the one statement
+-- saves.
 --
 -- What did not help (same measure): the statement as a `language sql`
 -- route (planned again on every call: a fifth of the rate in pgbench);
@@ -39,7 +42,8 @@
 -- 421,000); callers with a place in the fast path too (the whole-row value
 -- scc.event_you_json needs is formed for every row the scan returns,
 -- about 55,000 a call whether used or not); the kept "you" as json instead
--- of jsonb (no cheaper: the row's other columns went out of line).
+-- of jsonb, to spare its cast (measured dearer: 453,000 against 421,000;
+-- not pursued).
 
 -- The two ids as the fast path matches them.
 create index users_id_text_idx on scc.users ((id::text collate "C"));
