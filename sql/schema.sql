@@ -2057,6 +2057,29 @@ ALTER FUNCTION scc.event_for(ctx jsonb, actor_role text, lock boolean) OWNER TO 
 
 COMMENT ON FUNCTION scc.event_for(ctx jsonb, actor_role text, lock boolean) IS 'the route''s event (:id) if the caller may see it, optionally locked; SC400 invalid_id, SC404 event_not_found';
 
+CREATE FUNCTION scc.event_get_slow(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql STABLE
+    AS $$
+declare
+    actor_role text := scc.require_role(ctx, 'guest');
+    actor_id   uuid := (ctx -> 'actor' ->> 'id')::uuid;
+    eid        uuid := scc.check_uuid(ctx -> 'params' ->> 'id', 'invalid_id', 'the event id');
+    p          scc.event_pages;
+begin
+    select * into p from scc.event_pages as x where x.event_id = eid and not x.stale;
+    if p.event_id is null then
+        p := scc.event_page_build(scc.event_for(ctx, actor_role, false));
+    elsif not scc.event_visible_to(p.state, actor_role, p.places ? actor_id::text) then
+        perform scc.fail(404, 'event_not_found', 'no such event');
+    end if;
+    return (200, scc.event_page_assemble(p, actor_id, actor_role))::scc_api.response;
+end
+$$;
+
+ALTER FUNCTION scc.event_get_slow(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.event_get_slow(ctx jsonb) IS 'GET /api/events/:id in full (role check, id, kept or built page, visibility, the caller''s part): the route''s path for every case its one statement does not answer';
+
 CREATE FUNCTION scc.event_json(e scc.events) RETURNS jsonb
     LANGUAGE sql STABLE
     AS $$
@@ -2326,7 +2349,8 @@ CREATE TABLE scc.event_pages (
     CONSTRAINT event_pages_built_check CHECK ((stale OR ((event IS NOT NULL) AND (roster IS NOT NULL) AND (checklist IS NOT NULL) AND (timing IS NOT NULL) AND (transitions IS NOT NULL) AND (state IS NOT NULL) AND (release_cutoff_at IS NOT NULL) AND (places IS NOT NULL) AND (built_at IS NOT NULL)))),
     CONSTRAINT event_pages_flipped_check CHECK ((((flips_at IS NULL) = (timing_flipped IS NULL)) AND ((flips_at IS NULL) = (transitions_flipped IS NULL)))),
     CONSTRAINT event_pages_you_by_role_check CHECK ((stale OR (you_by_role IS NOT NULL)))
-);
+)
+WITH (toast_tuple_target='8160');
 
 ALTER TABLE scc.event_pages OWNER TO scc_owner;
 
@@ -7805,18 +7829,27 @@ CREATE FUNCTION scc_api.event_get(ctx jsonb) RETURNS scc_api.response
     SET search_path TO 'pg_catalog', 'scc'
     AS $$
 declare
-    actor_role text := scc.require_role(ctx, 'guest');
-    actor_id   uuid := (ctx -> 'actor' ->> 'id')::uuid;
-    eid        uuid := scc.check_uuid(ctx -> 'params' ->> 'id', 'invalid_id', 'the event id');
-    p          scc.event_pages;
+    r scc_api.response;
 begin
-    select * into p from scc.event_pages as x where x.event_id = eid and not x.stale;
-    if p.event_id is null then
-        p := scc.event_page_build(scc.event_for(ctx, actor_role, false));
-    elsif not scc.event_visible_to(p.state, actor_role, p.places ? actor_id::text) then
-        perform scc.fail(404, 'event_not_found', 'no such event');
+    select 200, json_build_object(
+               'event', p.event,
+               'timing', case when now() >= p.flips_at then p.timing_flipped else p.timing end,
+               'roster', p.roster,
+               'checklist', p.checklist,
+               'you', (p.you_by_role -> u.role)::json,
+               'transitions', case when now() >= p.flips_at then p.transitions_flipped else p.transitions end)
+      into r
+      from scc.users as u, scc.event_pages as p
+     where (u.id::text collate "C") = ctx -> 'actor' ->> 'id'
+       and (p.event_id::text collate "C") = ctx -> 'params' ->> 'id'
+       and u.disabled_at is null
+       and not p.stale
+       and scc.event_visible_to(p.state, u.role, false)
+       and not p.places ? (ctx -> 'actor' ->> 'id');
+    if not found then
+        return scc.event_get_slow(ctx);
     end if;
-    return (200, scc.event_page_assemble(p, actor_id, actor_role))::scc_api.response;
+    return r;
 end
 $$;
 
@@ -13562,6 +13595,8 @@ CREATE INDEX event_checklist_items_event_idx ON scc.event_checklist_items USING 
 
 CREATE INDEX event_checklist_items_template_item_idx ON scc.event_checklist_items USING btree (template_item_id);
 
+CREATE INDEX event_pages_event_id_text_idx ON scc.event_pages USING btree (((event_id)::text) COLLATE "C");
+
 CREATE INDEX event_role_changes_event_idx ON scc.event_role_changes USING btree (event_id, id);
 
 CREATE INDEX event_roles_event_idx ON scc.event_roles USING btree (event_id, role, state);
@@ -13629,6 +13664,8 @@ CREATE INDEX sessions_user_idx ON scc.sessions USING btree (user_id) WHERE (revo
 CREATE INDEX time_entries_worked_on_idx ON scc.time_entries USING btree (contract_id, worked_on);
 
 CREATE UNIQUE INDEX users_email_key ON scc.users USING btree (lower(email));
+
+CREATE INDEX users_id_text_idx ON scc.users USING btree (((id)::text) COLLATE "C");
 
 CREATE INDEX waiver_signatures_event_idx ON scc.waiver_signatures USING btree (event_id);
 
@@ -14086,6 +14123,8 @@ REVOKE ALL ON FUNCTION scc.event_clock_flip(e scc.events) FROM PUBLIC;
 REVOKE ALL ON FUNCTION scc.event_copy_checklists(p_event_id uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.event_for(ctx jsonb, actor_role text, lock boolean) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.event_get_slow(ctx jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.event_json(e scc.events) FROM PUBLIC;
 
