@@ -82,12 +82,14 @@ select 'past:' || b.k || ':' || to_char(d, 'YYYY-MM-DD') as k, b.k as boat, b.ti
 
 insert into scc.events (id, boat_id, title, notes, meetup_at, meetup_place, departure_at, return_at,
                         time_zone, crew_min, crew_max, guest_max, state, cancel_reason,
-                        actual_return_at, created_by)
+                        actual_return_at, created_by, waiver_version_id)
 select pg_temp.id('event:' || s.k), b.id, s.title, '', t.dep - interval '30 minutes', b.port_name || ', dock A',
        t.dep, t.dep + s.hours * interval '1 hour', b.time_zone, b.crew_min, b.crew_max, b.guest_capacity,
        s.state, case when s.state = 'cancelled' then 'weather: small craft advisory' end,
        case when s.state = 'closed' then t.dep + s.hours * interval '1 hour' + pg_temp.pick('late:' || s.k, 0, 25) * interval '1 minute' end,
-       pg_temp.id('user:admin')
+       pg_temp.id('user:admin'),
+       -- sailed under demo.sql's charter waiver, as every demo event past draft
+       case when s.state <> 'cancelled' then pg_temp.id('waiver:charter:1') end
   from demo_sails as s
   join scc.boats as b on b.id = pg_temp.id('boat:' || s.boat)
   cross join lateral (select (s.day + s.hhmm::time) at time zone b.time_zone as dep) as t

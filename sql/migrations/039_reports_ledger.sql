@@ -515,7 +515,7 @@ begin
       into profit
       from scc.ledger_flow(p.starts, p.ends) as f;
 
-    return scc.report_json('accounting', 'Accounting officer report', p, 'gross',
+    return scc.report_json('accounting', 'Accounting report', p, 'gross',
         jsonb_build_array(
             jsonb_build_object(
                 'id', 'recognition', 'title', 'Revenue recognition',
