@@ -139,8 +139,10 @@ test('each of the eight reports previews in the frame', async () => {
   try {
     await signInAs(context, stack, 'admin', { name: 'Eve Eight' });
     await page.goto(`${stack.url}/admin-reports.html`);
-    const kinds = await page.getByLabel('Report', { exact: true }).locator('option').evaluateAll((os) =>
-      os.map((o) => [o.value, o.textContent]));
+    // the options come from GET /api/reports after the page loads: wait for the eighth
+    const options = page.getByLabel('Report', { exact: true }).locator('option');
+    await options.nth(7).waitFor({ state: 'attached' });
+    const kinds = await options.evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
     assert.equal(kinds.length, 8);
     for (const [kind, title] of kinds) {
       await page.getByLabel('Report', { exact: true }).selectOption(kind);
