@@ -1,5 +1,5 @@
 -- reports_ledger.sql — the CEO, accounting officer and CFO reports
--- (038_reports_ledger.sql) on a small ledger worked out by hand: revenue
+-- (039_reports_ledger.sql) on a small ledger worked out by hand: revenue
 -- vs prior period and plan, the tracking gaps, cash, burn and runway,
 -- capital deployment, break-even, targets, recognition and deposits, the
 -- expense audit's outlier and missing receipt, AP aging, payouts, and a
