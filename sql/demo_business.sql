@@ -42,14 +42,6 @@ $$;
 create function pg_temp.today() returns date
 language sql stable as $$ select (now() at time zone 'America/Los_Angeles')::date $$;
 
-do $$
-begin
-    if exists (select 1 from scc.bookings where external_id = 'demo-bk-0001') then
-        raise notice 'demo business data: already loaded';
-    end if;
-end
-$$;
-
 create temp table demo_loaded on commit drop as
 select exists (select 1 from scc.bookings where external_id = 'demo-bk-0001') as loaded;
 
