@@ -6,7 +6,8 @@
  * to it).
  *
  * This file must never parse CSV, check a value or touch a table: the one
- * implementation is scc.import_csv() in SQL (sql/migrations/032_ledger.sql),
+ * implementation is scc.import_csv() in SQL (sql/migrations/032_ledger.sql,
+ * the kinds in 041_import_kinds.sql and after),
  * the same the admin page's route runs.  Here we read the file, call it
  * with PQexecParams and print its answer.
  */
@@ -26,7 +27,8 @@ static const char import_help[] =
     "usage: scc-worker import [--config FILE] KIND FILE.csv\n"
     "\n"
     "Import FILE.csv (RFC 4180, UTF-8, a header line naming the kind's columns)\n"
-    "as KIND: accounts or journal (layouts: samples/import/README.md).\n"
+    "as KIND: accounts, journal, bookings, deliveries, clients, invoices ...\n"
+    "(every kind and its layout: samples/import/README.md).\n"
     "Every row is checked first; the file is applied whole, or not at all when\n"
     "any row is wrong.  A row whose key was imported before is updated.\n"
     "\n"

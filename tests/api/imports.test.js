@@ -1,7 +1,8 @@
 // imports.test.js — CSV import over HTTP (POST /api/imports, GET
 // /api/imports; sql/migrations/032_ledger.sql) on a stack of its own (it
 // writes the ledger): both sample files imported by an admin (201 with the
-// counts), imported again (updated, not duplicated), a bad file refused
+// counts), imported again (updated, not duplicated), a kind of 041
+// (clients) through the route, every kind listed with its sample, a bad file refused
 // whole (422 import_refused with every error by line and column, nothing
 // applied, the refusal in the history), the body's fields checked, the
 // history newest first in keyset pages with who imported what, the 4 MB
@@ -41,6 +42,19 @@ test('an admin imports both samples, then again: inserted, then updated, never d
   assert.equal(await stack.psql('select count(*) from scc.journal_lines'), '23');
   assert.equal(await stack.psql(`select balance_cents from scc.account_balances('charter', '2026-10-31')
                                   where code = '4000'`), '270000', 'the re-imported amount (1,500 + 1,200)');
+});
+
+test('a kind of the business data through the route: clients imported, then updated; a bad row refused', async () => {
+  let r = await post({ kind: 'clients', csv: sample('clients.csv'), filename: 'clients.csv' });
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual([r.body.kind, r.body.rows, r.body.inserted, r.body.updated], ['clients', 4, 4, 0]);
+  r = await post({ kind: 'clients', csv: sample('clients.csv'), filename: 'clients.csv' });
+  assert.deepEqual([r.body.rows, r.body.inserted, r.body.updated], [4, 0, 4]);
+  assert.equal(await stack.psql('select count(*) from scc.clients'), '4');
+  r = await post({ kind: 'clients', csv: 'entity,external_id,name,active\ndangerouscentaur,CL-NEW,New client,perhaps\n' });
+  isError(r, 422, 'import_refused');
+  assert.deepEqual(r.body.error.errors, [{ line: 2, column: 'active', code: 'invalid_yes_no', message: 'perhaps is not yes or no' }]);
+  assert.equal(await stack.psql(`select count(*) from scc.clients where external_id = 'CL-NEW'`), '0');
 });
 
 test('a bad file is refused whole: 422 with every error by line and column, nothing applied', async () => {
@@ -83,7 +97,17 @@ test('the body is checked: unknown field, kind, csv, filename', async () => {
 test('the history: the kinds\' layouts, newest first, keyset pages, a kind alone', async () => {
   const all = await api(stack, 'GET', '/api/imports', { token: admin.access });
   assert.equal(all.status, 200);
-  assert.deepEqual(all.body.kinds.map((k) => k.kind), ['accounts', 'journal']);
+  const kinds = all.body.kinds.map((k) => k.kind);
+  assert.deepEqual(kinds, (await stack.psql('select string_agg(kind, \',\' order by position) from scc.import_kinds')).split(','),
+    'every kind, in its order');
+  for (const k of ['accounts', 'journal', 'bookings', 'boat_blocks', 'rental_stays', 'rental_blocks', 'work_orders',
+    'deliveries', 'delivery_costs', 'clients', 'contracts', 'time_entries', 'invoices', 'payments']) {
+    assert.ok(kinds.includes(k), `the kind ${k} is listed`);
+  }
+  for (const k of all.body.kinds) {
+    assert.ok(fs.existsSync(path.join(ROOT, 'samples/import', `${k.kind}.csv`)), `${k.kind} has its sample file`);
+    assert.ok(k.columns.every((c) => c.name && c.type && typeof c.optional === 'boolean' && c.what), `${k.kind}: columns described`);
+  }
   const journal = all.body.kinds.find((k) => k.kind === 'journal');
   assert.deepEqual(journal.columns.map((c) => c.name),
     ['external_id', 'entity', 'posted_on', 'memo', 'account', 'debit', 'credit', 'currency', 'source']);

@@ -125,7 +125,7 @@ E'G,charter,2026-10-03,x,1000,1.00,1.00,USD,bank\nG,charter,2026-10-04,x,4000,,,
                            (3, 'source', 'entry_mismatch'),
                            (4, 'memo', 'bad_quoting'), (5, null, 'field_count')$$,
                   'both sides, neither, lines of one entry that disagree, bad quoting, a short row');
-select results_eq($$select * from pg_temp.errors('accounts', E'entity,code,name,type\ncharter,X1,One,asset\ncharter,X1,Two,asset\nnowhere,x 2,,cash')$$,
+select results_eq($$select * from pg_temp.errors('accounts', E'entity,code,name,type,purpose\ncharter,X1,One,asset,\ncharter,X1,Two,asset,\nnowhere,x 2,,cash,')$$,
                   $$values (3, 'code', 'duplicate_key'), (4, 'entity', 'unknown_entity'), (4, 'code', 'invalid_code'),
                            (4, 'name', 'name_required'), (4, 'type', 'invalid_type')$$,
                   'an accounts file: a key twice, an unknown entity, a bad code, no name, a bad type');

@@ -1,7 +1,9 @@
 // import.test.js — `scc-worker import KIND FILE.csv` (worker/cmd_import.c →
 // scc.import_csv as scc_worker) against a real PostgreSQL: each sample file
 // imported (exit 0, its summary, its rows in the database, recorded as
-// the command line's), imported again (updated), a bad file refused (exit
+// the command line's), imported again (updated), every file of
+// samples/import imported in the kinds' order (each a kind; each kind has
+// one) and again (updated, never duplicated), a bad file refused (exit
 // 1, every error as FILE:LINE: COLUMN: message, nothing applied), and the
 // usage errors (exit 2: no such kind, no such file, missing arguments).
 
@@ -10,7 +12,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startStack } from '../api/lib/stack.js';
+import { ROOT, startStack } from '../api/lib/stack.js';
 
 let s;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scc-import-test-'));
@@ -38,6 +40,35 @@ test('each sample file: exit 0, its summary, its rows in the database', async ()
   assert.equal(await s.psql('select count(*) from scc.journal_lines'), '23', 'updated, not duplicated');
 });
 
+test('every sample file in samples/import, in the kinds\' order: imported, then updated', async () => {
+  const kinds = (await s.psql('select string_agg(kind, \' \' order by position) from scc.import_kinds')).split(' ');
+  const files = fs.readdirSync(path.join(ROOT, 'samples/import')).filter((f) => f.endsWith('.csv'))
+    .map((f) => f.slice(0, -'.csv'.length));
+  assert.deepEqual([...files].sort(), [...kinds].sort(), 'one sample file per kind, each file a kind');
+  // the boats the charter samples name (the demo's; a fresh database has none)
+  await s.psql(`insert into scc.boats (name, port_name, port_lat, port_lon, time_zone, guest_capacity)
+                select b, 'San Diego', 32.7157, -117.1611, 'America/Los_Angeles', 6
+                  from unnest(array['JADA', 'Queen of San Diego']) as b
+                 where not exists (select 1 from scc.boats as x where lower(x.name) = lower(b))`);
+  const first = {};
+  for (const kind of kinds) {
+    const r = await s.worker(['import', kind, `samples/import/${kind}.csv`]);
+    assert.equal(r.code, 0, `${kind}: ${r.stderr}`);
+    const m = /^samples\/import\/[a-z_]+\.csv: imported as ([a-z_]+): (\d+) rows, (\d+) inserted, (\d+) updated \(import \d+\)\n$/
+      .exec(r.stdout);
+    assert.ok(m, r.stdout);
+    assert.equal(m[1], kind);
+    assert.ok(Number(m[3]) + Number(m[4]) > 0, `${kind}: something imported`);
+    first[kind] = Number(m[3]) + Number(m[4]);
+  }
+  for (const kind of kinds) {
+    const r = await s.worker(['import', kind, `samples/import/${kind}.csv`]);
+    assert.equal(r.code, 0, `${kind}: ${r.stderr}`);
+    assert.match(r.stdout, new RegExp(`imported as ${kind}: \\d+ rows, 0 inserted, ${first[kind]} updated`),
+      `${kind}: a re-import updates every row, never duplicates`);
+  }
+});
+
 test('a bad file: exit 1, every error as FILE:LINE: COLUMN: message, nothing applied', async () => {
   const file = path.join(tmp, 'bad.csv');
   fs.writeFileSync(file, 'external_id,entity,posted_on,memo,account,debit,credit,currency,source\n'
@@ -63,7 +94,7 @@ test('usage errors exit 2 and import nothing', async () => {
   const n = await s.psql('select count(*) from scc.imports');
   let r = await s.worker(['import', 'ledger', 'samples/import/journal.csv']);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /^scc-worker import: no import kind ledger \(kinds: accounts, journal\)/);
+  assert.match(r.stderr, /^scc-worker import: no import kind ledger \(kinds: accounts, journal, [a-z_, ]+\)/);
   r = await s.worker(['import', 'journal', path.join(tmp, 'missing.csv')]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /cannot read .*missing\.csv: No such file or directory/);

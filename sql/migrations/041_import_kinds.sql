@@ -1,0 +1,795 @@
+-- 041_import_kinds.sql — the import framework made generic (issue 11,
+-- helper L1): a kind is a layout row plus one small apply function, and
+-- every kind of business data of 034 (charter, rental, delivery and
+-- consulting; technology, marketing and plans come in 042) is importable.
+-- What this adds:
+--   scc.import_kinds                  (one row per kind: its layout)
+--   scc.import_typed_check(kind, rows) (the one checker of typed columns)
+--   scc.import_value_error(col, value, row), scc.import_ref_id(ref, value, row),
+--   scc.import_timestamp(text), scc.import_yes(text), scc.import_number(text)
+--   scc.import_layouts(), scc.import_layout(kind)   (read the table now)
+--   scc.import_check / scc.import_apply             (a static IF chain)
+--   the kinds bookings, boat_blocks, rental_stays, rental_blocks,
+--   work_orders, deliveries, delivery_costs, clients, contracts,
+--   time_entries, invoices, payments; accounts gains `purpose`.
+--
+-- Decisions:
+--   * Layouts are rows (scc.import_kinds), so a later migration ADDS a kind
+--     by an insert; scc.import_layouts() and scc.import_layout(kind) keep
+--     the JSON shape the route, the page and the CLI read (each column now
+--     also says its `type`).
+--   * Each column of a layout has a type; one checker yields every value's
+--     error for every kind, field-specific, naming the value and what is
+--     expected.  Codes: `<column>_required`, `<column>_too_long`,
+--     `invalid_<column>` (a pattern or an enum), `invalid_date`,
+--     `invalid_timestamp`, `invalid_amount`, `zero_amount`,
+--     `invalid_number`, `invalid_currency`, `invalid_yes_no`,
+--     `unknown_entity`, `unknown_<ref>` (unknown_delivery, unknown_boat ...)
+--     and `duplicate_key` (the kind's key given twice in the file, on its
+--     last key column).  The accounts codes of 032 are these.
+--   * A reference names a row of another kind by its external id (a boat
+--     by its name or id, a channel by its slug) and must exist in the
+--     DATABASE: a file holds one kind and no kind refers to its own, so
+--     the common case (a file of deliveries, then a file of their costs)
+--     is two imports in that order.  A reference whose scope (its entity,
+--     its client) is itself wrong is not reported twice.
+--   * A kind's own check (rules across columns: check_out after check_in)
+--     is `scc.import_<kind>_check(rows)`, optional, and is given only the
+--     rows without a value error, so it may cast freely.  Every named
+--     constraint of a kind's table is caught by the typed checker or the
+--     kind's check with a line and a column (tests/sql/imports_kinds.sql
+--     holds each one to a failing row).
+--   * Dispatch is a plpgsql IF chain of separate statements naming every
+--     kind of 041 and 042: a statement is planned only when reached, and
+--     scc.import_run refuses a kind without a layout row before it gets
+--     there, so 042 only inserts rows and creates functions.  The journal
+--     keeps its own whole check (its entries span rows).
+
+-- ---------------------------------------------------------------------------
+-- Values
+-- ---------------------------------------------------------------------------
+
+-- A moment: YYYY-MM-DD, then T or a space, HH:MM or HH:MM:SS, then Z or
+-- an offset (+HH:MM, -HH, ...); a moment without a zone is ambiguous and
+-- refused.  Null when it is not one (never raises).
+create function scc.import_timestamp(v text)
+returns timestamptz
+language sql
+immutable
+as $$
+    select case when v ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$'
+                 and scc.import_date(left(v, 10)) is not null
+                 and substr(v, 12, 2)::int < 24 and substr(v, 15, 2)::int < 60
+                 and (substr(v, 17, 1) <> ':' or substr(v, 18, 2)::int < 60)
+                 and (right(v, 1) = 'Z'
+                      or substring(v from '[+-]([0-9]{2})(:?[0-9]{2})?$')::int <= 14)
+                then v::timestamptz end
+$$;
+comment on function scc.import_timestamp(text) is
+    'YYYY-MM-DDTHH:MM[:SS] with Z or an offset as timestamptz, or null when it is not one (never raises)';
+
+-- yes/no (also true/false, y/n, 1/0; any case) as boolean, or null.
+create function scc.import_yes(v text)
+returns boolean
+language sql
+immutable
+as $$
+    select case when lower(v) in ('yes', 'y', 'true', '1') then true
+                when lower(v) in ('no', 'n', 'false', '0') then false end
+$$;
+comment on function scc.import_yes(text) is 'yes/no (true/false, y/n, 1/0; any case) as boolean, or null (never raises)';
+
+-- A decimal number (optional minus, at most 12 digits before the point),
+-- or null (never raises).
+create function scc.import_number(v text)
+returns numeric
+language sql
+immutable
+as $$
+    select case when v ~ '^-?[0-9]{1,12}(\.[0-9]{1,6})?$' then v::numeric end
+$$;
+comment on function scc.import_number(text) is 'a decimal number (at most 12 digits and 6 places) as numeric, or null (never raises)';
+
+-- The row a reference names, by its kind of reference: the value and the
+-- row's fields (for its scope: the entity, the client).  Null when there is
+-- none.  A static CASE: every table exists (034).
+--   entity      an active entity by slug                 → entities.id
+--   boat        an active boat by name (any case) or id  → boats.id
+--   event       an event by id                           → events.id
+--   channel     a channel by slug                        → its slug
+--   delivery, client, invoice   by external id in the row's `entity`
+--   contract    by external id of the row's `client` (in its `entity`)
+--   service     by external id; repository by name      (042's kinds)
+create function scc.import_ref_id(ref text, v text, f jsonb)
+returns text
+language sql
+stable
+as $$
+    select case ref
+        when 'entity' then
+            (select n.id::text from scc.entities as n where n.slug = v and n.active)
+        when 'boat' then
+            (select b.id::text from scc.boats as b
+              where b.active and (lower(b.name) = lower(v)
+                                  or (v ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' and b.id = v::uuid)))
+        when 'event' then
+            (select e.id::text from scc.events as e
+              where v ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' and e.id = v::uuid)
+        when 'channel' then
+            (select c.slug from scc.channels as c where c.slug = v)
+        when 'delivery' then
+            (select d.id::text from scc.deliveries as d join scc.entities as n on n.id = d.entity_id
+              where n.slug = f ->> 'entity' and d.external_id = v)
+        when 'client' then
+            (select c.id::text from scc.clients as c join scc.entities as n on n.id = c.entity_id
+              where n.slug = f ->> 'entity' and c.external_id = v)
+        when 'invoice' then
+            (select i.id::text from scc.invoices as i join scc.entities as n on n.id = i.entity_id
+              where n.slug = f ->> 'entity' and i.external_id = v)
+        when 'contract' then
+            (select k.id::text from scc.contracts as k
+               join scc.clients as c on c.id = k.client_id
+               join scc.entities as n on n.id = c.entity_id
+              where n.slug = f ->> 'entity' and c.external_id = f ->> 'client' and k.external_id = v)
+        when 'service' then
+            (select s.id::text from scc.services as s where s.external_id = v)
+        when 'repository' then
+            (select r.id::text from scc.repositories as r where r.name = v)
+    end
+$$;
+comment on function scc.import_ref_id(text, text, jsonb) is
+    'the id (as text) of the row a reference names (entity, boat, event, channel, delivery, client, invoice, contract, service, repository), or null';
+
+-- The column a reference is scoped by (its entity, its client): a
+-- reference whose scope is wrong is not reported (the scope is).
+create function scc.import_ref_scope(ref text)
+returns text
+language sql
+immutable
+as $$
+    select case when ref in ('delivery', 'client', 'invoice') then 'entity'
+                when ref = 'contract' then 'client' end
+$$;
+comment on function scc.import_ref_scope(text) is 'the column that scopes a reference (entity, client), or null';
+
+-- What a column holds, in words: its own `what`, or one made from its type.
+create function scc.import_column_what(col jsonb)
+returns text
+language sql
+immutable
+as $$
+    select coalesce(col ->> 'what',
+        case col ->> 'type'
+            when 'text' then format('text, at most %s characters', coalesce(col ->> 'max', '200'))
+            when 'external_id' then 'the row''s id in its source, at most 100 characters'
+            when 'date' then 'a date, YYYY-MM-DD'
+            when 'timestamp' then 'a moment with its zone, such as 2026-10-03T09:30:00-07:00 or 2026-10-03 16:30Z'
+            when 'cents' then case when (col ->> 'signed')::boolean then 'an amount such as 1250.00 or -12.50'
+                                   when (col ->> 'positive')::boolean then 'an amount above zero, such as 1250.00'
+                                   else 'an amount such as 1250.00 (at most two places, no sign)' end
+            when 'integer' then format('a whole number from %s to %s', col ->> 'min', col ->> 'max')
+            when 'decimal' then format('a number %s %s%s, at most %s decimal places',
+                                       case when col ? 'above' then 'above' else 'from' end,
+                                       coalesce(col ->> 'above', col ->> 'min'),
+                                       case when col ? 'max' then ' to ' || (col ->> 'max') else '' end,
+                                       coalesce(col ->> 'scale', '2'))
+            when 'enum' then (select string_agg(x, ', ') from jsonb_array_elements_text(col -> 'values') as x)
+            when 'entity' then 'the entity''s slug: charter, quickdumpnow, dangerouscentaur, rental-3028-51st, expert-yacht-delivery'
+            when 'currency' then 'ISO 4217 code: USD, EUR, MXN ...'
+            when 'yes_no' then 'yes or no'
+            when 'ref' then case col ->> 'ref'
+                                when 'boat' then 'a boat''s name (JADA) or id'
+                                when 'event' then 'an event''s id'
+                                when 'channel' then 'a channel''s slug: direct, sailo, getmyboat, viator, getyourguide, other ...'
+                                when 'repository' then 'a repository''s name'
+                                else format('the external_id of a %s%s', col ->> 'ref',
+                                            coalesce(' of the row''s ' || scc.import_ref_scope(col ->> 'ref'), '')) end
+        end)
+      || case when (col ->> 'optional')::boolean and col ? 'default'
+              then format(' (empty: %s)', col ->> 'default') else '' end
+$$;
+comment on function scc.import_column_what(jsonb) is
+    'what an import column holds, in words: its own what, or one made from its type (and its default when empty)';
+
+-- A layout's columns are well formed: names, known types, what each type needs.
+create function scc.import_columns_ok(cols jsonb)
+returns boolean
+language sql
+immutable
+as $$
+    select jsonb_typeof(cols) = 'array' and jsonb_array_length(cols) > 0
+       and coalesce(bool_and(
+               c ->> 'name' ~ '^[a-z][a-z0-9_]{0,39}$'
+               and c ->> 'type' in ('text', 'external_id', 'date', 'timestamp', 'cents', 'integer', 'decimal',
+                                    'enum', 'entity', 'currency', 'yes_no', 'ref')
+               and (c ->> 'type' <> 'enum' or jsonb_typeof(c -> 'values') = 'array')
+               and (c ->> 'type' <> 'integer' or (c ? 'min' and c ? 'max'))
+               and (c ->> 'type' <> 'ref' or c ->> 'ref' in ('boat', 'event', 'channel', 'delivery', 'client',
+                                                             'invoice', 'contract', 'service', 'repository'))
+               and (c ->> 'optional' is null or jsonb_typeof(c -> 'optional') = 'boolean')), false)
+       and (select count(distinct c ->> 'name') = count(*) from jsonb_array_elements(cols) as c)
+      from jsonb_array_elements(case when jsonb_typeof(cols) = 'array' then cols else '[]' end) as c
+$$;
+comment on function scc.import_columns_ok(jsonb) is
+    'an import layout''s columns are well formed: [{name, type, optional?, what?, ...}] with known types, names once';
+
+-- Every name is a column of the layout (its key columns).
+create function scc.import_columns_named(cols jsonb, names text[])
+returns boolean
+language sql
+immutable
+as $$
+    select names <@ array(select c ->> 'name' from jsonb_array_elements(cols) as c)
+$$;
+comment on function scc.import_columns_named(jsonb, text[]) is 'every name is a column of the layout''s columns';
+
+-- ---------------------------------------------------------------------------
+-- The kinds
+-- ---------------------------------------------------------------------------
+
+-- One row per kind.  columns: [{name, type, optional?, what?, ...}] where
+-- type is text (max, pattern, pattern_what), external_id, date, timestamp,
+-- cents (signed, positive), integer (min, max), decimal (min or above,
+-- max, scale), enum (values), entity, currency, yes_no or ref (ref: boat,
+-- event, channel, delivery, client, invoice, contract, service,
+-- repository); default documents what an empty optional value becomes.
+-- key_columns: the columns a row is keyed by (given twice in a file:
+-- duplicate_key; imported before: updated).  typed: whether the typed
+-- checker runs (the journal checks itself).
+create table scc.import_kinds (
+    kind         text not null,
+    position     integer not null,
+    title        text not null,
+    key          text not null,
+    key_columns  text[] not null,
+    counts       text not null,
+    sample       text not null,
+    columns      jsonb not null,
+    typed        boolean not null default true,
+    constraint import_kinds_pkey primary key (kind),
+    constraint import_kinds_position_key unique (position),
+    constraint import_kinds_kind_check check (kind ~ '^[a-z][a-z_]{0,39}$'),
+    constraint import_kinds_title_check check (length(title) between 1 and 200),
+    constraint import_kinds_key_check check (length(key) between 1 and 200),
+    constraint import_kinds_counts_check check (length(counts) between 1 and 100),
+    constraint import_kinds_sample_check check (sample = '/samples/import/' || kind || '.csv'),
+    constraint import_kinds_columns_check check (scc.import_columns_ok(columns)),
+    constraint import_kinds_key_columns_check
+        check (cardinality(key_columns) > 0 and scc.import_columns_named(columns, key_columns))
+);
+comment on table scc.import_kinds is
+    'the import kinds: layout (typed columns), key, what the counts count, sample file; a migration adds a kind by a row';
+
+insert into scc.import_kinds (kind, position, title, key, key_columns, counts, sample, typed, columns) values
+('accounts', 10, 'Chart of accounts', 'entity and code', array['entity', 'code'], 'accounts',
+ '/samples/import/accounts.csv', true,
+ '[{"name": "entity", "type": "entity"},
+   {"name": "code", "type": "text", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{0,19}$",
+    "pattern_what": "letters, digits, . and -, at most 20, starting with a letter or digit",
+    "what": "the account''s code, unique in its entity: letters, digits, . and -, at most 20"},
+   {"name": "name", "type": "text", "max": 200, "what": "the account''s name, at most 200 characters"},
+   {"name": "type", "type": "enum", "values": ["asset", "liability", "equity", "revenue", "expense"],
+    "what": "asset, liability, equity, revenue or expense"},
+   {"name": "purpose", "type": "enum", "optional": true,
+    "values": ["cash", "receivable", "payable", "deferred_revenue", "fixed_asset", "variable_cost"],
+    "what": "what the reports read it as: cash, receivable or fixed_asset (an asset), payable or deferred_revenue (a liability), variable_cost (an expense)"}]'),
+('journal', 20, 'Journal entries (one row per line)', 'entity, source and external_id',
+ array['entity', 'source', 'external_id'], 'entries', '/samples/import/journal.csv', false,
+ '[{"name": "external_id", "type": "external_id",
+    "what": "the entry''s id in its source; the lines of an entry are consecutive rows"},
+   {"name": "entity", "type": "entity", "what": "the entity''s slug"},
+   {"name": "posted_on", "type": "date", "what": "the date, YYYY-MM-DD"},
+   {"name": "memo", "type": "text", "optional": true, "max": 500,
+    "what": "the line''s memo; the first line''s is the entry''s (at most 500 characters)"},
+   {"name": "account", "type": "text", "what": "an account code of the entity"},
+   {"name": "debit", "type": "cents", "optional": true,
+    "what": "an amount such as 1250.00 (at most two places); a line has a debit or a credit"},
+   {"name": "credit", "type": "cents", "optional": true, "what": "an amount, as debit"},
+   {"name": "currency", "type": "currency", "what": "ISO 4217 code: USD, EUR, MXN ..."},
+   {"name": "source", "type": "text", "max": 40,
+    "what": "where the entry comes from, lower case: bank, stripe, quickbooks, manual ..."}]');
+
+create or replace function scc.import_layouts()
+returns jsonb
+language sql
+stable
+as $$
+    select coalesce(jsonb_agg(scc.import_layout(k.kind) order by k.position), '[]'::jsonb)
+      from scc.import_kinds as k
+$$;
+comment on function scc.import_layouts() is
+    'every import kind''s layout, in order: kind, title, key, counts, sample file, columns [{name, type, optional, what}]';
+
+create or replace function scc.import_layout(kind text)
+returns jsonb
+language sql
+stable
+as $$
+    select jsonb_build_object(
+               'kind', k.kind, 'title', k.title, 'key', k.key, 'counts', k.counts, 'sample', k.sample,
+               'columns', (select jsonb_agg(jsonb_build_object(
+                                      'name', c ->> 'name', 'type', c ->> 'type',
+                                      'optional', coalesce((c ->> 'optional')::boolean, false),
+                                      'what', scc.import_column_what(c)) order by o)
+                             from jsonb_array_elements(k.columns) with ordinality as x (c, o)))
+      from scc.import_kinds as k
+     where k.kind = import_layout.kind
+$$;
+comment on function scc.import_layout(text) is 'one import kind''s layout (scc.import_kinds), or null for an unknown kind';
+
+-- ---------------------------------------------------------------------------
+-- The typed checker
+-- ---------------------------------------------------------------------------
+
+-- The error of one value of a column ({code, message}), or null.  v is the
+-- value (trimmed; '' when empty), f the row's fields (for a reference's
+-- scope).
+create function scc.import_value_error(col jsonb, v text, f jsonb)
+returns jsonb
+language plpgsql
+stable
+as $$
+declare
+    name  text := col ->> 'name';
+    t     text := col ->> 'type';
+    n     numeric;
+    c     bigint;
+    scope text;
+begin
+    if v is null or v = '' then
+        if coalesce((col ->> 'optional')::boolean, false) then
+            return null;
+        end if;
+        return jsonb_build_object('code', name || '_required',
+                                  'message', format('%s is required: %s', name, scc.import_column_what(col)));
+    end if;
+    if t = 'text' then
+        if col ? 'pattern' and v !~ (col ->> 'pattern') then
+            return jsonb_build_object('code', 'invalid_' || name,
+                                      'message', format('%s is not a %s: %s', v, name, col ->> 'pattern_what'));
+        end if;
+        if length(v) > coalesce((col ->> 'max')::int, 200) then
+            return jsonb_build_object('code', name || '_too_long',
+                                      'message', format('%s is %s characters: at most %s', name, length(v),
+                                                        coalesce((col ->> 'max')::int, 200)));
+        end if;
+    elsif t = 'external_id' then
+        if not scc.external_id_ok(v) then
+            return jsonb_build_object('code', name || '_too_long',
+                                      'message', format('%s is %s characters: at most 100', name, length(v)));
+        end if;
+    elsif t = 'date' then
+        if scc.import_date(v) is null then
+            return jsonb_build_object('code', 'invalid_date', 'message', format('%s is not a date: YYYY-MM-DD', v));
+        end if;
+    elsif t = 'timestamp' then
+        if scc.import_timestamp(v) is null then
+            return jsonb_build_object('code', 'invalid_timestamp',
+                                      'message', format('%s is not a moment: YYYY-MM-DDTHH:MM[:SS] and Z or an offset such as -07:00', v));
+        end if;
+    elsif t = 'cents' then
+        c := scc.import_cents(v);
+        if c is null or (c < 0 and not coalesce((col ->> 'signed')::boolean, false)) then
+            return jsonb_build_object('code', 'invalid_amount',
+                                      'message', format('%s is not an amount: digits with at most two decimal places, such as 1250.00%s',
+                                                        v, case when coalesce((col ->> 'signed')::boolean, false) then ''
+                                                                else ', no sign' end));
+        end if;
+        if c = 0 and coalesce((col ->> 'positive')::boolean, false) then
+            return jsonb_build_object('code', 'zero_amount', 'message', format('%s: an amount is more than zero', name));
+        end if;
+    elsif t = 'integer' then
+        if v !~ '^-?[0-9]{1,9}$' or v::bigint < (col ->> 'min')::bigint or v::bigint > (col ->> 'max')::bigint then
+            return jsonb_build_object('code', 'invalid_number',
+                                      'message', format('%s is not a whole number from %s to %s', v, col ->> 'min', col ->> 'max'));
+        end if;
+    elsif t = 'decimal' then
+        n := scc.import_number(v);
+        if n is null or scale(n) > coalesce((col ->> 'scale')::int, 2)
+           or (col ? 'min' and n < (col ->> 'min')::numeric)
+           or (col ? 'above' and n <= (col ->> 'above')::numeric)
+           or (col ? 'max' and n > (col ->> 'max')::numeric) then
+            return jsonb_build_object('code', 'invalid_number',
+                                      'message', format('%s is not %s', v, scc.import_column_what(col - 'what' - 'default')));
+        end if;
+    elsif t = 'enum' then
+        if not (col -> 'values') ? v then
+            return jsonb_build_object('code', 'invalid_' || name,
+                                      'message', format('%s is not a %s: one of %s', v, name,
+                                                        (select string_agg(x, ', ') from jsonb_array_elements_text(col -> 'values') as x)));
+        end if;
+    elsif t = 'entity' then
+        if scc.import_ref_id('entity', v, f) is null then
+            return jsonb_build_object('code', 'unknown_entity',
+                                      'message', format('no entity %s (entities: %s)', v,
+                                                        (select string_agg(e.slug, ', ' order by e.slug)
+                                                           from scc.entities as e where e.active)));
+        end if;
+    elsif t = 'currency' then
+        if not scc.currency_ok(v) then
+            return jsonb_build_object('code', 'invalid_currency',
+                                      'message', format('%s is not a currency code: three capital letters, such as USD', v));
+        end if;
+    elsif t = 'yes_no' then
+        if scc.import_yes(v) is null then
+            return jsonb_build_object('code', 'invalid_yes_no', 'message', format('%s is not yes or no', v));
+        end if;
+    elsif t = 'ref' then
+        scope := scc.import_ref_scope(col ->> 'ref');
+        if scc.import_ref_id(col ->> 'ref', v, f) is null
+           and (scope is null
+                or (scope = 'entity' and scc.import_ref_id('entity', f ->> 'entity', f) is not null)
+                or (scope = 'client' and scc.import_ref_id('client', f ->> 'client', f) is not null)) then
+            return jsonb_build_object('code', 'unknown_' || (col ->> 'ref'),
+                                      'message', format('no %s %s%s', col ->> 'ref', v,
+                                                        case scope when 'entity' then ' of ' || (f ->> 'entity')
+                                                                   when 'client' then format(' of client %s of %s', f ->> 'client', f ->> 'entity')
+                                                                   else '' end));
+        end if;
+    end if;
+    return null;
+end
+$$;
+comment on function scc.import_value_error(jsonb, text, jsonb) is
+    'the error {code, message} of one value of a typed import column (required, length, pattern, date, amount, number, enum, entity, currency, yes/no, reference), or null';
+
+-- Every value error of a kind's rows and every key given twice
+-- (duplicate_key, on the last key column), as scc.import_error(...), in
+-- line and column order.
+create function scc.import_typed_check(kind text, rows scc.import_row[])
+returns setof jsonb
+language sql
+stable
+as $$
+    with k as (
+        select * from scc.import_kinds as k where k.kind = import_typed_check.kind
+    ), c as (
+        select x.col, x.ord from k cross join jsonb_array_elements(k.columns) with ordinality as x (col, ord)
+    ), r as (
+        -- the key's values; a reference's as the row it names (a boat by
+        -- its name in any case, or by its id, is one boat)
+        select x.line, x.f,
+               array(select x.f ->> u.kc from k cross join unnest(k.key_columns) with ordinality as u (kc, i)
+                      order by u.i) as key,
+               array(select case when c.col ->> 'type' = 'ref'
+                                 then coalesce(scc.import_ref_id(c.col ->> 'ref', x.f ->> u.kc, x.f), x.f ->> u.kc)
+                                 else x.f ->> u.kc end
+                       from k cross join unnest(k.key_columns) with ordinality as u (kc, i)
+                       join c on c.col ->> 'name' = u.kc
+                      order by u.i) as same
+          from unnest(rows) as x
+    ), d as (
+        select r.*, min(r.line) over (partition by r.same) as first_line from r
+    ), e as (
+        select r.line, c.ord, c.col ->> 'name' as col, scc.import_value_error(c.col, coalesce(r.f ->> (c.col ->> 'name'), ''), r.f) as err
+          from r cross join c
+        union all
+        select d.line, (select c.ord from k cross join c where c.col ->> 'name' = k.key_columns[cardinality(k.key_columns)]),
+               k.key_columns[cardinality(k.key_columns)],
+               jsonb_build_object('code', 'duplicate_key',
+                                  'message', format('%s is already on line %s',
+                                                    (select string_agg(format('%s %s', kc, d.key[i]), ', ' order by i)
+                                                       from unnest(k.key_columns) with ordinality as u (kc, i)),
+                                                    d.first_line))
+          from d cross join k
+         where d.line <> d.first_line and '' <> all (d.key)
+    )
+    select scc.import_error(e.line, e.col, e.err ->> 'code', e.err ->> 'message')
+      from e
+     where e.err is not null
+     order by e.line, e.ord
+$$;
+comment on function scc.import_typed_check(text, scc.import_row[]) is
+    'every typed value error of an import''s rows and every key given twice (duplicate_key), by line and column';
+
+-- ---------------------------------------------------------------------------
+-- accounts: purpose (039), checked across columns
+-- ---------------------------------------------------------------------------
+
+-- accounts_purpose_type_check: a purpose fits its type.  (The values are
+-- the typed checker's; this is given rows without a value error.)
+create or replace function scc.import_accounts_check(rows scc.import_row[])
+returns setof jsonb
+language plpgsql
+stable
+as $$
+begin
+    return query
+    select scc.import_error(x.line, 'purpose', 'purpose_type_mismatch',
+                            format('a %s account is %s: its purpose is %s', x.f ->> 'purpose', 
+                                   case when x.f ->> 'purpose' in ('cash', 'receivable', 'fixed_asset') then 'an asset'
+                                        when x.f ->> 'purpose' in ('payable', 'deferred_revenue') then 'a liability'
+                                        else 'an expense' end,
+                                   case x.f ->> 'type'
+                                       when 'asset' then 'cash, receivable, fixed_asset or empty'
+                                       when 'liability' then 'payable, deferred_revenue or empty'
+                                       when 'expense' then 'variable_cost or empty'
+                                       else 'empty' end))
+      from unnest(rows) as x
+     where x.f ->> 'purpose' <> ''
+       and not ((x.f ->> 'purpose' in ('cash', 'receivable', 'fixed_asset') and x.f ->> 'type' = 'asset')
+                or (x.f ->> 'purpose' in ('payable', 'deferred_revenue') and x.f ->> 'type' = 'liability')
+                or (x.f ->> 'purpose' = 'variable_cost' and x.f ->> 'type' = 'expense'))
+     order by x.line;
+end
+$$;
+comment on function scc.import_accounts_check(scc.import_row[]) is
+    'the accounts kind''s rule across columns: a purpose fits the account''s type (accounts_purpose_type_check)';
+
+-- Each (entity, code) inserted, or its name, type and purpose updated.
+create or replace function scc.import_accounts_apply(rows scc.import_row[], import_id bigint)
+returns jsonb
+language sql
+volatile
+as $$
+    with up as (
+        insert into scc.accounts as a (entity_id, code, name, type, purpose)
+        select n.id, x.f ->> 'code', x.f ->> 'name', x.f ->> 'type', nullif(x.f ->> 'purpose', '')
+          from unnest(rows) as x
+          join scc.entities as n on n.slug = x.f ->> 'entity'
+         order by x.line
+        on conflict (entity_id, code) do update
+           set name = excluded.name, type = excluded.type, purpose = excluded.purpose, updated_at = now()
+        returning (a.xmax = 0) as is_new
+    )
+    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
+                              'updated', count(*) filter (where not up.is_new))
+      from up
+$$;
+comment on function scc.import_accounts_apply(scc.import_row[], bigint) is
+    'applies checked accounts rows (insert, or update name, type and purpose by entity and code); {inserted, updated}';
+
+-- ---------------------------------------------------------------------------
+-- clients (the worked example: a layout row and an apply)
+-- ---------------------------------------------------------------------------
+
+insert into scc.import_kinds (kind, position, title, key, key_columns, counts, sample, columns) values
+('clients', 100, 'Clients (consulting)', 'entity and external_id', array['entity', 'external_id'], 'clients',
+ '/samples/import/clients.csv',
+ '[{"name": "entity", "type": "entity"},
+   {"name": "external_id", "type": "external_id", "what": "the client''s id in its source, at most 100 characters"},
+   {"name": "name", "type": "text", "max": 200},
+   {"name": "active", "type": "yes_no", "optional": true, "default": "yes"}]');
+
+-- Each (entity, external_id) inserted, or its name and active updated.
+create function scc.import_clients_apply(rows scc.import_row[], import_id bigint)
+returns jsonb
+language sql
+volatile
+as $$
+    with up as (
+        insert into scc.clients as t (entity_id, external_id, name, active)
+        select scc.import_ref_id('entity', x.f ->> 'entity', x.f)::bigint, x.f ->> 'external_id', x.f ->> 'name',
+               coalesce(scc.import_yes(x.f ->> 'active'), true)
+          from unnest(rows) as x
+         order by x.line
+        on conflict (entity_id, external_id) do update
+           set name = excluded.name, active = excluded.active
+        returning (t.xmax = 0) as is_new
+    )
+    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
+                              'updated', count(*) filter (where not up.is_new))
+      from up
+$$;
+comment on function scc.import_clients_apply(scc.import_row[], bigint) is
+    'applies checked clients rows (insert, or update name and active by entity and external_id); {inserted, updated}';
+
+-- ---------------------------------------------------------------------------
+-- Dispatch: a static chain over every kind of 041 and 042
+-- ---------------------------------------------------------------------------
+
+-- The errors of an import's rows ([] when none), in line and column order:
+-- the journal's own check; for every other kind the typed checker, then the
+-- kind's own check (scc.import_<kind>_check, when it exists) on the rows
+-- without a value error.  Separate statements: one naming a function that
+-- does not exist yet is planned only when reached, and scc.import_run
+-- refuses a kind without a layout row before it comes here.
+create or replace function scc.import_check(kind text, rows scc.import_row[])
+returns jsonb
+language plpgsql
+stable
+as $$
+declare
+    typed jsonb;
+    own   jsonb := '[]'::jsonb;
+    clean scc.import_row[];
+begin
+    if kind = 'journal' then
+        return coalesce((select jsonb_agg(e) from scc.import_journal_check(rows) as e), '[]'::jsonb);
+    end if;
+    select coalesce(jsonb_agg(e), '[]'::jsonb) into typed from scc.import_typed_check(kind, rows) as e;
+    clean := array(select x from unnest(rows) as x
+                    where not exists (select 1 from jsonb_array_elements(typed) as e
+                                       where (e ->> 'line')::int = x.line));
+    if cardinality(clean) = 0 then
+        return typed;
+    end if;
+    if kind = 'accounts' then
+        if to_regprocedure('scc.import_accounts_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_accounts_check(clean) as e;
+        end if;
+    elsif kind = 'bookings' then
+        if to_regprocedure('scc.import_bookings_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_bookings_check(clean) as e;
+        end if;
+    elsif kind = 'boat_blocks' then
+        if to_regprocedure('scc.import_boat_blocks_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_boat_blocks_check(clean) as e;
+        end if;
+    elsif kind = 'rental_stays' then
+        if to_regprocedure('scc.import_rental_stays_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_rental_stays_check(clean) as e;
+        end if;
+    elsif kind = 'rental_blocks' then
+        if to_regprocedure('scc.import_rental_blocks_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_rental_blocks_check(clean) as e;
+        end if;
+    elsif kind = 'work_orders' then
+        if to_regprocedure('scc.import_work_orders_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_work_orders_check(clean) as e;
+        end if;
+    elsif kind = 'deliveries' then
+        if to_regprocedure('scc.import_deliveries_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_deliveries_check(clean) as e;
+        end if;
+    elsif kind = 'delivery_costs' then
+        if to_regprocedure('scc.import_delivery_costs_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_delivery_costs_check(clean) as e;
+        end if;
+    elsif kind = 'clients' then
+        if to_regprocedure('scc.import_clients_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_clients_check(clean) as e;
+        end if;
+    elsif kind = 'contracts' then
+        if to_regprocedure('scc.import_contracts_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_contracts_check(clean) as e;
+        end if;
+    elsif kind = 'time_entries' then
+        if to_regprocedure('scc.import_time_entries_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_time_entries_check(clean) as e;
+        end if;
+    elsif kind = 'invoices' then
+        if to_regprocedure('scc.import_invoices_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_invoices_check(clean) as e;
+        end if;
+    elsif kind = 'payments' then
+        if to_regprocedure('scc.import_payments_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_payments_check(clean) as e;
+        end if;
+    elsif kind = 'bills' then
+        if to_regprocedure('scc.import_bills_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_bills_check(clean) as e;
+        end if;
+    elsif kind = 'services' then
+        if to_regprocedure('scc.import_services_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_services_check(clean) as e;
+        end if;
+    elsif kind = 'security_findings' then
+        if to_regprocedure('scc.import_security_findings_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_security_findings_check(clean) as e;
+        end if;
+    elsif kind = 'ux_issues' then
+        if to_regprocedure('scc.import_ux_issues_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_ux_issues_check(clean) as e;
+        end if;
+    elsif kind = 'repositories' then
+        if to_regprocedure('scc.import_repositories_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_repositories_check(clean) as e;
+        end if;
+    elsif kind = 'deploys' then
+        if to_regprocedure('scc.import_deploys_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_deploys_check(clean) as e;
+        end if;
+    elsif kind = 'ci_runs' then
+        if to_regprocedure('scc.import_ci_runs_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_ci_runs_check(clean) as e;
+        end if;
+    elsif kind = 'channels' then
+        if to_regprocedure('scc.import_channels_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_channels_check(clean) as e;
+        end if;
+    elsif kind = 'channel_listings' then
+        if to_regprocedure('scc.import_channel_listings_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_channel_listings_check(clean) as e;
+        end if;
+    elsif kind = 'marketing_months' then
+        if to_regprocedure('scc.import_marketing_months_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_marketing_months_check(clean) as e;
+        end if;
+    elsif kind = 'seo_tasks' then
+        if to_regprocedure('scc.import_seo_tasks_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_seo_tasks_check(clean) as e;
+        end if;
+    elsif kind = 'targets' then
+        if to_regprocedure('scc.import_targets_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_targets_check(clean) as e;
+        end if;
+    elsif kind = 'assets' then
+        if to_regprocedure('scc.import_assets_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_assets_check(clean) as e;
+        end if;
+    elsif kind = 'action_items' then
+        if to_regprocedure('scc.import_action_items_check(scc.import_row[])') is not null then
+            select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_action_items_check(clean) as e;
+        end if;
+    end if;
+    return (select coalesce(jsonb_agg(x.e order by (x.e ->> 'line')::int, x.ord nulls first, x.e ->> 'message'), '[]'::jsonb)
+              from (select e, (select c.o from scc.import_kinds as k
+                                 cross join jsonb_array_elements(k.columns) with ordinality as c (col, o)
+                                where k.kind = import_check.kind and c.col ->> 'name' = e ->> 'column') as ord
+                      from jsonb_array_elements(typed || own) as e) as x);
+end
+$$;
+comment on function scc.import_check(text, scc.import_row[]) is
+    'the errors of an import''s rows ([] when none): the typed checker and the kind''s own check (journal: its own), by line and column';
+
+-- Applies an import's checked rows by its kind: scc.import_<kind>_apply,
+-- {inserted, updated}.
+create or replace function scc.import_apply(kind text, rows scc.import_row[], import_id bigint)
+returns jsonb
+language plpgsql
+volatile
+as $$
+begin
+    if kind = 'journal' then
+        return scc.import_journal_apply(rows, import_id);
+    elsif kind = 'accounts' then
+        return scc.import_accounts_apply(rows, import_id);
+    elsif kind = 'bookings' then
+        return scc.import_bookings_apply(rows, import_id);
+    elsif kind = 'boat_blocks' then
+        return scc.import_boat_blocks_apply(rows, import_id);
+    elsif kind = 'rental_stays' then
+        return scc.import_rental_stays_apply(rows, import_id);
+    elsif kind = 'rental_blocks' then
+        return scc.import_rental_blocks_apply(rows, import_id);
+    elsif kind = 'work_orders' then
+        return scc.import_work_orders_apply(rows, import_id);
+    elsif kind = 'deliveries' then
+        return scc.import_deliveries_apply(rows, import_id);
+    elsif kind = 'delivery_costs' then
+        return scc.import_delivery_costs_apply(rows, import_id);
+    elsif kind = 'clients' then
+        return scc.import_clients_apply(rows, import_id);
+    elsif kind = 'contracts' then
+        return scc.import_contracts_apply(rows, import_id);
+    elsif kind = 'time_entries' then
+        return scc.import_time_entries_apply(rows, import_id);
+    elsif kind = 'invoices' then
+        return scc.import_invoices_apply(rows, import_id);
+    elsif kind = 'payments' then
+        return scc.import_payments_apply(rows, import_id);
+    elsif kind = 'bills' then
+        return scc.import_bills_apply(rows, import_id);
+    elsif kind = 'services' then
+        return scc.import_services_apply(rows, import_id);
+    elsif kind = 'security_findings' then
+        return scc.import_security_findings_apply(rows, import_id);
+    elsif kind = 'ux_issues' then
+        return scc.import_ux_issues_apply(rows, import_id);
+    elsif kind = 'repositories' then
+        return scc.import_repositories_apply(rows, import_id);
+    elsif kind = 'deploys' then
+        return scc.import_deploys_apply(rows, import_id);
+    elsif kind = 'ci_runs' then
+        return scc.import_ci_runs_apply(rows, import_id);
+    elsif kind = 'channels' then
+        return scc.import_channels_apply(rows, import_id);
+    elsif kind = 'channel_listings' then
+        return scc.import_channel_listings_apply(rows, import_id);
+    elsif kind = 'marketing_months' then
+        return scc.import_marketing_months_apply(rows, import_id);
+    elsif kind = 'seo_tasks' then
+        return scc.import_seo_tasks_apply(rows, import_id);
+    elsif kind = 'targets' then
+        return scc.import_targets_apply(rows, import_id);
+    elsif kind = 'assets' then
+        return scc.import_assets_apply(rows, import_id);
+    elsif kind = 'action_items' then
+        return scc.import_action_items_apply(rows, import_id);
+    end if;
+    perform scc.fail(400, 'unknown_kind', format('no import kind %s', kind));
+end
+$$;
+comment on function scc.import_apply(text, scc.import_row[], bigint) is
+    'applies an import''s checked rows by its kind (scc.import_<kind>_apply): {inserted, updated}; the one dispatch of applies';
