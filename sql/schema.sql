@@ -1359,7 +1359,7 @@ with s as materialized (
                case when x.i % 2 = 0 then
                         case when x.i = segs.n then chr(26) else '' end || x.seg
                     when x.seg = '' and x.i > 1 and x.i < segs.n then '"'
-                    else case when x.i > 1 and left(x.seg, 1) not in (',', E'\n') then chr(28) else '' end
+                    else case when x.i > 1 and x.seg <> '' and left(x.seg, 1) not in (',', E'\n') then chr(28) else '' end
                          || translate(x.seg, E',\n', chr(31) || chr(30))
                          || case when x.i < segs.n and x.seg <> '' and right(x.seg, 1) not in (',', E'\n')
                                  then chr(29) else '' end
@@ -3486,6 +3486,124 @@ ALTER FUNCTION scc.import_apply(kind text, rows scc.import_row[], import_id bigi
 
 COMMENT ON FUNCTION scc.import_apply(kind text, rows scc.import_row[], import_id bigint) IS 'applies an import''s checked rows by its kind (scc.import_<kind>_apply): {inserted, updated}; the one dispatch of applies';
 
+CREATE FUNCTION scc.import_boat_blocks_apply(rows scc.import_row[], import_id bigint) RETURNS jsonb
+    LANGUAGE sql
+    AS $$
+    with up as (
+        insert into scc.boat_blocks as t (boat_id, external_id, kind, starts_on, ends_on, note)
+        select scc.import_ref_id('boat', x.f ->> 'boat', x.f)::uuid, x.f ->> 'external_id', x.f ->> 'kind',
+               scc.import_date(x.f ->> 'starts_on'), scc.import_date(x.f ->> 'ends_on'), x.f ->> 'note'
+          from unnest(rows) as x
+         order by x.line
+        on conflict (boat_id, external_id) do update
+           set kind = excluded.kind, starts_on = excluded.starts_on, ends_on = excluded.ends_on, note = excluded.note
+        returning (t.xmax = 0) as is_new
+    )
+    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
+                              'updated', count(*) filter (where not up.is_new))
+      from up
+$$;
+
+ALTER FUNCTION scc.import_boat_blocks_apply(rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_boat_blocks_apply(rows scc.import_row[], import_id bigint) IS 'applies checked boat_blocks rows (insert, or update kind, span and note by boat and external_id); {inserted, updated}';
+
+CREATE FUNCTION scc.import_boat_blocks_check(rows scc.import_row[]) RETURNS SETOF jsonb
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    select scc.import_span_errors(rows, 'starts_on', 'ends_on')
+$$;
+
+ALTER FUNCTION scc.import_boat_blocks_check(rows scc.import_row[]) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_boat_blocks_check(rows scc.import_row[]) IS 'the boat_blocks kind''s rule across columns: ends_on after starts_on';
+
+CREATE FUNCTION scc.import_bookings_apply(rows scc.import_row[], import_id bigint) RETURNS jsonb
+    LANGUAGE sql
+    AS $$
+    with up as (
+        insert into scc.bookings as t (entity_id, external_id, channel, event_id, boat_id, sail_on, booked_at,
+                                       party_size, status, cancellation_cause, cancelled_at, currency, gross_cents,
+                                       commission_cents, fees_cents, refunds_cents, deposit_cents,
+                                       payout_expected_on, payout_expected_cents, payout_received_on,
+                                       payout_received_cents, customer)
+        select scc.import_ref_id('entity', x.f ->> 'entity', x.f)::bigint, x.f ->> 'external_id', x.f ->> 'channel',
+               scc.import_ref_id('event', nullif(x.f ->> 'event', ''), x.f)::uuid,
+               scc.import_ref_id('boat', nullif(x.f ->> 'boat', ''), x.f)::uuid,
+               scc.import_date(x.f ->> 'sail_on'), scc.import_timestamp(x.f ->> 'booked_at'),
+               coalesce(nullif(x.f ->> 'party_size', '')::int, 1), x.f ->> 'status',
+               nullif(x.f ->> 'cancellation_cause', ''), scc.import_timestamp(nullif(x.f ->> 'cancelled_at', '')),
+               coalesce(nullif(x.f ->> 'currency', ''), 'USD'), scc.import_cents(x.f ->> 'gross'),
+               coalesce(scc.import_cents(nullif(x.f ->> 'commission', '')), 0),
+               coalesce(scc.import_cents(nullif(x.f ->> 'fees', '')), 0),
+               coalesce(scc.import_cents(nullif(x.f ->> 'refunds', '')), 0),
+               coalesce(scc.import_cents(nullif(x.f ->> 'deposit', '')), 0),
+               scc.import_date(nullif(x.f ->> 'payout_expected_on', '')),
+               scc.import_cents(nullif(x.f ->> 'payout_expected', '')),
+               scc.import_date(nullif(x.f ->> 'payout_received_on', '')),
+               scc.import_cents(nullif(x.f ->> 'payout_received', '')), nullif(x.f ->> 'customer', '')
+          from unnest(rows) as x
+         order by x.line
+        on conflict (entity_id, external_id) do update
+           set channel = excluded.channel, event_id = excluded.event_id, boat_id = excluded.boat_id,
+               sail_on = excluded.sail_on, booked_at = excluded.booked_at, party_size = excluded.party_size,
+               status = excluded.status, cancellation_cause = excluded.cancellation_cause,
+               cancelled_at = excluded.cancelled_at, currency = excluded.currency,
+               gross_cents = excluded.gross_cents, commission_cents = excluded.commission_cents,
+               fees_cents = excluded.fees_cents, refunds_cents = excluded.refunds_cents,
+               deposit_cents = excluded.deposit_cents, payout_expected_on = excluded.payout_expected_on,
+               payout_expected_cents = excluded.payout_expected_cents,
+               payout_received_on = excluded.payout_received_on,
+               payout_received_cents = excluded.payout_received_cents, customer = excluded.customer,
+               updated_at = now()
+        returning (t.xmax = 0) as is_new
+    )
+    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
+                              'updated', count(*) filter (where not up.is_new))
+      from up
+$$;
+
+ALTER FUNCTION scc.import_bookings_apply(rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_bookings_apply(rows scc.import_row[], import_id bigint) IS 'applies checked bookings rows (insert, or update every field by entity and external_id); {inserted, updated}';
+
+CREATE FUNCTION scc.import_bookings_check(rows scc.import_row[]) RETURNS SETOF jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    with r as (
+        select x.line, x.f ->> 'status' as status, x.f ->> 'cancellation_cause' as cause,
+               scc.import_cents(x.f ->> 'gross') as gross, scc.import_cents(nullif(x.f ->> 'refunds', '')) as refunds,
+               scc.import_cents(nullif(x.f ->> 'deposit', '')) as deposit,
+               x.f ->> 'payout_received_on' as received_on, x.f ->> 'payout_received' as received
+          from unnest(rows) as x
+    ), e as (
+        select r.line, 'cancellation_cause' as col, 'cancellation_cause_required' as code,
+               'a cancelled booking has its cause: customer, weather, maintenance, operator, no_show or other' as message
+          from r where r.status = 'cancelled' and r.cause = ''
+        union all
+        select r.line, 'cancellation_cause', 'cause_without_cancellation',
+               format('a %s booking has no cancellation cause (%s): leave it empty or set status cancelled', r.status, r.cause)
+          from r where r.status <> 'cancelled' and r.cause <> ''
+        union all
+        select r.line, 'refunds', 'refunds_over_gross',
+               format('refunds %s are more than the gross %s', scc.cents_text(r.refunds), scc.cents_text(r.gross))
+          from r where r.refunds > r.gross
+        union all
+        select r.line, 'deposit', 'deposit_over_gross',
+               format('a deposit of %s is more than the gross %s', scc.cents_text(r.deposit), scc.cents_text(r.gross))
+          from r where r.deposit > r.gross
+        union all
+        select r.line, case when r.received_on = '' then 'payout_received_on' else 'payout_received' end,
+               'payout_incomplete', 'a payout received has both its day (payout_received_on) and its amount (payout_received)'
+          from r where (r.received_on = '') <> (r.received = '')
+    )
+    select scc.import_error(e.line, e.col, e.code, e.message) from e order by e.line
+$$;
+
+ALTER FUNCTION scc.import_bookings_check(rows scc.import_row[]) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_bookings_check(rows scc.import_row[]) IS 'the bookings kind''s rules across columns: cancelled with a cause, refunds and deposit within the gross, a payout received whole';
+
 CREATE FUNCTION scc.import_cents(v text) RETURNS bigint
     LANGUAGE sql IMMUTABLE
     AS $_$
@@ -3730,6 +3848,48 @@ ALTER FUNCTION scc.import_columns_ok(cols jsonb) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.import_columns_ok(cols jsonb) IS 'an import layout''s columns are well formed: [{name, type, optional?, what?, ...}] with known types, names once';
 
+CREATE FUNCTION scc.import_contracts_apply(rows scc.import_row[], import_id bigint) RETURNS jsonb
+    LANGUAGE sql
+    AS $$
+    with up as (
+        insert into scc.contracts as t (client_id, external_id, title, status, starts_on, ends_on, renews_on,
+                                        currency, rate_cents, hour_cap)
+        select scc.import_ref_id('client', x.f ->> 'client', x.f)::uuid, x.f ->> 'external_id', x.f ->> 'title',
+               x.f ->> 'status', scc.import_date(x.f ->> 'starts_on'), scc.import_date(nullif(x.f ->> 'ends_on', '')),
+               scc.import_date(nullif(x.f ->> 'renews_on', '')), coalesce(nullif(x.f ->> 'currency', ''), 'USD'),
+               scc.import_cents(x.f ->> 'rate'), scc.import_number(nullif(x.f ->> 'hour_cap', ''))
+          from unnest(rows) as x
+         order by x.line
+        on conflict (client_id, external_id) do update
+           set title = excluded.title, status = excluded.status, starts_on = excluded.starts_on,
+               ends_on = excluded.ends_on, renews_on = excluded.renews_on, currency = excluded.currency,
+               rate_cents = excluded.rate_cents, hour_cap = excluded.hour_cap, updated_at = now()
+        returning (t.xmax = 0) as is_new
+    )
+    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
+                              'updated', count(*) filter (where not up.is_new))
+      from up
+$$;
+
+ALTER FUNCTION scc.import_contracts_apply(rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_contracts_apply(rows scc.import_row[], import_id bigint) IS 'applies checked contracts rows (insert, or update every field by client and external_id); {inserted, updated}';
+
+CREATE FUNCTION scc.import_contracts_check(rows scc.import_row[]) RETURNS SETOF jsonb
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    select scc.import_error(x.line, d.col, 'before_start',
+                            format('%s %s is before starts_on %s', d.col, x.f ->> d.col, x.f ->> 'starts_on'))
+      from unnest(rows) as x
+     cross join (values (1, 'ends_on'), (2, 'renews_on')) as d (k, col)
+     where scc.import_date(nullif(x.f ->> d.col, '')) < scc.import_date(x.f ->> 'starts_on')
+     order by x.line, d.k
+$$;
+
+ALTER FUNCTION scc.import_contracts_check(rows scc.import_row[]) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_contracts_check(rows scc.import_row[]) IS 'the contracts kind''s rule across columns: ends_on and renews_on not before starts_on';
+
 CREATE FUNCTION scc.import_csv(kind text, csv text, actor uuid, filename text) RETURNS jsonb
     LANGUAGE sql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'scc'
@@ -3759,6 +3919,120 @@ ALTER FUNCTION scc.import_date(v text) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.import_date(v text) IS 'a YYYY-MM-DD text as a date, or null when it is not one (never raises)';
 
+CREATE FUNCTION scc.import_deliveries_apply(rows scc.import_row[], import_id bigint) RETURNS jsonb
+    LANGUAGE sql
+    AS $$
+    with up as (
+        insert into scc.deliveries as t (entity_id, external_id, customer, vessel, vessel_length_ft, from_port,
+                                         to_port, stage, inquiry_on, quoted_on, contracted_on, departed_on,
+                                         delivered_on, invoiced_on, paid_on, lost_on, nm_planned, nm_logged,
+                                         days_underway, weather_days, currency, fee_cents, rating)
+        select scc.import_ref_id('entity', x.f ->> 'entity', x.f)::bigint, x.f ->> 'external_id', x.f ->> 'customer',
+               x.f ->> 'vessel', scc.import_number(nullif(x.f ->> 'vessel_length_ft', '')), x.f ->> 'from_port',
+               x.f ->> 'to_port', x.f ->> 'stage', scc.import_date(x.f ->> 'inquiry_on'),
+               scc.import_date(nullif(x.f ->> 'quoted_on', '')), scc.import_date(nullif(x.f ->> 'contracted_on', '')),
+               scc.import_date(nullif(x.f ->> 'departed_on', '')), scc.import_date(nullif(x.f ->> 'delivered_on', '')),
+               scc.import_date(nullif(x.f ->> 'invoiced_on', '')), scc.import_date(nullif(x.f ->> 'paid_on', '')),
+               scc.import_date(nullif(x.f ->> 'lost_on', '')), scc.import_number(nullif(x.f ->> 'nm_planned', '')),
+               scc.import_number(nullif(x.f ->> 'nm_logged', '')),
+               scc.import_number(nullif(x.f ->> 'days_underway', '')),
+               coalesce(scc.import_number(nullif(x.f ->> 'weather_days', '')), 0),
+               coalesce(nullif(x.f ->> 'currency', ''), 'USD'), scc.import_cents(nullif(x.f ->> 'fee', '')),
+               nullif(x.f ->> 'rating', '')::smallint
+          from unnest(rows) as x
+         order by x.line
+        on conflict (entity_id, external_id) do update
+           set customer = excluded.customer, vessel = excluded.vessel, vessel_length_ft = excluded.vessel_length_ft,
+               from_port = excluded.from_port, to_port = excluded.to_port, stage = excluded.stage,
+               inquiry_on = excluded.inquiry_on, quoted_on = excluded.quoted_on,
+               contracted_on = excluded.contracted_on, departed_on = excluded.departed_on,
+               delivered_on = excluded.delivered_on, invoiced_on = excluded.invoiced_on,
+               paid_on = excluded.paid_on, lost_on = excluded.lost_on, nm_planned = excluded.nm_planned,
+               nm_logged = excluded.nm_logged, days_underway = excluded.days_underway,
+               weather_days = excluded.weather_days, currency = excluded.currency,
+               fee_cents = excluded.fee_cents, rating = excluded.rating, updated_at = now()
+        returning (t.xmax = 0) as is_new
+    )
+    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
+                              'updated', count(*) filter (where not up.is_new))
+      from up
+$$;
+
+ALTER FUNCTION scc.import_deliveries_apply(rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_deliveries_apply(rows scc.import_row[], import_id bigint) IS 'applies checked deliveries rows (insert, or update every field by entity and external_id); {inserted, updated}';
+
+CREATE FUNCTION scc.import_deliveries_check(rows scc.import_row[]) RETURNS SETOF jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    with r as (
+        select x.line, x.f ->> 'stage' as stage,
+               array_position(array['inquiry', 'quoted', 'contracted', 'in_transit', 'delivered', 'invoiced', 'paid'],
+                              x.f ->> 'stage') - 1 as s,
+               d.col, d.k, d.prev, x.f ->> d.col as v, scc.import_date(nullif(x.f ->> d.col, '')) as day,
+               scc.import_date(nullif(x.f ->> d.prev, '')) as prev_day, x.f ->> d.prev as prev_v,
+               x.f ->> 'quoted_on' as quoted_on
+          from unnest(rows) as x
+         cross join (values ('quoted_on', 1, 'inquiry_on'), ('contracted_on', 2, 'quoted_on'),
+                            ('departed_on', 3, 'contracted_on'), ('delivered_on', 4, 'departed_on'),
+                            ('invoiced_on', 5, 'delivered_on'), ('paid_on', 6, 'invoiced_on'),
+                            ('lost_on', 7, 'inquiry_on')) as d (col, k, prev)
+    ), e as (
+        -- a stage reached and not dated
+        select r.line, r.k, r.col, 'stage_date_required' as code,
+               format('a delivery at stage %s has its %s', r.stage, r.col) as message
+          from r
+         where r.v = '' and ((r.stage <> 'lost' and r.k <= r.s) or (r.stage = 'lost' and r.k = 7))
+        union all
+        -- a stage not reached and dated
+        select r.line, r.k, r.col, 'stage_date_unexpected',
+               format('a delivery at stage %s has no %s yet: leave it empty or move the stage on', r.stage, r.col)
+          from r
+         where r.v <> '' and ((r.stage <> 'lost' and r.k > r.s) or (r.stage = 'lost' and r.k between 3 and 6))
+        union all
+        -- contracted without a quote (the one rule a lost delivery keeps)
+        select r.line, 1, 'quoted_on', 'stage_date_required',
+               'a delivery contracted has its quoted_on'
+          from r
+         where r.stage = 'lost' and r.col = 'contracted_on' and r.v <> '' and r.quoted_on = ''
+        union all
+        -- in order
+        select r.line, r.k, r.col, 'stage_date_order',
+               format('%s %s is before %s %s', r.col, r.v, r.prev, r.prev_v)
+          from r
+         where r.day < r.prev_day
+    )
+    select scc.import_error(e.line, e.col, e.code, e.message) from e order by e.line, e.k, e.code
+$$;
+
+ALTER FUNCTION scc.import_deliveries_check(rows scc.import_row[]) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_deliveries_check(rows scc.import_row[]) IS 'the deliveries kind''s rules across columns: the stage''s dates (each stage reached dated, none after) in order';
+
+CREATE FUNCTION scc.import_delivery_costs_apply(rows scc.import_row[], import_id bigint) RETURNS jsonb
+    LANGUAGE sql
+    AS $$
+    with up as (
+        insert into scc.delivery_costs as t (delivery_id, external_id, kind, incurred_on, currency, amount_cents)
+        select scc.import_ref_id('delivery', x.f ->> 'delivery', x.f)::uuid, x.f ->> 'external_id', x.f ->> 'kind',
+               scc.import_date(x.f ->> 'incurred_on'), coalesce(nullif(x.f ->> 'currency', ''), 'USD'),
+               scc.import_cents(x.f ->> 'amount')
+          from unnest(rows) as x
+         order by x.line
+        on conflict (delivery_id, external_id) do update
+           set kind = excluded.kind, incurred_on = excluded.incurred_on, currency = excluded.currency,
+               amount_cents = excluded.amount_cents
+        returning (t.xmax = 0) as is_new
+    )
+    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
+                              'updated', count(*) filter (where not up.is_new))
+      from up
+$$;
+
+ALTER FUNCTION scc.import_delivery_costs_apply(rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_delivery_costs_apply(rows scc.import_row[], import_id bigint) IS 'applies checked delivery_costs rows (insert, or update kind, day and amount by delivery and external_id); {inserted, updated}';
+
 CREATE FUNCTION scc.import_error(line integer, col text, code text, message text) RETURNS jsonb
     LANGUAGE sql IMMUTABLE
     AS $$
@@ -3768,6 +4042,48 @@ $$;
 ALTER FUNCTION scc.import_error(line integer, col text, code text, message text) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.import_error(line integer, col text, code text, message text) IS 'an import error: {line, column (the header''s name, or null), code, message}';
+
+CREATE FUNCTION scc.import_invoices_apply(rows scc.import_row[], import_id bigint) RETURNS jsonb
+    LANGUAGE sql
+    AS $$
+    with up as (
+        insert into scc.invoices as t (entity_id, external_id, client_id, counterparty, issued_on, due_on, currency,
+                                       amount_cents, void)
+        select scc.import_ref_id('entity', x.f ->> 'entity', x.f)::bigint, x.f ->> 'external_id',
+               scc.import_ref_id('client', nullif(x.f ->> 'client', ''), x.f)::uuid, x.f ->> 'counterparty',
+               scc.import_date(x.f ->> 'issued_on'), scc.import_date(x.f ->> 'due_on'),
+               coalesce(nullif(x.f ->> 'currency', ''), 'USD'), scc.import_cents(x.f ->> 'amount'),
+               coalesce(scc.import_yes(nullif(x.f ->> 'void', '')), false)
+          from unnest(rows) as x
+         order by x.line
+        on conflict (entity_id, external_id) do update
+           set client_id = excluded.client_id, counterparty = excluded.counterparty, issued_on = excluded.issued_on,
+               due_on = excluded.due_on, currency = excluded.currency, amount_cents = excluded.amount_cents,
+               void = excluded.void, updated_at = now()
+        returning (t.xmax = 0) as is_new
+    )
+    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
+                              'updated', count(*) filter (where not up.is_new))
+      from up
+$$;
+
+ALTER FUNCTION scc.import_invoices_apply(rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_invoices_apply(rows scc.import_row[], import_id bigint) IS 'applies checked invoices rows (insert, or update every field by entity and external_id); {inserted, updated}';
+
+CREATE FUNCTION scc.import_invoices_check(rows scc.import_row[]) RETURNS SETOF jsonb
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    select scc.import_error(x.line, 'due_on', 'due_before_issued',
+                            format('due_on %s is before issued_on %s', x.f ->> 'due_on', x.f ->> 'issued_on'))
+      from unnest(rows) as x
+     where scc.import_date(x.f ->> 'due_on') < scc.import_date(x.f ->> 'issued_on')
+     order by x.line
+$$;
+
+ALTER FUNCTION scc.import_invoices_check(rows scc.import_row[]) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_invoices_check(rows scc.import_row[]) IS 'the invoices kind''s rule across columns: due_on not before issued_on';
 
 CREATE FUNCTION scc.import_journal_apply(rows scc.import_row[], import_id bigint) RETURNS jsonb
     LANGUAGE plpgsql
@@ -4014,6 +4330,29 @@ ALTER FUNCTION scc.import_number(v text) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.import_number(v text) IS 'a decimal number (at most 12 digits and 6 places) as numeric, or null (never raises)';
 
+CREATE FUNCTION scc.import_payments_apply(rows scc.import_row[], import_id bigint) RETURNS jsonb
+    LANGUAGE sql
+    AS $$
+    with up as (
+        insert into scc.payments as t (invoice_id, external_id, received_on, currency, amount_cents)
+        select scc.import_ref_id('invoice', x.f ->> 'invoice', x.f)::uuid, x.f ->> 'external_id',
+               scc.import_date(x.f ->> 'received_on'), coalesce(nullif(x.f ->> 'currency', ''), 'USD'),
+               scc.import_cents(x.f ->> 'amount')
+          from unnest(rows) as x
+         order by x.line
+        on conflict (invoice_id, external_id) do update
+           set received_on = excluded.received_on, currency = excluded.currency, amount_cents = excluded.amount_cents
+        returning (t.xmax = 0) as is_new
+    )
+    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
+                              'updated', count(*) filter (where not up.is_new))
+      from up
+$$;
+
+ALTER FUNCTION scc.import_payments_apply(rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_payments_apply(rows scc.import_row[], import_id bigint) IS 'applies checked payments rows (insert, or update day and amount by invoice and external_id); {inserted, updated}';
+
 CREATE FUNCTION scc.import_ref_id(ref text, v text, f jsonb) RETURNS text
     LANGUAGE sql STABLE
     AS $_$
@@ -4022,11 +4361,14 @@ CREATE FUNCTION scc.import_ref_id(ref text, v text, f jsonb) RETURNS text
             (select n.id::text from scc.entities as n where n.slug = v and n.active)
         when 'boat' then
             (select b.id::text from scc.boats as b
-              where b.active and (lower(b.name) = lower(v)
-                                  or (v ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' and b.id = v::uuid)))
+              where b.active
+                and (lower(b.name) = lower(v)
+                     or b.id = case when v ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' then v::uuid end)
+              order by lower(b.name) = lower(v) desc
+              limit 1)
         when 'event' then
             (select e.id::text from scc.events as e
-              where v ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' and e.id = v::uuid)
+              where e.id = case when v ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' then v::uuid end)
         when 'channel' then
             (select c.slug from scc.channels as c where c.slug = v)
         when 'delivery' then
@@ -4064,6 +4406,75 @@ $$;
 ALTER FUNCTION scc.import_ref_scope(ref text) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.import_ref_scope(ref text) IS 'the column that scopes a reference (entity, client), or null';
+
+CREATE FUNCTION scc.import_rental_blocks_apply(rows scc.import_row[], import_id bigint) RETURNS jsonb
+    LANGUAGE sql
+    AS $$
+    with up as (
+        insert into scc.rental_blocks as t (entity_id, external_id, kind, starts_on, ends_on, note)
+        select scc.import_ref_id('entity', x.f ->> 'entity', x.f)::bigint, x.f ->> 'external_id', x.f ->> 'kind',
+               scc.import_date(x.f ->> 'starts_on'), scc.import_date(x.f ->> 'ends_on'), x.f ->> 'note'
+          from unnest(rows) as x
+         order by x.line
+        on conflict (entity_id, external_id) do update
+           set kind = excluded.kind, starts_on = excluded.starts_on, ends_on = excluded.ends_on, note = excluded.note
+        returning (t.xmax = 0) as is_new
+    )
+    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
+                              'updated', count(*) filter (where not up.is_new))
+      from up
+$$;
+
+ALTER FUNCTION scc.import_rental_blocks_apply(rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_rental_blocks_apply(rows scc.import_row[], import_id bigint) IS 'applies checked rental_blocks rows (insert, or update kind, span and note by entity and external_id); {inserted, updated}';
+
+CREATE FUNCTION scc.import_rental_blocks_check(rows scc.import_row[]) RETURNS SETOF jsonb
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    select scc.import_span_errors(rows, 'starts_on', 'ends_on')
+$$;
+
+ALTER FUNCTION scc.import_rental_blocks_check(rows scc.import_row[]) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_rental_blocks_check(rows scc.import_row[]) IS 'the rental_blocks kind''s rule across columns: ends_on after starts_on';
+
+CREATE FUNCTION scc.import_rental_stays_apply(rows scc.import_row[], import_id bigint) RETURNS jsonb
+    LANGUAGE sql
+    AS $$
+    with up as (
+        insert into scc.rental_stays as t (entity_id, external_id, channel, check_in, check_out, guests, status,
+                                           currency, revenue_cents)
+        select scc.import_ref_id('entity', x.f ->> 'entity', x.f)::bigint, x.f ->> 'external_id', x.f ->> 'channel',
+               scc.import_date(x.f ->> 'check_in'), scc.import_date(x.f ->> 'check_out'),
+               coalesce(nullif(x.f ->> 'guests', '')::int, 1), coalesce(nullif(x.f ->> 'status', ''), 'confirmed'),
+               coalesce(nullif(x.f ->> 'currency', ''), 'USD'), scc.import_cents(x.f ->> 'revenue')
+          from unnest(rows) as x
+         order by x.line
+        on conflict (entity_id, external_id) do update
+           set channel = excluded.channel, check_in = excluded.check_in, check_out = excluded.check_out,
+               guests = excluded.guests, status = excluded.status, currency = excluded.currency,
+               revenue_cents = excluded.revenue_cents, updated_at = now()
+        returning (t.xmax = 0) as is_new
+    )
+    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
+                              'updated', count(*) filter (where not up.is_new))
+      from up
+$$;
+
+ALTER FUNCTION scc.import_rental_stays_apply(rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_rental_stays_apply(rows scc.import_row[], import_id bigint) IS 'applies checked rental_stays rows (insert, or update every field by entity and external_id); {inserted, updated}';
+
+CREATE FUNCTION scc.import_rental_stays_check(rows scc.import_row[]) RETURNS SETOF jsonb
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    select scc.import_span_errors(rows, 'check_in', 'check_out')
+$$;
+
+ALTER FUNCTION scc.import_rental_stays_check(rows scc.import_row[]) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_rental_stays_check(rows scc.import_row[]) IS 'the rental_stays kind''s rule across columns: check_out after check_in';
 
 CREATE FUNCTION scc.import_run(ctx jsonb, kind text, csv text, filename text, via text) RETURNS jsonb
     LANGUAGE plpgsql
@@ -4185,6 +4596,63 @@ $$;
 ALTER FUNCTION scc.import_run(ctx jsonb, kind text, csv text, filename text, via text) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.import_run(ctx jsonb, kind text, csv text, filename text, via text) IS 'one CSV import (route or CLI): parse, check header and rows, apply all or none; recorded and audited; summary or errors';
+
+CREATE FUNCTION scc.import_span_errors(rows scc.import_row[], starts text, ends text) RETURNS SETOF jsonb
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    select scc.import_error(x.line, ends, 'invalid_span',
+                            format('%s %s is not after %s %s: the end is exclusive, so one day or night is (d, d+1)',
+                                   ends, x.f ->> ends, starts, x.f ->> starts))
+      from unnest(rows) as x
+     where scc.import_date(x.f ->> ends) <= scc.import_date(x.f ->> starts)
+     order by x.line
+$$;
+
+ALTER FUNCTION scc.import_span_errors(rows scc.import_row[], starts text, ends text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_span_errors(rows scc.import_row[], starts text, ends text) IS 'rows whose span [starts, ends) is empty or backwards: invalid_span on the end column';
+
+CREATE FUNCTION scc.import_time_entries_apply(rows scc.import_row[], import_id bigint) RETURNS jsonb
+    LANGUAGE sql
+    AS $$
+    with up as (
+        insert into scc.time_entries as t (contract_id, external_id, worked_on, hours, rate_cents, billable, approved,
+                                           invoice_id, note)
+        select scc.import_ref_id('contract', x.f ->> 'contract', x.f)::uuid, x.f ->> 'external_id',
+               scc.import_date(x.f ->> 'worked_on'), scc.import_number(x.f ->> 'hours'), scc.import_cents(x.f ->> 'rate'),
+               coalesce(scc.import_yes(nullif(x.f ->> 'billable', '')), true),
+               coalesce(scc.import_yes(nullif(x.f ->> 'approved', '')), false),
+               scc.import_ref_id('invoice', nullif(x.f ->> 'invoice', ''), x.f)::uuid, x.f ->> 'note'
+          from unnest(rows) as x
+         order by x.line
+        on conflict (contract_id, external_id) do update
+           set worked_on = excluded.worked_on, hours = excluded.hours, rate_cents = excluded.rate_cents,
+               billable = excluded.billable, approved = excluded.approved, invoice_id = excluded.invoice_id,
+               note = excluded.note, updated_at = now()
+        returning (t.xmax = 0) as is_new
+    )
+    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
+                              'updated', count(*) filter (where not up.is_new))
+      from up
+$$;
+
+ALTER FUNCTION scc.import_time_entries_apply(rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_time_entries_apply(rows scc.import_row[], import_id bigint) IS 'applies checked time_entries rows (insert, or update every field by contract and external_id); {inserted, updated}';
+
+CREATE FUNCTION scc.import_time_entries_check(rows scc.import_row[]) RETURNS SETOF jsonb
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    select scc.import_error(x.line, 'billable', 'invoiced_not_billable',
+                            format('an entry invoiced (%s) is billable: billable yes, or no invoice', x.f ->> 'invoice'))
+      from unnest(rows) as x
+     where x.f ->> 'invoice' <> '' and scc.import_yes(x.f ->> 'billable') = false
+     order by x.line
+$$;
+
+ALTER FUNCTION scc.import_time_entries_check(rows scc.import_row[]) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_time_entries_check(rows scc.import_row[]) IS 'the time_entries kind''s rule across columns: an invoiced entry is billable';
 
 CREATE FUNCTION scc.import_timestamp(v text) RETURNS timestamp with time zone
     LANGUAGE sql IMMUTABLE
@@ -4356,6 +4824,47 @@ $_$;
 ALTER FUNCTION scc.import_value_error(col jsonb, v text, f jsonb) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.import_value_error(col jsonb, v text, f jsonb) IS 'the error {code, message} of one value of a typed import column (required, length, pattern, date, amount, number, enum, entity, currency, yes/no, reference), or null';
+
+CREATE FUNCTION scc.import_work_orders_apply(rows scc.import_row[], import_id bigint) RETURNS jsonb
+    LANGUAGE sql
+    AS $$
+    with up as (
+        insert into scc.work_orders as t (entity_id, external_id, title, priority, opened_at, closed_at, currency,
+                                          cost_cents)
+        select scc.import_ref_id('entity', x.f ->> 'entity', x.f)::bigint, x.f ->> 'external_id', x.f ->> 'title',
+               x.f ->> 'priority', scc.import_timestamp(x.f ->> 'opened_at'),
+               scc.import_timestamp(nullif(x.f ->> 'closed_at', '')), coalesce(nullif(x.f ->> 'currency', ''), 'USD'),
+               coalesce(scc.import_cents(nullif(x.f ->> 'cost', '')), 0)
+          from unnest(rows) as x
+         order by x.line
+        on conflict (entity_id, external_id) do update
+           set title = excluded.title, priority = excluded.priority, opened_at = excluded.opened_at,
+               closed_at = excluded.closed_at, currency = excluded.currency, cost_cents = excluded.cost_cents,
+               updated_at = now()
+        returning (t.xmax = 0) as is_new
+    )
+    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
+                              'updated', count(*) filter (where not up.is_new))
+      from up
+$$;
+
+ALTER FUNCTION scc.import_work_orders_apply(rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_work_orders_apply(rows scc.import_row[], import_id bigint) IS 'applies checked work_orders rows (insert, or update every field by entity and external_id); {inserted, updated}';
+
+CREATE FUNCTION scc.import_work_orders_check(rows scc.import_row[]) RETURNS SETOF jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    select scc.import_error(x.line, 'closed_at', 'closed_before_opened',
+                            format('closed_at %s is before opened_at %s', x.f ->> 'closed_at', x.f ->> 'opened_at'))
+      from unnest(rows) as x
+     where scc.import_timestamp(nullif(x.f ->> 'closed_at', '')) < scc.import_timestamp(x.f ->> 'opened_at')
+     order by x.line
+$$;
+
+ALTER FUNCTION scc.import_work_orders_check(rows scc.import_row[]) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.import_work_orders_check(rows scc.import_row[]) IS 'the work_orders kind''s rule across columns: closed_at not before opened_at';
 
 CREATE FUNCTION scc.import_yes(v text) RETURNS boolean
     LANGUAGE sql IMMUTABLE
@@ -14670,6 +15179,14 @@ REVOKE ALL ON FUNCTION scc.import_accounts_check(rows scc.import_row[]) FROM PUB
 
 REVOKE ALL ON FUNCTION scc.import_apply(kind text, rows scc.import_row[], import_id bigint) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION scc.import_boat_blocks_apply(rows scc.import_row[], import_id bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_boat_blocks_check(rows scc.import_row[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_bookings_apply(rows scc.import_row[], import_id bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_bookings_check(rows scc.import_row[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION scc.import_cents(v text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.import_check(kind text, rows scc.import_row[]) FROM PUBLIC;
@@ -14682,12 +15199,26 @@ REVOKE ALL ON FUNCTION scc.import_columns_named(cols jsonb, names text[]) FROM P
 
 REVOKE ALL ON FUNCTION scc.import_columns_ok(cols jsonb) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION scc.import_contracts_apply(rows scc.import_row[], import_id bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_contracts_check(rows scc.import_row[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION scc.import_csv(kind text, csv text, actor uuid, filename text) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc.import_csv(kind text, csv text, actor uuid, filename text) TO scc_worker;
 
 REVOKE ALL ON FUNCTION scc.import_date(v text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION scc.import_deliveries_apply(rows scc.import_row[], import_id bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_deliveries_check(rows scc.import_row[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_delivery_costs_apply(rows scc.import_row[], import_id bigint) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION scc.import_error(line integer, col text, code text, message text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_invoices_apply(rows scc.import_row[], import_id bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_invoices_check(rows scc.import_row[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.import_journal_apply(rows scc.import_row[], import_id bigint) FROM PUBLIC;
 
@@ -14701,17 +15232,37 @@ REVOKE ALL ON FUNCTION scc.import_layouts() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.import_number(v text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION scc.import_payments_apply(rows scc.import_row[], import_id bigint) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION scc.import_ref_id(ref text, v text, f jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.import_ref_scope(ref text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION scc.import_rental_blocks_apply(rows scc.import_row[], import_id bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_rental_blocks_check(rows scc.import_row[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_rental_stays_apply(rows scc.import_row[], import_id bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_rental_stays_check(rows scc.import_row[]) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION scc.import_run(ctx jsonb, kind text, csv text, filename text, via text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_span_errors(rows scc.import_row[], starts text, ends text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_time_entries_apply(rows scc.import_row[], import_id bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_time_entries_check(rows scc.import_row[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.import_timestamp(v text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.import_typed_check(kind text, rows scc.import_row[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.import_value_error(col jsonb, v text, f jsonb) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_work_orders_apply(rows scc.import_row[], import_id bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.import_work_orders_check(rows scc.import_row[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.import_yes(v text) FROM PUBLIC;
 

@@ -46,6 +46,61 @@
 --     keeps its own whole check (its entries span rows).
 
 -- ---------------------------------------------------------------------------
+-- The parser (032), fixed: a file ending in a quoted field with no final
+-- line end (a last field "Porter" at the very end) was refused as "text after
+-- the closing quote": the empty piece after the last quote is the end of
+-- the text, not text.  Same signature and answer otherwise.
+-- ---------------------------------------------------------------------------
+
+create or replace function scc.csv_records(csv text)
+returns table (line int, fields text[], problem text)
+language sql
+immutable
+as $$
+with s as materialized (
+    select regexp_replace(case when left(csv, 1) = E'\uFEFF' then substr(csv, 2) else csv end,
+                          E'\r\n?', E'\n', 'g') as s
+), segs as materialized (
+    select string_to_array(s.s, '"') as a, cardinality(string_to_array(s.s, '"')) as n from s
+), t as materialized (
+    select string_agg(
+               case when x.i % 2 = 0 then
+                        case when x.i = segs.n then chr(26) else '' end || x.seg
+                    when x.seg = '' and x.i > 1 and x.i < segs.n then '"'
+                    else case when x.i > 1 and x.seg <> '' and left(x.seg, 1) not in (',', E'\n') then chr(28) else '' end
+                         || translate(x.seg, E',\n', chr(31) || chr(30))
+                         || case when x.i < segs.n and x.seg <> '' and right(x.seg, 1) not in (',', E'\n')
+                                 then chr(29) else '' end
+               end, '' order by x.i) as t
+      from segs
+     cross join lateral unnest(segs.a) with ordinality as x (seg, i)
+), r as materialized (
+    select x.k, x.rec,
+           1 + coalesce(sum(1 + length(x.rec) - length(replace(x.rec, E'\n', '')))
+                            over (order by x.k rows between unbounded preceding and 1 preceding), 0) as line,
+           least(nullif(strpos(x.rec, chr(26)), 0), nullif(strpos(x.rec, chr(28)), 0),
+                 nullif(strpos(x.rec, chr(29)), 0)) as bad
+      from t
+     cross join lateral regexp_split_to_table(t.t, chr(30)) with ordinality as x (rec, k)
+)
+select r.line::int,
+       string_to_array(case when r.bad is null then r.rec
+                            else translate(r.rec, chr(26) || chr(28) || chr(29), '') end, chr(31)),
+       case when r.bad is not null then
+           'field ' || (1 + length(left(r.rec, r.bad)) - length(replace(left(r.rec, r.bad), chr(31), ''))) || ': '
+           || case substr(r.rec, r.bad, 1)
+                  when chr(26) then 'a quoted field is not closed'
+                  when chr(28) then 'text after the closing quote of a quoted field'
+                  else 'a quote inside an unquoted field (quote the whole field and double each quote in it)' end
+       end
+  from r
+ where r.rec <> ''
+ order by r.k
+$$;
+comment on function scc.csv_records(text) is
+    'RFC 4180 records of a CSV text: (line it starts on, fields, first quoting problem or null); BOM dropped, blank lines skipped';
+
+-- ---------------------------------------------------------------------------
 -- Values
 -- ---------------------------------------------------------------------------
 
@@ -110,11 +165,14 @@ as $$
             (select n.id::text from scc.entities as n where n.slug = v and n.active)
         when 'boat' then
             (select b.id::text from scc.boats as b
-              where b.active and (lower(b.name) = lower(v)
-                                  or (v ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' and b.id = v::uuid)))
+              where b.active
+                and (lower(b.name) = lower(v)
+                     or b.id = case when v ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' then v::uuid end)
+              order by lower(b.name) = lower(v) desc
+              limit 1)
         when 'event' then
             (select e.id::text from scc.events as e
-              where v ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' and e.id = v::uuid)
+              where e.id = case when v ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' then v::uuid end)
         when 'channel' then
             (select c.slug from scc.channels as c where c.slug = v)
         when 'delivery' then
@@ -793,3 +851,699 @@ end
 $$;
 comment on function scc.import_apply(text, scc.import_row[], bigint) is
     'applies an import''s checked rows by its kind (scc.import_<kind>_apply): {inserted, updated}; the one dispatch of applies';
+
+-- ---------------------------------------------------------------------------
+-- Charter: bookings and the boats' blocked days
+-- ---------------------------------------------------------------------------
+
+insert into scc.import_kinds (kind, position, title, key, key_columns, counts, sample, columns) values
+('bookings', 30, 'Charter bookings', 'entity and external_id', array['entity', 'external_id'], 'bookings',
+ '/samples/import/bookings.csv',
+ '[{"name": "entity", "type": "entity", "what": "the entity''s slug (the charter operation: charter)"},
+   {"name": "external_id", "type": "external_id", "what": "the booking''s id in its channel or source, at most 100 characters"},
+   {"name": "channel", "type": "ref", "ref": "channel"},
+   {"name": "event", "type": "ref", "ref": "event", "optional": true,
+    "what": "the id of the event (sail) it is for, when known"},
+   {"name": "boat", "type": "ref", "ref": "boat", "optional": true},
+   {"name": "sail_on", "type": "date", "what": "the sail date, YYYY-MM-DD"},
+   {"name": "booked_at", "type": "timestamp"},
+   {"name": "party_size", "type": "integer", "min": 1, "max": 500, "optional": true, "default": "1"},
+   {"name": "status", "type": "enum", "values": ["confirmed", "completed", "cancelled"]},
+   {"name": "cancellation_cause", "type": "enum", "optional": true,
+    "values": ["customer", "weather", "maintenance", "operator", "no_show", "other"],
+    "what": "customer, weather, maintenance, operator, no_show or other; given exactly when the status is cancelled"},
+   {"name": "cancelled_at", "type": "timestamp", "optional": true},
+   {"name": "currency", "type": "currency", "optional": true, "default": "USD"},
+   {"name": "gross", "type": "cents", "what": "what the customer paid, such as 1450.00"},
+   {"name": "commission", "type": "cents", "optional": true, "default": "0", "what": "the marketplace''s cut"},
+   {"name": "fees", "type": "cents", "optional": true, "default": "0", "what": "payment and service fees"},
+   {"name": "refunds", "type": "cents", "optional": true, "default": "0", "what": "money given back, at most the gross"},
+   {"name": "deposit", "type": "cents", "optional": true, "default": "0", "what": "the deposit taken, at most the gross"},
+   {"name": "payout_expected_on", "type": "date", "optional": true},
+   {"name": "payout_expected", "type": "cents", "optional": true, "what": "what the marketplace owes"},
+   {"name": "payout_received_on", "type": "date", "optional": true, "what": "the day the payout arrived; with payout_received"},
+   {"name": "payout_received", "type": "cents", "optional": true, "what": "what arrived; with payout_received_on"},
+   {"name": "customer", "type": "text", "max": 200, "optional": true}]'),
+('boat_blocks', 40, 'Boat blocks (days a boat cannot sail)', 'boat and external_id', array['boat', 'external_id'],
+ 'blocks', '/samples/import/boat_blocks.csv',
+ '[{"name": "boat", "type": "ref", "ref": "boat"},
+   {"name": "external_id", "type": "external_id", "what": "the block''s id in its source, at most 100 characters"},
+   {"name": "kind", "type": "enum", "values": ["maintenance", "owner", "weather"]},
+   {"name": "starts_on", "type": "date", "what": "the first day blocked, YYYY-MM-DD"},
+   {"name": "ends_on", "type": "date", "what": "the day after the last blocked (the end is exclusive), YYYY-MM-DD"},
+   {"name": "note", "type": "text", "max": 1000, "optional": true}]');
+
+-- bookings_cancellation_check (cancelled exactly when a cause is given),
+-- bookings_amounts_check (refunds and deposit at most the gross) and
+-- bookings_payout_check (a payout received has its day and its amount).
+create function scc.import_bookings_check(rows scc.import_row[])
+returns setof jsonb
+language sql
+stable
+as $$
+    with r as (
+        select x.line, x.f ->> 'status' as status, x.f ->> 'cancellation_cause' as cause,
+               scc.import_cents(x.f ->> 'gross') as gross, scc.import_cents(nullif(x.f ->> 'refunds', '')) as refunds,
+               scc.import_cents(nullif(x.f ->> 'deposit', '')) as deposit,
+               x.f ->> 'payout_received_on' as received_on, x.f ->> 'payout_received' as received
+          from unnest(rows) as x
+    ), e as (
+        select r.line, 'cancellation_cause' as col, 'cancellation_cause_required' as code,
+               'a cancelled booking has its cause: customer, weather, maintenance, operator, no_show or other' as message
+          from r where r.status = 'cancelled' and r.cause = ''
+        union all
+        select r.line, 'cancellation_cause', 'cause_without_cancellation',
+               format('a %s booking has no cancellation cause (%s): leave it empty or set status cancelled', r.status, r.cause)
+          from r where r.status <> 'cancelled' and r.cause <> ''
+        union all
+        select r.line, 'refunds', 'refunds_over_gross',
+               format('refunds %s are more than the gross %s', scc.cents_text(r.refunds), scc.cents_text(r.gross))
+          from r where r.refunds > r.gross
+        union all
+        select r.line, 'deposit', 'deposit_over_gross',
+               format('a deposit of %s is more than the gross %s', scc.cents_text(r.deposit), scc.cents_text(r.gross))
+          from r where r.deposit > r.gross
+        union all
+        select r.line, case when r.received_on = '' then 'payout_received_on' else 'payout_received' end,
+               'payout_incomplete', 'a payout received has both its day (payout_received_on) and its amount (payout_received)'
+          from r where (r.received_on = '') <> (r.received = '')
+    )
+    select scc.import_error(e.line, e.col, e.code, e.message) from e order by e.line
+$$;
+comment on function scc.import_bookings_check(scc.import_row[]) is
+    'the bookings kind''s rules across columns: cancelled with a cause, refunds and deposit within the gross, a payout received whole';
+
+create function scc.import_bookings_apply(rows scc.import_row[], import_id bigint)
+returns jsonb
+language sql
+volatile
+as $$
+    with up as (
+        insert into scc.bookings as t (entity_id, external_id, channel, event_id, boat_id, sail_on, booked_at,
+                                       party_size, status, cancellation_cause, cancelled_at, currency, gross_cents,
+                                       commission_cents, fees_cents, refunds_cents, deposit_cents,
+                                       payout_expected_on, payout_expected_cents, payout_received_on,
+                                       payout_received_cents, customer)
+        select scc.import_ref_id('entity', x.f ->> 'entity', x.f)::bigint, x.f ->> 'external_id', x.f ->> 'channel',
+               scc.import_ref_id('event', nullif(x.f ->> 'event', ''), x.f)::uuid,
+               scc.import_ref_id('boat', nullif(x.f ->> 'boat', ''), x.f)::uuid,
+               scc.import_date(x.f ->> 'sail_on'), scc.import_timestamp(x.f ->> 'booked_at'),
+               coalesce(nullif(x.f ->> 'party_size', '')::int, 1), x.f ->> 'status',
+               nullif(x.f ->> 'cancellation_cause', ''), scc.import_timestamp(nullif(x.f ->> 'cancelled_at', '')),
+               coalesce(nullif(x.f ->> 'currency', ''), 'USD'), scc.import_cents(x.f ->> 'gross'),
+               coalesce(scc.import_cents(nullif(x.f ->> 'commission', '')), 0),
+               coalesce(scc.import_cents(nullif(x.f ->> 'fees', '')), 0),
+               coalesce(scc.import_cents(nullif(x.f ->> 'refunds', '')), 0),
+               coalesce(scc.import_cents(nullif(x.f ->> 'deposit', '')), 0),
+               scc.import_date(nullif(x.f ->> 'payout_expected_on', '')),
+               scc.import_cents(nullif(x.f ->> 'payout_expected', '')),
+               scc.import_date(nullif(x.f ->> 'payout_received_on', '')),
+               scc.import_cents(nullif(x.f ->> 'payout_received', '')), nullif(x.f ->> 'customer', '')
+          from unnest(rows) as x
+         order by x.line
+        on conflict (entity_id, external_id) do update
+           set channel = excluded.channel, event_id = excluded.event_id, boat_id = excluded.boat_id,
+               sail_on = excluded.sail_on, booked_at = excluded.booked_at, party_size = excluded.party_size,
+               status = excluded.status, cancellation_cause = excluded.cancellation_cause,
+               cancelled_at = excluded.cancelled_at, currency = excluded.currency,
+               gross_cents = excluded.gross_cents, commission_cents = excluded.commission_cents,
+               fees_cents = excluded.fees_cents, refunds_cents = excluded.refunds_cents,
+               deposit_cents = excluded.deposit_cents, payout_expected_on = excluded.payout_expected_on,
+               payout_expected_cents = excluded.payout_expected_cents,
+               payout_received_on = excluded.payout_received_on,
+               payout_received_cents = excluded.payout_received_cents, customer = excluded.customer,
+               updated_at = now()
+        returning (t.xmax = 0) as is_new
+    )
+    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
+                              'updated', count(*) filter (where not up.is_new))
+      from up
+$$;
+comment on function scc.import_bookings_apply(scc.import_row[], bigint) is
+    'applies checked bookings rows (insert, or update every field by entity and external_id); {inserted, updated}';
+
+-- A span [starts, ends): the end after the start (the <table>_span_check
+-- of boat_blocks, rental_blocks and rental_stays).
+create function scc.import_span_errors(rows scc.import_row[], starts text, ends text)
+returns setof jsonb
+language sql
+immutable
+as $$
+    select scc.import_error(x.line, ends, 'invalid_span',
+                            format('%s %s is not after %s %s: the end is exclusive, so one day or night is (d, d+1)',
+                                   ends, x.f ->> ends, starts, x.f ->> starts))
+      from unnest(rows) as x
+     where scc.import_date(x.f ->> ends) <= scc.import_date(x.f ->> starts)
+     order by x.line
+$$;
+comment on function scc.import_span_errors(scc.import_row[], text, text) is
+    'rows whose span [starts, ends) is empty or backwards: invalid_span on the end column';
+
+-- boat_blocks_span_check.
+create function scc.import_boat_blocks_check(rows scc.import_row[])
+returns setof jsonb
+language sql
+immutable
+as $$
+    select scc.import_span_errors(rows, 'starts_on', 'ends_on')
+$$;
+comment on function scc.import_boat_blocks_check(scc.import_row[]) is
+    'the boat_blocks kind''s rule across columns: ends_on after starts_on';
+
+create function scc.import_boat_blocks_apply(rows scc.import_row[], import_id bigint)
+returns jsonb
+language sql
+volatile
+as $$
+    with up as (
+        insert into scc.boat_blocks as t (boat_id, external_id, kind, starts_on, ends_on, note)
+        select scc.import_ref_id('boat', x.f ->> 'boat', x.f)::uuid, x.f ->> 'external_id', x.f ->> 'kind',
+               scc.import_date(x.f ->> 'starts_on'), scc.import_date(x.f ->> 'ends_on'), x.f ->> 'note'
+          from unnest(rows) as x
+         order by x.line
+        on conflict (boat_id, external_id) do update
+           set kind = excluded.kind, starts_on = excluded.starts_on, ends_on = excluded.ends_on, note = excluded.note
+        returning (t.xmax = 0) as is_new
+    )
+    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
+                              'updated', count(*) filter (where not up.is_new))
+      from up
+$$;
+comment on function scc.import_boat_blocks_apply(scc.import_row[], bigint) is
+    'applies checked boat_blocks rows (insert, or update kind, span and note by boat and external_id); {inserted, updated}';
+
+-- ---------------------------------------------------------------------------
+-- Rental property: stays, blocks, work orders
+-- ---------------------------------------------------------------------------
+
+insert into scc.import_kinds (kind, position, title, key, key_columns, counts, sample, columns) values
+('rental_stays', 50, 'Rental stays', 'entity and external_id', array['entity', 'external_id'], 'stays',
+ '/samples/import/rental_stays.csv',
+ '[{"name": "entity", "type": "entity", "what": "the entity''s slug (the property: rental-3028-51st)"},
+   {"name": "external_id", "type": "external_id", "what": "the stay''s id in its channel, at most 100 characters"},
+   {"name": "channel", "type": "ref", "ref": "channel"},
+   {"name": "check_in", "type": "date", "what": "the first night, YYYY-MM-DD"},
+   {"name": "check_out", "type": "date", "what": "the day the guests leave (after check_in), YYYY-MM-DD"},
+   {"name": "guests", "type": "integer", "min": 1, "max": 50, "optional": true, "default": "1"},
+   {"name": "status", "type": "enum", "values": ["confirmed", "cancelled"], "optional": true, "default": "confirmed",
+    "what": "confirmed or cancelled"},
+   {"name": "currency", "type": "currency", "optional": true, "default": "USD"},
+   {"name": "revenue", "type": "cents", "what": "what the stay earned, such as 842.16"}]'),
+('rental_blocks', 60, 'Rental blocks (nights not for rent)', 'entity and external_id', array['entity', 'external_id'],
+ 'blocks', '/samples/import/rental_blocks.csv',
+ '[{"name": "entity", "type": "entity", "what": "the entity''s slug (the property: rental-3028-51st)"},
+   {"name": "external_id", "type": "external_id", "what": "the block''s id in its source, at most 100 characters"},
+   {"name": "kind", "type": "enum", "values": ["owner", "maintenance"]},
+   {"name": "starts_on", "type": "date", "what": "the first night blocked, YYYY-MM-DD"},
+   {"name": "ends_on", "type": "date", "what": "the day after the last night blocked (the end is exclusive), YYYY-MM-DD"},
+   {"name": "note", "type": "text", "max": 1000, "optional": true}]'),
+('work_orders', 70, 'Work orders (maintenance)', 'entity and external_id', array['entity', 'external_id'],
+ 'work orders', '/samples/import/work_orders.csv',
+ '[{"name": "entity", "type": "entity"},
+   {"name": "external_id", "type": "external_id", "what": "the work order''s id in its source, at most 100 characters"},
+   {"name": "title", "type": "text", "max": 200},
+   {"name": "priority", "type": "enum", "values": ["low", "normal", "high", "urgent"]},
+   {"name": "opened_at", "type": "timestamp"},
+   {"name": "closed_at", "type": "timestamp", "optional": true, "what": "when it was done (not before opened_at); empty while open"},
+   {"name": "currency", "type": "currency", "optional": true, "default": "USD"},
+   {"name": "cost", "type": "cents", "optional": true, "default": "0"}]');
+
+-- rental_stays_span_check.
+create function scc.import_rental_stays_check(rows scc.import_row[])
+returns setof jsonb
+language sql
+immutable
+as $$
+    select scc.import_span_errors(rows, 'check_in', 'check_out')
+$$;
+comment on function scc.import_rental_stays_check(scc.import_row[]) is
+    'the rental_stays kind''s rule across columns: check_out after check_in';
+
+create function scc.import_rental_stays_apply(rows scc.import_row[], import_id bigint)
+returns jsonb
+language sql
+volatile
+as $$
+    with up as (
+        insert into scc.rental_stays as t (entity_id, external_id, channel, check_in, check_out, guests, status,
+                                           currency, revenue_cents)
+        select scc.import_ref_id('entity', x.f ->> 'entity', x.f)::bigint, x.f ->> 'external_id', x.f ->> 'channel',
+               scc.import_date(x.f ->> 'check_in'), scc.import_date(x.f ->> 'check_out'),
+               coalesce(nullif(x.f ->> 'guests', '')::int, 1), coalesce(nullif(x.f ->> 'status', ''), 'confirmed'),
+               coalesce(nullif(x.f ->> 'currency', ''), 'USD'), scc.import_cents(x.f ->> 'revenue')
+          from unnest(rows) as x
+         order by x.line
+        on conflict (entity_id, external_id) do update
+           set channel = excluded.channel, check_in = excluded.check_in, check_out = excluded.check_out,
+               guests = excluded.guests, status = excluded.status, currency = excluded.currency,
+               revenue_cents = excluded.revenue_cents, updated_at = now()
+        returning (t.xmax = 0) as is_new
+    )
+    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
+                              'updated', count(*) filter (where not up.is_new))
+      from up
+$$;
+comment on function scc.import_rental_stays_apply(scc.import_row[], bigint) is
+    'applies checked rental_stays rows (insert, or update every field by entity and external_id); {inserted, updated}';
+
+-- rental_blocks_span_check.
+create function scc.import_rental_blocks_check(rows scc.import_row[])
+returns setof jsonb
+language sql
+immutable
+as $$
+    select scc.import_span_errors(rows, 'starts_on', 'ends_on')
+$$;
+comment on function scc.import_rental_blocks_check(scc.import_row[]) is
+    'the rental_blocks kind''s rule across columns: ends_on after starts_on';
+
+create function scc.import_rental_blocks_apply(rows scc.import_row[], import_id bigint)
+returns jsonb
+language sql
+volatile
+as $$
+    with up as (
+        insert into scc.rental_blocks as t (entity_id, external_id, kind, starts_on, ends_on, note)
+        select scc.import_ref_id('entity', x.f ->> 'entity', x.f)::bigint, x.f ->> 'external_id', x.f ->> 'kind',
+               scc.import_date(x.f ->> 'starts_on'), scc.import_date(x.f ->> 'ends_on'), x.f ->> 'note'
+          from unnest(rows) as x
+         order by x.line
+        on conflict (entity_id, external_id) do update
+           set kind = excluded.kind, starts_on = excluded.starts_on, ends_on = excluded.ends_on, note = excluded.note
+        returning (t.xmax = 0) as is_new
+    )
+    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
+                              'updated', count(*) filter (where not up.is_new))
+      from up
+$$;
+comment on function scc.import_rental_blocks_apply(scc.import_row[], bigint) is
+    'applies checked rental_blocks rows (insert, or update kind, span and note by entity and external_id); {inserted, updated}';
+
+-- work_orders_closed_check.
+create function scc.import_work_orders_check(rows scc.import_row[])
+returns setof jsonb
+language sql
+stable
+as $$
+    select scc.import_error(x.line, 'closed_at', 'closed_before_opened',
+                            format('closed_at %s is before opened_at %s', x.f ->> 'closed_at', x.f ->> 'opened_at'))
+      from unnest(rows) as x
+     where scc.import_timestamp(nullif(x.f ->> 'closed_at', '')) < scc.import_timestamp(x.f ->> 'opened_at')
+     order by x.line
+$$;
+comment on function scc.import_work_orders_check(scc.import_row[]) is
+    'the work_orders kind''s rule across columns: closed_at not before opened_at';
+
+create function scc.import_work_orders_apply(rows scc.import_row[], import_id bigint)
+returns jsonb
+language sql
+volatile
+as $$
+    with up as (
+        insert into scc.work_orders as t (entity_id, external_id, title, priority, opened_at, closed_at, currency,
+                                          cost_cents)
+        select scc.import_ref_id('entity', x.f ->> 'entity', x.f)::bigint, x.f ->> 'external_id', x.f ->> 'title',
+               x.f ->> 'priority', scc.import_timestamp(x.f ->> 'opened_at'),
+               scc.import_timestamp(nullif(x.f ->> 'closed_at', '')), coalesce(nullif(x.f ->> 'currency', ''), 'USD'),
+               coalesce(scc.import_cents(nullif(x.f ->> 'cost', '')), 0)
+          from unnest(rows) as x
+         order by x.line
+        on conflict (entity_id, external_id) do update
+           set title = excluded.title, priority = excluded.priority, opened_at = excluded.opened_at,
+               closed_at = excluded.closed_at, currency = excluded.currency, cost_cents = excluded.cost_cents,
+               updated_at = now()
+        returning (t.xmax = 0) as is_new
+    )
+    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
+                              'updated', count(*) filter (where not up.is_new))
+      from up
+$$;
+comment on function scc.import_work_orders_apply(scc.import_row[], bigint) is
+    'applies checked work_orders rows (insert, or update every field by entity and external_id); {inserted, updated}';
+
+-- ---------------------------------------------------------------------------
+-- Yacht delivery: deliveries and their costs
+-- ---------------------------------------------------------------------------
+
+insert into scc.import_kinds (kind, position, title, key, key_columns, counts, sample, columns) values
+('deliveries', 80, 'Yacht deliveries', 'entity and external_id', array['entity', 'external_id'], 'deliveries',
+ '/samples/import/deliveries.csv',
+ '[{"name": "entity", "type": "entity", "what": "the entity''s slug (expert-yacht-delivery)"},
+   {"name": "external_id", "type": "external_id", "what": "the delivery''s id in its source, at most 100 characters"},
+   {"name": "customer", "type": "text", "max": 200},
+   {"name": "vessel", "type": "text", "max": 200},
+   {"name": "vessel_length_ft", "type": "decimal", "above": 0, "max": 9999.9, "scale": 1, "optional": true},
+   {"name": "from_port", "type": "text", "max": 200},
+   {"name": "to_port", "type": "text", "max": 200},
+   {"name": "stage", "type": "enum",
+    "values": ["inquiry", "quoted", "contracted", "in_transit", "delivered", "invoiced", "paid", "lost"],
+    "what": "inquiry, quoted, contracted, in_transit, delivered, invoiced, paid or lost; every stage up to it is dated, none after it"},
+   {"name": "inquiry_on", "type": "date"},
+   {"name": "quoted_on", "type": "date", "optional": true, "what": "YYYY-MM-DD from the stage quoted on (may be given for a lost one)"},
+   {"name": "contracted_on", "type": "date", "optional": true, "what": "YYYY-MM-DD from the stage contracted on (may be given for a lost one)"},
+   {"name": "departed_on", "type": "date", "optional": true, "what": "YYYY-MM-DD from the stage in_transit on"},
+   {"name": "delivered_on", "type": "date", "optional": true, "what": "YYYY-MM-DD from the stage delivered on"},
+   {"name": "invoiced_on", "type": "date", "optional": true, "what": "YYYY-MM-DD from the stage invoiced on"},
+   {"name": "paid_on", "type": "date", "optional": true, "what": "YYYY-MM-DD at the stage paid"},
+   {"name": "lost_on", "type": "date", "optional": true, "what": "YYYY-MM-DD at the stage lost (the customer went elsewhere)"},
+   {"name": "nm_planned", "type": "decimal", "min": 0, "max": 9999999.9, "scale": 1, "optional": true},
+   {"name": "nm_logged", "type": "decimal", "min": 0, "max": 9999999.9, "scale": 1, "optional": true},
+   {"name": "days_underway", "type": "decimal", "min": 0, "max": 9999.99, "scale": 2, "optional": true},
+   {"name": "weather_days", "type": "decimal", "min": 0, "max": 9999.99, "scale": 2, "optional": true, "default": "0"},
+   {"name": "currency", "type": "currency", "optional": true, "default": "USD"},
+   {"name": "fee", "type": "cents", "optional": true, "what": "the fee agreed, such as 12500.00"},
+   {"name": "rating", "type": "integer", "min": 1, "max": 5, "optional": true,
+    "what": "the customer''s rating, a whole number from 1 to 5"}]'),
+('delivery_costs', 90, 'Delivery costs', 'entity, delivery and external_id', array['entity', 'delivery', 'external_id'],
+ 'costs', '/samples/import/delivery_costs.csv',
+ '[{"name": "entity", "type": "entity", "what": "the entity''s slug (expert-yacht-delivery)"},
+   {"name": "delivery", "type": "ref", "ref": "delivery"},
+   {"name": "external_id", "type": "external_id", "what": "the cost''s id in its source, at most 100 characters"},
+   {"name": "kind", "type": "enum", "values": ["crew", "fuel", "travel", "provisions", "dockage", "parts", "insurance", "other"]},
+   {"name": "incurred_on", "type": "date"},
+   {"name": "currency", "type": "currency", "optional": true, "default": "USD"},
+   {"name": "amount", "type": "cents"}]');
+
+-- deliveries_stage_dates_check (every stage up to the current one dated,
+-- none after it; a lost one may keep its quoted and contracted dates, and
+-- contracted only with quoted) and deliveries_stage_order_check (each
+-- date no earlier than the one before).
+create function scc.import_deliveries_check(rows scc.import_row[])
+returns setof jsonb
+language sql
+stable
+as $$
+    with r as (
+        select x.line, x.f ->> 'stage' as stage,
+               array_position(array['inquiry', 'quoted', 'contracted', 'in_transit', 'delivered', 'invoiced', 'paid'],
+                              x.f ->> 'stage') - 1 as s,
+               d.col, d.k, d.prev, x.f ->> d.col as v, scc.import_date(nullif(x.f ->> d.col, '')) as day,
+               scc.import_date(nullif(x.f ->> d.prev, '')) as prev_day, x.f ->> d.prev as prev_v,
+               x.f ->> 'quoted_on' as quoted_on
+          from unnest(rows) as x
+         cross join (values ('quoted_on', 1, 'inquiry_on'), ('contracted_on', 2, 'quoted_on'),
+                            ('departed_on', 3, 'contracted_on'), ('delivered_on', 4, 'departed_on'),
+                            ('invoiced_on', 5, 'delivered_on'), ('paid_on', 6, 'invoiced_on'),
+                            ('lost_on', 7, 'inquiry_on')) as d (col, k, prev)
+    ), e as (
+        -- a stage reached and not dated
+        select r.line, r.k, r.col, 'stage_date_required' as code,
+               format('a delivery at stage %s has its %s', r.stage, r.col) as message
+          from r
+         where r.v = '' and ((r.stage <> 'lost' and r.k <= r.s) or (r.stage = 'lost' and r.k = 7))
+        union all
+        -- a stage not reached and dated
+        select r.line, r.k, r.col, 'stage_date_unexpected',
+               format('a delivery at stage %s has no %s yet: leave it empty or move the stage on', r.stage, r.col)
+          from r
+         where r.v <> '' and ((r.stage <> 'lost' and r.k > r.s) or (r.stage = 'lost' and r.k between 3 and 6))
+        union all
+        -- contracted without a quote (the one rule a lost delivery keeps)
+        select r.line, 1, 'quoted_on', 'stage_date_required',
+               'a delivery contracted has its quoted_on'
+          from r
+         where r.stage = 'lost' and r.col = 'contracted_on' and r.v <> '' and r.quoted_on = ''
+        union all
+        -- in order
+        select r.line, r.k, r.col, 'stage_date_order',
+               format('%s %s is before %s %s', r.col, r.v, r.prev, r.prev_v)
+          from r
+         where r.day < r.prev_day
+    )
+    select scc.import_error(e.line, e.col, e.code, e.message) from e order by e.line, e.k, e.code
+$$;
+comment on function scc.import_deliveries_check(scc.import_row[]) is
+    'the deliveries kind''s rules across columns: the stage''s dates (each stage reached dated, none after) in order';
+
+create function scc.import_deliveries_apply(rows scc.import_row[], import_id bigint)
+returns jsonb
+language sql
+volatile
+as $$
+    with up as (
+        insert into scc.deliveries as t (entity_id, external_id, customer, vessel, vessel_length_ft, from_port,
+                                         to_port, stage, inquiry_on, quoted_on, contracted_on, departed_on,
+                                         delivered_on, invoiced_on, paid_on, lost_on, nm_planned, nm_logged,
+                                         days_underway, weather_days, currency, fee_cents, rating)
+        select scc.import_ref_id('entity', x.f ->> 'entity', x.f)::bigint, x.f ->> 'external_id', x.f ->> 'customer',
+               x.f ->> 'vessel', scc.import_number(nullif(x.f ->> 'vessel_length_ft', '')), x.f ->> 'from_port',
+               x.f ->> 'to_port', x.f ->> 'stage', scc.import_date(x.f ->> 'inquiry_on'),
+               scc.import_date(nullif(x.f ->> 'quoted_on', '')), scc.import_date(nullif(x.f ->> 'contracted_on', '')),
+               scc.import_date(nullif(x.f ->> 'departed_on', '')), scc.import_date(nullif(x.f ->> 'delivered_on', '')),
+               scc.import_date(nullif(x.f ->> 'invoiced_on', '')), scc.import_date(nullif(x.f ->> 'paid_on', '')),
+               scc.import_date(nullif(x.f ->> 'lost_on', '')), scc.import_number(nullif(x.f ->> 'nm_planned', '')),
+               scc.import_number(nullif(x.f ->> 'nm_logged', '')),
+               scc.import_number(nullif(x.f ->> 'days_underway', '')),
+               coalesce(scc.import_number(nullif(x.f ->> 'weather_days', '')), 0),
+               coalesce(nullif(x.f ->> 'currency', ''), 'USD'), scc.import_cents(nullif(x.f ->> 'fee', '')),
+               nullif(x.f ->> 'rating', '')::smallint
+          from unnest(rows) as x
+         order by x.line
+        on conflict (entity_id, external_id) do update
+           set customer = excluded.customer, vessel = excluded.vessel, vessel_length_ft = excluded.vessel_length_ft,
+               from_port = excluded.from_port, to_port = excluded.to_port, stage = excluded.stage,
+               inquiry_on = excluded.inquiry_on, quoted_on = excluded.quoted_on,
+               contracted_on = excluded.contracted_on, departed_on = excluded.departed_on,
+               delivered_on = excluded.delivered_on, invoiced_on = excluded.invoiced_on,
+               paid_on = excluded.paid_on, lost_on = excluded.lost_on, nm_planned = excluded.nm_planned,
+               nm_logged = excluded.nm_logged, days_underway = excluded.days_underway,
+               weather_days = excluded.weather_days, currency = excluded.currency,
+               fee_cents = excluded.fee_cents, rating = excluded.rating, updated_at = now()
+        returning (t.xmax = 0) as is_new
+    )
+    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
+                              'updated', count(*) filter (where not up.is_new))
+      from up
+$$;
+comment on function scc.import_deliveries_apply(scc.import_row[], bigint) is
+    'applies checked deliveries rows (insert, or update every field by entity and external_id); {inserted, updated}';
+
+create function scc.import_delivery_costs_apply(rows scc.import_row[], import_id bigint)
+returns jsonb
+language sql
+volatile
+as $$
+    with up as (
+        insert into scc.delivery_costs as t (delivery_id, external_id, kind, incurred_on, currency, amount_cents)
+        select scc.import_ref_id('delivery', x.f ->> 'delivery', x.f)::uuid, x.f ->> 'external_id', x.f ->> 'kind',
+               scc.import_date(x.f ->> 'incurred_on'), coalesce(nullif(x.f ->> 'currency', ''), 'USD'),
+               scc.import_cents(x.f ->> 'amount')
+          from unnest(rows) as x
+         order by x.line
+        on conflict (delivery_id, external_id) do update
+           set kind = excluded.kind, incurred_on = excluded.incurred_on, currency = excluded.currency,
+               amount_cents = excluded.amount_cents
+        returning (t.xmax = 0) as is_new
+    )
+    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
+                              'updated', count(*) filter (where not up.is_new))
+      from up
+$$;
+comment on function scc.import_delivery_costs_apply(scc.import_row[], bigint) is
+    'applies checked delivery_costs rows (insert, or update kind, day and amount by delivery and external_id); {inserted, updated}';
+
+-- ---------------------------------------------------------------------------
+-- Consulting: contracts, time entries, invoices, payments
+-- ---------------------------------------------------------------------------
+
+insert into scc.import_kinds (kind, position, title, key, key_columns, counts, sample, columns) values
+('contracts', 110, 'Contracts (consulting)', 'entity, client and external_id',
+ array['entity', 'client', 'external_id'], 'contracts', '/samples/import/contracts.csv',
+ '[{"name": "entity", "type": "entity", "what": "the entity''s slug (the practice: dangerouscentaur)"},
+   {"name": "client", "type": "ref", "ref": "client"},
+   {"name": "external_id", "type": "external_id", "what": "the contract''s id in its source, at most 100 characters"},
+   {"name": "title", "type": "text", "max": 200},
+   {"name": "status", "type": "enum", "values": ["draft", "active", "ended", "terminated"]},
+   {"name": "starts_on", "type": "date"},
+   {"name": "ends_on", "type": "date", "optional": true, "what": "the end of the term (not before starts_on); empty when open-ended"},
+   {"name": "renews_on", "type": "date", "optional": true, "what": "the renewal date (not before starts_on)"},
+   {"name": "currency", "type": "currency", "optional": true, "default": "USD"},
+   {"name": "rate", "type": "cents", "what": "the hourly rate, such as 175.00"},
+   {"name": "hour_cap", "type": "decimal", "above": 0, "max": 999999.99, "scale": 2, "optional": true,
+    "what": "the hours billable in the term (above 0, at most two places); empty when none"}]'),
+('time_entries', 140, 'Time entries (consulting)', 'entity, client, contract and external_id',
+ array['entity', 'client', 'contract', 'external_id'], 'entries', '/samples/import/time_entries.csv',
+ '[{"name": "entity", "type": "entity", "what": "the entity''s slug (the practice: dangerouscentaur)"},
+   {"name": "client", "type": "ref", "ref": "client"},
+   {"name": "contract", "type": "ref", "ref": "contract"},
+   {"name": "external_id", "type": "external_id", "what": "the entry''s id in its source, at most 100 characters"},
+   {"name": "worked_on", "type": "date"},
+   {"name": "hours", "type": "decimal", "above": 0, "max": 24, "scale": 2},
+   {"name": "rate", "type": "cents", "what": "the hourly rate billed, such as 175.00"},
+   {"name": "billable", "type": "yes_no", "optional": true, "default": "yes"},
+   {"name": "approved", "type": "yes_no", "optional": true, "default": "no"},
+   {"name": "invoice", "type": "ref", "ref": "invoice", "optional": true,
+    "what": "the external_id of the invoice that billed it (of the row''s entity; only a billable entry); empty when not invoiced"},
+   {"name": "note", "type": "text", "max": 1000, "optional": true}]'),
+('invoices', 120, 'Invoices (money owed to an entity)', 'entity and external_id', array['entity', 'external_id'],
+ 'invoices', '/samples/import/invoices.csv',
+ '[{"name": "entity", "type": "entity"},
+   {"name": "external_id", "type": "external_id", "what": "the invoice''s number in its source, at most 100 characters"},
+   {"name": "client", "type": "ref", "ref": "client", "optional": true,
+    "what": "the external_id of a client of the row''s entity (the practice''s invoices); empty for anyone else"},
+   {"name": "counterparty", "type": "text", "max": 200, "what": "who owes it, at most 200 characters"},
+   {"name": "issued_on", "type": "date"},
+   {"name": "due_on", "type": "date", "what": "YYYY-MM-DD, not before issued_on"},
+   {"name": "currency", "type": "currency", "optional": true, "default": "USD"},
+   {"name": "amount", "type": "cents", "positive": true},
+   {"name": "void", "type": "yes_no", "optional": true, "default": "no"}]'),
+('payments', 130, 'Payments (against invoices)', 'entity, invoice and external_id',
+ array['entity', 'invoice', 'external_id'], 'payments', '/samples/import/payments.csv',
+ '[{"name": "entity", "type": "entity"},
+   {"name": "invoice", "type": "ref", "ref": "invoice"},
+   {"name": "external_id", "type": "external_id", "what": "the payment''s id in its source, at most 100 characters"},
+   {"name": "received_on", "type": "date"},
+   {"name": "currency", "type": "currency", "optional": true, "default": "USD"},
+   {"name": "amount", "type": "cents", "positive": true}]');
+
+-- contracts_term_check: ends_on and renews_on not before starts_on.
+create function scc.import_contracts_check(rows scc.import_row[])
+returns setof jsonb
+language sql
+immutable
+as $$
+    select scc.import_error(x.line, d.col, 'before_start',
+                            format('%s %s is before starts_on %s', d.col, x.f ->> d.col, x.f ->> 'starts_on'))
+      from unnest(rows) as x
+     cross join (values (1, 'ends_on'), (2, 'renews_on')) as d (k, col)
+     where scc.import_date(nullif(x.f ->> d.col, '')) < scc.import_date(x.f ->> 'starts_on')
+     order by x.line, d.k
+$$;
+comment on function scc.import_contracts_check(scc.import_row[]) is
+    'the contracts kind''s rule across columns: ends_on and renews_on not before starts_on';
+
+create function scc.import_contracts_apply(rows scc.import_row[], import_id bigint)
+returns jsonb
+language sql
+volatile
+as $$
+    with up as (
+        insert into scc.contracts as t (client_id, external_id, title, status, starts_on, ends_on, renews_on,
+                                        currency, rate_cents, hour_cap)
+        select scc.import_ref_id('client', x.f ->> 'client', x.f)::uuid, x.f ->> 'external_id', x.f ->> 'title',
+               x.f ->> 'status', scc.import_date(x.f ->> 'starts_on'), scc.import_date(nullif(x.f ->> 'ends_on', '')),
+               scc.import_date(nullif(x.f ->> 'renews_on', '')), coalesce(nullif(x.f ->> 'currency', ''), 'USD'),
+               scc.import_cents(x.f ->> 'rate'), scc.import_number(nullif(x.f ->> 'hour_cap', ''))
+          from unnest(rows) as x
+         order by x.line
+        on conflict (client_id, external_id) do update
+           set title = excluded.title, status = excluded.status, starts_on = excluded.starts_on,
+               ends_on = excluded.ends_on, renews_on = excluded.renews_on, currency = excluded.currency,
+               rate_cents = excluded.rate_cents, hour_cap = excluded.hour_cap, updated_at = now()
+        returning (t.xmax = 0) as is_new
+    )
+    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
+                              'updated', count(*) filter (where not up.is_new))
+      from up
+$$;
+comment on function scc.import_contracts_apply(scc.import_row[], bigint) is
+    'applies checked contracts rows (insert, or update every field by client and external_id); {inserted, updated}';
+
+-- time_entries_invoiced_billable_check: an invoiced entry is billable.
+create function scc.import_time_entries_check(rows scc.import_row[])
+returns setof jsonb
+language sql
+immutable
+as $$
+    select scc.import_error(x.line, 'billable', 'invoiced_not_billable',
+                            format('an entry invoiced (%s) is billable: billable yes, or no invoice', x.f ->> 'invoice'))
+      from unnest(rows) as x
+     where x.f ->> 'invoice' <> '' and scc.import_yes(x.f ->> 'billable') = false
+     order by x.line
+$$;
+comment on function scc.import_time_entries_check(scc.import_row[]) is
+    'the time_entries kind''s rule across columns: an invoiced entry is billable';
+
+create function scc.import_time_entries_apply(rows scc.import_row[], import_id bigint)
+returns jsonb
+language sql
+volatile
+as $$
+    with up as (
+        insert into scc.time_entries as t (contract_id, external_id, worked_on, hours, rate_cents, billable, approved,
+                                           invoice_id, note)
+        select scc.import_ref_id('contract', x.f ->> 'contract', x.f)::uuid, x.f ->> 'external_id',
+               scc.import_date(x.f ->> 'worked_on'), scc.import_number(x.f ->> 'hours'), scc.import_cents(x.f ->> 'rate'),
+               coalesce(scc.import_yes(nullif(x.f ->> 'billable', '')), true),
+               coalesce(scc.import_yes(nullif(x.f ->> 'approved', '')), false),
+               scc.import_ref_id('invoice', nullif(x.f ->> 'invoice', ''), x.f)::uuid, x.f ->> 'note'
+          from unnest(rows) as x
+         order by x.line
+        on conflict (contract_id, external_id) do update
+           set worked_on = excluded.worked_on, hours = excluded.hours, rate_cents = excluded.rate_cents,
+               billable = excluded.billable, approved = excluded.approved, invoice_id = excluded.invoice_id,
+               note = excluded.note, updated_at = now()
+        returning (t.xmax = 0) as is_new
+    )
+    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
+                              'updated', count(*) filter (where not up.is_new))
+      from up
+$$;
+comment on function scc.import_time_entries_apply(scc.import_row[], bigint) is
+    'applies checked time_entries rows (insert, or update every field by contract and external_id); {inserted, updated}';
+
+-- invoices_due_check: due_on not before issued_on.
+create function scc.import_invoices_check(rows scc.import_row[])
+returns setof jsonb
+language sql
+immutable
+as $$
+    select scc.import_error(x.line, 'due_on', 'due_before_issued',
+                            format('due_on %s is before issued_on %s', x.f ->> 'due_on', x.f ->> 'issued_on'))
+      from unnest(rows) as x
+     where scc.import_date(x.f ->> 'due_on') < scc.import_date(x.f ->> 'issued_on')
+     order by x.line
+$$;
+comment on function scc.import_invoices_check(scc.import_row[]) is
+    'the invoices kind''s rule across columns: due_on not before issued_on';
+
+create function scc.import_invoices_apply(rows scc.import_row[], import_id bigint)
+returns jsonb
+language sql
+volatile
+as $$
+    with up as (
+        insert into scc.invoices as t (entity_id, external_id, client_id, counterparty, issued_on, due_on, currency,
+                                       amount_cents, void)
+        select scc.import_ref_id('entity', x.f ->> 'entity', x.f)::bigint, x.f ->> 'external_id',
+               scc.import_ref_id('client', nullif(x.f ->> 'client', ''), x.f)::uuid, x.f ->> 'counterparty',
+               scc.import_date(x.f ->> 'issued_on'), scc.import_date(x.f ->> 'due_on'),
+               coalesce(nullif(x.f ->> 'currency', ''), 'USD'), scc.import_cents(x.f ->> 'amount'),
+               coalesce(scc.import_yes(nullif(x.f ->> 'void', '')), false)
+          from unnest(rows) as x
+         order by x.line
+        on conflict (entity_id, external_id) do update
+           set client_id = excluded.client_id, counterparty = excluded.counterparty, issued_on = excluded.issued_on,
+               due_on = excluded.due_on, currency = excluded.currency, amount_cents = excluded.amount_cents,
+               void = excluded.void, updated_at = now()
+        returning (t.xmax = 0) as is_new
+    )
+    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
+                              'updated', count(*) filter (where not up.is_new))
+      from up
+$$;
+comment on function scc.import_invoices_apply(scc.import_row[], bigint) is
+    'applies checked invoices rows (insert, or update every field by entity and external_id); {inserted, updated}';
+
+create function scc.import_payments_apply(rows scc.import_row[], import_id bigint)
+returns jsonb
+language sql
+volatile
+as $$
+    with up as (
+        insert into scc.payments as t (invoice_id, external_id, received_on, currency, amount_cents)
+        select scc.import_ref_id('invoice', x.f ->> 'invoice', x.f)::uuid, x.f ->> 'external_id',
+               scc.import_date(x.f ->> 'received_on'), coalesce(nullif(x.f ->> 'currency', ''), 'USD'),
+               scc.import_cents(x.f ->> 'amount')
+          from unnest(rows) as x
+         order by x.line
+        on conflict (invoice_id, external_id) do update
+           set received_on = excluded.received_on, currency = excluded.currency, amount_cents = excluded.amount_cents
+        returning (t.xmax = 0) as is_new
+    )
+    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
+                              'updated', count(*) filter (where not up.is_new))
+      from up
+$$;
+comment on function scc.import_payments_apply(scc.import_row[], bigint) is
+    'applies checked payments rows (insert, or update day and amount by invoice and external_id); {inserted, updated}';
