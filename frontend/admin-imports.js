@@ -17,6 +17,13 @@ const SHOWN_ERRORS = 500;
 const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const when = (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
+// What a column holds; an optional one says what an empty value becomes
+// (its default) or that it may be empty.
+function columnValue(c) {
+  if (!c.optional) return c.what;
+  return c.default != null ? `${c.what} (empty: ${c.default})` : `${c.what} (may be empty)`;
+}
+
 function layoutView(k) {
   return h('div', { id: 'import-layout', class: 'stack' },
     h('p', {}, `${k.title}. Each row is keyed by ${k.key}: importing a key again updates it. `,
@@ -26,7 +33,7 @@ function layoutView(k) {
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Column'), h('th', { scope: 'col' }, 'Value'))),
       h('tbody', {}, k.columns.map((c) => h('tr', {},
         h('th', { scope: 'row' }, h('code', {}, c.name)),
-        h('td', {}, c.optional ? `${c.what} (may be empty)` : c.what))))),
+        h('td', {}, columnValue(c)))))),
     h('p', {}, h('a', { href: k.sample, download: '' }, `Download the sample file (${k.sample.split('/').pop()})`)));
 }
 

@@ -3809,13 +3809,11 @@ CREATE FUNCTION scc.import_column_what(col jsonb) RETURNS text
                                 else format('the external_id of a %s%s', col ->> 'ref',
                                             coalesce(' of the row''s ' || scc.import_ref_scope(col ->> 'ref'), '')) end
         end)
-      || case when (col ->> 'optional')::boolean and col ? 'default'
-              then format(' (empty: %s)', col ->> 'default') else '' end
 $$;
 
 ALTER FUNCTION scc.import_column_what(col jsonb) OWNER TO scc_owner;
 
-COMMENT ON FUNCTION scc.import_column_what(col jsonb) IS 'what an import column holds, in words: its own what, or one made from its type (and its default when empty)';
+COMMENT ON FUNCTION scc.import_column_what(col jsonb) IS 'what an import column holds, in words: its own what, or one made from its type';
 
 CREATE FUNCTION scc.import_columns_named(cols jsonb, names text[]) RETURNS boolean
     LANGUAGE sql IMMUTABLE
@@ -4299,6 +4297,7 @@ CREATE FUNCTION scc.import_layout(kind text) RETURNS jsonb
                'columns', (select jsonb_agg(jsonb_build_object(
                                       'name', c ->> 'name', 'type', c ->> 'type',
                                       'optional', coalesce((c ->> 'optional')::boolean, false),
+                                      'default', c ->> 'default',
                                       'what', scc.import_column_what(c)) order by o)
                              from jsonb_array_elements(k.columns) with ordinality as x (c, o)))
       from scc.import_kinds as k
@@ -4318,7 +4317,7 @@ $$;
 
 ALTER FUNCTION scc.import_layouts() OWNER TO scc_owner;
 
-COMMENT ON FUNCTION scc.import_layouts() IS 'every import kind''s layout, in order: kind, title, key, counts, sample file, columns [{name, type, optional, what}]';
+COMMENT ON FUNCTION scc.import_layouts() IS 'every import kind''s layout, in order: kind, title, key, counts, sample file, columns [{name, type, optional, default, what}]';
 
 CREATE FUNCTION scc.import_number(v text) RETURNS numeric
     LANGUAGE sql IMMUTABLE

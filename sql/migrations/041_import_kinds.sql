@@ -17,7 +17,7 @@
 --   * Layouts are rows (scc.import_kinds), so a later migration ADDS a kind
 --     by an insert; scc.import_layouts() and scc.import_layout(kind) keep
 --     the JSON shape the route, the page and the CLI read (each column now
---     also says its `type`).
+--     also says its `type` and, when empty means a value, its `default`).
 --   * Each column of a layout has a type; one checker yields every value's
 --     error for every kind, field-specific, naming the value and what is
 --     expected.  Codes: `<column>_required`, `<column>_too_long`,
@@ -243,11 +243,9 @@ as $$
                                 else format('the external_id of a %s%s', col ->> 'ref',
                                             coalesce(' of the row''s ' || scc.import_ref_scope(col ->> 'ref'), '')) end
         end)
-      || case when (col ->> 'optional')::boolean and col ? 'default'
-              then format(' (empty: %s)', col ->> 'default') else '' end
 $$;
 comment on function scc.import_column_what(jsonb) is
-    'what an import column holds, in words: its own what, or one made from its type (and its default when empty)';
+    'what an import column holds, in words: its own what, or one made from its type';
 
 -- A layout's columns are well formed: names, known types, what each type needs.
 create function scc.import_columns_ok(cols jsonb)
@@ -356,7 +354,7 @@ as $$
       from scc.import_kinds as k
 $$;
 comment on function scc.import_layouts() is
-    'every import kind''s layout, in order: kind, title, key, counts, sample file, columns [{name, type, optional, what}]';
+    'every import kind''s layout, in order: kind, title, key, counts, sample file, columns [{name, type, optional, default, what}]';
 
 create or replace function scc.import_layout(kind text)
 returns jsonb
@@ -368,6 +366,7 @@ as $$
                'columns', (select jsonb_agg(jsonb_build_object(
                                       'name', c ->> 'name', 'type', c ->> 'type',
                                       'optional', coalesce((c ->> 'optional')::boolean, false),
+                                      'default', c ->> 'default',
                                       'what', scc.import_column_what(c)) order by o)
                              from jsonb_array_elements(k.columns) with ordinality as x (c, o)))
       from scc.import_kinds as k

@@ -42,6 +42,15 @@ test('an admin imports both samples, then a bad file, and reads the errors by li
     assert.equal(await link.getAttribute('href'), '/samples/import/journal.csv');
     await assertAccessible(page, 'the import page');
 
+    // a kind of the business data (041): its typed columns, what an empty value becomes
+    await kind.selectOption('bookings');
+    await assert.doesNotReject(layout.getByRole('rowheader', { name: 'cancellation_cause' }).waitFor());
+    assert.equal(await layout.getByRole('row', { name: /^currency / }).getByRole('cell').textContent(),
+      'ISO 4217 code: USD, EUR, MXN ... (empty: USD)');
+    assert.equal(await page.getByRole('link', { name: 'Download the sample file (bookings.csv)' }).getAttribute('href'),
+      '/samples/import/bookings.csv');
+    assert.ok((await kind.locator('option').allTextContents()).length >= 14, 'every kind is offered');
+
     await kind.selectOption('accounts');
     await page.getByLabel('CSV file (UTF-8, at most 4 MB)').setInputFiles(sample('accounts.csv'));
     await page.getByRole('button', { name: 'Import' }).click();
