@@ -3380,9 +3380,7 @@ CREATE FUNCTION scc.import_accounts_apply(rows scc.import_row[], import_id bigin
            set name = excluded.name, type = excluded.type, purpose = excluded.purpose, updated_at = now()
         returning (a.xmax = 0) as is_new
     )
-    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
-                              'updated', count(*) filter (where not up.is_new))
-      from up
+    select scc.import_counts(array_agg(up.is_new)) from up
 $$;
 
 ALTER FUNCTION scc.import_accounts_apply(rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
@@ -3499,24 +3497,12 @@ CREATE FUNCTION scc.import_boat_blocks_apply(rows scc.import_row[], import_id bi
            set kind = excluded.kind, starts_on = excluded.starts_on, ends_on = excluded.ends_on, note = excluded.note
         returning (t.xmax = 0) as is_new
     )
-    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
-                              'updated', count(*) filter (where not up.is_new))
-      from up
+    select scc.import_counts(array_agg(up.is_new)) from up
 $$;
 
 ALTER FUNCTION scc.import_boat_blocks_apply(rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.import_boat_blocks_apply(rows scc.import_row[], import_id bigint) IS 'applies checked boat_blocks rows (insert, or update kind, span and note by boat and external_id); {inserted, updated}';
-
-CREATE FUNCTION scc.import_boat_blocks_check(rows scc.import_row[]) RETURNS SETOF jsonb
-    LANGUAGE sql IMMUTABLE
-    AS $$
-    select scc.import_span_errors(rows, 'starts_on', 'ends_on')
-$$;
-
-ALTER FUNCTION scc.import_boat_blocks_check(rows scc.import_row[]) OWNER TO scc_owner;
-
-COMMENT ON FUNCTION scc.import_boat_blocks_check(rows scc.import_row[]) IS 'the boat_blocks kind''s rule across columns: ends_on after starts_on';
 
 CREATE FUNCTION scc.import_bookings_apply(rows scc.import_row[], import_id bigint) RETURNS jsonb
     LANGUAGE sql
@@ -3558,9 +3544,7 @@ CREATE FUNCTION scc.import_bookings_apply(rows scc.import_row[], import_id bigin
                updated_at = now()
         returning (t.xmax = 0) as is_new
     )
-    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
-                              'updated', count(*) filter (where not up.is_new))
-      from up
+    select scc.import_counts(array_agg(up.is_new)) from up
 $$;
 
 ALTER FUNCTION scc.import_bookings_apply(rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
@@ -3770,9 +3754,7 @@ CREATE FUNCTION scc.import_clients_apply(rows scc.import_row[], import_id bigint
            set name = excluded.name, active = excluded.active
         returning (t.xmax = 0) as is_new
     )
-    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
-                              'updated', count(*) filter (where not up.is_new))
-      from up
+    select scc.import_counts(array_agg(up.is_new)) from up
 $$;
 
 ALTER FUNCTION scc.import_clients_apply(rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
@@ -3837,7 +3819,11 @@ CREATE FUNCTION scc.import_columns_ok(cols jsonb) RETURNS boolean
                and (c ->> 'type' <> 'integer' or (c ? 'min' and c ? 'max'))
                and (c ->> 'type' <> 'ref' or c ->> 'ref' in ('boat', 'event', 'channel', 'delivery', 'client',
                                                              'invoice', 'contract', 'service', 'repository'))
-               and (c ->> 'optional' is null or jsonb_typeof(c -> 'optional') = 'boolean')), false)
+               and (c ->> 'optional' is null or jsonb_typeof(c -> 'optional') = 'boolean')
+               and (not (c ? 'after' or c ? 'not_before')
+                    or (c ->> 'type' in ('date', 'timestamp')
+                        and cols @> jsonb_build_array(jsonb_build_object(
+                                         'name', coalesce(c ->> 'after', c ->> 'not_before'), 'type', c ->> 'type'))))), false)
        and (select count(distinct c ->> 'name') = count(*) from jsonb_array_elements(cols) as c)
       from jsonb_array_elements(case when jsonb_typeof(cols) = 'array' then cols else '[]' end) as c
 $_$;
@@ -3864,29 +3850,23 @@ CREATE FUNCTION scc.import_contracts_apply(rows scc.import_row[], import_id bigi
                rate_cents = excluded.rate_cents, hour_cap = excluded.hour_cap, updated_at = now()
         returning (t.xmax = 0) as is_new
     )
-    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
-                              'updated', count(*) filter (where not up.is_new))
-      from up
+    select scc.import_counts(array_agg(up.is_new)) from up
 $$;
 
 ALTER FUNCTION scc.import_contracts_apply(rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.import_contracts_apply(rows scc.import_row[], import_id bigint) IS 'applies checked contracts rows (insert, or update every field by client and external_id); {inserted, updated}';
 
-CREATE FUNCTION scc.import_contracts_check(rows scc.import_row[]) RETURNS SETOF jsonb
+CREATE FUNCTION scc.import_counts(news boolean[]) RETURNS jsonb
     LANGUAGE sql IMMUTABLE
     AS $$
-    select scc.import_error(x.line, d.col, 'before_start',
-                            format('%s %s is before starts_on %s', d.col, x.f ->> d.col, x.f ->> 'starts_on'))
-      from unnest(rows) as x
-     cross join (values (1, 'ends_on'), (2, 'renews_on')) as d (k, col)
-     where scc.import_date(nullif(x.f ->> d.col, '')) < scc.import_date(x.f ->> 'starts_on')
-     order by x.line, d.k
+    select jsonb_build_object('inserted', count(*) filter (where x), 'updated', count(*) filter (where not x))
+      from unnest(news) as x
 $$;
 
-ALTER FUNCTION scc.import_contracts_check(rows scc.import_row[]) OWNER TO scc_owner;
+ALTER FUNCTION scc.import_counts(news boolean[]) OWNER TO scc_owner;
 
-COMMENT ON FUNCTION scc.import_contracts_check(rows scc.import_row[]) IS 'the contracts kind''s rule across columns: ends_on and renews_on not before starts_on';
+COMMENT ON FUNCTION scc.import_counts(news boolean[]) IS 'an import apply''s answer {inserted, updated} from each written row''s is-new flag';
 
 CREATE FUNCTION scc.import_csv(kind text, csv text, actor uuid, filename text) RETURNS jsonb
     LANGUAGE sql SECURITY DEFINER
@@ -3951,9 +3931,7 @@ CREATE FUNCTION scc.import_deliveries_apply(rows scc.import_row[], import_id big
                fee_cents = excluded.fee_cents, rating = excluded.rating, updated_at = now()
         returning (t.xmax = 0) as is_new
     )
-    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
-                              'updated', count(*) filter (where not up.is_new))
-      from up
+    select scc.import_counts(array_agg(up.is_new)) from up
 $$;
 
 ALTER FUNCTION scc.import_deliveries_apply(rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
@@ -4022,9 +4000,7 @@ CREATE FUNCTION scc.import_delivery_costs_apply(rows scc.import_row[], import_id
                amount_cents = excluded.amount_cents
         returning (t.xmax = 0) as is_new
     )
-    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
-                              'updated', count(*) filter (where not up.is_new))
-      from up
+    select scc.import_counts(array_agg(up.is_new)) from up
 $$;
 
 ALTER FUNCTION scc.import_delivery_costs_apply(rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
@@ -4060,28 +4036,12 @@ CREATE FUNCTION scc.import_invoices_apply(rows scc.import_row[], import_id bigin
                void = excluded.void, updated_at = now()
         returning (t.xmax = 0) as is_new
     )
-    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
-                              'updated', count(*) filter (where not up.is_new))
-      from up
+    select scc.import_counts(array_agg(up.is_new)) from up
 $$;
 
 ALTER FUNCTION scc.import_invoices_apply(rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.import_invoices_apply(rows scc.import_row[], import_id bigint) IS 'applies checked invoices rows (insert, or update every field by entity and external_id); {inserted, updated}';
-
-CREATE FUNCTION scc.import_invoices_check(rows scc.import_row[]) RETURNS SETOF jsonb
-    LANGUAGE sql IMMUTABLE
-    AS $$
-    select scc.import_error(x.line, 'due_on', 'due_before_issued',
-                            format('due_on %s is before issued_on %s', x.f ->> 'due_on', x.f ->> 'issued_on'))
-      from unnest(rows) as x
-     where scc.import_date(x.f ->> 'due_on') < scc.import_date(x.f ->> 'issued_on')
-     order by x.line
-$$;
-
-ALTER FUNCTION scc.import_invoices_check(rows scc.import_row[]) OWNER TO scc_owner;
-
-COMMENT ON FUNCTION scc.import_invoices_check(rows scc.import_row[]) IS 'the invoices kind''s rule across columns: due_on not before issued_on';
 
 CREATE FUNCTION scc.import_journal_apply(rows scc.import_row[], import_id bigint) RETURNS jsonb
     LANGUAGE plpgsql
@@ -4343,9 +4303,7 @@ CREATE FUNCTION scc.import_payments_apply(rows scc.import_row[], import_id bigin
            set received_on = excluded.received_on, currency = excluded.currency, amount_cents = excluded.amount_cents
         returning (t.xmax = 0) as is_new
     )
-    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
-                              'updated', count(*) filter (where not up.is_new))
-      from up
+    select scc.import_counts(array_agg(up.is_new)) from up
 $$;
 
 ALTER FUNCTION scc.import_payments_apply(rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
@@ -4419,24 +4377,12 @@ CREATE FUNCTION scc.import_rental_blocks_apply(rows scc.import_row[], import_id 
            set kind = excluded.kind, starts_on = excluded.starts_on, ends_on = excluded.ends_on, note = excluded.note
         returning (t.xmax = 0) as is_new
     )
-    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
-                              'updated', count(*) filter (where not up.is_new))
-      from up
+    select scc.import_counts(array_agg(up.is_new)) from up
 $$;
 
 ALTER FUNCTION scc.import_rental_blocks_apply(rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.import_rental_blocks_apply(rows scc.import_row[], import_id bigint) IS 'applies checked rental_blocks rows (insert, or update kind, span and note by entity and external_id); {inserted, updated}';
-
-CREATE FUNCTION scc.import_rental_blocks_check(rows scc.import_row[]) RETURNS SETOF jsonb
-    LANGUAGE sql IMMUTABLE
-    AS $$
-    select scc.import_span_errors(rows, 'starts_on', 'ends_on')
-$$;
-
-ALTER FUNCTION scc.import_rental_blocks_check(rows scc.import_row[]) OWNER TO scc_owner;
-
-COMMENT ON FUNCTION scc.import_rental_blocks_check(rows scc.import_row[]) IS 'the rental_blocks kind''s rule across columns: ends_on after starts_on';
 
 CREATE FUNCTION scc.import_rental_stays_apply(rows scc.import_row[], import_id bigint) RETURNS jsonb
     LANGUAGE sql
@@ -4456,24 +4402,12 @@ CREATE FUNCTION scc.import_rental_stays_apply(rows scc.import_row[], import_id b
                revenue_cents = excluded.revenue_cents, updated_at = now()
         returning (t.xmax = 0) as is_new
     )
-    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
-                              'updated', count(*) filter (where not up.is_new))
-      from up
+    select scc.import_counts(array_agg(up.is_new)) from up
 $$;
 
 ALTER FUNCTION scc.import_rental_stays_apply(rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.import_rental_stays_apply(rows scc.import_row[], import_id bigint) IS 'applies checked rental_stays rows (insert, or update every field by entity and external_id); {inserted, updated}';
-
-CREATE FUNCTION scc.import_rental_stays_check(rows scc.import_row[]) RETURNS SETOF jsonb
-    LANGUAGE sql IMMUTABLE
-    AS $$
-    select scc.import_span_errors(rows, 'check_in', 'check_out')
-$$;
-
-ALTER FUNCTION scc.import_rental_stays_check(rows scc.import_row[]) OWNER TO scc_owner;
-
-COMMENT ON FUNCTION scc.import_rental_stays_check(rows scc.import_row[]) IS 'the rental_stays kind''s rule across columns: check_out after check_in';
 
 CREATE FUNCTION scc.import_run(ctx jsonb, kind text, csv text, filename text, via text) RETURNS jsonb
     LANGUAGE plpgsql
@@ -4596,21 +4530,6 @@ ALTER FUNCTION scc.import_run(ctx jsonb, kind text, csv text, filename text, via
 
 COMMENT ON FUNCTION scc.import_run(ctx jsonb, kind text, csv text, filename text, via text) IS 'one CSV import (route or CLI): parse, check header and rows, apply all or none; recorded and audited; summary or errors';
 
-CREATE FUNCTION scc.import_span_errors(rows scc.import_row[], starts text, ends text) RETURNS SETOF jsonb
-    LANGUAGE sql IMMUTABLE
-    AS $$
-    select scc.import_error(x.line, ends, 'invalid_span',
-                            format('%s %s is not after %s %s: the end is exclusive, so one day or night is (d, d+1)',
-                                   ends, x.f ->> ends, starts, x.f ->> starts))
-      from unnest(rows) as x
-     where scc.import_date(x.f ->> ends) <= scc.import_date(x.f ->> starts)
-     order by x.line
-$$;
-
-ALTER FUNCTION scc.import_span_errors(rows scc.import_row[], starts text, ends text) OWNER TO scc_owner;
-
-COMMENT ON FUNCTION scc.import_span_errors(rows scc.import_row[], starts text, ends text) IS 'rows whose span [starts, ends) is empty or backwards: invalid_span on the end column';
-
 CREATE FUNCTION scc.import_time_entries_apply(rows scc.import_row[], import_id bigint) RETURNS jsonb
     LANGUAGE sql
     AS $$
@@ -4630,9 +4549,7 @@ CREATE FUNCTION scc.import_time_entries_apply(rows scc.import_row[], import_id b
                note = excluded.note, updated_at = now()
         returning (t.xmax = 0) as is_new
     )
-    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
-                              'updated', count(*) filter (where not up.is_new))
-      from up
+    select scc.import_counts(array_agg(up.is_new)) from up
 $$;
 
 ALTER FUNCTION scc.import_time_entries_apply(rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
@@ -4721,9 +4638,12 @@ CREATE FUNCTION scc.import_value_error(col jsonb, v text, f jsonb) RETURNS jsonb
 declare
     name  text := col ->> 'name';
     t     text := col ->> 'type';
-    n     numeric;
-    c     bigint;
-    scope text;
+    n        numeric;
+    c        bigint;
+    scope    text;
+    other    text;
+    this_at  timestamptz;
+    other_at timestamptz;
 begin
     if v is null or v = '' then
         if coalesce((col ->> 'optional')::boolean, false) then
@@ -4816,13 +4736,28 @@ begin
                                                                    else '' end));
         end if;
     end if;
+    -- a date or moment after (or not before) another column's, when both are valid
+    if col ? 'after' or col ? 'not_before' then
+        other := coalesce(col ->> 'after', col ->> 'not_before');
+        this_at := case t when 'date' then scc.import_date(v)::timestamptz else scc.import_timestamp(v) end;
+        other_at := case t when 'date' then scc.import_date(f ->> other)::timestamptz
+                           else scc.import_timestamp(f ->> other) end;
+        if col ? 'after' and this_at <= other_at then
+            return jsonb_build_object('code', 'invalid_span',
+                                      'message', format('%s %s is not after %s %s: the end is exclusive, so one day is (d, d+1)',
+                                                        name, v, other, f ->> other));
+        elsif col ? 'not_before' and this_at < other_at then
+            return jsonb_build_object('code', 'before_' || other,
+                                      'message', format('%s %s is before %s %s', name, v, other, f ->> other));
+        end if;
+    end if;
     return null;
 end
 $_$;
 
 ALTER FUNCTION scc.import_value_error(col jsonb, v text, f jsonb) OWNER TO scc_owner;
 
-COMMENT ON FUNCTION scc.import_value_error(col jsonb, v text, f jsonb) IS 'the error {code, message} of one value of a typed import column (required, length, pattern, date, amount, number, enum, entity, currency, yes/no, reference), or null';
+COMMENT ON FUNCTION scc.import_value_error(col jsonb, v text, f jsonb) IS 'the error {code, message} of one value of a typed import column (required, length, pattern, date, amount, number, enum, entity, currency, yes/no, reference, after/not before another column), or null';
 
 CREATE FUNCTION scc.import_work_orders_apply(rows scc.import_row[], import_id bigint) RETURNS jsonb
     LANGUAGE sql
@@ -4842,28 +4777,12 @@ CREATE FUNCTION scc.import_work_orders_apply(rows scc.import_row[], import_id bi
                updated_at = now()
         returning (t.xmax = 0) as is_new
     )
-    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
-                              'updated', count(*) filter (where not up.is_new))
-      from up
+    select scc.import_counts(array_agg(up.is_new)) from up
 $$;
 
 ALTER FUNCTION scc.import_work_orders_apply(rows scc.import_row[], import_id bigint) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.import_work_orders_apply(rows scc.import_row[], import_id bigint) IS 'applies checked work_orders rows (insert, or update every field by entity and external_id); {inserted, updated}';
-
-CREATE FUNCTION scc.import_work_orders_check(rows scc.import_row[]) RETURNS SETOF jsonb
-    LANGUAGE sql STABLE
-    AS $$
-    select scc.import_error(x.line, 'closed_at', 'closed_before_opened',
-                            format('closed_at %s is before opened_at %s', x.f ->> 'closed_at', x.f ->> 'opened_at'))
-      from unnest(rows) as x
-     where scc.import_timestamp(nullif(x.f ->> 'closed_at', '')) < scc.import_timestamp(x.f ->> 'opened_at')
-     order by x.line
-$$;
-
-ALTER FUNCTION scc.import_work_orders_check(rows scc.import_row[]) OWNER TO scc_owner;
-
-COMMENT ON FUNCTION scc.import_work_orders_check(rows scc.import_row[]) IS 'the work_orders kind''s rule across columns: closed_at not before opened_at';
 
 CREATE FUNCTION scc.import_yes(v text) RETURNS boolean
     LANGUAGE sql IMMUTABLE
@@ -15180,8 +15099,6 @@ REVOKE ALL ON FUNCTION scc.import_apply(kind text, rows scc.import_row[], import
 
 REVOKE ALL ON FUNCTION scc.import_boat_blocks_apply(rows scc.import_row[], import_id bigint) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION scc.import_boat_blocks_check(rows scc.import_row[]) FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION scc.import_bookings_apply(rows scc.import_row[], import_id bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.import_bookings_check(rows scc.import_row[]) FROM PUBLIC;
@@ -15200,7 +15117,7 @@ REVOKE ALL ON FUNCTION scc.import_columns_ok(cols jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.import_contracts_apply(rows scc.import_row[], import_id bigint) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION scc.import_contracts_check(rows scc.import_row[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION scc.import_counts(news boolean[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.import_csv(kind text, csv text, actor uuid, filename text) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc.import_csv(kind text, csv text, actor uuid, filename text) TO scc_worker;
@@ -15216,8 +15133,6 @@ REVOKE ALL ON FUNCTION scc.import_delivery_costs_apply(rows scc.import_row[], im
 REVOKE ALL ON FUNCTION scc.import_error(line integer, col text, code text, message text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.import_invoices_apply(rows scc.import_row[], import_id bigint) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION scc.import_invoices_check(rows scc.import_row[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.import_journal_apply(rows scc.import_row[], import_id bigint) FROM PUBLIC;
 
@@ -15239,15 +15154,9 @@ REVOKE ALL ON FUNCTION scc.import_ref_scope(ref text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.import_rental_blocks_apply(rows scc.import_row[], import_id bigint) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION scc.import_rental_blocks_check(rows scc.import_row[]) FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION scc.import_rental_stays_apply(rows scc.import_row[], import_id bigint) FROM PUBLIC;
 
-REVOKE ALL ON FUNCTION scc.import_rental_stays_check(rows scc.import_row[]) FROM PUBLIC;
-
 REVOKE ALL ON FUNCTION scc.import_run(ctx jsonb, kind text, csv text, filename text, via text) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION scc.import_span_errors(rows scc.import_row[], starts text, ends text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.import_time_entries_apply(rows scc.import_row[], import_id bigint) FROM PUBLIC;
 
@@ -15260,8 +15169,6 @@ REVOKE ALL ON FUNCTION scc.import_typed_check(kind text, rows scc.import_row[]) 
 REVOKE ALL ON FUNCTION scc.import_value_error(col jsonb, v text, f jsonb) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.import_work_orders_apply(rows scc.import_row[], import_id bigint) FROM PUBLIC;
-
-REVOKE ALL ON FUNCTION scc.import_work_orders_check(rows scc.import_row[]) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.import_yes(v text) FROM PUBLIC;
 

@@ -25,7 +25,8 @@
 --     `invalid_timestamp`, `invalid_amount`, `zero_amount`,
 --     `invalid_number`, `invalid_currency`, `invalid_yes_no`,
 --     `unknown_entity`, `unknown_<ref>` (unknown_delivery, unknown_boat ...)
---     and `duplicate_key` (the kind's key given twice in the file, on its
+--     `invalid_span`, `before_<column>` (dates out of order) and
+--     `duplicate_key` (the kind's key given twice in the file, on its
 --     last key column).  The accounts codes of 032 are these.
 --   * A reference names a row of another kind by its external id (a boat
 --     by its name or id, a channel by its slug) and must exist in the
@@ -33,9 +34,11 @@
 --     the common case (a file of deliveries, then a file of their costs)
 --     is two imports in that order.  A reference whose scope (its entity,
 --     its client) is itself wrong is not reported twice.
---   * A kind's own check (rules across columns: check_out after check_in)
---     is `scc.import_<kind>_check(rows)`, optional, and is given only the
---     rows without a value error, so it may cast freely.  Every named
+--   * Two dates in order are declared (a column `after` another: a span's
+--     exclusive end; `not_before` another) and checked with the values.
+--     A kind's own check (other rules across columns: a cancelled booking
+--     has its cause) is `scc.import_<kind>_check(rows)`, optional, and is
+--     given only the rows without a value error, so it may cast freely.  Every named
 --     constraint of a kind's table is caught by the typed checker or the
 --     kind's check with a line and a column (tests/sql/imports_kinds.sql
 --     holds each one to a failing row).
@@ -262,7 +265,11 @@ as $$
                and (c ->> 'type' <> 'integer' or (c ? 'min' and c ? 'max'))
                and (c ->> 'type' <> 'ref' or c ->> 'ref' in ('boat', 'event', 'channel', 'delivery', 'client',
                                                              'invoice', 'contract', 'service', 'repository'))
-               and (c ->> 'optional' is null or jsonb_typeof(c -> 'optional') = 'boolean')), false)
+               and (c ->> 'optional' is null or jsonb_typeof(c -> 'optional') = 'boolean')
+               and (not (c ? 'after' or c ? 'not_before')
+                    or (c ->> 'type' in ('date', 'timestamp')
+                        and cols @> jsonb_build_array(jsonb_build_object(
+                                         'name', coalesce(c ->> 'after', c ->> 'not_before'), 'type', c ->> 'type'))))), false)
        and (select count(distinct c ->> 'name') = count(*) from jsonb_array_elements(cols) as c)
       from jsonb_array_elements(case when jsonb_typeof(cols) = 'array' then cols else '[]' end) as c
 $$;
@@ -288,7 +295,10 @@ comment on function scc.import_columns_named(jsonb, text[]) is 'every name is a 
 -- cents (signed, positive), integer (min, max), decimal (min or above,
 -- max, scale), enum (values), entity, currency, yes_no or ref (ref: boat,
 -- event, channel, delivery, client, invoice, contract, service,
--- repository); default documents what an empty optional value becomes.
+-- repository); default documents what an empty optional value becomes;
+-- a date or timestamp column may be `after` another (a span's exclusive
+-- end: invalid_span) or `not_before` another (before_<other>), checked
+-- when both values are valid.
 -- key_columns: the columns a row is keyed by (given twice in a file:
 -- duplicate_key; imported before: updated).  typed: whether the typed
 -- checker runs (the journal checks itself).
@@ -378,6 +388,20 @@ comment on function scc.import_layout(text) is 'one import kind''s layout (scc.i
 -- The typed checker
 -- ---------------------------------------------------------------------------
 
+-- What an apply answers: {inserted, updated} from each written row's
+-- "was it new" (returning (t.xmax = 0)).
+create function scc.import_counts(news boolean[])
+returns jsonb
+language sql
+immutable
+as $$
+    select jsonb_build_object('inserted', count(*) filter (where x), 'updated', count(*) filter (where not x))
+      from unnest(news) as x
+$$;
+comment on function scc.import_counts(boolean[]) is
+    'an import apply''s answer {inserted, updated} from each written row''s is-new flag';
+
+
 -- The error of one value of a column ({code, message}), or null.  v is the
 -- value (trimmed; '' when empty), f the row's fields (for a reference's
 -- scope).
@@ -389,9 +413,12 @@ as $$
 declare
     name  text := col ->> 'name';
     t     text := col ->> 'type';
-    n     numeric;
-    c     bigint;
-    scope text;
+    n        numeric;
+    c        bigint;
+    scope    text;
+    other    text;
+    this_at  timestamptz;
+    other_at timestamptz;
 begin
     if v is null or v = '' then
         if coalesce((col ->> 'optional')::boolean, false) then
@@ -484,11 +511,26 @@ begin
                                                                    else '' end));
         end if;
     end if;
+    -- a date or moment after (or not before) another column's, when both are valid
+    if col ? 'after' or col ? 'not_before' then
+        other := coalesce(col ->> 'after', col ->> 'not_before');
+        this_at := case t when 'date' then scc.import_date(v)::timestamptz else scc.import_timestamp(v) end;
+        other_at := case t when 'date' then scc.import_date(f ->> other)::timestamptz
+                           else scc.import_timestamp(f ->> other) end;
+        if col ? 'after' and this_at <= other_at then
+            return jsonb_build_object('code', 'invalid_span',
+                                      'message', format('%s %s is not after %s %s: the end is exclusive, so one day is (d, d+1)',
+                                                        name, v, other, f ->> other));
+        elsif col ? 'not_before' and this_at < other_at then
+            return jsonb_build_object('code', 'before_' || other,
+                                      'message', format('%s %s is before %s %s', name, v, other, f ->> other));
+        end if;
+    end if;
     return null;
 end
 $$;
 comment on function scc.import_value_error(jsonb, text, jsonb) is
-    'the error {code, message} of one value of a typed import column (required, length, pattern, date, amount, number, enum, entity, currency, yes/no, reference), or null';
+    'the error {code, message} of one value of a typed import column (required, length, pattern, date, amount, number, enum, entity, currency, yes/no, reference, after/not before another column), or null';
 
 -- Every value error of a kind's rows and every key given twice
 -- (duplicate_key, on the last key column), as scc.import_error(...), in
@@ -589,9 +631,7 @@ as $$
            set name = excluded.name, type = excluded.type, purpose = excluded.purpose, updated_at = now()
         returning (a.xmax = 0) as is_new
     )
-    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
-                              'updated', count(*) filter (where not up.is_new))
-      from up
+    select scc.import_counts(array_agg(up.is_new)) from up
 $$;
 comment on function scc.import_accounts_apply(scc.import_row[], bigint) is
     'applies checked accounts rows (insert, or update name, type and purpose by entity and code); {inserted, updated}';
@@ -624,9 +664,7 @@ as $$
            set name = excluded.name, active = excluded.active
         returning (t.xmax = 0) as is_new
     )
-    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
-                              'updated', count(*) filter (where not up.is_new))
-      from up
+    select scc.import_counts(array_agg(up.is_new)) from up
 $$;
 comment on function scc.import_clients_apply(scc.import_row[], bigint) is
     'applies checked clients rows (insert, or update name and active by entity and external_id); {inserted, updated}';
@@ -889,7 +927,8 @@ insert into scc.import_kinds (kind, position, title, key, key_columns, counts, s
    {"name": "external_id", "type": "external_id", "what": "the block''s id in its source, at most 100 characters"},
    {"name": "kind", "type": "enum", "values": ["maintenance", "owner", "weather"]},
    {"name": "starts_on", "type": "date", "what": "the first day blocked, YYYY-MM-DD"},
-   {"name": "ends_on", "type": "date", "what": "the day after the last blocked (the end is exclusive), YYYY-MM-DD"},
+   {"name": "ends_on", "type": "date", "after": "starts_on",
+    "what": "the day after the last blocked (the end is exclusive), YYYY-MM-DD"},
    {"name": "note", "type": "text", "max": 1000, "optional": true}]');
 
 -- bookings_cancellation_check (cancelled exactly when a cause is given),
@@ -974,40 +1013,10 @@ as $$
                updated_at = now()
         returning (t.xmax = 0) as is_new
     )
-    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
-                              'updated', count(*) filter (where not up.is_new))
-      from up
+    select scc.import_counts(array_agg(up.is_new)) from up
 $$;
 comment on function scc.import_bookings_apply(scc.import_row[], bigint) is
     'applies checked bookings rows (insert, or update every field by entity and external_id); {inserted, updated}';
-
--- A span [starts, ends): the end after the start (the <table>_span_check
--- of boat_blocks, rental_blocks and rental_stays).
-create function scc.import_span_errors(rows scc.import_row[], starts text, ends text)
-returns setof jsonb
-language sql
-immutable
-as $$
-    select scc.import_error(x.line, ends, 'invalid_span',
-                            format('%s %s is not after %s %s: the end is exclusive, so one day or night is (d, d+1)',
-                                   ends, x.f ->> ends, starts, x.f ->> starts))
-      from unnest(rows) as x
-     where scc.import_date(x.f ->> ends) <= scc.import_date(x.f ->> starts)
-     order by x.line
-$$;
-comment on function scc.import_span_errors(scc.import_row[], text, text) is
-    'rows whose span [starts, ends) is empty or backwards: invalid_span on the end column';
-
--- boat_blocks_span_check.
-create function scc.import_boat_blocks_check(rows scc.import_row[])
-returns setof jsonb
-language sql
-immutable
-as $$
-    select scc.import_span_errors(rows, 'starts_on', 'ends_on')
-$$;
-comment on function scc.import_boat_blocks_check(scc.import_row[]) is
-    'the boat_blocks kind''s rule across columns: ends_on after starts_on';
 
 create function scc.import_boat_blocks_apply(rows scc.import_row[], import_id bigint)
 returns jsonb
@@ -1024,9 +1033,7 @@ as $$
            set kind = excluded.kind, starts_on = excluded.starts_on, ends_on = excluded.ends_on, note = excluded.note
         returning (t.xmax = 0) as is_new
     )
-    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
-                              'updated', count(*) filter (where not up.is_new))
-      from up
+    select scc.import_counts(array_agg(up.is_new)) from up
 $$;
 comment on function scc.import_boat_blocks_apply(scc.import_row[], bigint) is
     'applies checked boat_blocks rows (insert, or update kind, span and note by boat and external_id); {inserted, updated}';
@@ -1042,7 +1049,8 @@ insert into scc.import_kinds (kind, position, title, key, key_columns, counts, s
    {"name": "external_id", "type": "external_id", "what": "the stay''s id in its channel, at most 100 characters"},
    {"name": "channel", "type": "ref", "ref": "channel"},
    {"name": "check_in", "type": "date", "what": "the first night, YYYY-MM-DD"},
-   {"name": "check_out", "type": "date", "what": "the day the guests leave (after check_in), YYYY-MM-DD"},
+   {"name": "check_out", "type": "date", "after": "check_in",
+    "what": "the day the guests leave (after check_in), YYYY-MM-DD"},
    {"name": "guests", "type": "integer", "min": 1, "max": 50, "optional": true, "default": "1"},
    {"name": "status", "type": "enum", "values": ["confirmed", "cancelled"], "optional": true, "default": "confirmed",
     "what": "confirmed or cancelled"},
@@ -1054,7 +1062,8 @@ insert into scc.import_kinds (kind, position, title, key, key_columns, counts, s
    {"name": "external_id", "type": "external_id", "what": "the block''s id in its source, at most 100 characters"},
    {"name": "kind", "type": "enum", "values": ["owner", "maintenance"]},
    {"name": "starts_on", "type": "date", "what": "the first night blocked, YYYY-MM-DD"},
-   {"name": "ends_on", "type": "date", "what": "the day after the last night blocked (the end is exclusive), YYYY-MM-DD"},
+   {"name": "ends_on", "type": "date", "after": "starts_on",
+    "what": "the day after the last night blocked (the end is exclusive), YYYY-MM-DD"},
    {"name": "note", "type": "text", "max": 1000, "optional": true}]'),
 ('work_orders', 70, 'Work orders (maintenance)', 'entity and external_id', array['entity', 'external_id'],
  'work orders', '/samples/import/work_orders.csv',
@@ -1063,20 +1072,9 @@ insert into scc.import_kinds (kind, position, title, key, key_columns, counts, s
    {"name": "title", "type": "text", "max": 200},
    {"name": "priority", "type": "enum", "values": ["low", "normal", "high", "urgent"]},
    {"name": "opened_at", "type": "timestamp"},
-   {"name": "closed_at", "type": "timestamp", "optional": true, "what": "when it was done (not before opened_at); empty while open"},
+   {"name": "closed_at", "type": "timestamp", "optional": true, "not_before": "opened_at", "what": "when it was done (not before opened_at); empty while open"},
    {"name": "currency", "type": "currency", "optional": true, "default": "USD"},
    {"name": "cost", "type": "cents", "optional": true, "default": "0"}]');
-
--- rental_stays_span_check.
-create function scc.import_rental_stays_check(rows scc.import_row[])
-returns setof jsonb
-language sql
-immutable
-as $$
-    select scc.import_span_errors(rows, 'check_in', 'check_out')
-$$;
-comment on function scc.import_rental_stays_check(scc.import_row[]) is
-    'the rental_stays kind''s rule across columns: check_out after check_in';
 
 create function scc.import_rental_stays_apply(rows scc.import_row[], import_id bigint)
 returns jsonb
@@ -1098,23 +1096,10 @@ as $$
                revenue_cents = excluded.revenue_cents, updated_at = now()
         returning (t.xmax = 0) as is_new
     )
-    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
-                              'updated', count(*) filter (where not up.is_new))
-      from up
+    select scc.import_counts(array_agg(up.is_new)) from up
 $$;
 comment on function scc.import_rental_stays_apply(scc.import_row[], bigint) is
     'applies checked rental_stays rows (insert, or update every field by entity and external_id); {inserted, updated}';
-
--- rental_blocks_span_check.
-create function scc.import_rental_blocks_check(rows scc.import_row[])
-returns setof jsonb
-language sql
-immutable
-as $$
-    select scc.import_span_errors(rows, 'starts_on', 'ends_on')
-$$;
-comment on function scc.import_rental_blocks_check(scc.import_row[]) is
-    'the rental_blocks kind''s rule across columns: ends_on after starts_on';
 
 create function scc.import_rental_blocks_apply(rows scc.import_row[], import_id bigint)
 returns jsonb
@@ -1131,27 +1116,10 @@ as $$
            set kind = excluded.kind, starts_on = excluded.starts_on, ends_on = excluded.ends_on, note = excluded.note
         returning (t.xmax = 0) as is_new
     )
-    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
-                              'updated', count(*) filter (where not up.is_new))
-      from up
+    select scc.import_counts(array_agg(up.is_new)) from up
 $$;
 comment on function scc.import_rental_blocks_apply(scc.import_row[], bigint) is
     'applies checked rental_blocks rows (insert, or update kind, span and note by entity and external_id); {inserted, updated}';
-
--- work_orders_closed_check.
-create function scc.import_work_orders_check(rows scc.import_row[])
-returns setof jsonb
-language sql
-stable
-as $$
-    select scc.import_error(x.line, 'closed_at', 'closed_before_opened',
-                            format('closed_at %s is before opened_at %s', x.f ->> 'closed_at', x.f ->> 'opened_at'))
-      from unnest(rows) as x
-     where scc.import_timestamp(nullif(x.f ->> 'closed_at', '')) < scc.import_timestamp(x.f ->> 'opened_at')
-     order by x.line
-$$;
-comment on function scc.import_work_orders_check(scc.import_row[]) is
-    'the work_orders kind''s rule across columns: closed_at not before opened_at';
 
 create function scc.import_work_orders_apply(rows scc.import_row[], import_id bigint)
 returns jsonb
@@ -1173,9 +1141,7 @@ as $$
                updated_at = now()
         returning (t.xmax = 0) as is_new
     )
-    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
-                              'updated', count(*) filter (where not up.is_new))
-      from up
+    select scc.import_counts(array_agg(up.is_new)) from up
 $$;
 comment on function scc.import_work_orders_apply(scc.import_row[], bigint) is
     'applies checked work_orders rows (insert, or update every field by entity and external_id); {inserted, updated}';
@@ -1310,9 +1276,7 @@ as $$
                fee_cents = excluded.fee_cents, rating = excluded.rating, updated_at = now()
         returning (t.xmax = 0) as is_new
     )
-    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
-                              'updated', count(*) filter (where not up.is_new))
-      from up
+    select scc.import_counts(array_agg(up.is_new)) from up
 $$;
 comment on function scc.import_deliveries_apply(scc.import_row[], bigint) is
     'applies checked deliveries rows (insert, or update every field by entity and external_id); {inserted, updated}';
@@ -1334,9 +1298,7 @@ as $$
                amount_cents = excluded.amount_cents
         returning (t.xmax = 0) as is_new
     )
-    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
-                              'updated', count(*) filter (where not up.is_new))
-      from up
+    select scc.import_counts(array_agg(up.is_new)) from up
 $$;
 comment on function scc.import_delivery_costs_apply(scc.import_row[], bigint) is
     'applies checked delivery_costs rows (insert, or update kind, day and amount by delivery and external_id); {inserted, updated}';
@@ -1354,8 +1316,10 @@ insert into scc.import_kinds (kind, position, title, key, key_columns, counts, s
    {"name": "title", "type": "text", "max": 200},
    {"name": "status", "type": "enum", "values": ["draft", "active", "ended", "terminated"]},
    {"name": "starts_on", "type": "date"},
-   {"name": "ends_on", "type": "date", "optional": true, "what": "the end of the term (not before starts_on); empty when open-ended"},
-   {"name": "renews_on", "type": "date", "optional": true, "what": "the renewal date (not before starts_on)"},
+   {"name": "ends_on", "type": "date", "optional": true, "not_before": "starts_on",
+    "what": "the end of the term (not before starts_on); empty when open-ended"},
+   {"name": "renews_on", "type": "date", "optional": true, "not_before": "starts_on",
+    "what": "the renewal date (not before starts_on)"},
    {"name": "currency", "type": "currency", "optional": true, "default": "USD"},
    {"name": "rate", "type": "cents", "what": "the hourly rate, such as 175.00"},
    {"name": "hour_cap", "type": "decimal", "above": 0, "max": 999999.99, "scale": 2, "optional": true,
@@ -1382,7 +1346,7 @@ insert into scc.import_kinds (kind, position, title, key, key_columns, counts, s
     "what": "the external_id of a client of the row''s entity (the practice''s invoices); empty for anyone else"},
    {"name": "counterparty", "type": "text", "max": 200, "what": "who owes it, at most 200 characters"},
    {"name": "issued_on", "type": "date"},
-   {"name": "due_on", "type": "date", "what": "YYYY-MM-DD, not before issued_on"},
+   {"name": "due_on", "type": "date", "not_before": "issued_on", "what": "YYYY-MM-DD, not before issued_on"},
    {"name": "currency", "type": "currency", "optional": true, "default": "USD"},
    {"name": "amount", "type": "cents", "positive": true},
    {"name": "void", "type": "yes_no", "optional": true, "default": "no"}]'),
@@ -1394,22 +1358,6 @@ insert into scc.import_kinds (kind, position, title, key, key_columns, counts, s
    {"name": "received_on", "type": "date"},
    {"name": "currency", "type": "currency", "optional": true, "default": "USD"},
    {"name": "amount", "type": "cents", "positive": true}]');
-
--- contracts_term_check: ends_on and renews_on not before starts_on.
-create function scc.import_contracts_check(rows scc.import_row[])
-returns setof jsonb
-language sql
-immutable
-as $$
-    select scc.import_error(x.line, d.col, 'before_start',
-                            format('%s %s is before starts_on %s', d.col, x.f ->> d.col, x.f ->> 'starts_on'))
-      from unnest(rows) as x
-     cross join (values (1, 'ends_on'), (2, 'renews_on')) as d (k, col)
-     where scc.import_date(nullif(x.f ->> d.col, '')) < scc.import_date(x.f ->> 'starts_on')
-     order by x.line, d.k
-$$;
-comment on function scc.import_contracts_check(scc.import_row[]) is
-    'the contracts kind''s rule across columns: ends_on and renews_on not before starts_on';
 
 create function scc.import_contracts_apply(rows scc.import_row[], import_id bigint)
 returns jsonb
@@ -1431,9 +1379,7 @@ as $$
                rate_cents = excluded.rate_cents, hour_cap = excluded.hour_cap, updated_at = now()
         returning (t.xmax = 0) as is_new
     )
-    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
-                              'updated', count(*) filter (where not up.is_new))
-      from up
+    select scc.import_counts(array_agg(up.is_new)) from up
 $$;
 comment on function scc.import_contracts_apply(scc.import_row[], bigint) is
     'applies checked contracts rows (insert, or update every field by client and external_id); {inserted, updated}';
@@ -1474,27 +1420,10 @@ as $$
                note = excluded.note, updated_at = now()
         returning (t.xmax = 0) as is_new
     )
-    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
-                              'updated', count(*) filter (where not up.is_new))
-      from up
+    select scc.import_counts(array_agg(up.is_new)) from up
 $$;
 comment on function scc.import_time_entries_apply(scc.import_row[], bigint) is
     'applies checked time_entries rows (insert, or update every field by contract and external_id); {inserted, updated}';
-
--- invoices_due_check: due_on not before issued_on.
-create function scc.import_invoices_check(rows scc.import_row[])
-returns setof jsonb
-language sql
-immutable
-as $$
-    select scc.import_error(x.line, 'due_on', 'due_before_issued',
-                            format('due_on %s is before issued_on %s', x.f ->> 'due_on', x.f ->> 'issued_on'))
-      from unnest(rows) as x
-     where scc.import_date(x.f ->> 'due_on') < scc.import_date(x.f ->> 'issued_on')
-     order by x.line
-$$;
-comment on function scc.import_invoices_check(scc.import_row[]) is
-    'the invoices kind''s rule across columns: due_on not before issued_on';
 
 create function scc.import_invoices_apply(rows scc.import_row[], import_id bigint)
 returns jsonb
@@ -1517,9 +1446,7 @@ as $$
                void = excluded.void, updated_at = now()
         returning (t.xmax = 0) as is_new
     )
-    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
-                              'updated', count(*) filter (where not up.is_new))
-      from up
+    select scc.import_counts(array_agg(up.is_new)) from up
 $$;
 comment on function scc.import_invoices_apply(scc.import_row[], bigint) is
     'applies checked invoices rows (insert, or update every field by entity and external_id); {inserted, updated}';
@@ -1540,9 +1467,7 @@ as $$
            set received_on = excluded.received_on, currency = excluded.currency, amount_cents = excluded.amount_cents
         returning (t.xmax = 0) as is_new
     )
-    select jsonb_build_object('inserted', count(*) filter (where up.is_new),
-                              'updated', count(*) filter (where not up.is_new))
-      from up
+    select scc.import_counts(array_agg(up.is_new)) from up
 $$;
 comment on function scc.import_payments_apply(scc.import_row[], bigint) is
     'applies checked payments rows (insert, or update day and amount by invoice and external_id); {inserted, updated}';

@@ -8,7 +8,7 @@
 -- rolled-back transaction; scc.import_csv is what scc_worker may run.
 begin;
 create extension if not exists pgtap;
-select plan(34);
+select plan(35);
 
 create function pg_temp.errors(kind text, csv text) returns table (line int, col text, code text) language sql as $$
     select (e ->> 'line')::int, e ->> 'column', e ->> 'code'
@@ -31,6 +31,10 @@ select throws_ok($$insert into scc.import_kinds (kind, position, title, key, key
                    values ('widgets', 999, 'Widgets', 'id', array['id'], 'widgets', '/samples/import/widgets.csv',
                            '[{"name": "id", "type": "uuid"}]')$$,
                  '23514', null, 'a layout with an unknown column type is refused (import_kinds_columns_check)');
+select throws_ok($$insert into scc.import_kinds (kind, position, title, key, key_columns, counts, sample, columns)
+                   values ('widgets', 999, 'Widgets', 'id', array['id'], 'widgets', '/samples/import/widgets.csv',
+                           '[{"name": "id", "type": "external_id"}, {"name": "ends_on", "type": "date", "after": "starts_on"}]')$$,
+                 '23514', null, 'a column after one the layout does not have is refused');
 
 -- the parser (fixed in 041): a quoted last field with no final line end
 select results_eq($$select line, fields, problem from scc.csv_records(E'a,b\n1,"Sam ""Skip"" Porter"')
@@ -70,7 +74,8 @@ select b, 'San Diego', 32.7157, -117.1611, 'America/Los_Angeles', 6
   from unnest(array['JADA', 'Queen of San Diego']) as b
  where not exists (select 1 from scc.boats as x where lower(x.name) = lower(b));
 
-select results_eq($$select x.k, scc.import_value_error(x.col::jsonb, x.v, '{"entity": "nowhere"}') ->> 'code'
+select results_eq($$select x.k, scc.import_value_error(x.col::jsonb, x.v, '{"entity": "nowhere", "sail_on": "2026-10-03",
+                                                                            "booked_at": "2026-10-03T16:30Z", "broken": "x"}') ->> 'code'
                       from (values
     (1, '{"name": "t", "type": "text", "max": 3}', 'abcd'),
     (2, '{"name": "t", "type": "text", "pattern": "^[a-z]+$", "pattern_what": "lower case letters"}', 'A1'),
@@ -99,7 +104,11 @@ select results_eq($$select x.k, scc.import_value_error(x.col::jsonb, x.v, '{"ent
     (25, '{"name": "event", "type": "ref", "ref": "event"}', 'not-a-uuid'),
     (26, '{"name": "client", "type": "ref", "ref": "client"}', 'CL-ACME'),
     (27, '{"name": "service", "type": "ref", "ref": "service"}', 'SVC-404'),
-    (28, '{"name": "repository", "type": "ref", "ref": "repository"}', 'nowhere/none')
+    (28, '{"name": "repository", "type": "ref", "ref": "repository"}', 'nowhere/none'),
+    (29, '{"name": "entity", "type": "date", "after": "sail_on"}', '2026-10-03'),
+    (30, '{"name": "entity", "type": "timestamp", "not_before": "booked_at"}', '2026-10-03T09:00-07:00'),
+    (31, '{"name": "entity", "type": "timestamp", "not_before": "booked_at"}', '2026-10-03T17:00Z'),
+    (32, '{"name": "entity", "type": "date", "after": "broken"}', '2026-10-03')
                       ) as x (k, col, v) order by x.k$$,
                   $$values (1, 't_too_long'), (2, 'invalid_t'), (3, 't_required'), (4, null), (5, 'external_id_too_long'),
                            (6, 'invalid_date'), (7, 'invalid_timestamp'), (8, 'invalid_timestamp'), (9, 'invalid_amount'),
@@ -107,8 +116,9 @@ select results_eq($$select x.k, scc.import_value_error(x.col::jsonb, x.v, '{"ent
                            (14, 'invalid_number'), (15, 'invalid_number'), (16, 'invalid_number'), (17, 'invalid_number'),
                            (18, 'invalid_number'), (19, 'invalid_e'), (20, 'unknown_entity'), (21, 'invalid_currency'),
                            (22, 'invalid_yes_no'), (23, 'unknown_boat'), (24, 'unknown_channel'), (25, 'unknown_event'),
-                           (26, null), (27, 'unknown_service'), (28, 'unknown_repository')$$,
-                  'every type''s error code; empty optional, signed and a reference in a wrong scope pass');
+                           (26, null), (27, 'unknown_service'), (28, 'unknown_repository'),
+                           (29, 'invalid_span'), (30, 'before_booked_at'), (31, null), (32, null)$$,
+                  'every type''s error code and two dates in order; empty optional, signed, a reference in a wrong scope and an order against an invalid value pass');
 select is(array[scc.import_value_error('{"name": "status", "type": "enum", "values": ["open", "done"]}', 'shut', '{}') ->> 'message',
                 scc.import_value_error('{"name": "fee", "type": "cents"}', '1,000', '{}') ->> 'message',
                 scc.import_value_error('{"name": "hours", "type": "decimal", "above": 0, "max": 24}', '30', '{}') ->> 'message',
@@ -291,7 +301,7 @@ insert into breaks values
     ('rental_blocks', 'rental_blocks_kind_check', 'kind', 'invalid_kind', '[{"kind": "weather"}]'),
     ('rental_blocks', 'rental_blocks_note_check', 'note', 'note_too_long', format('[{"note": "%s"}]', repeat('n', 1001))::jsonb),
     ('rental_blocks', 'rental_blocks_span_check', 'ends_on', 'invalid_span', '[{"ends_on": "2026-12-09"}]'),
-    ('work_orders', 'work_orders_closed_check', 'closed_at', 'closed_before_opened', '[{"closed_at": "2026-12-01T08:59:00Z"}]'),
+    ('work_orders', 'work_orders_closed_check', 'closed_at', 'before_opened_at', '[{"closed_at": "2026-12-01T08:59:00Z"}]'),
     ('work_orders', 'work_orders_cost_check', 'cost', 'invalid_amount', '[{"cost": "-3.00"}]'),
     ('work_orders', 'work_orders_currency_check', 'currency', 'invalid_currency', '[{"currency": "DOLLARS"}]'),
     ('work_orders', 'work_orders_entity_external_id_key', 'external_id', 'duplicate_key', '[{}, {}]'),
@@ -339,15 +349,15 @@ insert into breaks values
     ('contracts', 'contracts_hour_cap_check', 'hour_cap', 'invalid_number', '[{"hour_cap": "0"}]'),
     ('contracts', 'contracts_rate_check', 'rate', 'invalid_amount', '[{"rate": "-1.00"}]'),
     ('contracts', 'contracts_status_check', 'status', 'invalid_status', '[{"status": "paused"}]'),
-    ('contracts', 'contracts_term_check', 'ends_on', 'before_start', '[{"ends_on": "2026-11-01"}]'),
-    ('contracts', 'contracts_term_check', 'renews_on', 'before_start', '[{"renews_on": "2026-11-01"}]'),
+    ('contracts', 'contracts_term_check', 'ends_on', 'before_starts_on', '[{"ends_on": "2026-11-01"}]'),
+    ('contracts', 'contracts_term_check', 'renews_on', 'before_starts_on', '[{"renews_on": "2026-11-01"}]'),
     ('contracts', 'contracts_title_check', 'title', 'title_too_long', format('[{"title": "%s"}]', repeat('t', 201))::jsonb),
     ('invoices', 'invoices_amount_check', 'amount', 'zero_amount', '[{"amount": "0"}]'),
     ('invoices', 'invoices_amount_check', 'amount', 'invalid_amount', '[{"amount": "-1.00"}]'),
     ('invoices', 'invoices_client_id_fkey', 'client', 'unknown_client', '[{"client": "CL-404"}]'),
     ('invoices', 'invoices_counterparty_check', 'counterparty', 'counterparty_too_long', format('[{"counterparty": "%s"}]', repeat('c', 201))::jsonb),
     ('invoices', 'invoices_currency_check', 'currency', 'invalid_currency', '[{"currency": "usd"}]'),
-    ('invoices', 'invoices_due_check', 'due_on', 'due_before_issued', '[{"due_on": "2026-11-30"}]'),
+    ('invoices', 'invoices_due_check', 'due_on', 'before_issued_on', '[{"due_on": "2026-11-30"}]'),
     ('invoices', 'invoices_entity_external_id_key', 'external_id', 'duplicate_key', '[{}, {}]'),
     ('invoices', 'invoices_entity_id_fkey', 'entity', 'unknown_entity', '[{"entity": "nowhere"}]'),
     ('invoices', 'invoices_external_id_check', 'external_id', 'external_id_too_long', format('[{"external_id": "%s"}]', repeat('x', 101))::jsonb),
