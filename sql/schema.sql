@@ -4311,42 +4311,46 @@ ALTER FUNCTION scc.import_payments_apply(rows scc.import_row[], import_id bigint
 COMMENT ON FUNCTION scc.import_payments_apply(rows scc.import_row[], import_id bigint) IS 'applies checked payments rows (insert, or update day and amount by invoice and external_id); {inserted, updated}';
 
 CREATE FUNCTION scc.import_ref_id(ref text, v text, f jsonb) RETURNS text
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     AS $_$
-    select case ref
-        when 'entity' then
-            (select n.id::text from scc.entities as n where n.slug = v and n.active)
-        when 'boat' then
-            (select b.id::text from scc.boats as b
-              where b.active
-                and (lower(b.name) = lower(v)
-                     or b.id = case when v ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' then v::uuid end)
-              order by lower(b.name) = lower(v) desc
-              limit 1)
-        when 'event' then
-            (select e.id::text from scc.events as e
-              where e.id = case when v ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' then v::uuid end)
-        when 'channel' then
-            (select c.slug from scc.channels as c where c.slug = v)
-        when 'delivery' then
-            (select d.id::text from scc.deliveries as d join scc.entities as n on n.id = d.entity_id
-              where n.slug = f ->> 'entity' and d.external_id = v)
-        when 'client' then
-            (select c.id::text from scc.clients as c join scc.entities as n on n.id = c.entity_id
-              where n.slug = f ->> 'entity' and c.external_id = v)
-        when 'invoice' then
-            (select i.id::text from scc.invoices as i join scc.entities as n on n.id = i.entity_id
-              where n.slug = f ->> 'entity' and i.external_id = v)
-        when 'contract' then
-            (select k.id::text from scc.contracts as k
-               join scc.clients as c on c.id = k.client_id
-               join scc.entities as n on n.id = c.entity_id
-              where n.slug = f ->> 'entity' and c.external_id = f ->> 'client' and k.external_id = v)
-        when 'service' then
-            (select s.id::text from scc.services as s where s.external_id = v)
-        when 'repository' then
-            (select r.id::text from scc.repositories as r where r.name = v)
-    end
+begin
+    if v is null then
+        return null;
+    elsif ref = 'entity' then
+        return (select n.id::text from scc.entities as n where n.slug = v and n.active);
+    elsif ref = 'boat' then
+        return (select b.id::text from scc.boats as b
+                 where b.active
+                   and (lower(b.name) = lower(v)
+                        or b.id = case when v ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' then v::uuid end)
+                 order by lower(b.name) = lower(v) desc
+                 limit 1);
+    elsif ref = 'event' then
+        return (select e.id::text from scc.events as e
+                 where e.id = case when v ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' then v::uuid end);
+    elsif ref = 'channel' then
+        return (select c.slug from scc.channels as c where c.slug = v);
+    elsif ref = 'delivery' then
+        return (select d.id::text from scc.deliveries as d join scc.entities as n on n.id = d.entity_id
+                 where n.slug = f ->> 'entity' and d.external_id = v);
+    elsif ref = 'client' then
+        return (select c.id::text from scc.clients as c join scc.entities as n on n.id = c.entity_id
+                 where n.slug = f ->> 'entity' and c.external_id = v);
+    elsif ref = 'invoice' then
+        return (select i.id::text from scc.invoices as i join scc.entities as n on n.id = i.entity_id
+                 where n.slug = f ->> 'entity' and i.external_id = v);
+    elsif ref = 'contract' then
+        return (select k.id::text from scc.contracts as k
+                  join scc.clients as c on c.id = k.client_id
+                  join scc.entities as n on n.id = c.entity_id
+                 where n.slug = f ->> 'entity' and c.external_id = f ->> 'client' and k.external_id = v);
+    elsif ref = 'service' then
+        return (select s.id::text from scc.services as s where s.external_id = v);
+    elsif ref = 'repository' then
+        return (select r.id::text from scc.repositories as r where r.name = v);
+    end if;
+    return null;
+end
 $_$;
 
 ALTER FUNCTION scc.import_ref_id(ref text, v text, f jsonb) OWNER TO scc_owner;
@@ -4611,6 +4615,7 @@ CREATE FUNCTION scc.import_typed_check(kind text, rows scc.import_row[]) RETURNS
     ), e as (
         select r.line, c.ord, c.col ->> 'name' as col, scc.import_value_error(c.col, coalesce(r.f ->> (c.col ->> 'name'), ''), r.f) as err
           from r cross join c
+         where r.f ->> (c.col ->> 'name') <> '' or not coalesce((c.col ->> 'optional')::boolean, false)
         union all
         select d.line, (select c.ord from k cross join c where c.col ->> 'name' = k.key_columns[cardinality(k.key_columns)]),
                k.key_columns[cardinality(k.key_columns)],

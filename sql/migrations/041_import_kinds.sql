@@ -150,7 +150,8 @@ comment on function scc.import_number(text) is 'a decimal number (at most 12 dig
 
 -- The row a reference names, by its kind of reference: the value and the
 -- row's fields (for its scope: the entity, the client).  Null when there is
--- none.  A static CASE: every table exists (034).
+-- none (or the value is null).  A static IF chain (every table exists,
+-- 034); plpgsql, so each branch's plan is kept: it runs for every value.
 --   entity      an active entity by slug                 → entities.id
 --   boat        an active boat by name (any case) or id  → boats.id
 --   event       an event by id                           → events.id
@@ -160,43 +161,47 @@ comment on function scc.import_number(text) is 'a decimal number (at most 12 dig
 --   service     by external id; repository by name      (042's kinds)
 create function scc.import_ref_id(ref text, v text, f jsonb)
 returns text
-language sql
+language plpgsql
 stable
 as $$
-    select case ref
-        when 'entity' then
-            (select n.id::text from scc.entities as n where n.slug = v and n.active)
-        when 'boat' then
-            (select b.id::text from scc.boats as b
-              where b.active
-                and (lower(b.name) = lower(v)
-                     or b.id = case when v ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' then v::uuid end)
-              order by lower(b.name) = lower(v) desc
-              limit 1)
-        when 'event' then
-            (select e.id::text from scc.events as e
-              where e.id = case when v ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' then v::uuid end)
-        when 'channel' then
-            (select c.slug from scc.channels as c where c.slug = v)
-        when 'delivery' then
-            (select d.id::text from scc.deliveries as d join scc.entities as n on n.id = d.entity_id
-              where n.slug = f ->> 'entity' and d.external_id = v)
-        when 'client' then
-            (select c.id::text from scc.clients as c join scc.entities as n on n.id = c.entity_id
-              where n.slug = f ->> 'entity' and c.external_id = v)
-        when 'invoice' then
-            (select i.id::text from scc.invoices as i join scc.entities as n on n.id = i.entity_id
-              where n.slug = f ->> 'entity' and i.external_id = v)
-        when 'contract' then
-            (select k.id::text from scc.contracts as k
-               join scc.clients as c on c.id = k.client_id
-               join scc.entities as n on n.id = c.entity_id
-              where n.slug = f ->> 'entity' and c.external_id = f ->> 'client' and k.external_id = v)
-        when 'service' then
-            (select s.id::text from scc.services as s where s.external_id = v)
-        when 'repository' then
-            (select r.id::text from scc.repositories as r where r.name = v)
-    end
+begin
+    if v is null then
+        return null;
+    elsif ref = 'entity' then
+        return (select n.id::text from scc.entities as n where n.slug = v and n.active);
+    elsif ref = 'boat' then
+        return (select b.id::text from scc.boats as b
+                 where b.active
+                   and (lower(b.name) = lower(v)
+                        or b.id = case when v ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' then v::uuid end)
+                 order by lower(b.name) = lower(v) desc
+                 limit 1);
+    elsif ref = 'event' then
+        return (select e.id::text from scc.events as e
+                 where e.id = case when v ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$' then v::uuid end);
+    elsif ref = 'channel' then
+        return (select c.slug from scc.channels as c where c.slug = v);
+    elsif ref = 'delivery' then
+        return (select d.id::text from scc.deliveries as d join scc.entities as n on n.id = d.entity_id
+                 where n.slug = f ->> 'entity' and d.external_id = v);
+    elsif ref = 'client' then
+        return (select c.id::text from scc.clients as c join scc.entities as n on n.id = c.entity_id
+                 where n.slug = f ->> 'entity' and c.external_id = v);
+    elsif ref = 'invoice' then
+        return (select i.id::text from scc.invoices as i join scc.entities as n on n.id = i.entity_id
+                 where n.slug = f ->> 'entity' and i.external_id = v);
+    elsif ref = 'contract' then
+        return (select k.id::text from scc.contracts as k
+                  join scc.clients as c on c.id = k.client_id
+                  join scc.entities as n on n.id = c.entity_id
+                 where n.slug = f ->> 'entity' and c.external_id = f ->> 'client' and k.external_id = v);
+    elsif ref = 'service' then
+        return (select s.id::text from scc.services as s where s.external_id = v);
+    elsif ref = 'repository' then
+        return (select r.id::text from scc.repositories as r where r.name = v);
+    end if;
+    return null;
+end
 $$;
 comment on function scc.import_ref_id(text, text, jsonb) is
     'the id (as text) of the row a reference names (entity, boat, event, channel, delivery, client, invoice, contract, service, repository), or null';
@@ -562,6 +567,7 @@ as $$
     ), e as (
         select r.line, c.ord, c.col ->> 'name' as col, scc.import_value_error(c.col, coalesce(r.f ->> (c.col ->> 'name'), ''), r.f) as err
           from r cross join c
+         where r.f ->> (c.col ->> 'name') <> '' or not coalesce((c.col ->> 'optional')::boolean, false)
         union all
         select d.line, (select c.ord from k cross join c where c.col ->> 'name' = k.key_columns[cardinality(k.key_columns)]),
                k.key_columns[cardinality(k.key_columns)],
