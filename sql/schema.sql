@@ -3606,21 +3606,22 @@ CREATE FUNCTION scc.import_check(kind text, rows scc.import_row[]) RETURNS jsonb
     LANGUAGE plpgsql STABLE
     AS $$
 declare
-    typed jsonb;
+    typed jsonb := '[]'::jsonb;
     own   jsonb := '[]'::jsonb;
-    clean scc.import_row[];
+    clean scc.import_row[] := rows;
 begin
+    if (select k.typed from scc.import_kinds as k where k.kind = import_check.kind) then
+        select coalesce(jsonb_agg(e), '[]'::jsonb) into typed from scc.import_typed_check(kind, rows) as e;
+        clean := array(select x from unnest(rows) as x
+                        where not exists (select 1 from jsonb_array_elements(typed) as e
+                                           where (e ->> 'line')::int = x.line));
+        if cardinality(clean) = 0 then
+            return typed;
+        end if;
+    end if;
     if kind = 'journal' then
-        return coalesce((select jsonb_agg(e) from scc.import_journal_check(rows) as e), '[]'::jsonb);
-    end if;
-    select coalesce(jsonb_agg(e), '[]'::jsonb) into typed from scc.import_typed_check(kind, rows) as e;
-    clean := array(select x from unnest(rows) as x
-                    where not exists (select 1 from jsonb_array_elements(typed) as e
-                                       where (e ->> 'line')::int = x.line));
-    if cardinality(clean) = 0 then
-        return typed;
-    end if;
-    if kind = 'accounts' then
+        select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_journal_check(clean) as e;
+    elsif kind = 'accounts' then
         if to_regprocedure('scc.import_accounts_check(scc.import_row[])') is not null then
             select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_accounts_check(clean) as e;
         end if;
@@ -3739,7 +3740,7 @@ $$;
 
 ALTER FUNCTION scc.import_check(kind text, rows scc.import_row[]) OWNER TO scc_owner;
 
-COMMENT ON FUNCTION scc.import_check(kind text, rows scc.import_row[]) IS 'the errors of an import''s rows ([] when none): the typed checker and the kind''s own check (journal: its own), by line and column';
+COMMENT ON FUNCTION scc.import_check(kind text, rows scc.import_row[]) IS 'the errors of an import''s rows ([] when none): the typed checker (typed kinds) and the kind''s own check, by line and column';
 
 CREATE FUNCTION scc.import_clients_apply(rows scc.import_row[], import_id bigint) RETURNS jsonb
     LANGUAGE sql

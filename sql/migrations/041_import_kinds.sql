@@ -680,9 +680,9 @@ comment on function scc.import_clients_apply(scc.import_row[], bigint) is
 -- ---------------------------------------------------------------------------
 
 -- The errors of an import's rows ([] when none), in line and column order:
--- the journal's own check; for every other kind the typed checker, then the
--- kind's own check (scc.import_<kind>_check, when it exists) on the rows
--- without a value error.  Separate statements: one naming a function that
+-- the typed checker (for a kind that is `typed`: all but the journal), then
+-- the kind's own check (scc.import_<kind>_check, when it exists) on the
+-- rows without a value error (the journal's: on every row).  Separate statements: one naming a function that
 -- does not exist yet is planned only when reached, and scc.import_run
 -- refuses a kind without a layout row before it comes here.
 create or replace function scc.import_check(kind text, rows scc.import_row[])
@@ -691,21 +691,22 @@ language plpgsql
 stable
 as $$
 declare
-    typed jsonb;
+    typed jsonb := '[]'::jsonb;
     own   jsonb := '[]'::jsonb;
-    clean scc.import_row[];
+    clean scc.import_row[] := rows;
 begin
+    if (select k.typed from scc.import_kinds as k where k.kind = import_check.kind) then
+        select coalesce(jsonb_agg(e), '[]'::jsonb) into typed from scc.import_typed_check(kind, rows) as e;
+        clean := array(select x from unnest(rows) as x
+                        where not exists (select 1 from jsonb_array_elements(typed) as e
+                                           where (e ->> 'line')::int = x.line));
+        if cardinality(clean) = 0 then
+            return typed;
+        end if;
+    end if;
     if kind = 'journal' then
-        return coalesce((select jsonb_agg(e) from scc.import_journal_check(rows) as e), '[]'::jsonb);
-    end if;
-    select coalesce(jsonb_agg(e), '[]'::jsonb) into typed from scc.import_typed_check(kind, rows) as e;
-    clean := array(select x from unnest(rows) as x
-                    where not exists (select 1 from jsonb_array_elements(typed) as e
-                                       where (e ->> 'line')::int = x.line));
-    if cardinality(clean) = 0 then
-        return typed;
-    end if;
-    if kind = 'accounts' then
+        select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_journal_check(clean) as e;
+    elsif kind = 'accounts' then
         if to_regprocedure('scc.import_accounts_check(scc.import_row[])') is not null then
             select coalesce(jsonb_agg(e), '[]'::jsonb) into own from scc.import_accounts_check(clean) as e;
         end if;
@@ -822,7 +823,7 @@ begin
 end
 $$;
 comment on function scc.import_check(text, scc.import_row[]) is
-    'the errors of an import''s rows ([] when none): the typed checker and the kind''s own check (journal: its own), by line and column';
+    'the errors of an import''s rows ([] when none): the typed checker (typed kinds) and the kind''s own check, by line and column';
 
 -- Applies an import's checked rows by its kind: scc.import_<kind>_apply,
 -- {inserted, updated}.
