@@ -6,9 +6,13 @@
 --   scc.import_kinds                  (one row per kind: its layout)
 --   scc.import_typed_check(kind, rows) (the one checker of typed columns)
 --   scc.import_value_error(col, value, row), scc.import_ref_id(ref, value, row),
+--   scc.import_ref_scope(ref), scc.import_column_what(col),
+--   scc.import_columns_ok(cols), scc.import_columns_named(cols, names),
+--   scc.import_counts(is_new[]) (an apply's answer),
 --   scc.import_timestamp(text), scc.import_yes(text), scc.import_number(text)
 --   scc.import_layouts(), scc.import_layout(kind)   (read the table now)
 --   scc.import_check / scc.import_apply             (a static IF chain)
+--   scc.csv_records (032's parser, fixed: a quoted last field at the end)
 --   the kinds bookings, boat_blocks, rental_stays, rental_blocks,
 --   work_orders, deliveries, delivery_costs, clients, contracts,
 --   time_entries, invoices, payments; accounts gains `purpose`.
@@ -24,7 +28,7 @@
 --     `invalid_<column>` (a pattern or an enum), `invalid_date`,
 --     `invalid_timestamp`, `invalid_amount`, `zero_amount`,
 --     `invalid_number`, `invalid_currency`, `invalid_yes_no`,
---     `unknown_entity`, `unknown_<ref>` (unknown_delivery, unknown_boat ...)
+--     `unknown_entity`, `unknown_<ref>` (unknown_delivery, unknown_boat ...),
 --     `invalid_span`, `before_<column>` (dates out of order) and
 --     `duplicate_key` (the kind's key given twice in the file, on its
 --     last key column).  The accounts codes of 032 are these.
@@ -38,21 +42,22 @@
 --     exclusive end; `not_before` another) and checked with the values.
 --     A kind's own check (other rules across columns: a cancelled booking
 --     has its cause) is `scc.import_<kind>_check(rows)`, optional, and is
---     given only the rows without a value error, so it may cast freely.  Every named
---     constraint of a kind's table is caught by the typed checker or the
---     kind's check with a line and a column (tests/sql/imports_kinds.sql
---     holds each one to a failing row).
+--     given only the rows without a value error, so it may cast freely.
+--     Every named constraint of a kind's table is caught by the typed
+--     checker or the kind's check with a line and a column
+--     (tests/sql/imports_kinds.sql holds each one to a failing row).
 --   * Dispatch is a plpgsql IF chain of separate statements naming every
 --     kind of 041 and 042: a statement is planned only when reached, and
 --     scc.import_run refuses a kind without a layout row before it gets
 --     there, so 042 only inserts rows and creates functions.  The journal
---     keeps its own whole check (its entries span rows).
+--     is the one kind not `typed`: its own check does it all (its entries
+--     span rows).
 
 -- ---------------------------------------------------------------------------
 -- The parser (032), fixed: a file ending in a quoted field with no final
--- line end (a last field "Porter" at the very end) was refused as "text after
--- the closing quote": the empty piece after the last quote is the end of
--- the text, not text.  Same signature and answer otherwise.
+-- line end (a last field "Porter" at the very end) was refused as "text
+-- after the closing quote": the empty piece after the last quote is the
+-- end of the text, not text.  Same signature and answer otherwise.
 -- ---------------------------------------------------------------------------
 
 create or replace function scc.csv_records(csv text)
