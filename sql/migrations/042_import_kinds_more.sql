@@ -168,7 +168,7 @@ insert into scc.import_kinds (kind, position, title, key, key_columns, counts, s
    {"name": "status", "type": "enum", "values": ["open", "fixed", "wontfix"]},
    {"name": "opened_on", "type": "date"},
    {"name": "closed_on", "type": "date", "optional": true, "not_before": "opened_on",
-    "what": "the day it was fixed or closed as wontfix (not before opened_on); given exactly when the status is not open"}]'),
+    "what": "the day it was fixed or closed as wontfix (not before opened_on); given exactly when the status is fixed or wontfix"}]'),
 ('repositories', 240, 'Repositories (code)', 'name', array['name'], 'repositories',
  '/samples/import/repositories.csv',
  '[{"name": "name", "type": "text", "max": 200, "pattern": "^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$",
