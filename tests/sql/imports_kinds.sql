@@ -376,42 +376,7 @@ insert into breaks values
     ('time_entries', 'time_entries_note_check', 'note', 'note_too_long', format('[{"note": "%s"}]', repeat('n', 1001))::jsonb),
     ('time_entries', 'time_entries_rate_check', 'rate', 'invalid_amount', '[{"rate": "-1.00"}]');
 
--- The rows of a fixture: the kind's good row with each change, lines 2, 3 ...
-create function pg_temp.fixture_rows(b breaks) returns scc.import_row[] language sql as $$
-    select array_agg((1 + x.k, (select jsonb_object_agg(c ->> 'name', coalesce((g.f || x.o) ->> (c ->> 'name'), ''))
-                                  from jsonb_array_elements(scc.import_layout(b.kind) -> 'columns') as c))::scc.import_row
-                     order by x.k)
-      from good as g, jsonb_array_elements(b.rows) with ordinality as x (o, k)
-     where g.kind = b.kind
-$$;
--- ... as a CSV file: the layout's header, each value quoted.
-create function pg_temp.fixture_csv(b breaks) returns text language sql as $$
-    select (select string_agg(c ->> 'name', ',') from jsonb_array_elements(scc.import_layout(b.kind) -> 'columns') as c)
-           || E'\n' ||
-           (select string_agg((select string_agg('"' || replace(r.f ->> (c ->> 'name'), '"', '""') || '"', ',')
-                                 from jsonb_array_elements(scc.import_layout(b.kind) -> 'columns') as c), E'\n' order by r.line)
-              from unnest(pg_temp.fixture_rows(b)) as r)
-$$;
--- What the import answers ('line:column:code' of each error), and what the
--- apply raises without the checks ('applied' when it does not raise).
-create function pg_temp.fixture_import(b breaks) returns text language sql as $$
-    select coalesce(string_agg(format('%s:%s:%s', e ->> 'line', e ->> 'column', e ->> 'code'), ' '), 'applied')
-      from jsonb_array_elements(scc.import_csv(b.kind, pg_temp.fixture_csv(b), null, 'fixture.csv') -> 'errors') as e
-$$;
-create function pg_temp.fixture_apply(b breaks) returns text language plpgsql as $$
-declare
-    st  text;
-    con text;
-begin
-    perform scc.import_apply(b.kind, pg_temp.fixture_rows(b), null);
-    raise exception using errcode = 'P0099', message = 'applied';
-exception
-    when sqlstate 'P0099' then return 'applied';
-    when others then
-        get stacked diagnostics st = returned_sqlstate, con = constraint_name;
-        return case when st = '21000' then 'key twice' else coalesce(nullif(con, ''), st) end;
-end
-$$;
+\ir lib/import_fixtures.psql
 
 select results_eq($$select b.con, b.col, pg_temp.fixture_import(b) from breaks as b order by b.kind, b.con, b.col, b.code$$,
                   $$select b.con, b.col, format('%s:%s:%s', 1 + jsonb_array_length(b.rows), b.col, b.code)
