@@ -338,7 +338,7 @@ comment on function scc.import_ci_runs_apply(scc.import_row[], bigint) is
 -- ---------------------------------------------------------------------------
 
 insert into scc.import_kinds (kind, position, title, key, key_columns, counts, sample, columns) values
-('channels', 270, 'Channels (where business comes from)', 'slug', array['slug'], 'channels',
+('channels', 25, 'Channels (where business comes from)', 'slug', array['slug'], 'channels',
  '/samples/import/channels.csv',
  '[{"name": "slug", "type": "text", "pattern": "^[a-z][a-z0-9_]{0,39}$",
     "pattern_what": "lower case letters, digits and _, at most 40, starting with a letter",
