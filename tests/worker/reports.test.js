@@ -13,7 +13,6 @@
 
 import test, { before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -23,7 +22,7 @@ import sesLocalModule from 'aws-ses-v2-local';
 import { startStack, freePort, ROOT } from '../api/lib/stack.js';
 import { spawnWorker, waitFor } from './lib/workers.js';
 import { smtpServer } from './lib/smtp.js';
-import { htmlProblems, longLines, parseCsv, expectedCsv, csvMismatches } from './lib/report_checks.js';
+import { parseCsv, expectedCsv, csvMismatches, checkRendered } from './lib/report_checks.js';
 
 const sesLocal = sesLocalModule.default ?? sesLocalModule;
 process.env.AWS_ACCESS_KEY_ID = 'AKIDSCCREPORTS';
@@ -37,7 +36,6 @@ let s, ses, sesUrl;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scc-reports-test-'));
 const q = (sql) => s.psql(sql);
 const lit = (v) => `'${String(v).replace(/'/g, "''")}'`;
-const sha = (t) => crypto.createHash('sha256').update(t, 'utf8').digest('hex');
 
 // February 2026 in Los Angeles: two events sailed, one cancelled for a
 // cause with a comma and a quote, one whose title a spreadsheet would run.
@@ -103,17 +101,6 @@ async function untilIdle(conf = {}) {
   assert.equal(r.code, 0, w.log());
   return w;
 }
-/** Every check a rendered run must pass. */
-function checkRendered(r, what) {
-  assert.equal(r.state, 'done', `${what}: ${r.error}`);
-  assert.deepEqual(htmlProblems(r.html), [], `${what}: the HTML is well formed`);
-  assert.deepEqual(longLines(r.text), [], `${what}: text lines within 78 characters`);
-  assert.deepEqual(csvMismatches(parseCsv(r.csv), expectedCsv(r.data.csv)), [], `${what}: the CSV is the JSON's table`);
-  assert.equal(r.html_sha256, sha(r.html));
-  assert.equal(r.text_sha256, sha(r.text));
-  assert.equal(r.csv_sha256, sha(r.csv));
-}
-
 const sesConf = (endpoint, extra = {}) => ({
   transport: 'ses', ses_endpoint: endpoint, region: 'us-east-1',
   sender: 'SCC Reports <reports@scc.example>', public_url: 'http://127.0.0.1:8080',

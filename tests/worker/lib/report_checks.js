@@ -6,7 +6,11 @@
 //
 // No HTML library here is strict (htmlparser2 repairs what it reads), so
 // the checker is this small tokenizer; it is for the HTML our templates
-// write, not for HTML at large.
+// write, not for HTML at large.  checkRendered asserts all of it on an
+// archived run (reports.test.js, reports_demo.test.js).
+
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 
 const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta',
   'source', 'track', 'wbr']);
@@ -120,4 +124,18 @@ export function csvMismatches(parsed, expected) {
     }
   }
   return out;
+}
+
+const sha = (t) => crypto.createHash('sha256').update(t, 'utf8').digest('hex');
+
+/** Every check a rendered run (a scc.report_runs row as JSON: state, data,
+ * html, text, csv and their sha256) must pass. */
+export function checkRendered(r, what) {
+  assert.equal(r.state, 'done', `${what}: ${r.error}`);
+  assert.deepEqual(htmlProblems(r.html), [], `${what}: the HTML is well formed`);
+  assert.deepEqual(longLines(r.text), [], `${what}: text lines within 78 characters`);
+  assert.deepEqual(csvMismatches(parseCsv(r.csv), expectedCsv(r.data.csv)), [], `${what}: the CSV is the JSON's table`);
+  assert.equal(r.html_sha256, sha(r.html));
+  assert.equal(r.text_sha256, sha(r.text));
+  assert.equal(r.csv_sha256, sha(r.csv));
 }
