@@ -9,7 +9,7 @@
 -- Runs as the superuser inside a rolled-back transaction.
 begin;
 create extension if not exists pgtap;
-select plan(94);
+select plan(97);
 set constraints all immediate;
 
 -- ---- periods -----------------------------------------------------------------------------------------
@@ -397,6 +397,20 @@ select ok(has_function_privilege('scc_worker', 'scc.email_finish(bigint, text, t
           and not has_function_privilege('scc_web', 'scc.email_finish(bigint, text, text, text, bigint, text)', 'execute'),
           'the worker records outcomes with the transport; the web role cannot');
 
+-- a run's duration covers computing its figures (045): started_at is read
+-- before scc_report.run, so duration_ms is at least the time the run's
+-- computing took in this transaction (pg_stat_xact_user_functions)
+set local track_functions = 'pl';
+insert into t values ('timed', scc.report_run_start('ceo', '2026-02', 'UTC', null, null, null, null, null, null, null));
+set local role scc_worker;
+select is((select state from scc.report_run_begin((select v from t where name = 'timed'))), 'running', 'a timed run begins');
+select is(scc.report_run_done((select v from t where name = 'timed'), 's', 'h', 't', 'c'), '{}'::bigint[],
+          'the timed run is archived');
+reset role;
+select cmp_ok((select duration_ms from scc.report_runs where id = (select v from t where name = 'timed'))::numeric, '>=',
+              (select floor(f.total_time)::numeric from pg_stat_xact_user_functions as f
+                where f.schemaname = 'scc_report' and f.funcname = 'run'),
+              'the duration includes computing the figures');
 select * from finish();
 rollback;
 

@@ -7,7 +7,7 @@
 -- Runs as the superuser inside a rolled-back transaction.
 begin;
 create extension if not exists pgtap;
-select plan(45);
+select plan(46);
 
 create function pg_temp.ent(slug text) returns bigint language sql as $$
     select id from scc.entities as e where e.slug = ent.slug
@@ -137,6 +137,12 @@ select is((select pg_temp.fig(j, 'expenses', 'missing_receipts') from a), '1', '
 select is((select pg_temp.tab(j, 'aging') from a),
           '[["current", 0, 0, 1, 30000], ["1-30 days", 0, 0, 1, 20000], ["31-60 days", 0, 0, 0, 0],
             ["61-90 days", 0, 0, 0, 0], ["over 90 days", 0, 0, 0, 0]]', 'accounting: AP by days past due');
+select is((select s -> 'chart' from a, jsonb_array_elements(j -> 'sections') as s where s ->> 'id' = 'aging'),
+          '{"type": "bar", "unit": "cents", "title": "Receivables by days past due",
+            "bars": [{"label": "current", "value": 0}, {"label": "1-30 days", "value": 0},
+                     {"label": "31-60 days", "value": 0}, {"label": "61-90 days", "value": 0},
+                     {"label": "over 90 days", "value": 0}]}',
+          'accounting: the aging chart draws the receivables (none here; the payables are in the table only)');
 select is((select pg_temp.fig(j, 'payouts', 'payouts_expected') from a), '240000', 'accounting: payouts expected in October');
 select is((select pg_temp.fig(j, 'payouts', 'payouts_outstanding') from a), '70000', 'accounting: BK4''s outstanding');
 select is((select pg_temp.tab(j, 'profitability') from a),
