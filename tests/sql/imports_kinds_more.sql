@@ -10,18 +10,27 @@
 -- repository's root) in a rolled-back transaction.
 begin;
 create extension if not exists pgtap;
-select plan(32);
+select plan(33);
 
 create function pg_temp.errors(kind text, csv text) returns table (line int, col text, code text) language sql as $$
     select (e ->> 'line')::int, e ->> 'column', e ->> 'code'
       from jsonb_array_elements(scc.import_csv(kind, csv, null, 'bad.csv') -> 'errors') as e
 $$;
 
--- the kinds of 042, after 041's, in the order their samples import in
-select is((select array_agg(k.kind order by k.position) from scc.import_kinds as k where k.position >= 200),
-          array['bills', 'services', 'security_findings', 'ux_issues', 'repositories', 'deploys', 'ci_runs', 'channels',
+-- the kinds of 042 (positions from 200, but channels at 25: before 041's
+-- bookings and stays, which name a channel), in the order their samples
+-- import in
+create function pg_temp.kinds_042() returns setof scc.import_kinds language sql as $$
+    select k.* from scc.import_kinds as k where k.position >= 200 or k.kind = 'channels'
+$$;
+select is((select array_agg(k.kind order by k.position) from pg_temp.kinds_042() as k),
+          array['channels', 'bills', 'services', 'security_findings', 'ux_issues', 'repositories', 'deploys', 'ci_runs',
                 'channel_listings', 'marketing_months', 'seo_tasks', 'targets', 'assets', 'action_items'],
-          'the fourteen kinds of 042, each after the kinds it names (services before findings, repositories before deploys and CI runs, channels before listings and months)');
+          'the fourteen kinds of 042, each after the kinds it names (services before findings, repositories before deploys and CI runs, channels before listings and months, and before 041''s bookings)');
+select is((select array_agg(k.kind order by k.position) from scc.import_kinds as k
+            where k.kind in ('channels', 'bookings', 'rental_stays')),
+          array['channels', 'bookings', 'rental_stays'],
+          'channels import before the bookings and stays of 041 that name one');
 select is((select array_agg(c ->> 'name') from jsonb_array_elements(scc.import_layout('marketing_months') -> 'columns') as c),
           array['entity', 'channel', 'month', 'currency', 'spend', 'visits', 'inquiries', 'quotes', 'bookings'],
           'a layout''s columns are named as its table''s, money without _cents');
@@ -49,9 +58,10 @@ select is((select array_agg(format('%s:%s', c ->> 'name', c ->> 'default'))
 \set action_items `cat samples/import/action_items.csv`
 create temp table samples (k int, kind text, csv text, n int);
 insert into samples values
+    (0, 'channels', :'channels', 6),
     (1, 'bills', :'bills', 6), (2, 'services', :'services', 6), (3, 'security_findings', :'security_findings', 5),
     (4, 'ux_issues', :'ux_issues', 4), (5, 'repositories', :'repositories', 4), (6, 'deploys', :'deploys', 5),
-    (7, 'ci_runs', :'ci_runs', 5), (8, 'channels', :'channels', 6), (9, 'channel_listings', :'channel_listings', 7),
+    (7, 'ci_runs', :'ci_runs', 5), (9, 'channel_listings', :'channel_listings', 7),
     (10, 'marketing_months', :'marketing_months', 7), (11, 'seo_tasks', :'seo_tasks', 5), (12, 'targets', :'targets', 6),
     (13, 'assets', :'assets', 6), (14, 'action_items', :'action_items', 6);
 -- the rows of a kind's table (channels: beside the six 034 seeds)
@@ -71,7 +81,7 @@ create function pg_temp.table_count(kind text) returns int language sql as $$
         end::int
 $$;
 select is((select array_agg(s.kind order by s.k) from samples as s),
-          (select array_agg(k.kind order by k.position) from scc.import_kinds as k where k.position >= 200),
+          (select array_agg(k.kind order by k.position) from pg_temp.kinds_042() as k),
           'a sample for every kind of 042, in the kinds'' order');
 select results_eq($$select s.kind, pg_temp.table_count(s.kind) from samples as s order by s.k$$,
                   $$select s.kind, 0 from samples as s order by s.k$$, 'the tables are empty before');
@@ -178,7 +188,7 @@ insert into good values
     ('action_items', '{"external_id": "FX-1", "title": "T", "owner": "O", "priority": "p1", "status": "open",
                        "opened_on": "2026-12-01"}');
 select is((select array_agg(g.kind order by g.kind) from good as g),
-          (select array_agg(k.kind::text order by k.kind) from scc.import_kinds as k where k.position >= 200),
+          (select array_agg(k.kind::text order by k.kind) from pg_temp.kinds_042() as k),
           'a good row for every kind of 042, each named as its table');
 create temp table breaks (kind text, con text, col text, code text, rows jsonb);
 insert into breaks values
