@@ -386,6 +386,47 @@ comment on function scc.ledger_months_rebuild() is
 select scc.ledger_months_rebuild();
 
 -- ---------------------------------------------------------------------------
+-- Bookings' payouts, by index
+-- ---------------------------------------------------------------------------
+
+-- the CEO's payouts not received: those never received, and those
+-- received after a day; the accounting report's payouts expected in a
+-- period (index-only)
+create index bookings_payout_unreceived_idx on scc.bookings (payout_expected_on) include (payout_expected_cents)
+    where payout_received_on is null and payout_expected_cents > 0;
+create index bookings_payout_received_idx on scc.bookings (payout_received_on)
+    include (payout_expected_on, payout_expected_cents) where payout_expected_cents > 0;
+create index bookings_payout_expected_idx on scc.bookings (payout_expected_on)
+    include (channel, payout_expected_cents, payout_received_on, payout_received_cents);
+
+-- ---------------------------------------------------------------------------
+-- The accounting report's outliers: 039's scc.ledger_lines_over, the bound
+-- as a whole number of cents
+-- ---------------------------------------------------------------------------
+
+-- scc.ledger_lines_over(account, bound, a, b): as 039's.  An amount in
+-- cents is over a bound exactly when it is over the bound's floor, and a
+-- bigint bound (at most the largest bigint, which no amount is over) lets
+-- journal_lines_account_amount_idx start at it (a
+-- numeric one cast every amount and read the account's whole span).
+create or replace function scc.ledger_lines_over(account bigint, bound numeric, a date, b date)
+returns table (entry_id bigint, account_id bigint, posted_on date, amount_cents bigint)
+language plpgsql
+stable
+set plan_cache_mode = force_custom_plan
+as $$
+begin
+    return query
+    select y.entry_id, y.account_id, y.posted_on, y.amount_cents
+      from scc.journal_lines as y
+     where y.account_id = account and y.amount_cents > least(floor(bound), 9223372036854775807)::bigint
+       and y.posted_on >= a and y.posted_on < b and y.currency = 'USD';
+end
+$$;
+comment on function scc.ledger_lines_over(bigint, numeric, date, date) is
+    'an account''s USD lines in [a, b) over an amount (by the account-amount index)';
+
+-- ---------------------------------------------------------------------------
 -- CEO: 039's, the tracking gaps read from the kept gap rows
 -- ---------------------------------------------------------------------------
 
@@ -455,11 +496,17 @@ begin
       from scc.ledger_gap_entries as g
       join scc.entities as n on n.id = g.entity_id and n.kind = 'charter'
      where g.posted_on >= p.starts and g.posted_on < p.ends;
-    select jsonb_build_array(count(*), coalesce(sum(b.payout_expected_cents), 0))
+    -- payouts expected before the end and not received by it: never
+    -- received, or received from the end on (each by its partial index)
+    select jsonb_build_array(count(*), coalesce(sum(x.payout_expected_cents), 0))
       into g_payout
-      from scc.bookings as b
-     where b.payout_expected_on < p.ends and b.payout_expected_cents > 0
-       and (b.payout_received_on is null or b.payout_received_on >= p.ends);
+      from (select b.payout_expected_cents
+              from scc.bookings as b
+             where b.payout_received_on is null and b.payout_expected_cents > 0 and b.payout_expected_on < p.ends
+            union all
+            select b.payout_expected_cents
+              from scc.bookings as b
+             where b.payout_received_on >= p.ends and b.payout_expected_cents > 0 and b.payout_expected_on < p.ends) as x;
 
     -- concentration: the largest client's share of invoiced, the largest
     -- channel's share of charter gross (bookings made in the period)
