@@ -55,7 +55,9 @@ comment on table scc.ledger_days is
 
 -- scc.ledger_days_keep(): statement trigger on journal_lines (the
 -- transition tables old_lines / new_lines by the event): the statement's
--- old lines taken away from, its new lines added to the day sums.
+-- old lines taken away from, its new lines added to the day sums; a row
+-- left without lines is deleted (a row exists only for a day with lines,
+-- so a span's edges answer for exactly the accounts with lines in them).
 create function scc.ledger_days_keep()
 returns trigger
 language plpgsql
@@ -72,6 +74,11 @@ begin
                   from old_lines as o
                  group by 1, 2, 3) as x
          where d.day = x.posted_on and d.account_id = x.account_id and d.currency = x.currency;
+        -- a day left without lines has no row
+        delete from scc.ledger_days as d
+         using (select distinct o.posted_on, o.account_id, o.currency from old_lines as o) as k
+         where d.day = k.posted_on and d.account_id = k.account_id and d.currency = k.currency
+           and d.debit_lines = 0 and d.credit_lines = 0;
     end if;
     if tg_op in ('INSERT', 'UPDATE') then
         insert into scc.ledger_days as d (day, account_id, currency, debit_cents, credit_cents, debit_lines, credit_lines)
