@@ -335,10 +335,134 @@ create trigger ledger_gaps_keep_update after update on scc.accounts
     execute function scc.ledger_gaps_keep_accounts();
 
 -- ---------------------------------------------------------------------------
+-- The channels' sales by UTC day, kept
+-- ---------------------------------------------------------------------------
+
+-- scc.booking_days: per UTC day of booked_at and channel, the bookings not
+-- cancelled, their gross, commission and fees.  A period's bounds are
+-- local midnights, instants at any offset; the UTC days wholly inside them
+-- come from here, the hours at the edges from the bookings (by booked_at),
+-- as ledger_sums reads the ledger.
+create table scc.booking_days (
+    day               date not null,
+    channel           text not null,
+    bookings          bigint not null,
+    gross_cents       bigint not null,
+    commission_cents  bigint not null,
+    fees_cents        bigint not null,
+    constraint booking_days_pkey primary key (day, channel),
+    constraint booking_days_bookings_check check (bookings > 0)
+);
+comment on table scc.booking_days is
+    'per UTC day of booked_at and channel: bookings not cancelled, their gross, commission and fees (kept by triggers on bookings)';
+create index bookings_booked_at_idx on scc.bookings (booked_at);
+
+-- scc.booking_days_keep(): statement trigger on bookings (transition tables
+-- old_bookings / new_bookings by the event): the statement's old rows not
+-- cancelled taken away, its new ones added; a day and channel left with
+-- no booking has no row.
+create function scc.booking_days_keep()
+returns trigger
+language plpgsql
+as $$
+begin
+    if tg_op in ('UPDATE', 'DELETE') then
+        -- a day and channel losing all its bookings goes; the others are reduced
+        delete from scc.booking_days as d
+         using (select (o.booked_at at time zone 'UTC')::date as day, o.channel, count(*) as n
+                  from old_bookings as o
+                 where o.status <> 'cancelled'
+                 group by 1, 2) as x
+         where d.day = x.day and d.channel = x.channel and d.bookings = x.n;
+        update scc.booking_days as d
+           set bookings = d.bookings - x.n, gross_cents = d.gross_cents - x.gross,
+               commission_cents = d.commission_cents - x.commission, fees_cents = d.fees_cents - x.fees
+          from (select (o.booked_at at time zone 'UTC')::date as day, o.channel, count(*) as n, sum(o.gross_cents) as gross,
+                       sum(o.commission_cents) as commission, sum(o.fees_cents) as fees
+                  from old_bookings as o
+                 where o.status <> 'cancelled'
+                 group by 1, 2) as x
+         where d.day = x.day and d.channel = x.channel and d.bookings > x.n;
+    end if;
+    if tg_op in ('INSERT', 'UPDATE') then
+        insert into scc.booking_days as d (day, channel, bookings, gross_cents, commission_cents, fees_cents)
+        select (n.booked_at at time zone 'UTC')::date, n.channel, count(*), sum(n.gross_cents), sum(n.commission_cents),
+               sum(n.fees_cents)
+          from new_bookings as n
+         where n.status <> 'cancelled'
+         group by 1, 2
+        on conflict (day, channel) do update
+           set bookings = d.bookings + excluded.bookings, gross_cents = d.gross_cents + excluded.gross_cents,
+               commission_cents = d.commission_cents + excluded.commission_cents,
+               fees_cents = d.fees_cents + excluded.fees_cents;
+    end if;
+    return null;
+end
+$$;
+comment on function scc.booking_days_keep() is
+    'statement trigger on bookings: the statement''s old rows (not cancelled) taken from, its new ones added to scc.booking_days';
+
+create trigger booking_days_keep_insert after insert on scc.bookings
+    referencing new table as new_bookings for each statement execute function scc.booking_days_keep();
+create trigger booking_days_keep_update after update on scc.bookings
+    referencing old table as old_bookings new table as new_bookings for each statement execute function scc.booking_days_keep();
+create trigger booking_days_keep_delete after delete on scc.bookings
+    referencing old table as old_bookings for each statement execute function scc.booking_days_keep();
+
+-- scc.channel_sales(p): as 037's, the bookings' part read as whole UTC
+-- days [ds, de) inside the period's instants from scc.booking_days and the
+-- instants before ds and from de on (or all of them, when no whole day
+-- fits) from the bookings.
+create or replace function scc.channel_sales(p scc.report_span)
+returns table (slug text, name text, kind text, sequence integer, bookings integer, gross bigint,
+               commission bigint, fees bigint, spend bigint, visits bigint, inquiries bigint, quotes bigint,
+               funnel_bookings bigint)
+language sql
+stable
+as $$
+    with i as (select from_at, until_at from scc.report_instants(p)),
+    d as (select i.from_at, i.until_at, ((i.from_at at time zone 'UTC') - interval '1 microsecond')::date + 1 as ds,
+                 (i.until_at at time zone 'UTC')::date as de
+            from i),
+    w as (select d.from_at, d.until_at, d.ds, d.de, d.ds::timestamp at time zone 'UTC' as ds_at,
+                 d.de::timestamp at time zone 'UTC' as de_at
+            from d)
+    select c.slug, c.name, c.kind, c.sequence,
+           coalesce(b.n, 0)::int, coalesce(b.gross, 0)::bigint, coalesce(b.commission, 0)::bigint,
+           coalesce(b.fees, 0)::bigint, coalesce(m.spend, 0)::bigint, coalesce(m.visits, 0)::bigint,
+           coalesce(m.inquiries, 0)::bigint, coalesce(m.quotes, 0)::bigint, coalesce(m.bookings, 0)::bigint
+      from scc.channels as c
+      left join (select x.channel, sum(x.n) as n, sum(x.gross) as gross, sum(x.commission) as commission,
+                        sum(x.fees) as fees
+                   from (select k.channel, k.bookings as n, k.gross_cents as gross, k.commission_cents as commission,
+                                k.fees_cents as fees
+                           from scc.booking_days as k, w
+                          where w.ds < w.de and k.day >= w.ds and k.day < w.de
+                         union all
+                         select y.channel, 1, y.gross_cents, y.commission_cents, y.fees_cents
+                           from scc.bookings as y, w
+                          where y.status <> 'cancelled' and y.booked_at >= w.from_at and y.booked_at < least(w.ds_at, w.until_at)
+                         union all
+                         select y.channel, 1, y.gross_cents, y.commission_cents, y.fees_cents
+                           from scc.bookings as y, w
+                          where y.status <> 'cancelled' and y.booked_at >= greatest(w.de_at, w.ds_at, w.from_at)
+                            and y.booked_at < w.until_at) as x
+                  group by x.channel) as b on b.channel = c.slug
+      left join (select y.channel, sum(y.spend_cents) as spend, sum(y.visits) as visits,
+                        sum(y.inquiries) as inquiries, sum(y.quotes) as quotes, sum(y.bookings) as bookings
+                   from scc.marketing_months as y
+                  where y.month >= p.starts and y.month < p.ends
+                  group by y.channel) as m on m.channel = c.slug
+$$;
+comment on function scc.channel_sales(scc.report_span) is
+    'per channel: charter bookings made in the period (not cancelled), their gross, commission and fees; spend and funnel of the months starting in it';
+
+-- ---------------------------------------------------------------------------
 -- One rebuild for every kept ledger structure
 -- ---------------------------------------------------------------------------
 
--- scc.ledger_months_rebuild(): as 038's, and the day sums and the gaps too
+-- scc.ledger_months_rebuild(): as 038's, and every other structure kept
+-- for the reports too: the day sums, the gaps, the channels' sales by day
 -- (after a load made with triggers off; never needed otherwise).  Returns
 -- the month sums' rows, as before.
 create or replace function scc.ledger_months_rebuild()
@@ -374,6 +498,13 @@ begin
      where b.status = 'completed'
        and not exists (select 1 from scc.journal_entries as e
                         where e.entity_id = b.entity_id and e.source = 'booking' and e.external_id = b.external_id);
+    delete from scc.booking_days;
+    insert into scc.booking_days (day, channel, bookings, gross_cents, commission_cents, fees_cents)
+    select (b.booked_at at time zone 'UTC')::date, b.channel, count(*), sum(b.gross_cents), sum(b.commission_cents),
+           sum(b.fees_cents)
+      from scc.bookings as b
+     where b.status <> 'cancelled'
+     group by 1, 2;
     delete from scc.ledger_gap_entries;
     insert into scc.ledger_gap_entries (entry_id, entity_id, posted_on, revenue_cents)
     select e.id, e.entity_id, e.posted_on, -sum(l.amount_cents)
@@ -388,7 +519,7 @@ begin
 end
 $$;
 comment on function scc.ledger_months_rebuild() is
-    'every kept ledger structure recomputed from the lines, entries and bookings (month and day sums, the revenue-tracking gaps); returns the month sums'' rows';
+    'every structure kept for the reports recomputed from the lines, entries and bookings (month and day sums, the revenue-tracking gaps, bookings by day); returns the month sums'' rows';
 
 select scc.ledger_months_rebuild();
 
