@@ -370,6 +370,48 @@ ALTER FUNCTION scc.body_typed(ctx jsonb, field text, json_type text, what text) 
 
 COMMENT ON FUNCTION scc.body_typed(ctx jsonb, field text, json_type text, what text) IS 'a body field of one JSON type, or null; SC400 invalid_<field> for another type';
 
+CREATE FUNCTION scc.booking_days_keep() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if tg_op in ('UPDATE', 'DELETE') then
+        -- a day and channel losing all its bookings goes; the others are reduced
+        delete from scc.booking_days as d
+         using (select (o.booked_at at time zone 'UTC')::date as day, o.channel, count(*) as n
+                  from old_bookings as o
+                 where o.status <> 'cancelled'
+                 group by 1, 2) as x
+         where d.day = x.day and d.channel = x.channel and d.bookings = x.n;
+        update scc.booking_days as d
+           set bookings = d.bookings - x.n, gross_cents = d.gross_cents - x.gross,
+               commission_cents = d.commission_cents - x.commission, fees_cents = d.fees_cents - x.fees
+          from (select (o.booked_at at time zone 'UTC')::date as day, o.channel, count(*) as n, sum(o.gross_cents) as gross,
+                       sum(o.commission_cents) as commission, sum(o.fees_cents) as fees
+                  from old_bookings as o
+                 where o.status <> 'cancelled'
+                 group by 1, 2) as x
+         where d.day = x.day and d.channel = x.channel and d.bookings > x.n;
+    end if;
+    if tg_op in ('INSERT', 'UPDATE') then
+        insert into scc.booking_days as d (day, channel, bookings, gross_cents, commission_cents, fees_cents)
+        select (n.booked_at at time zone 'UTC')::date, n.channel, count(*), sum(n.gross_cents), sum(n.commission_cents),
+               sum(n.fees_cents)
+          from new_bookings as n
+         where n.status <> 'cancelled'
+         group by 1, 2
+        on conflict (day, channel) do update
+           set bookings = d.bookings + excluded.bookings, gross_cents = d.gross_cents + excluded.gross_cents,
+               commission_cents = d.commission_cents + excluded.commission_cents,
+               fees_cents = d.fees_cents + excluded.fees_cents;
+    end if;
+    return null;
+end
+$$;
+
+ALTER FUNCTION scc.booking_days_keep() OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.booking_days_keep() IS 'statement trigger on bookings: the statement''s old rows (not cancelled) taken from, its new ones added to scc.booking_days';
+
 CREATE FUNCTION scc.calendar_vevents(p_user_id uuid, stamp timestamp with time zone) RETURNS SETOF text
     LANGUAGE sql STABLE
     AS $$
@@ -455,16 +497,33 @@ COMMENT ON FUNCTION scc.change_is_silent() IS 'true while a route''s silent writ
 CREATE FUNCTION scc.channel_sales(p scc.report_span) RETURNS TABLE(slug text, name text, kind text, sequence integer, bookings integer, gross bigint, commission bigint, fees bigint, spend bigint, visits bigint, inquiries bigint, quotes bigint, funnel_bookings bigint)
     LANGUAGE sql STABLE
     AS $$
-    with i as (select from_at, until_at from scc.report_instants(p))
+    with i as (select from_at, until_at from scc.report_instants(p)),
+    d as (select i.from_at, i.until_at, ((i.from_at at time zone 'UTC') - interval '1 microsecond')::date + 1 as ds,
+                 (i.until_at at time zone 'UTC')::date as de
+            from i),
+    w as (select d.from_at, d.until_at, d.ds, d.de, d.ds::timestamp at time zone 'UTC' as ds_at,
+                 d.de::timestamp at time zone 'UTC' as de_at
+            from d)
     select c.slug, c.name, c.kind, c.sequence,
            coalesce(b.n, 0)::int, coalesce(b.gross, 0)::bigint, coalesce(b.commission, 0)::bigint,
            coalesce(b.fees, 0)::bigint, coalesce(m.spend, 0)::bigint, coalesce(m.visits, 0)::bigint,
            coalesce(m.inquiries, 0)::bigint, coalesce(m.quotes, 0)::bigint, coalesce(m.bookings, 0)::bigint
       from scc.channels as c
-      left join (select x.channel, count(*) as n, sum(x.gross_cents) as gross,
-                        sum(x.commission_cents) as commission, sum(x.fees_cents) as fees
-                   from scc.bookings as x, i
-                  where x.status <> 'cancelled' and x.booked_at >= i.from_at and x.booked_at < i.until_at
+      left join (select x.channel, sum(x.n) as n, sum(x.gross) as gross, sum(x.commission) as commission,
+                        sum(x.fees) as fees
+                   from (select k.channel, k.bookings as n, k.gross_cents as gross, k.commission_cents as commission,
+                                k.fees_cents as fees
+                           from scc.booking_days as k, w
+                          where w.ds < w.de and k.day >= w.ds and k.day < w.de
+                         union all
+                         select y.channel, 1, y.gross_cents, y.commission_cents, y.fees_cents
+                           from scc.bookings as y, w
+                          where y.status <> 'cancelled' and y.booked_at >= w.from_at and y.booked_at < least(w.ds_at, w.until_at)
+                         union all
+                         select y.channel, 1, y.gross_cents, y.commission_cents, y.fees_cents
+                           from scc.bookings as y, w
+                          where y.status <> 'cancelled' and y.booked_at >= greatest(w.de_at, w.ds_at, w.from_at)
+                            and y.booked_at < w.until_at) as x
                   group by x.channel) as b on b.channel = c.slug
       left join (select y.channel, sum(y.spend_cents) as spend, sum(y.visits) as visits,
                         sum(y.inquiries) as inquiries, sum(y.quotes) as quotes, sum(y.bookings) as bookings
@@ -4376,6 +4435,13 @@ begin
      where b.status = 'completed'
        and not exists (select 1 from scc.journal_entries as e
                         where e.entity_id = b.entity_id and e.source = 'booking' and e.external_id = b.external_id);
+    delete from scc.booking_days;
+    insert into scc.booking_days (day, channel, bookings, gross_cents, commission_cents, fees_cents)
+    select (b.booked_at at time zone 'UTC')::date, b.channel, count(*), sum(b.gross_cents), sum(b.commission_cents),
+           sum(b.fees_cents)
+      from scc.bookings as b
+     where b.status <> 'cancelled'
+     group by 1, 2;
     delete from scc.ledger_gap_entries;
     insert into scc.ledger_gap_entries (entry_id, entity_id, posted_on, revenue_cents)
     select e.id, e.entity_id, e.posted_on, -sum(l.amount_cents)
@@ -4392,7 +4458,7 @@ $$;
 
 ALTER FUNCTION scc.ledger_months_rebuild() OWNER TO scc_owner;
 
-COMMENT ON FUNCTION scc.ledger_months_rebuild() IS 'every kept ledger structure recomputed from the lines, entries and bookings (month and day sums, the revenue-tracking gaps); returns the month sums'' rows';
+COMMENT ON FUNCTION scc.ledger_months_rebuild() IS 'every structure kept for the reports recomputed from the lines, entries and bookings (month and day sums, the revenue-tracking gaps, bookings by day); returns the month sums'' rows';
 
 CREATE FUNCTION scc.ledger_other_currency(a date, b date) RETURNS bigint
     LANGUAGE sql STABLE
@@ -12642,6 +12708,20 @@ ALTER TABLE scc.boat_blocks OWNER TO scc_owner;
 
 COMMENT ON TABLE scc.boat_blocks IS 'days a boat is not available (maintenance, owner use, weather): [starts_on, ends_on)';
 
+CREATE TABLE scc.booking_days (
+    day date NOT NULL,
+    channel text NOT NULL,
+    bookings bigint NOT NULL,
+    gross_cents bigint NOT NULL,
+    commission_cents bigint NOT NULL,
+    fees_cents bigint NOT NULL,
+    CONSTRAINT booking_days_bookings_check CHECK ((bookings > 0))
+);
+
+ALTER TABLE scc.booking_days OWNER TO scc_owner;
+
+COMMENT ON TABLE scc.booking_days IS 'per UTC day of booked_at and channel: bookings not cancelled, their gross, commission and fees (kept by triggers on bookings)';
+
 CREATE TABLE scc.bookings (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     entity_id bigint NOT NULL,
@@ -13522,6 +13602,9 @@ ALTER TABLE ONLY scc.boat_blocks
 ALTER TABLE ONLY scc.boats
     ADD CONSTRAINT boats_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY scc.booking_days
+    ADD CONSTRAINT booking_days_pkey PRIMARY KEY (day, channel);
+
 ALTER TABLE ONLY scc.bookings
     ADD CONSTRAINT bookings_entity_external_id_key UNIQUE (entity_id, external_id);
 
@@ -13785,6 +13868,8 @@ CREATE INDEX boat_blocks_span_idx ON scc.boat_blocks USING btree (boat_id, start
 
 CREATE UNIQUE INDEX boats_name_idx ON scc.boats USING btree (lower(name));
 
+CREATE INDEX bookings_booked_at_idx ON scc.bookings USING btree (booked_at);
+
 CREATE INDEX bookings_channel_idx ON scc.bookings USING btree (channel, sail_on);
 
 CREATE INDEX bookings_event_id_idx ON scc.bookings USING btree (event_id) WHERE (event_id IS NOT NULL);
@@ -13898,6 +13983,12 @@ CREATE INDEX waiver_signatures_user_idx ON scc.waiver_signatures USING btree (us
 CREATE UNIQUE INDEX waiver_templates_one_active_idx ON scc.waiver_templates USING btree (COALESCE(boat_id, '00000000-0000-0000-0000-000000000000'::uuid)) WHERE active;
 
 CREATE INDEX work_orders_open_idx ON scc.work_orders USING btree (entity_id, opened_at);
+
+CREATE TRIGGER booking_days_keep_delete AFTER DELETE ON scc.bookings REFERENCING OLD TABLE AS old_bookings FOR EACH STATEMENT EXECUTE FUNCTION scc.booking_days_keep();
+
+CREATE TRIGGER booking_days_keep_insert AFTER INSERT ON scc.bookings REFERENCING NEW TABLE AS new_bookings FOR EACH STATEMENT EXECUTE FUNCTION scc.booking_days_keep();
+
+CREATE TRIGGER booking_days_keep_update AFTER UPDATE ON scc.bookings REFERENCING OLD TABLE AS old_bookings NEW TABLE AS new_bookings FOR EACH STATEMENT EXECUTE FUNCTION scc.booking_days_keep();
 
 CREATE TRIGGER event_pages_mark AFTER UPDATE ON scc.boats FOR EACH ROW WHEN ((((((old.name IS DISTINCT FROM new.name) OR (old.port_name IS DISTINCT FROM new.port_name)) OR (old.port_lat IS DISTINCT FROM new.port_lat)) OR (old.port_lon IS DISTINCT FROM new.port_lon)) OR (old.time_zone IS DISTINCT FROM new.time_zone))) EXECUTE FUNCTION scc.event_pages_mark();
 
@@ -14261,6 +14352,8 @@ REVOKE ALL ON FUNCTION scc.body_number(ctx jsonb, field text, lo double precisio
 REVOKE ALL ON FUNCTION scc.body_text(ctx jsonb, field text, code text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.body_typed(ctx jsonb, field text, json_type text, what text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.booking_days_keep() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.calendar_vevents(p_user_id uuid, stamp timestamp with time zone) FROM PUBLIC;
 

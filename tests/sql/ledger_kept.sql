@@ -9,11 +9,15 @@
 --     completed bookings with no booking entry, and the entries that are
 --     no booking's entry with their USD revenue, through writes on
 --     bookings, entries, lines and accounts;
+--   * scc.booking_days: per UTC day and channel, the bookings not
+--     cancelled and their money (insert, cancel, re-date, channel moved,
+--     restore, delete); scc.channel_sales equals 037's reading of the
+--     bookings over periods in zones at :00, :30 and :45 offsets;
 --   * scc.ledger_months_rebuild() gives the same rows for all of them.
 -- Runs as the superuser inside a rolled-back transaction.
 begin;
 create extension if not exists pgtap;
-select plan(35);
+select plan(41);
 
 create function pg_temp.ent(slug text) returns bigint language sql as $$
     select id from scc.entities as e where e.slug = ent.slug
@@ -206,12 +210,70 @@ select is((select f -> 'value' from jsonb_array_elements(scc_report.ceo(scc.repo
           'the CEO''s bookings without an entry are the period''s gap rows (KB1, KB3)');
 
 -- ---------------------------------------------------------------------------
+-- The channels' sales by UTC day
+-- ---------------------------------------------------------------------------
+
+create function pg_temp.booking_days_diff() returns bigint language sql as $$
+    with defined as (
+        select (b.booked_at at time zone 'UTC')::date as day, b.channel, count(*) as bookings, sum(b.gross_cents) as gross,
+               sum(b.commission_cents) as commission, sum(b.fees_cents) as fees
+          from scc.bookings as b where b.status <> 'cancelled' group by 1, 2
+    ), kept as (
+        select day, channel, bookings, gross_cents::numeric, commission_cents::numeric, fees_cents::numeric from scc.booking_days
+    )
+    select count(*) from ((select * from defined except select * from kept) union all (select * from kept except select * from defined)) as d
+$$;
+-- 037's channel_sales, the bookings read whole
+create function pg_temp.sales_037(p scc.report_span) returns jsonb language sql as $$
+    with i as (select from_at, until_at from scc.report_instants(p))
+    select coalesce(jsonb_agg(jsonb_build_array(c.slug, coalesce(b.n, 0)::int, coalesce(b.gross, 0)::bigint,
+                                                coalesce(b.commission, 0)::bigint, coalesce(b.fees, 0)::bigint) order by c.slug), '[]')
+      from scc.channels as c
+      left join (select x.channel, count(*) as n, sum(x.gross_cents) as gross,
+                        sum(x.commission_cents) as commission, sum(x.fees_cents) as fees
+                   from scc.bookings as x, i
+                  where x.status <> 'cancelled' and x.booked_at >= i.from_at and x.booked_at < i.until_at
+                  group by x.channel) as b on b.channel = c.slug
+$$;
+create function pg_temp.sales_now(p scc.report_span) returns jsonb language sql as $$
+    select coalesce(jsonb_agg(jsonb_build_array(s.slug, s.bookings, s.gross, s.commission, s.fees) order by s.slug), '[]')
+      from scc.channel_sales(p) as s
+$$;
+
+-- 400 bookings over four months at every hour, five channels, some cancelled
+insert into scc.bookings (entity_id, external_id, channel, sail_on, booked_at, status, cancellation_cause, gross_cents,
+                          commission_cents, fees_cents)
+select pg_temp.ent('charter'), 'KS' || i, (array['direct', 'sailo', 'getmyboat', 'viator', 'getyourguide'])[1 + i % 5],
+       date '2026-12-01', timestamptz '2026-08-01 00:00+00' + i * interval '7 hours 13 minutes',
+       case when i % 9 = 0 then 'cancelled' else 'confirmed' end, case when i % 9 = 0 then 'customer' end,
+       10000 + i * 37, i * 5, i % 3 * 100
+  from generate_series(1, 400) as i;
+select is(pg_temp.booking_days_diff(), 0::bigint, 'after a many-row insert the bookings by day are the bookings''');
+update scc.bookings set status = 'cancelled', cancellation_cause = 'weather' where external_id in ('KS10', 'KS11', 'KS12');
+update scc.bookings set booked_at = booked_at + interval '3 days', channel = 'viator', gross_cents = gross_cents + 1
+ where external_id in ('KS20', 'KS21', 'KS22', 'KS23');
+update scc.bookings set status = 'confirmed', cancellation_cause = null where external_id = 'KS18';
+delete from scc.bookings where external_id in ('KS30', 'KS31');
+select is(pg_temp.booking_days_diff(), 0::bigint, 'cancelled, re-dated, moved to another channel, restored, deleted');
+select is((select count(*) from scc.booking_days where bookings <= 0), 0::bigint, 'no row without a booking');
+select is((select count(*)
+             from generate_series(timestamp '2026-07-29', timestamp '2026-12-05', interval '5 days') as a,
+                  unnest(array[0, 1, 2, 30, 61]) as n,
+                  unnest(array['UTC', 'America/Los_Angeles', 'Asia/Kolkata', 'Asia/Kathmandu']) as z,
+                  lateral scc.report_period(to_char(a, 'YYYY-MM-DD') || '..' || to_char(a::date + n, 'YYYY-MM-DD'), z) as p
+            where pg_temp.sales_037(p) is distinct from pg_temp.sales_now(p)), 0::bigint,
+          'channel_sales equals the bookings read whole over 520 periods in four zones (offsets of :30 and :45 too)');
+select ok(pg_temp.sales_now(scc.report_period('2026-09', 'America/Los_Angeles')) <> pg_temp.sales_037(scc.report_period('2026-10', 'UTC')),
+          'and the periods are not all alike');
+
+-- ---------------------------------------------------------------------------
 -- The rebuild
 -- ---------------------------------------------------------------------------
 
 create temp table kept_days as select * from scc.ledger_days;
 create temp table kept_gb as select * from scc.ledger_gap_bookings;
 create temp table kept_ge as select * from scc.ledger_gap_entries;
+create temp table kept_bd as select * from scc.booking_days;
 select ok(scc.ledger_months_rebuild() > 0, 'the rebuild returns the month sums'' rows');
 select is((select count(*) from ((select * from kept_days except select * from scc.ledger_days)
                                  union all (select * from scc.ledger_days except select * from kept_days)) as d),
@@ -221,6 +283,9 @@ select is((select count(*) from ((select * from kept_gb except select * from scc
           + (select count(*) from ((select * from kept_ge except select * from scc.ledger_gap_entries)
                                    union all (select * from scc.ledger_gap_entries except select * from kept_ge)) as d),
           0::bigint, 'and the gaps the triggers kept');
+select is((select count(*) from ((select * from kept_bd except select * from scc.booking_days)
+                                 union all (select * from scc.booking_days except select * from kept_bd)) as d),
+          0::bigint, 'and the bookings by day');
 
 select * from finish();
 rollback;
