@@ -13882,6 +13882,8 @@ CREATE INDEX bookings_payout_unreceived_idx ON scc.bookings USING btree (payout_
 
 CREATE INDEX bookings_sail_on_idx ON scc.bookings USING btree (entity_id, sail_on);
 
+CREATE INDEX bookings_sail_on_money_idx ON scc.bookings USING btree (sail_on) INCLUDE (status, gross_cents, refunds_cents, deposit_cents, booked_at);
+
 CREATE INDEX checklist_template_items_template_idx ON scc.checklist_template_items USING btree (template_id, "position");
 
 CREATE INDEX ci_runs_ran_at_idx ON scc.ci_runs USING btree (repository_id, ran_at);

@@ -524,7 +524,7 @@ comment on function scc.ledger_months_rebuild() is
 select scc.ledger_months_rebuild();
 
 -- ---------------------------------------------------------------------------
--- Bookings' payouts, by index
+-- Bookings' payouts and sail dates, by index
 -- ---------------------------------------------------------------------------
 
 -- the CEO's payouts not received: those never received, and those
@@ -536,6 +536,10 @@ create index bookings_payout_received_idx on scc.bookings (payout_received_on)
     include (payout_expected_on, payout_expected_cents) where payout_expected_cents > 0;
 create index bookings_payout_expected_idx on scc.bookings (payout_expected_on)
     include (channel, payout_expected_cents, payout_received_on, payout_received_cents);
+-- bookings by sail date whatever their entity (accounting: recognised and
+-- deposits held; CFO: revenue per sail), index-only
+create index bookings_sail_on_money_idx on scc.bookings (sail_on)
+    include (status, gross_cents, refunds_cents, deposit_cents, booked_at);
 
 -- ---------------------------------------------------------------------------
 -- The accounting report's outliers: 039's scc.ledger_lines_over, the bound
