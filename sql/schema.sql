@@ -370,6 +370,48 @@ ALTER FUNCTION scc.body_typed(ctx jsonb, field text, json_type text, what text) 
 
 COMMENT ON FUNCTION scc.body_typed(ctx jsonb, field text, json_type text, what text) IS 'a body field of one JSON type, or null; SC400 invalid_<field> for another type';
 
+CREATE FUNCTION scc.booking_days_keep() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if tg_op in ('UPDATE', 'DELETE') then
+        -- a day and channel losing all its bookings goes; the others are reduced
+        delete from scc.booking_days as d
+         using (select (o.booked_at at time zone 'UTC')::date as day, o.channel, count(*) as n
+                  from old_bookings as o
+                 where o.status <> 'cancelled'
+                 group by 1, 2) as x
+         where d.day = x.day and d.channel = x.channel and d.bookings = x.n;
+        update scc.booking_days as d
+           set bookings = d.bookings - x.n, gross_cents = d.gross_cents - x.gross,
+               commission_cents = d.commission_cents - x.commission, fees_cents = d.fees_cents - x.fees
+          from (select (o.booked_at at time zone 'UTC')::date as day, o.channel, count(*) as n, sum(o.gross_cents) as gross,
+                       sum(o.commission_cents) as commission, sum(o.fees_cents) as fees
+                  from old_bookings as o
+                 where o.status <> 'cancelled'
+                 group by 1, 2) as x
+         where d.day = x.day and d.channel = x.channel and d.bookings > x.n;
+    end if;
+    if tg_op in ('INSERT', 'UPDATE') then
+        insert into scc.booking_days as d (day, channel, bookings, gross_cents, commission_cents, fees_cents)
+        select (n.booked_at at time zone 'UTC')::date, n.channel, count(*), sum(n.gross_cents), sum(n.commission_cents),
+               sum(n.fees_cents)
+          from new_bookings as n
+         where n.status <> 'cancelled'
+         group by 1, 2
+        on conflict (day, channel) do update
+           set bookings = d.bookings + excluded.bookings, gross_cents = d.gross_cents + excluded.gross_cents,
+               commission_cents = d.commission_cents + excluded.commission_cents,
+               fees_cents = d.fees_cents + excluded.fees_cents;
+    end if;
+    return null;
+end
+$$;
+
+ALTER FUNCTION scc.booking_days_keep() OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.booking_days_keep() IS 'statement trigger on bookings: the statement''s old rows (not cancelled) taken from, its new ones added to scc.booking_days';
+
 CREATE FUNCTION scc.calendar_vevents(p_user_id uuid, stamp timestamp with time zone) RETURNS SETOF text
     LANGUAGE sql STABLE
     AS $$
@@ -455,16 +497,33 @@ COMMENT ON FUNCTION scc.change_is_silent() IS 'true while a route''s silent writ
 CREATE FUNCTION scc.channel_sales(p scc.report_span) RETURNS TABLE(slug text, name text, kind text, sequence integer, bookings integer, gross bigint, commission bigint, fees bigint, spend bigint, visits bigint, inquiries bigint, quotes bigint, funnel_bookings bigint)
     LANGUAGE sql STABLE
     AS $$
-    with i as (select from_at, until_at from scc.report_instants(p))
+    with i as (select from_at, until_at from scc.report_instants(p)),
+    d as (select i.from_at, i.until_at, ((i.from_at at time zone 'UTC') - interval '1 microsecond')::date + 1 as ds,
+                 (i.until_at at time zone 'UTC')::date as de
+            from i),
+    w as (select d.from_at, d.until_at, d.ds, d.de, d.ds::timestamp at time zone 'UTC' as ds_at,
+                 d.de::timestamp at time zone 'UTC' as de_at
+            from d)
     select c.slug, c.name, c.kind, c.sequence,
            coalesce(b.n, 0)::int, coalesce(b.gross, 0)::bigint, coalesce(b.commission, 0)::bigint,
            coalesce(b.fees, 0)::bigint, coalesce(m.spend, 0)::bigint, coalesce(m.visits, 0)::bigint,
            coalesce(m.inquiries, 0)::bigint, coalesce(m.quotes, 0)::bigint, coalesce(m.bookings, 0)::bigint
       from scc.channels as c
-      left join (select x.channel, count(*) as n, sum(x.gross_cents) as gross,
-                        sum(x.commission_cents) as commission, sum(x.fees_cents) as fees
-                   from scc.bookings as x, i
-                  where x.status <> 'cancelled' and x.booked_at >= i.from_at and x.booked_at < i.until_at
+      left join (select x.channel, sum(x.n) as n, sum(x.gross) as gross, sum(x.commission) as commission,
+                        sum(x.fees) as fees
+                   from (select k.channel, k.bookings as n, k.gross_cents as gross, k.commission_cents as commission,
+                                k.fees_cents as fees
+                           from scc.booking_days as k, w
+                          where w.ds < w.de and k.day >= w.ds and k.day < w.de
+                         union all
+                         select y.channel, 1, y.gross_cents, y.commission_cents, y.fees_cents
+                           from scc.bookings as y, w
+                          where y.status <> 'cancelled' and y.booked_at >= w.from_at and y.booked_at < least(w.ds_at, w.until_at)
+                         union all
+                         select y.channel, 1, y.gross_cents, y.commission_cents, y.fees_cents
+                           from scc.bookings as y, w
+                          where y.status <> 'cancelled' and y.booked_at >= greatest(w.de_at, w.ds_at, w.from_at)
+                            and y.booked_at < w.until_at) as x
                   group by x.channel) as b on b.channel = c.slug
       left join (select y.channel, sum(y.spend_cents) as spend, sum(y.visits) as visits,
                         sum(y.inquiries) as inquiries, sum(y.quotes) as quotes, sum(y.bookings) as bookings
@@ -5364,6 +5423,49 @@ ALTER FUNCTION scc.keep_an_admin(target uuid) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.keep_an_admin(target uuid) IS 'under the admins advisory lock: SC409 last_admin unless an enabled admin other than target remains';
 
+CREATE FUNCTION scc.ledger_days_keep() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    if tg_op in ('UPDATE', 'DELETE') then
+        update scc.ledger_days as d
+           set debit_cents = d.debit_cents - x.debits, credit_cents = d.credit_cents - x.credits,
+               debit_lines = d.debit_lines - x.dl, credit_lines = d.credit_lines - x.cl
+          from (select o.posted_on, o.account_id, o.currency,
+                       coalesce(sum(o.amount_cents) filter (where o.amount_cents > 0), 0) as debits,
+                       coalesce(-sum(o.amount_cents) filter (where o.amount_cents < 0), 0) as credits,
+                       count(*) filter (where o.amount_cents > 0) as dl, count(*) filter (where o.amount_cents < 0) as cl
+                  from old_lines as o
+                 group by 1, 2, 3) as x
+         where d.day = x.posted_on and d.account_id = x.account_id and d.currency = x.currency;
+        -- a day left without lines has no row
+        delete from scc.ledger_days as d
+         using (select distinct o.posted_on, o.account_id, o.currency from old_lines as o) as k
+         where d.day = k.posted_on and d.account_id = k.account_id and d.currency = k.currency
+           and d.debit_lines = 0 and d.credit_lines = 0;
+    end if;
+    if tg_op in ('INSERT', 'UPDATE') then
+        insert into scc.ledger_days as d (day, account_id, currency, debit_cents, credit_cents, debit_lines, credit_lines)
+        select n.posted_on, n.account_id, n.currency,
+               coalesce(sum(n.amount_cents) filter (where n.amount_cents > 0), 0),
+               coalesce(-sum(n.amount_cents) filter (where n.amount_cents < 0), 0),
+               count(*) filter (where n.amount_cents > 0), count(*) filter (where n.amount_cents < 0)
+          from new_lines as n
+         group by 1, 2, 3
+        on conflict (day, account_id, currency) do update
+           set debit_cents = d.debit_cents + excluded.debit_cents,
+               credit_cents = d.credit_cents + excluded.credit_cents,
+               debit_lines = d.debit_lines + excluded.debit_lines,
+               credit_lines = d.credit_lines + excluded.credit_lines;
+    end if;
+    return null;
+end
+$$;
+
+ALTER FUNCTION scc.ledger_days_keep() OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.ledger_days_keep() IS 'statement trigger on journal_lines: the statement''s old lines taken from, its new lines added to scc.ledger_days';
+
 CREATE FUNCTION scc.ledger_flow(a date, b date) RETURNS TABLE(entity_id bigint, slug text, name text, revenue bigint, expenses bigint, variable bigint)
     LANGUAGE sql STABLE
     AS $$
@@ -5380,6 +5482,143 @@ $$;
 ALTER FUNCTION scc.ledger_flow(a date, b date) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.ledger_flow(a date, b date) IS 'per entity: revenue (credits - debits on revenue accounts), expenses, variable costs posted in [a, b), USD';
+
+CREATE FUNCTION scc.ledger_gap_bookings_refresh(ids uuid[]) RETURNS void
+    LANGUAGE sql
+    AS $$
+    delete from scc.ledger_gap_bookings as g where g.booking_id = any (ids);
+    insert into scc.ledger_gap_bookings (booking_id, sail_on)
+    select b.id, b.sail_on
+      from scc.bookings as b
+     where b.id = any (ids) and b.status = 'completed'
+       and not exists (select 1 from scc.journal_entries as e
+                        where e.entity_id = b.entity_id and e.source = 'booking' and e.external_id = b.external_id);
+$$;
+
+ALTER FUNCTION scc.ledger_gap_bookings_refresh(ids uuid[]) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.ledger_gap_bookings_refresh(ids uuid[]) IS 'scc.ledger_gap_bookings made again for these bookings';
+
+CREATE FUNCTION scc.ledger_gap_entries_refresh(ids bigint[]) RETURNS void
+    LANGUAGE sql
+    AS $$
+    delete from scc.ledger_gap_entries as g where g.entry_id = any (ids);
+    insert into scc.ledger_gap_entries (entry_id, entity_id, posted_on, revenue_cents)
+    select e.id, e.entity_id, e.posted_on, -sum(l.amount_cents)
+      from scc.journal_entries as e
+      join scc.journal_lines as l on l.entry_id = e.id and l.currency = 'USD'
+      join scc.accounts as ac on ac.id = l.account_id and ac.type = 'revenue'
+     where e.id = any (ids)
+       and (e.source <> 'booking'
+            or not exists (select 1 from scc.bookings as b where b.entity_id = e.entity_id and b.external_id = e.external_id))
+     group by e.id, e.entity_id, e.posted_on;
+$$;
+
+ALTER FUNCTION scc.ledger_gap_entries_refresh(ids bigint[]) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.ledger_gap_entries_refresh(ids bigint[]) IS 'scc.ledger_gap_entries made again for these journal entries';
+
+CREATE FUNCTION scc.ledger_gaps_keep_accounts() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+    perform scc.ledger_gap_entries_refresh(
+        (select array_agg(distinct l.entry_id)
+           from new_accounts as n
+           join old_accounts as o on o.id = n.id and (o.type = 'revenue') <> (n.type = 'revenue')
+           join scc.journal_lines as l on l.account_id = n.id));
+    return null;
+end
+$$;
+
+ALTER FUNCTION scc.ledger_gaps_keep_accounts() OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.ledger_gaps_keep_accounts() IS 'statement trigger on accounts: an account moved into or out of revenue makes its entries'' gap rows again';
+
+CREATE FUNCTION scc.ledger_gaps_keep_bookings() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+declare
+    keys jsonb;
+begin
+    if tg_op = 'INSERT' then
+        perform scc.ledger_gap_bookings_refresh((select array_agg(n.id) from new_bookings as n));
+        select jsonb_agg(jsonb_build_array(n.entity_id, n.external_id)) into keys from new_bookings as n;
+    elsif tg_op = 'UPDATE' then
+        perform scc.ledger_gap_bookings_refresh((select array_agg(n.id) from new_bookings as n));
+        select jsonb_agg(jsonb_build_array(x.entity_id, x.external_id)) into keys
+          from (select o.entity_id, o.external_id from old_bookings as o
+                union select n.entity_id, n.external_id from new_bookings as n) as x;
+    else
+        select jsonb_agg(jsonb_build_array(o.entity_id, o.external_id)) into keys from old_bookings as o;
+    end if;
+    perform scc.ledger_gap_entries_refresh(
+        (select array_agg(e.id)
+           from jsonb_array_elements(keys) as k
+           join scc.journal_entries as e
+             on e.entity_id = (k ->> 0)::bigint and e.source = 'booking' and e.external_id = k ->> 1));
+    return null;
+end
+$$;
+
+ALTER FUNCTION scc.ledger_gaps_keep_bookings() OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.ledger_gaps_keep_bookings() IS 'statement trigger on bookings: the gap rows of changed bookings and of the booking entries of their keys made again';
+
+CREATE FUNCTION scc.ledger_gaps_keep_entries() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+declare
+    keys jsonb;
+begin
+    if tg_op = 'INSERT' then
+        select jsonb_agg(jsonb_build_array(n.entity_id, n.external_id)) into keys from new_entries as n
+         where n.source = 'booking';
+    elsif tg_op = 'UPDATE' then
+        perform scc.ledger_gap_entries_refresh((select array_agg(n.id) from new_entries as n));
+        select jsonb_agg(jsonb_build_array(x.entity_id, x.external_id)) into keys
+          from (select o.entity_id, o.external_id from old_entries as o where o.source = 'booking'
+                union select n.entity_id, n.external_id from new_entries as n where n.source = 'booking') as x;
+    else
+        select jsonb_agg(jsonb_build_array(o.entity_id, o.external_id)) into keys from old_entries as o
+         where o.source = 'booking';
+    end if;
+    if keys is not null then
+        perform scc.ledger_gap_bookings_refresh(
+            (select array_agg(b.id)
+               from jsonb_array_elements(keys) as k
+               join scc.bookings as b on b.entity_id = (k ->> 0)::bigint and b.external_id = k ->> 1));
+    end if;
+    return null;
+end
+$$;
+
+ALTER FUNCTION scc.ledger_gaps_keep_entries() OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.ledger_gaps_keep_entries() IS 'statement trigger on journal_entries: the gap rows of changed entries and of the bookings of their keys made again';
+
+CREATE FUNCTION scc.ledger_gaps_keep_lines() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+declare
+    ids bigint[];
+begin
+    if tg_op = 'INSERT' then
+        select array_agg(distinct n.entry_id) into ids from new_lines as n;
+    elsif tg_op = 'UPDATE' then
+        select array_agg(distinct x.entry_id) into ids
+          from (select o.entry_id from old_lines as o union select n.entry_id from new_lines as n) as x;
+    else
+        select array_agg(distinct o.entry_id) into ids from old_lines as o;
+    end if;
+    perform scc.ledger_gap_entries_refresh(ids);
+    return null;
+end
+$$;
+
+ALTER FUNCTION scc.ledger_gaps_keep_lines() OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.ledger_gaps_keep_lines() IS 'statement trigger on journal_lines: the gap rows of the entries whose lines changed made again';
 
 CREATE FUNCTION scc.ledger_held(purpose text, day date) RETURNS TABLE(entity_id bigint, balance bigint)
     LANGUAGE sql STABLE
@@ -5404,7 +5643,7 @@ begin
     return query
     select y.entry_id, y.account_id, y.posted_on, y.amount_cents
       from scc.journal_lines as y
-     where y.account_id = account and y.amount_cents > bound
+     where y.account_id = account and y.amount_cents > least(floor(bound), 9223372036854775807)::bigint
        and y.posted_on >= a and y.posted_on < b and y.currency = 'USD';
 end
 $$;
@@ -5480,6 +5719,7 @@ declare
     n bigint;
 begin
     lock table scc.journal_lines in share mode;
+    lock table scc.journal_entries, scc.bookings, scc.accounts in share mode;
     delete from scc.ledger_months;
     insert into scc.ledger_months (account_id, month, currency, debit_cents, credit_cents, debit_lines, credit_lines)
     select l.account_id, date_trunc('month', l.posted_on)::date, l.currency,
@@ -5489,13 +5729,45 @@ begin
       from scc.journal_lines as l
      group by 1, 2, 3;
     get diagnostics n = row_count;
+    delete from scc.ledger_days;
+    insert into scc.ledger_days (day, account_id, currency, debit_cents, credit_cents, debit_lines, credit_lines)
+    select l.posted_on, l.account_id, l.currency,
+           coalesce(sum(l.amount_cents) filter (where l.amount_cents > 0), 0),
+           coalesce(-sum(l.amount_cents) filter (where l.amount_cents < 0), 0),
+           count(*) filter (where l.amount_cents > 0), count(*) filter (where l.amount_cents < 0)
+      from scc.journal_lines as l
+     group by 1, 2, 3;
+    delete from scc.ledger_gap_bookings;
+    insert into scc.ledger_gap_bookings (booking_id, sail_on)
+    select b.id, b.sail_on
+      from scc.bookings as b
+     where b.status = 'completed'
+       and not exists (select 1 from scc.journal_entries as e
+                        where e.entity_id = b.entity_id and e.source = 'booking' and e.external_id = b.external_id);
+    delete from scc.booking_days;
+    insert into scc.booking_days (day, channel, bookings, gross_cents, commission_cents, fees_cents)
+    select (b.booked_at at time zone 'UTC')::date, b.channel, count(*), sum(b.gross_cents), sum(b.commission_cents),
+           sum(b.fees_cents)
+      from scc.bookings as b
+     where b.status <> 'cancelled'
+     group by 1, 2;
+    delete from scc.ledger_gap_entries;
+    insert into scc.ledger_gap_entries (entry_id, entity_id, posted_on, revenue_cents)
+    select e.id, e.entity_id, e.posted_on, -sum(l.amount_cents)
+      from scc.journal_lines as l
+      join scc.accounts as ac on ac.id = l.account_id and ac.type = 'revenue'
+      join scc.journal_entries as e on e.id = l.entry_id
+     where l.currency = 'USD'
+       and (e.source <> 'booking'
+            or not exists (select 1 from scc.bookings as b where b.entity_id = e.entity_id and b.external_id = e.external_id))
+     group by e.id, e.entity_id, e.posted_on;
     return n;
 end
 $$;
 
 ALTER FUNCTION scc.ledger_months_rebuild() OWNER TO scc_owner;
 
-COMMENT ON FUNCTION scc.ledger_months_rebuild() IS 'scc.ledger_months recomputed from every journal line; returns its rows';
+COMMENT ON FUNCTION scc.ledger_months_rebuild() IS 'every structure kept for the reports recomputed from the lines, entries and bookings (month and day sums, the revenue-tracking gaps, bookings by day); returns the month sums'' rows';
 
 CREATE FUNCTION scc.ledger_other_currency(a date, b date) RETURNS bigint
     LANGUAGE sql STABLE
@@ -5519,19 +5791,19 @@ CREATE FUNCTION scc.ledger_sums(a date, b date) RETURNS TABLE(account_id bigint,
               from scc.ledger_months as m, w
              where m.currency = 'USD' and w.ws < w.we and m.month >= w.ws and m.month < w.we
             union all
-            select l.account_id, l.amount_cents, greatest(l.amount_cents, 0), 1, (l.amount_cents > 0)::int
-              from scc.journal_lines as l, w
-             where l.currency = 'USD' and l.posted_on >= a and l.posted_on < least(w.ws, b)
+            select d.account_id, d.debit_cents - d.credit_cents, d.debit_cents, d.debit_lines + d.credit_lines, d.debit_lines
+              from scc.ledger_days as d, w
+             where d.currency = 'USD' and d.day >= a and d.day < least(w.ws, b)
             union all
-            select l.account_id, l.amount_cents, greatest(l.amount_cents, 0), 1, (l.amount_cents > 0)::int
-              from scc.journal_lines as l, w
-             where l.currency = 'USD' and l.posted_on >= greatest(w.we, w.ws, a) and l.posted_on < b) as s
+            select d.account_id, d.debit_cents - d.credit_cents, d.debit_cents, d.debit_lines + d.credit_lines, d.debit_lines
+              from scc.ledger_days as d, w
+             where d.currency = 'USD' and d.day >= greatest(w.we, w.ws, a) and d.day < b) as s
      group by s.account_id
 $$;
 
 ALTER FUNCTION scc.ledger_sums(a date, b date) OWNER TO scc_owner;
 
-COMMENT ON FUNCTION scc.ledger_sums(a date, b date) IS 'per account, USD lines posted in [a, b): debits - credits, debits, lines, debit lines; whole months from scc.ledger_months';
+COMMENT ON FUNCTION scc.ledger_sums(a date, b date) IS 'per account, USD lines posted in [a, b): debits - credits, debits, lines, debit lines; whole months from scc.ledger_months, the edges from scc.ledger_days';
 
 CREATE FUNCTION scc.line_diff(old_text text, new_text text) RETURNS jsonb
     LANGUAGE plpgsql IMMUTABLE
@@ -11944,32 +12216,29 @@ begin
               join scc.ledger_flow(q.starts, q.ends) as b on b.entity_id = a.entity_id) as x
      where x.now <> 0 or x.prior <> 0 or x.plan <> 0;
 
-    -- tracking gaps
+    -- tracking gaps: the period's kept rows (scc.ledger_gap_bookings,
+    -- scc.ledger_gap_entries), the same sets 039 searched for
     select coalesce(jsonb_build_array(count(*), sum(b.gross_cents - b.refunds_cents)), '[0, 0]')
       into g_book
-      from scc.bookings as b
-     where b.status = 'completed' and b.sail_on >= p.starts and b.sail_on < p.ends
-       and not exists (select 1 from scc.journal_entries as e
-                        where e.entity_id = b.entity_id and e.source = 'booking' and e.external_id = b.external_id);
-    with lone as (
-        select e.id
-          from scc.journal_entries as e
-          join scc.entities as n on n.id = e.entity_id and n.kind = 'charter'
-         where e.posted_on >= p.starts and e.posted_on < p.ends
-           and (e.source <> 'booking'
-                or not exists (select 1 from scc.bookings as b
-                                where b.entity_id = e.entity_id and b.external_id = e.external_id))
-    )
-    select jsonb_build_array(count(distinct l.entry_id), coalesce(-sum(l.amount_cents), 0))
+      from scc.ledger_gap_bookings as g
+      join scc.bookings as b on b.id = g.booking_id
+     where g.sail_on >= p.starts and g.sail_on < p.ends and b.status = 'completed';
+    select jsonb_build_array(count(*), coalesce(sum(g.revenue_cents), 0))
       into g_ledger
-      from lone
-      join scc.journal_lines as l on l.entry_id = lone.id and l.currency = 'USD'
-      join scc.accounts as ac on ac.id = l.account_id and ac.type = 'revenue';
-    select jsonb_build_array(count(*), coalesce(sum(b.payout_expected_cents), 0))
+      from scc.ledger_gap_entries as g
+      join scc.entities as n on n.id = g.entity_id and n.kind = 'charter'
+     where g.posted_on >= p.starts and g.posted_on < p.ends;
+    -- payouts expected before the end and not received by it: never
+    -- received, or received from the end on (each by its partial index)
+    select jsonb_build_array(count(*), coalesce(sum(x.payout_expected_cents), 0))
       into g_payout
-      from scc.bookings as b
-     where b.payout_expected_on < p.ends and b.payout_expected_cents > 0
-       and (b.payout_received_on is null or b.payout_received_on >= p.ends);
+      from (select b.payout_expected_cents
+              from scc.bookings as b
+             where b.payout_received_on is null and b.payout_expected_cents > 0 and b.payout_expected_on < p.ends
+            union all
+            select b.payout_expected_cents
+              from scc.bookings as b
+             where b.payout_received_on >= p.ends and b.payout_expected_cents > 0 and b.payout_expected_on < p.ends) as x;
 
     -- concentration: the largest client's share of invoiced, the largest
     -- channel's share of charter gross (bookings made in the period)
@@ -12499,6 +12768,7 @@ declare
     seo_open   int;
     seo_done   int;
     rows_csv   jsonb;
+    sales      jsonb;
 begin
     -- the visibility matrix: every entity against the channels with a
     -- listing anywhere, or in the marketplace sequence
@@ -12523,26 +12793,35 @@ begin
 
     select count(*)::int into n_live from scc.channel_listings as l where l.status = 'live';
 
+    -- the channels' sales, once for every section below
+    select coalesce(jsonb_agg(to_jsonb(s)), '[]') into sales from scc.channel_sales(p) as s;
+
     -- channel mix and effective commission (charter bookings made in the period)
     select coalesce(sum(s.bookings), 0)::int, coalesce(sum(s.gross), 0)::bigint,
            coalesce(sum(s.commission + s.fees), 0)::bigint, coalesce(sum(s.spend), 0)::bigint,
            coalesce(sum(s.visits), 0), coalesce(sum(s.inquiries), 0), coalesce(sum(s.quotes), 0),
            coalesce(sum(s.funnel_bookings), 0)
       into t_book, t_gross, t_cut, t_spend, f_vis, f_inq, f_quo, f_book
-      from scc.channel_sales(p) as s;
+      from jsonb_to_recordset(sales) as s (slug text, name text, kind text, sequence integer, bookings integer, gross bigint,
+                                           commission bigint, fees bigint, spend bigint, visits bigint, inquiries bigint,
+                                           quotes bigint, funnel_bookings bigint);
 
     select coalesce(jsonb_agg(jsonb_build_array(s.name, s.bookings, scc.report_ratio(s.bookings, t_book), s.gross,
                                                 scc.report_ratio(s.gross, t_gross), s.commission + s.fees,
                                                 scc.report_ratio(s.commission + s.fees, s.gross))
                               order by s.gross desc, s.name) filter (where s.bookings > 0), '[]')
       into mix
-      from scc.channel_sales(p) as s;
+      from jsonb_to_recordset(sales) as s (slug text, name text, kind text, sequence integer, bookings integer, gross bigint,
+                                           commission bigint, fees bigint, spend bigint, visits bigint, inquiries bigint,
+                                           quotes bigint, funnel_bookings bigint);
 
     select coalesce(jsonb_agg(jsonb_build_array(s.name, s.spend, s.commission + s.fees, s.bookings,
                                                 round(scc.report_ratio(s.spend + s.commission + s.fees, s.bookings)))
                               order by s.name) filter (where s.bookings > 0 or s.spend > 0), '[]')
       into cac
-      from scc.channel_sales(p) as s;
+      from jsonb_to_recordset(sales) as s (slug text, name text, kind text, sequence integer, bookings integer, gross bigint,
+                                           commission bigint, fees bigint, spend bigint, visits bigint, inquiries bigint,
+                                           quotes bigint, funnel_bookings bigint);
 
     select coalesce(jsonb_agg(jsonb_build_array(s.name, s.visits, s.inquiries, s.quotes, s.funnel_bookings,
                                                 scc.report_ratio(s.inquiries, s.visits), scc.report_ratio(s.quotes, s.inquiries),
@@ -12550,12 +12829,16 @@ begin
                                                 scc.report_ratio(s.funnel_bookings, s.visits))
                               order by s.visits desc, s.name) filter (where s.visits + s.inquiries + s.quotes + s.funnel_bookings > 0), '[]')
       into funnel
-      from scc.channel_sales(p) as s;
+      from jsonb_to_recordset(sales) as s (slug text, name text, kind text, sequence integer, bookings integer, gross bigint,
+                                           commission bigint, fees bigint, spend bigint, visits bigint, inquiries bigint,
+                                           quotes bigint, funnel_bookings bigint);
 
     select coalesce(jsonb_agg(jsonb_build_array(s.name, s.spend, s.gross, scc.report_ratio(s.gross, s.spend))
                               order by s.spend desc, s.name) filter (where s.spend > 0), '[]')
       into roas
-      from scc.channel_sales(p) as s;
+      from jsonb_to_recordset(sales) as s (slug text, name text, kind text, sequence integer, bookings integer, gross bigint,
+                                           commission bigint, fees bigint, spend bigint, visits bigint, inquiries bigint,
+                                           quotes bigint, funnel_bookings bigint);
 
     -- the marketplace sequence for the charter operation
     select coalesce(jsonb_agg(jsonb_build_array(x.sequence, x.name, coalesce(l.status, 'not_listed'),
@@ -12584,7 +12867,9 @@ begin
                                                 s.funnel_bookings)
                               order by s.sequence nulls last, s.slug), '[]')
       into rows_csv
-      from scc.channel_sales(p) as s;
+      from jsonb_to_recordset(sales) as s (slug text, name text, kind text, sequence integer, bookings integer, gross bigint,
+                                           commission bigint, fees bigint, spend bigint, visits bigint, inquiries bigint,
+                                           quotes bigint, funnel_bookings bigint);
 
     return scc.report_json('cmo', 'CMO report', p, 'gross',
         jsonb_build_array(
@@ -13832,6 +14117,20 @@ ALTER TABLE scc.boat_blocks OWNER TO scc_owner;
 
 COMMENT ON TABLE scc.boat_blocks IS 'days a boat is not available (maintenance, owner use, weather): [starts_on, ends_on)';
 
+CREATE TABLE scc.booking_days (
+    day date NOT NULL,
+    channel text NOT NULL,
+    bookings bigint NOT NULL,
+    gross_cents bigint NOT NULL,
+    commission_cents bigint NOT NULL,
+    fees_cents bigint NOT NULL,
+    CONSTRAINT booking_days_bookings_check CHECK ((bookings > 0))
+);
+
+ALTER TABLE scc.booking_days OWNER TO scc_owner;
+
+COMMENT ON TABLE scc.booking_days IS 'per UTC day of booked_at and channel: bookings not cancelled, their gross, commission and fees (kept by triggers on bookings)';
+
 CREATE TABLE scc.bookings (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     entity_id bigint NOT NULL,
@@ -14330,6 +14629,43 @@ ALTER TABLE scc.journal_lines ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
+CREATE TABLE scc.ledger_days (
+    day date NOT NULL,
+    account_id bigint NOT NULL,
+    currency character(3) NOT NULL,
+    debit_cents bigint DEFAULT 0 NOT NULL,
+    credit_cents bigint DEFAULT 0 NOT NULL,
+    debit_lines bigint DEFAULT 0 NOT NULL,
+    credit_lines bigint DEFAULT 0 NOT NULL,
+    CONSTRAINT ledger_days_amounts_check CHECK (((debit_cents >= 0) AND (credit_cents >= 0) AND (debit_lines >= 0) AND (credit_lines >= 0)))
+);
+
+ALTER TABLE scc.ledger_days OWNER TO scc_owner;
+
+COMMENT ON TABLE scc.ledger_days IS 'the ledger''s sums per day, account and currency (debits, credits, lines of each), kept by triggers on journal_lines';
+
+CREATE TABLE scc.ledger_gap_bookings (
+    booking_id uuid NOT NULL,
+    sail_on date NOT NULL
+);
+
+ALTER TABLE scc.ledger_gap_bookings OWNER TO scc_owner;
+
+COMMENT ON TABLE scc.ledger_gap_bookings IS 'completed bookings with no journal entry of source booking and their entity and external id (kept by triggers)';
+
+CREATE TABLE scc.ledger_gap_entries (
+    entry_id bigint NOT NULL,
+    entity_id bigint NOT NULL,
+    posted_on date NOT NULL,
+    revenue_cents bigint NOT NULL
+);
+
+ALTER TABLE scc.ledger_gap_entries OWNER TO scc_owner;
+
+COMMENT ON TABLE scc.ledger_gap_entries IS 'journal entries that are no booking''s entry, with a USD line on a revenue account: credits - debits of those lines (kept by triggers)';
+
+COMMENT ON COLUMN scc.ledger_gap_entries.revenue_cents IS 'credits - debits of the entry''s USD lines on revenue accounts';
+
 CREATE TABLE scc.ledger_months (
     account_id bigint NOT NULL,
     month date NOT NULL,
@@ -14698,6 +15034,9 @@ ALTER TABLE ONLY scc.boat_blocks
 ALTER TABLE ONLY scc.boats
     ADD CONSTRAINT boats_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY scc.booking_days
+    ADD CONSTRAINT booking_days_pkey PRIMARY KEY (day, channel);
+
 ALTER TABLE ONLY scc.bookings
     ADD CONSTRAINT bookings_entity_external_id_key UNIQUE (entity_id, external_id);
 
@@ -14820,6 +15159,15 @@ ALTER TABLE ONLY scc.journal_entries
 
 ALTER TABLE ONLY scc.journal_lines
     ADD CONSTRAINT journal_lines_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY scc.ledger_days
+    ADD CONSTRAINT ledger_days_pkey PRIMARY KEY (day, account_id, currency);
+
+ALTER TABLE ONLY scc.ledger_gap_bookings
+    ADD CONSTRAINT ledger_gap_bookings_pkey PRIMARY KEY (booking_id);
+
+ALTER TABLE ONLY scc.ledger_gap_entries
+    ADD CONSTRAINT ledger_gap_entries_pkey PRIMARY KEY (entry_id);
 
 ALTER TABLE ONLY scc.ledger_months
     ADD CONSTRAINT ledger_months_pkey PRIMARY KEY (account_id, month, currency);
@@ -14958,11 +15306,21 @@ CREATE INDEX boat_blocks_span_idx ON scc.boat_blocks USING btree (boat_id, start
 
 CREATE UNIQUE INDEX boats_name_idx ON scc.boats USING btree (lower(name));
 
+CREATE INDEX bookings_booked_at_idx ON scc.bookings USING btree (booked_at);
+
 CREATE INDEX bookings_channel_idx ON scc.bookings USING btree (channel, sail_on);
 
 CREATE INDEX bookings_event_id_idx ON scc.bookings USING btree (event_id) WHERE (event_id IS NOT NULL);
 
+CREATE INDEX bookings_payout_expected_idx ON scc.bookings USING btree (payout_expected_on) INCLUDE (channel, payout_expected_cents, payout_received_on, payout_received_cents);
+
+CREATE INDEX bookings_payout_received_idx ON scc.bookings USING btree (payout_received_on) INCLUDE (payout_expected_on, payout_expected_cents) WHERE (payout_expected_cents > 0);
+
+CREATE INDEX bookings_payout_unreceived_idx ON scc.bookings USING btree (payout_expected_on) INCLUDE (payout_expected_cents) WHERE ((payout_received_on IS NULL) AND (payout_expected_cents > 0));
+
 CREATE INDEX bookings_sail_on_idx ON scc.bookings USING btree (entity_id, sail_on);
+
+CREATE INDEX bookings_sail_on_money_idx ON scc.bookings USING btree (sail_on) INCLUDE (status, gross_cents, refunds_cents, deposit_cents, booked_at);
 
 CREATE INDEX checklist_template_items_template_idx ON scc.checklist_template_items USING btree (template_id, "position");
 
@@ -15028,6 +15386,10 @@ CREATE INDEX journal_lines_not_usd_idx ON scc.journal_lines USING btree (posted_
 
 CREATE INDEX journal_lines_posted_on_idx ON scc.journal_lines USING btree (posted_on) INCLUDE (account_id, amount_cents, currency);
 
+CREATE INDEX ledger_gap_bookings_sail_on_idx ON scc.ledger_gap_bookings USING btree (sail_on);
+
+CREATE INDEX ledger_gap_entries_posted_on_idx ON scc.ledger_gap_entries USING btree (posted_on);
+
 CREATE INDEX magic_link_throttle_last_idx ON scc.magic_link_throttle USING btree (last_at);
 
 CREATE INDEX magic_links_email_idx ON scc.magic_links USING btree (lower(email), created_at);
@@ -15061,6 +15423,12 @@ CREATE INDEX waiver_signatures_user_idx ON scc.waiver_signatures USING btree (us
 CREATE UNIQUE INDEX waiver_templates_one_active_idx ON scc.waiver_templates USING btree (COALESCE(boat_id, '00000000-0000-0000-0000-000000000000'::uuid)) WHERE active;
 
 CREATE INDEX work_orders_open_idx ON scc.work_orders USING btree (entity_id, opened_at);
+
+CREATE TRIGGER booking_days_keep_delete AFTER DELETE ON scc.bookings REFERENCING OLD TABLE AS old_bookings FOR EACH STATEMENT EXECUTE FUNCTION scc.booking_days_keep();
+
+CREATE TRIGGER booking_days_keep_insert AFTER INSERT ON scc.bookings REFERENCING NEW TABLE AS new_bookings FOR EACH STATEMENT EXECUTE FUNCTION scc.booking_days_keep();
+
+CREATE TRIGGER booking_days_keep_update AFTER UPDATE ON scc.bookings REFERENCING OLD TABLE AS old_bookings NEW TABLE AS new_bookings FOR EACH STATEMENT EXECUTE FUNCTION scc.booking_days_keep();
 
 CREATE TRIGGER event_pages_mark AFTER UPDATE ON scc.boats FOR EACH ROW WHEN ((((((old.name IS DISTINCT FROM new.name) OR (old.port_name IS DISTINCT FROM new.port_name)) OR (old.port_lat IS DISTINCT FROM new.port_lat)) OR (old.port_lon IS DISTINCT FROM new.port_lon)) OR (old.time_zone IS DISTINCT FROM new.time_zone))) EXECUTE FUNCTION scc.event_pages_mark();
 
@@ -15105,6 +15473,32 @@ CREATE TRIGGER jobs_scrub_code BEFORE INSERT OR UPDATE ON scc.jobs FOR EACH ROW 
 CREATE CONSTRAINT TRIGGER journal_entries_have_lines AFTER INSERT ON scc.journal_entries DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION scc.journal_entries_have_lines();
 
 CREATE CONSTRAINT TRIGGER journal_lines_balanced AFTER INSERT OR DELETE OR UPDATE ON scc.journal_lines DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION scc.journal_lines_balanced();
+
+CREATE TRIGGER ledger_days_keep_delete AFTER DELETE ON scc.journal_lines REFERENCING OLD TABLE AS old_lines FOR EACH STATEMENT EXECUTE FUNCTION scc.ledger_days_keep();
+
+CREATE TRIGGER ledger_days_keep_insert AFTER INSERT ON scc.journal_lines REFERENCING NEW TABLE AS new_lines FOR EACH STATEMENT EXECUTE FUNCTION scc.ledger_days_keep();
+
+CREATE TRIGGER ledger_days_keep_update AFTER UPDATE ON scc.journal_lines REFERENCING OLD TABLE AS old_lines NEW TABLE AS new_lines FOR EACH STATEMENT EXECUTE FUNCTION scc.ledger_days_keep();
+
+CREATE TRIGGER ledger_gaps_keep_delete AFTER DELETE ON scc.bookings REFERENCING OLD TABLE AS old_bookings FOR EACH STATEMENT EXECUTE FUNCTION scc.ledger_gaps_keep_bookings();
+
+CREATE TRIGGER ledger_gaps_keep_delete AFTER DELETE ON scc.journal_entries REFERENCING OLD TABLE AS old_entries FOR EACH STATEMENT EXECUTE FUNCTION scc.ledger_gaps_keep_entries();
+
+CREATE TRIGGER ledger_gaps_keep_delete AFTER DELETE ON scc.journal_lines REFERENCING OLD TABLE AS old_lines FOR EACH STATEMENT EXECUTE FUNCTION scc.ledger_gaps_keep_lines();
+
+CREATE TRIGGER ledger_gaps_keep_insert AFTER INSERT ON scc.bookings REFERENCING NEW TABLE AS new_bookings FOR EACH STATEMENT EXECUTE FUNCTION scc.ledger_gaps_keep_bookings();
+
+CREATE TRIGGER ledger_gaps_keep_insert AFTER INSERT ON scc.journal_entries REFERENCING NEW TABLE AS new_entries FOR EACH STATEMENT EXECUTE FUNCTION scc.ledger_gaps_keep_entries();
+
+CREATE TRIGGER ledger_gaps_keep_insert AFTER INSERT ON scc.journal_lines REFERENCING NEW TABLE AS new_lines FOR EACH STATEMENT EXECUTE FUNCTION scc.ledger_gaps_keep_lines();
+
+CREATE TRIGGER ledger_gaps_keep_update AFTER UPDATE ON scc.accounts REFERENCING OLD TABLE AS old_accounts NEW TABLE AS new_accounts FOR EACH STATEMENT EXECUTE FUNCTION scc.ledger_gaps_keep_accounts();
+
+CREATE TRIGGER ledger_gaps_keep_update AFTER UPDATE ON scc.bookings REFERENCING OLD TABLE AS old_bookings NEW TABLE AS new_bookings FOR EACH STATEMENT EXECUTE FUNCTION scc.ledger_gaps_keep_bookings();
+
+CREATE TRIGGER ledger_gaps_keep_update AFTER UPDATE ON scc.journal_entries REFERENCING OLD TABLE AS old_entries NEW TABLE AS new_entries FOR EACH STATEMENT EXECUTE FUNCTION scc.ledger_gaps_keep_entries();
+
+CREATE TRIGGER ledger_gaps_keep_update AFTER UPDATE ON scc.journal_lines REFERENCING OLD TABLE AS old_lines NEW TABLE AS new_lines FOR EACH STATEMENT EXECUTE FUNCTION scc.ledger_gaps_keep_lines();
 
 CREATE TRIGGER ledger_months_keep_delete AFTER DELETE ON scc.journal_lines REFERENCING OLD TABLE AS old_lines FOR EACH STATEMENT EXECUTE FUNCTION scc.ledger_months_keep();
 
@@ -15255,6 +15649,15 @@ ALTER TABLE ONLY scc.journal_lines
 ALTER TABLE ONLY scc.journal_lines
     ADD CONSTRAINT journal_lines_entry_id_entity_id_posted_on_fkey FOREIGN KEY (entry_id, entity_id, posted_on) REFERENCES scc.journal_entries(id, entity_id, posted_on) ON UPDATE CASCADE ON DELETE CASCADE;
 
+ALTER TABLE ONLY scc.ledger_days
+    ADD CONSTRAINT ledger_days_account_id_fkey FOREIGN KEY (account_id) REFERENCES scc.accounts(id);
+
+ALTER TABLE ONLY scc.ledger_gap_bookings
+    ADD CONSTRAINT ledger_gap_bookings_booking_id_fkey FOREIGN KEY (booking_id) REFERENCES scc.bookings(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY scc.ledger_gap_entries
+    ADD CONSTRAINT ledger_gap_entries_entry_id_fkey FOREIGN KEY (entry_id) REFERENCES scc.journal_entries(id) ON DELETE CASCADE;
+
 ALTER TABLE ONLY scc.ledger_months
     ADD CONSTRAINT ledger_months_account_id_fkey FOREIGN KEY (account_id) REFERENCES scc.accounts(id);
 
@@ -15389,6 +15792,8 @@ REVOKE ALL ON FUNCTION scc.body_number(ctx jsonb, field text, lo double precisio
 REVOKE ALL ON FUNCTION scc.body_text(ctx jsonb, field text, code text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.body_typed(ctx jsonb, field text, json_type text, what text) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.booking_days_keep() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.calendar_vevents(p_user_id uuid, stamp timestamp with time zone) FROM PUBLIC;
 
@@ -15753,7 +16158,21 @@ REVOKE ALL ON FUNCTION scc.journal_lines_balanced() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.keep_an_admin(target uuid) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION scc.ledger_days_keep() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION scc.ledger_flow(a date, b date) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.ledger_gap_bookings_refresh(ids uuid[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.ledger_gap_entries_refresh(ids bigint[]) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.ledger_gaps_keep_accounts() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.ledger_gaps_keep_bookings() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.ledger_gaps_keep_entries() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.ledger_gaps_keep_lines() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.ledger_held(purpose text, day date) FROM PUBLIC;
 
