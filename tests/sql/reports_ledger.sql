@@ -1,13 +1,13 @@
 -- reports_ledger.sql — the CEO, accounting officer and CFO reports
 -- (039_reports_ledger.sql) on a small ledger worked out by hand: revenue
--- vs prior period and plan, the tracking gaps, cash, burn and runway,
+-- vs prior period and plan, the tracking gaps, cash, burn and runway (and a negative burn: cash-flow positive),
 -- capital deployment, break-even, targets, recognition and deposits, the
 -- expense audit's outlier and missing receipt, AP aging, payouts, and a
 -- line in another currency that no sum may take; accounts' purposes.
 -- Runs as the superuser inside a rolled-back transaction.
 begin;
 create extension if not exists pgtap;
-select plan(46);
+select plan(49);
 
 create function pg_temp.ent(slug text) returns bigint language sql as $$
     select id from scc.entities as e where e.slug = ent.slug
@@ -170,6 +170,12 @@ select is((select pg_temp.fig(j, 'break_even', 'charters_per_month') from f), '4
           'cfo: 485,185 / 126,667 a booking, rounded up');
 select is((select pg_temp.tab(j, 'targets') from f),
           '[["Charter operation (JADA, Queen of San Diego)", 500000, 400000, 1.2500, 540000, 500000, 1.0800]]', 'cfo: targets');
+-- negative burn: November's 999,999 of revenue and no expense outweigh
+-- September's and October's burn: (50,000 + 40,000 - 999,999) / 3
+create temp table fn as select scc_report.cfo(scc.report_period('2026-11', 'UTC')) as j;
+select is((select pg_temp.fig(j, 'burn', 'net_burn') from fn), '-303333', 'cfo: a negative net burn (50,000 + 40,000 - 999,999) / 3');
+select is((select pg_temp.fig(j, 'runway', 'runway_months') from fn), 'null', 'cfo: no runway when cash-flow positive');
+select is((select pg_temp.fig(j, 'runway', 'cash_flow') from fn), '"cash-flow positive"', 'cfo: says cash-flow positive');
 select is((select pg_temp.fig(scc_report.cfo(scc.report_period('2020-01', 'UTC')), 'runway', 'cash_flow')), 'null',
           'cfo: a period with no ledger says nothing of cash flow');
 
