@@ -182,6 +182,14 @@ static ngx_command_t  ngx_http_scc_commands[] = {
       0,
       NULL },
 
+    /* metrics (helper Q5): Prometheus text, see ngx_http_scc_metrics.c */
+    { ngx_string("scc_metrics"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_scc_metrics,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
       ngx_null_command
 };
 
@@ -250,6 +258,10 @@ ngx_http_scc_handler(ngx_http_request_t *r)
 
     ctx->request = r;
 
+    /* the metrics count a request with a context, matched or not */
+
+    ngx_http_set_ctx(r, ctx, ngx_http_scc_module);
+
     /* route */
 
     rc = ngx_http_scc_route_match(&r->uri, r->method, &ctx->match);
@@ -263,8 +275,6 @@ ngx_http_scc_handler(ngx_http_request_t *r)
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "scc: route \"%V\" #%ui", &route->pattern,
                    ctx->match.index);
-
-    ngx_http_set_ctx(r, ctx, ngx_http_scc_module);
 
     /* auth */
 
@@ -443,6 +453,9 @@ ngx_http_scc_create_main_conf(ngx_conf_t *cf)
      *     smcf->jwt.iss = { 0, NULL };
      *     smcf->jwt.aud = { 0, NULL };
      *     smcf->public_origin = { 0, NULL };
+     *     smcf->metrics_wanted = 0;
+     *     smcf->metrics_zone = NULL;
+     *     smcf->metrics = NULL;
      */
 
     smcf->pg.size = NGX_CONF_UNSET_UINT;
@@ -489,6 +502,12 @@ ngx_http_scc_init_main_conf(ngx_conf_t *cf, void *conf)
                              NGX_HTTP_SCC_DEFAULT_JWT_CACHE);
 
     smcf->cookies = ngx_http_scc_auth_cookies(smcf->cookie_secure);
+
+    if (smcf->api_locs || smcf->metrics_wanted) {
+        if (ngx_http_scc_metrics_zone(cf, &smcf->metrics_zone) != NGX_OK) {
+            return NGX_CONF_ERROR;
+        }
+    }
 
     if (smcf->api_locs == NULL) {
         return NGX_CONF_OK;
@@ -634,6 +653,10 @@ ngx_http_scc_postconfiguration(ngx_conf_t *cf)
 
     smcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_scc_module);
 
+    if (ngx_http_scc_metrics_postconfiguration(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     return ngx_http_scc_body_check_locations(cf, smcf->api_locs);
 }
 
@@ -641,7 +664,9 @@ ngx_http_scc_postconfiguration(ngx_conf_t *cf)
 static ngx_int_t
 ngx_http_scc_init_process(ngx_cycle_t *cycle)
 {
-    ngx_http_scc_main_conf_t  *smcf;
+    ngx_http_scc_main_conf_t    *smcf;
+    ngx_http_scc_pg_gauges_t    *gauges;
+    ngx_http_scc_pg_counters_t  *counters;
 
     /* cache managers and loaders serve no requests */
 
@@ -653,7 +678,18 @@ ngx_http_scc_init_process(ngx_cycle_t *cycle)
 
     smcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_scc_module);
 
-    if (smcf == NULL || smcf->api_locs == NULL) {
+    if (smcf == NULL) {
+        return NGX_OK;
+    }
+
+    if (ngx_http_scc_metrics_init_process(cycle, smcf->metrics_zone,
+                                          &smcf->metrics, &gauges, &counters)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    if (smcf->api_locs == NULL) {
         return NGX_OK;
     }
 
@@ -662,6 +698,8 @@ ngx_http_scc_init_process(ngx_cycle_t *cycle)
     if (smcf->pg_set == NULL) {
         return NGX_ERROR;
     }
+
+    ngx_http_scc_pg_publish_to(smcf->pg_set, gauges, counters);
 
     if (ngx_http_scc_auth_init_process(cycle, smcf->jwt_cache_size,
                                        &smcf->jwt_cache)
@@ -684,6 +722,11 @@ ngx_http_scc_exit_process(ngx_cycle_t *cycle)
     if (smcf && smcf->pg_set) {
         ngx_http_scc_pg_set_destroy(smcf->pg_set);
         smcf->pg_set = NULL;
+    }
+
+    if (smcf) {
+        ngx_http_scc_metrics_exit_process(smcf->metrics);
+        smcf->metrics = NULL;
     }
 }
 
