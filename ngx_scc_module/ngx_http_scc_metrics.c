@@ -177,7 +177,6 @@ static ngx_int_t ngx_http_scc_metrics_init_zone(ngx_shm_zone_t *zone,
 static size_t ngx_http_scc_metrics_bytes(void);
 static size_t ngx_http_scc_metrics_zone_size(void);
 static ngx_int_t ngx_http_scc_metrics_log(ngx_http_request_t *r);
-static ngx_int_t ngx_http_scc_metrics_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_scc_metrics_snap(ngx_http_request_t *r,
     ngx_http_scc_metrics_t *m, ngx_http_scc_metrics_snap_t *snap);
 static ngx_uint_t ngx_http_scc_metrics_alive(ngx_pid_t pid);
@@ -391,27 +390,6 @@ ngx_http_scc_metrics_jwt_cache(ngx_http_scc_metrics_t *m, ngx_uint_t hits,
 }
 
 
-char *
-ngx_http_scc_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
-{
-    ngx_http_core_loc_conf_t  *clcf;
-    ngx_http_scc_main_conf_t  *smcf;
-
-    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
-
-    if (clcf->handler) {
-        return "is duplicate, or the location has another handler";
-    }
-
-    clcf->handler = ngx_http_scc_metrics_handler;
-
-    smcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_scc_module);
-    smcf->metrics_wanted = 1;
-
-    return NGX_CONF_OK;
-}
-
-
 /*
  * The log phase: a request an scc_api handler took (it has our context)
  * counts under its route, or as unmatched, with the status sent ($status)
@@ -477,7 +455,7 @@ ngx_http_scc_metrics_log(ngx_http_request_t *r)
 
 /* GET (or HEAD) the text; the location's allow/deny decide who may */
 
-static ngx_int_t
+ngx_int_t
 ngx_http_scc_metrics_handler(ngx_http_request_t *r)
 {
     u_char                       *p;

@@ -46,8 +46,8 @@ void ngx_http_scc_metrics_exit_process(ngx_http_scc_metrics_t *m);
 void ngx_http_scc_metrics_jwt_cache(ngx_http_scc_metrics_t *m,
     ngx_uint_t hits, ngx_uint_t misses);
 
-/* the scc_metrics directive (a location's content handler) */
-char *ngx_http_scc_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+/* the content handler of an scc_metrics location */
+ngx_int_t ngx_http_scc_metrics_handler(ngx_http_request_t *r);
 
 
 #endif /* _NGX_HTTP_SCC_METRICS_H_INCLUDED_ */

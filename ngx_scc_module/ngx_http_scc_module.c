@@ -37,6 +37,10 @@ static ngx_int_t ngx_http_scc_not_matched(ngx_http_request_t *r,
     ngx_http_scc_ctx_t *ctx, ngx_int_t rc);
 static char *ngx_http_scc_api(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_scc_metrics(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_scc_content(ngx_conf_t *cf,
+    ngx_http_handler_pt handler);
 static char *ngx_http_scc_origin(ngx_conf_t *cf, void *post, void *data);
 static ngx_int_t ngx_http_scc_add_variables(ngx_conf_t *cf);
 static ngx_int_t ngx_http_scc_variable(ngx_http_request_t *r,
@@ -365,18 +369,17 @@ ngx_http_scc_not_matched(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx,
 static char *
 ngx_http_scc_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
+    char                      *rv;
     ngx_http_scc_api_loc_t    *loc;
     ngx_http_core_loc_conf_t  *clcf;
     ngx_http_scc_main_conf_t  *smcf;
 
-    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
-
-    if (clcf->handler) {
-        return "is duplicate, or the location has another handler";
+    rv = ngx_http_scc_content(cf, ngx_http_scc_handler);
+    if (rv != NGX_CONF_OK) {
+        return rv;
     }
 
-    clcf->handler = ngx_http_scc_handler;
-
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
     smcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_scc_module);
 
     if (smcf->api_locs == NULL) {
@@ -395,6 +398,45 @@ ngx_http_scc_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     loc->clcf = clcf;
     loc->file = cf->conf_file->file.name.data;
     loc->line = cf->conf_file->line;
+
+    return NGX_CONF_OK;
+}
+
+
+/* metrics (helper Q5): the figures in Prometheus text, any location */
+
+static char *
+ngx_http_scc_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    char                      *rv;
+    ngx_http_scc_main_conf_t  *smcf;
+
+    rv = ngx_http_scc_content(cf, ngx_http_scc_metrics_handler);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    smcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_scc_module);
+    smcf->metrics_wanted = 1;
+
+    return NGX_CONF_OK;
+}
+
+
+/* the location's content handler, unless it has one already */
+
+static char *
+ngx_http_scc_content(ngx_conf_t *cf, ngx_http_handler_pt handler)
+{
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+    if (clcf->handler) {
+        return "is duplicate, or the location has another handler";
+    }
+
+    clcf->handler = handler;
 
     return NGX_CONF_OK;
 }
