@@ -198,10 +198,12 @@ test('wait timeouts and the gauges while queries are held: what the clients got,
     await db.query('begin; lock table scc.schema_migrations in access exclusive mode');
     const a = await scrape();
     const pending = Array.from({ length: 6 }, () => request('GET', '/api/health'));
-    // past the 300 ms wait timeout: every request that found no free
-    // connection has had its 503; the others hold the two connections
-    await new Promise((r) => setTimeout(r, 1200));
-    const held = await scrape();
+    // past the 300 ms wait timeout every request that found no free
+    // connection has had its 503, the others hold the two connections: all
+    // six are either in flight or timed out, none waits
+    const held = await settles((x) => v(x, 'scc_pg_in_flight')
+      + v(x, 'scc_pg_wait_timeouts_total') - v(a, 'scc_pg_wait_timeouts_total') === 6
+      && v(x, 'scc_pg_waiting') === 0, 'six requests held or timed out', 10_000);
     await db.query('commit');
     const got = (await Promise.all(pending)).map((r) => r.status);
     const busy = got.filter((x) => x === 503).length;
