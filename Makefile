@@ -74,7 +74,7 @@ NGX_INCS    = -I$(NGX_BUILD)/src/core -I$(NGX_BUILD)/src/event \
               $(shell pkg-config --cflags-only-I libpq)
 MODULE_PURE_C := $(wildcard $(addprefix ngx_scc_module/ngx_http_scc_, \
                    route.c role.c json.c jwt.c jwt_parse.c jwt_cache.c \
-                   base64url.c))
+                   base64url.c metrics_text.c))
 MODULE_PURE_O := $(patsubst ngx_scc_module/%.c,$(BUILD)/unit/%.o,$(MODULE_PURE_C))
 UNIT_C      := $(wildcard tests/unit/test_*.c)
 UNIT_NGX_C  := $(filter tests/unit/test_ngx_%,$(UNIT_C))

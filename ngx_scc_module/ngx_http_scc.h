@@ -25,6 +25,7 @@
 #include "ngx_http_scc_jwt.h"
 #include "ngx_http_scc_jwt_cache.h"
 #include "ngx_http_scc_auth.h"
+#include "ngx_http_scc_metrics.h"
 
 
 /* a location with scc_api, checked once merged */
@@ -49,6 +50,10 @@ typedef struct {
     ngx_uint_t                 jwt_cache_size;  /* tokens, 0: none */
     ngx_http_scc_pg_set_t     *pg_set;       /* this worker process's */
     ngx_http_scc_jwt_cache_t  *jwt_cache;    /* this worker process's */
+    /* metrics (helper Q5) */
+    ngx_flag_t                 metrics_wanted;  /* an scc_metrics location */
+    ngx_shm_zone_t            *metrics_zone; /* with scc_api or scc_metrics */
+    ngx_http_scc_metrics_t    *metrics;      /* the zone's, in a process */
 } ngx_http_scc_main_conf_t;
 
 

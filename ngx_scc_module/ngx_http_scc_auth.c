@@ -110,6 +110,7 @@ ngx_http_scc_auth_check(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx)
 {
     ngx_str_t                  token, at, rt, *origin;
     ngx_int_t                  bearer;
+    ngx_uint_t                 hits, misses;
     ngx_table_elt_t           *h;
     ngx_http_scc_route_t      *route;
     ngx_http_scc_jwt_rc_e      rc;
@@ -171,10 +172,17 @@ ngx_http_scc_auth_check(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx)
 
     if (token.len) {
         if (smcf->jwt_cache) {
+            hits = smcf->jwt_cache->hits;
+            misses = smcf->jwt_cache->misses;
+
             rc = ngx_http_scc_jwt_cache_verify(smcf->jwt_cache, &smcf->jwt,
                                                &token, ngx_time(),
                                                &ctx->claims, ctx->storage,
                                                sizeof(ctx->storage));
+
+            ngx_http_scc_metrics_jwt_cache(smcf->metrics,
+                                           smcf->jwt_cache->hits - hits,
+                                           smcf->jwt_cache->misses - misses);
 
         } else {
             rc = ngx_http_scc_jwt_verify(&smcf->jwt, &token,

@@ -37,6 +37,10 @@ static ngx_int_t ngx_http_scc_not_matched(ngx_http_request_t *r,
     ngx_http_scc_ctx_t *ctx, ngx_int_t rc);
 static char *ngx_http_scc_api(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_scc_metrics(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_scc_content(ngx_conf_t *cf,
+    ngx_http_handler_pt handler);
 static char *ngx_http_scc_origin(ngx_conf_t *cf, void *post, void *data);
 static ngx_int_t ngx_http_scc_add_variables(ngx_conf_t *cf);
 static ngx_int_t ngx_http_scc_variable(ngx_http_request_t *r,
@@ -182,6 +186,14 @@ static ngx_command_t  ngx_http_scc_commands[] = {
       0,
       NULL },
 
+    /* metrics (helper Q5): Prometheus text, see ngx_http_scc_metrics.c */
+    { ngx_string("scc_metrics"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_scc_metrics,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
       ngx_null_command
 };
 
@@ -250,6 +262,10 @@ ngx_http_scc_handler(ngx_http_request_t *r)
 
     ctx->request = r;
 
+    /* the metrics count a request with a context, matched or not */
+
+    ngx_http_set_ctx(r, ctx, ngx_http_scc_module);
+
     /* route */
 
     rc = ngx_http_scc_route_match(&r->uri, r->method, &ctx->match);
@@ -263,8 +279,6 @@ ngx_http_scc_handler(ngx_http_request_t *r)
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "scc: route \"%V\" #%ui", &route->pattern,
                    ctx->match.index);
-
-    ngx_http_set_ctx(r, ctx, ngx_http_scc_module);
 
     /* auth */
 
@@ -355,18 +369,17 @@ ngx_http_scc_not_matched(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx,
 static char *
 ngx_http_scc_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
+    char                      *rv;
     ngx_http_scc_api_loc_t    *loc;
     ngx_http_core_loc_conf_t  *clcf;
     ngx_http_scc_main_conf_t  *smcf;
 
-    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
-
-    if (clcf->handler) {
-        return "is duplicate, or the location has another handler";
+    rv = ngx_http_scc_content(cf, ngx_http_scc_handler);
+    if (rv != NGX_CONF_OK) {
+        return rv;
     }
 
-    clcf->handler = ngx_http_scc_handler;
-
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
     smcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_scc_module);
 
     if (smcf->api_locs == NULL) {
@@ -385,6 +398,45 @@ ngx_http_scc_api(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     loc->clcf = clcf;
     loc->file = cf->conf_file->file.name.data;
     loc->line = cf->conf_file->line;
+
+    return NGX_CONF_OK;
+}
+
+
+/* metrics (helper Q5): the figures in Prometheus text, any location */
+
+static char *
+ngx_http_scc_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    char                      *rv;
+    ngx_http_scc_main_conf_t  *smcf;
+
+    rv = ngx_http_scc_content(cf, ngx_http_scc_metrics_handler);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    smcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_scc_module);
+    smcf->metrics_wanted = 1;
+
+    return NGX_CONF_OK;
+}
+
+
+/* the location's content handler, unless it has one already */
+
+static char *
+ngx_http_scc_content(ngx_conf_t *cf, ngx_http_handler_pt handler)
+{
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+    if (clcf->handler) {
+        return "is duplicate, or the location has another handler";
+    }
+
+    clcf->handler = handler;
 
     return NGX_CONF_OK;
 }
@@ -443,6 +495,9 @@ ngx_http_scc_create_main_conf(ngx_conf_t *cf)
      *     smcf->jwt.iss = { 0, NULL };
      *     smcf->jwt.aud = { 0, NULL };
      *     smcf->public_origin = { 0, NULL };
+     *     smcf->metrics_wanted = 0;
+     *     smcf->metrics_zone = NULL;
+     *     smcf->metrics = NULL;
      */
 
     smcf->pg.size = NGX_CONF_UNSET_UINT;
@@ -489,6 +544,12 @@ ngx_http_scc_init_main_conf(ngx_conf_t *cf, void *conf)
                              NGX_HTTP_SCC_DEFAULT_JWT_CACHE);
 
     smcf->cookies = ngx_http_scc_auth_cookies(smcf->cookie_secure);
+
+    if (smcf->api_locs || smcf->metrics_wanted) {
+        if (ngx_http_scc_metrics_zone(cf, &smcf->metrics_zone) != NGX_OK) {
+            return NGX_CONF_ERROR;
+        }
+    }
 
     if (smcf->api_locs == NULL) {
         return NGX_CONF_OK;
@@ -634,6 +695,10 @@ ngx_http_scc_postconfiguration(ngx_conf_t *cf)
 
     smcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_scc_module);
 
+    if (ngx_http_scc_metrics_postconfiguration(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     return ngx_http_scc_body_check_locations(cf, smcf->api_locs);
 }
 
@@ -641,7 +706,9 @@ ngx_http_scc_postconfiguration(ngx_conf_t *cf)
 static ngx_int_t
 ngx_http_scc_init_process(ngx_cycle_t *cycle)
 {
-    ngx_http_scc_main_conf_t  *smcf;
+    ngx_http_scc_main_conf_t    *smcf;
+    ngx_http_scc_pg_gauges_t    *gauges;
+    ngx_http_scc_pg_counters_t  *counters;
 
     /* cache managers and loaders serve no requests */
 
@@ -653,7 +720,18 @@ ngx_http_scc_init_process(ngx_cycle_t *cycle)
 
     smcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_scc_module);
 
-    if (smcf == NULL || smcf->api_locs == NULL) {
+    if (smcf == NULL) {
+        return NGX_OK;
+    }
+
+    if (ngx_http_scc_metrics_init_process(cycle, smcf->metrics_zone,
+                                          &smcf->metrics, &gauges, &counters)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    if (smcf->api_locs == NULL) {
         return NGX_OK;
     }
 
@@ -662,6 +740,8 @@ ngx_http_scc_init_process(ngx_cycle_t *cycle)
     if (smcf->pg_set == NULL) {
         return NGX_ERROR;
     }
+
+    ngx_http_scc_pg_publish_to(smcf->pg_set, gauges, counters);
 
     if (ngx_http_scc_auth_init_process(cycle, smcf->jwt_cache_size,
                                        &smcf->jwt_cache)
@@ -684,6 +764,11 @@ ngx_http_scc_exit_process(ngx_cycle_t *cycle)
     if (smcf && smcf->pg_set) {
         ngx_http_scc_pg_set_destroy(smcf->pg_set);
         smcf->pg_set = NULL;
+    }
+
+    if (smcf) {
+        ngx_http_scc_metrics_exit_process(smcf->metrics);
+        smcf->metrics = NULL;
     }
 }
 

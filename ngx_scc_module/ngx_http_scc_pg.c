@@ -85,7 +85,15 @@ struct ngx_http_scc_pg_set_s {
     ngx_queue_t                  waiting;
     ngx_uint_t                   nwaiting;
     ngx_log_t                   *log;
+    ngx_http_scc_pg_gauges_t    *gauges;    /* shared memory, or NULL */
+    ngx_http_scc_pg_counters_t  *counters;  /* shared memory, or NULL */
 };
+
+
+/* a shared counter moves, when the set has them */
+#define ngx_http_scc_pg_count(set, name)                                     \
+    ((set)->counters                                                         \
+     ? (void) ngx_atomic_fetch_add(&(set)->counters->name, 1) : (void) 0)
 
 
 static void ngx_http_scc_pg_connect(ngx_http_scc_pg_conn_t *pc);
@@ -94,10 +102,16 @@ static ngx_int_t ngx_http_scc_pg_wrap(ngx_http_scc_pg_conn_t *pc);
 static void ngx_http_scc_pg_unwrap(ngx_http_scc_pg_conn_t *pc);
 static ngx_int_t ngx_http_scc_pg_arm(ngx_event_t *ev, ngx_int_t event,
     ngx_uint_t on);
+static void ngx_http_scc_pg_event(ngx_event_t *ev);
 static void ngx_http_scc_pg_read_handler(ngx_event_t *rev);
 static void ngx_http_scc_pg_write_handler(ngx_event_t *wev);
+static void ngx_http_scc_pg_timer(ngx_event_t *ev);
 static void ngx_http_scc_pg_timer_handler(ngx_event_t *ev);
+static void ngx_http_scc_pg_query_timer(ngx_event_t *ev);
 static void ngx_http_scc_pg_query_timer_handler(ngx_event_t *ev);
+static ngx_int_t ngx_http_scc_pg_send_query(ngx_http_scc_pg_set_t *set,
+    ngx_http_scc_pg_query_t *q);
+static void ngx_http_scc_pg_publish(ngx_http_scc_pg_set_t *set);
 static void ngx_http_scc_pg_results(ngx_http_scc_pg_conn_t *pc);
 static void ngx_http_scc_pg_keep(ngx_http_scc_pg_conn_t *pc,
     ngx_http_scc_pg_cmd_t *cmd, PGresult *res);
@@ -160,7 +174,7 @@ ngx_http_scc_pg_set_create(ngx_cycle_t *cycle, ngx_http_scc_pg_conf_t *conf)
             return NULL;
         }
 
-        pc->timer.handler = ngx_http_scc_pg_timer_handler;
+        pc->timer.handler = ngx_http_scc_pg_timer;
         pc->timer.data = pc;
         pc->timer.log = set->log;
 
@@ -188,6 +202,20 @@ ngx_http_scc_pg_set_destroy(ngx_http_scc_pg_set_t *set)
 ngx_int_t
 ngx_http_scc_pg_send(ngx_http_scc_pg_set_t *set, ngx_http_scc_pg_query_t *q)
 {
+    ngx_int_t  rc;
+
+    rc = ngx_http_scc_pg_send_query(set, q);
+
+    ngx_http_scc_pg_publish(set);
+
+    return rc;
+}
+
+
+static ngx_int_t
+ngx_http_scc_pg_send_query(ngx_http_scc_pg_set_t *set,
+    ngx_http_scc_pg_query_t *q)
+{
     ngx_http_scc_pg_conn_t  *pc;
 
     q->set = set;
@@ -195,7 +223,7 @@ ngx_http_scc_pg_send(ngx_http_scc_pg_set_t *set, ngx_http_scc_pg_query_t *q)
     q->cmd = NULL;
     q->waiting = 0;
 
-    q->timer.handler = ngx_http_scc_pg_query_timer_handler;
+    q->timer.handler = ngx_http_scc_pg_query_timer;
     q->timer.data = q;
 
     if (q->timer.log == NULL) {
@@ -260,6 +288,8 @@ ngx_http_scc_pg_cancel(ngx_http_scc_pg_query_t *q)
         /* the connection reads its results to the end and drops them */
         ngx_http_scc_pg_detach(q);
     }
+
+    ngx_http_scc_pg_publish(q->set);
 }
 
 
@@ -290,6 +320,42 @@ ngx_http_scc_pg_stats(ngx_http_scc_pg_set_t *set,
             stats->busy++;
         }
     }
+}
+
+
+void
+ngx_http_scc_pg_publish_to(ngx_http_scc_pg_set_t *set,
+    ngx_http_scc_pg_gauges_t *gauges, ngx_http_scc_pg_counters_t *counters)
+{
+    set->gauges = gauges;
+    set->counters = counters;
+
+    ngx_http_scc_pg_publish(set);
+}
+
+
+/*
+ * The set's gauges as they stand, for the other processes to read: every
+ * entry point (send, cancel, the events and timers) calls this as it
+ * returns, so a slot is never staler than the last thing the set did.
+ */
+
+static void
+ngx_http_scc_pg_publish(ngx_http_scc_pg_set_t *set)
+{
+    ngx_http_scc_pg_stats_t  stats;
+
+    if (set->gauges == NULL) {
+        return;
+    }
+
+    ngx_http_scc_pg_stats(set, &stats);
+
+    set->gauges->size = stats.size;
+    set->gauges->connected = stats.connected;
+    set->gauges->busy = stats.busy;
+    set->gauges->in_flight = stats.in_flight;
+    set->gauges->waiting = stats.waiting;
 }
 
 
@@ -469,8 +535,8 @@ ngx_http_scc_pg_wrap(ngx_http_scc_pg_conn_t *pc)
     }
 
     c->data = pc;
-    c->read->handler = ngx_http_scc_pg_read_handler;
-    c->write->handler = ngx_http_scc_pg_write_handler;
+    c->read->handler = ngx_http_scc_pg_event;
+    c->write->handler = ngx_http_scc_pg_event;
     c->read->log = pc->set->log;
     c->write->log = pc->set->log;
     c->number = ngx_atomic_fetch_add(ngx_connection_counter, 1);
@@ -535,6 +601,28 @@ ngx_http_scc_pg_arm(ngx_event_t *ev, ngx_int_t event, ngx_uint_t on)
     }
 
     return NGX_OK;
+}
+
+
+/* the connection's events, and then its set publishes */
+
+static void
+ngx_http_scc_pg_event(ngx_event_t *ev)
+{
+    ngx_connection_t       *c;
+    ngx_http_scc_pg_set_t  *set;
+
+    c = ev->data;
+    set = ((ngx_http_scc_pg_conn_t *) c->data)->set;
+
+    if (ev->write) {
+        ngx_http_scc_pg_write_handler(ev);
+
+    } else {
+        ngx_http_scc_pg_read_handler(ev);
+    }
+
+    ngx_http_scc_pg_publish(set);
 }
 
 
@@ -605,6 +693,18 @@ ngx_http_scc_pg_write_handler(ngx_event_t *wev)
 
 
 static void
+ngx_http_scc_pg_timer(ngx_event_t *ev)
+{
+    ngx_http_scc_pg_set_t  *set;
+
+    set = ((ngx_http_scc_pg_conn_t *) ev->data)->set;
+
+    ngx_http_scc_pg_timer_handler(ev);
+    ngx_http_scc_pg_publish(set);
+}
+
+
+static void
 ngx_http_scc_pg_timer_handler(ngx_event_t *ev)
 {
     ngx_http_scc_pg_conn_t  *pc;
@@ -628,6 +728,7 @@ ngx_http_scc_pg_timer_handler(ngx_event_t *ev)
         ngx_log_debug1(NGX_LOG_DEBUG_HTTP, pc->set->log, 0,
                        "scc pg #%i: backoff over, reconnecting",
                        ngx_http_scc_pg_no(pc));
+        ngx_http_scc_pg_count(pc->set, reconnects);
         ngx_http_scc_pg_connect(pc);
     }
 }
@@ -641,6 +742,20 @@ ngx_http_scc_pg_timer_handler(ngx_event_t *ev)
  * the statement when it notices, sooner with client_connection_check_
  * interval or a statement_timeout below the module's query timeout.
  */
+
+/* the query's handler may free q: its set is taken first */
+
+static void
+ngx_http_scc_pg_query_timer(ngx_event_t *ev)
+{
+    ngx_http_scc_pg_set_t  *set;
+
+    set = ((ngx_http_scc_pg_query_t *) ev->data)->set;
+
+    ngx_http_scc_pg_query_timer_handler(ev);
+    ngx_http_scc_pg_publish(set);
+}
+
 
 static void
 ngx_http_scc_pg_query_timer_handler(ngx_event_t *ev)
@@ -658,6 +773,8 @@ ngx_http_scc_pg_query_timer_handler(ngx_event_t *ev)
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, ev->log, 0,
                        "scc pg: wait timed out");
 
+        ngx_http_scc_pg_count(q->set, wait_timeouts);
+
         q->handler(q, NULL, NGX_HTTP_SCC_PG_WAIT_TIMEOUT);
         return;
     }
@@ -672,6 +789,8 @@ ngx_http_scc_pg_query_timer_handler(ngx_event_t *ev)
                   "scc: PostgreSQL statement \"%V\" timed out, "
                   "dropping its connection",
                   &pc->set->conf->stmts[q->stmt].name);
+
+    ngx_http_scc_pg_count(pc->set, query_timeouts);
 
     /* the queries behind it on this connection learn it is down */
 

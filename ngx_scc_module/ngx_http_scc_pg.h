@@ -87,6 +87,27 @@ typedef struct {
 } ngx_http_scc_pg_stats_t;
 
 
+/*
+ * The figures a set publishes in shared memory for the metrics
+ * (ngx_http_scc_metrics.c): its own gauges, stored when any of its entry
+ * points returns, and counters every process's set adds to.
+ */
+typedef struct {
+    ngx_atomic_t                 size;
+    ngx_atomic_t                 connected;
+    ngx_atomic_t                 busy;
+    ngx_atomic_t                 in_flight;
+    ngx_atomic_t                 waiting;
+} ngx_http_scc_pg_gauges_t;
+
+
+typedef struct {
+    ngx_atomic_t                 wait_timeouts;
+    ngx_atomic_t                 query_timeouts;
+    ngx_atomic_t                 reconnects; /* attempts after a loss */
+} ngx_http_scc_pg_counters_t;
+
+
 ngx_http_scc_pg_set_t *ngx_http_scc_pg_set_create(ngx_cycle_t *cycle,
     ngx_http_scc_pg_conf_t *conf);
 void ngx_http_scc_pg_set_destroy(ngx_http_scc_pg_set_t *set);
@@ -104,6 +125,10 @@ void ngx_http_scc_pg_cancel(ngx_http_scc_pg_query_t *q);
 
 void ngx_http_scc_pg_stats(ngx_http_scc_pg_set_t *set,
     ngx_http_scc_pg_stats_t *stats);
+
+/* from now on the set publishes there (either may be NULL) */
+void ngx_http_scc_pg_publish_to(ngx_http_scc_pg_set_t *set,
+    ngx_http_scc_pg_gauges_t *gauges, ngx_http_scc_pg_counters_t *counters);
 
 
 /*

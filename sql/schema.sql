@@ -8343,6 +8343,59 @@ ALTER FUNCTION scc.waiver_version_named_json(p_id uuid) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc.waiver_version_named_json(p_id uuid) IS 'a waiver version''s summary (scc.waiver_version_json) with its template''s name; null for none';
 
+CREATE FUNCTION scc.worker_stats() RETURNS TABLE(name text, type text, help text, label text, label_value text, value numeric)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+    with by_kind as (
+        select j.kind,
+               count(*) filter (where j.state = 'queued') as queued,
+               count(*) filter (where j.state = 'running') as running,
+               count(*) filter (where j.state = 'dead') as dead
+          from scc.jobs as j
+         where j.state in ('queued', 'running', 'dead')
+         group by j.kind
+    ),
+    due as (
+        select count(*) as n,
+               coalesce(extract(epoch from now() - min(j.run_at)), 0) as age
+          from scc.jobs as j
+         where j.state = 'queued' and j.run_at <= now()
+    ),
+    figures (ord, name, help, label, label_value, value) as (
+        select 1, 'scc_jobs_queued', 'Jobs queued, by kind (due or not).', 'kind', k.kind, k.queued::numeric
+          from by_kind as k
+        union all
+        select 2, 'scc_jobs_running', 'Jobs a worker holds under a lease, by kind.', 'kind', k.kind, k.running
+          from by_kind as k
+        union all
+        select 3, 'scc_jobs_dead', 'Jobs that failed their last attempt, by kind (kept for inspection).',
+               'kind', k.kind, k.dead
+          from by_kind as k
+        union all
+        select 4, 'scc_jobs_due', 'Queued jobs whose time has come, waiting for a worker.', null, null, d.n
+          from due as d
+        union all
+        select 5, 'scc_jobs_oldest_queued_age_seconds',
+               'How long the oldest due job has waited for a worker (0: none waits).', null, null,
+               trim_scale(round(d.age::numeric, 3))
+          from due as d
+        union all
+        select 6, 'scc_email_outbox', 'Emails in the outbox, by status.', 'status', s.status,
+               coalesce(o.n, 0)
+          from unnest(array['queued', 'sending', 'sent', 'failed', 'unknown']) as s (status)
+          left join (select x.status, count(*) as n from scc.email_outbox as x group by x.status) as o
+                 on o.status = s.status
+    )
+    select f.name, 'gauge', f.help, f.label, f.label_value, f.value
+      from figures as f
+     order by f.ord, f.label_value;
+$$;
+
+ALTER FUNCTION scc.worker_stats() OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.worker_stats() IS 'the job queue''s and the outbox''s figures, one row a metric and label, for `scc-worker stats` (Prometheus text)';
+
 CREATE FUNCTION scc_api.audit_list(ctx jsonb) RETURNS scc_api.response
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'scc'
@@ -16444,6 +16497,9 @@ REVOKE ALL ON FUNCTION scc.waiver_version_json(v scc.waiver_versions) FROM PUBLI
 REVOKE ALL ON FUNCTION scc.waiver_version_json(v scc.waiver_versions, with_text boolean) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.waiver_version_named_json(p_id uuid) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION scc.worker_stats() FROM PUBLIC;
+GRANT ALL ON FUNCTION scc.worker_stats() TO scc_worker;
 
 REVOKE ALL ON FUNCTION scc_api.audit_list(ctx jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc_api.audit_list(ctx jsonb) TO scc_web;

@@ -53,5 +53,7 @@ int scc_cmd_invite(int argc, char **argv);
 int scc_cmd_send_test_email(int argc, char **argv);
 /* ledger: CSV import (helper K) */
 int scc_cmd_import(int argc, char **argv);
+/* metrics: the queue's figures (helper Q5) */
+int scc_cmd_stats(int argc, char **argv);
 
 #endif

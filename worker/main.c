@@ -16,6 +16,8 @@ static const scc_cli_command commands[] = {
     { "send-test-email", "send a test email now through the configured transport (see send-test-email --help)", scc_cmd_send_test_email },
     /* ledger: CSV import (helper K) */
     { "import",  "import a CSV file of one kind (accounts, journal), all or nothing (see import --help)", scc_cmd_import },
+    /* metrics: the queue's figures (helper Q5) */
+    { "stats",   "print the job queue's and the outbox's figures in Prometheus text (see stats --help)", scc_cmd_stats },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -359,3 +359,23 @@ for (const [method, pattern, idOf, body, expected] of WAIVER_MATRIX) {
 }
 MATRIX.push(...WAIVER_MATRIX.map(([method, pattern, , , expected]) => [method, pattern, null, expected]));
 /* end waivers: signing (helper B) */
+/* metrics (helper Q5) */
+// /metrics (`scc_metrics`) is not an API route: no role opens it, the
+// location's allow/deny decides.  From another address (127.0.0.2) every
+// caller, whatever its token, gets nginx's 403; from this machine it answers
+// without one.
+test('q5: /metrics: 403 from another address for every role, 200 from this machine', async () => {
+  const { request: q5Request } = await import('node:http');
+  const q5Get = (token, localAddress) => new Promise((resolve, reject) => {
+    const headers = token ? { authorization: `Bearer ${token}` } : {};
+    q5Request(stack.urlFor('/metrics'), { headers, agent: false, localAddress }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    }).on('error', reject).end();
+  });
+  const q5Got = [];
+  for (const role of ROLES) q5Got.push(await q5Get(who[role]?.access, '127.0.0.2'));
+  assert.deepEqual(q5Got, [403, 403, 403, 403, 403], `from 127.0.0.2 as ${ROLES.join('/')}`);
+  assert.equal(await q5Get(null, '127.0.0.1'), 200);
+});
+/* end metrics (helper Q5) */
