@@ -127,13 +127,13 @@ route('POST /api/auth/magic-link', { tag: 'auth', summary: 'Email a sign-in link
 route('POST /api/auth/link', { tag: 'auth', summary: 'Who a link is for, without spending it',
   body: { code: 'string' },
   ok: [200, { purpose: 'string', email: 'email', role: ROLES, expires_at: 'date-time' }],
-  errors: { 400: ['code_required', 'invalid_code'], 401: ['invalid_code', 'code_used', 'code_expired'] } });
+  errors: { 400: ['code_required', 'invalid_code'], 401: ['invalid_code'] } });
 route('POST /api/auth/redeem', { tag: 'auth', summary: 'Spend a link once: a session, tokens (in the body for API clients, no Origin) and cookies',
   body: { code: 'string' }, ok: [200, '#Tokens'],
-  errors: { 400: ['code_required', 'invalid_code'], 401: ['invalid_code', 'code_used', 'code_expired'] } });
+  errors: { 400: ['code_required', 'invalid_code'], 401: ['invalid_code'] } });
 route('POST /api/auth/refresh', { tag: 'auth', summary: 'Rotate the refresh token (body or cookie); the same token again within 30 s gets the same successor',
   body: { 'refresh_token?': 'string' }, ok: [200, '#Tokens'],
-  errors: { 401: ['invalid_refresh_token', 'refresh_reused'] } });
+  errors: { 401: ['invalid_refresh_token', 'user_disabled'] } });
 route('POST /api/auth/logout', { tag: 'auth', summary: 'End the session and clear the cookies',
   body: { 'refresh_token?': 'string' }, ok: [200, { status: 'string' }] });
 route('GET /api/me', { tag: 'users', summary: 'Who the token says you are (answered by the module, no database round trip)',
@@ -143,7 +143,7 @@ route('POST /api/invites', { tag: 'users', summary: 'Invite someone: captains in
   body: { email: 'string', role: ROLES, 'name?': 'string', 'event_id?': 'uuid' },
   ok: [202, 'object'], errors: { 400: ['email_required', 'invalid_email', 'invalid_role', 'unknown_field'], 403: ['role_not_allowed'], 404: ['event_not_found'] } });
 route('GET /api/users', { tag: 'users', summary: 'Search and page the users', query: { q: 'string', limit: 'integer', offset: 'integer' },
-  ok: [200, { items: ['#User'], total: 'integer' }], errors: { 400: ['invalid_limit', 'invalid_offset', 'invalid_q'] } });
+  ok: [200, { items: ['#User'], total: 'integer' }], errors: { 400: ['invalid_limit', 'invalid_offset', 'invalid_query'] } });
 route('GET /api/users/:id', { tag: 'users', summary: 'One user', ok: [200, '#User'], errors: { 400: ['invalid_id'], 404: ['user_not_found'] } });
 route('PATCH /api/users/:id', { tag: 'users', summary: 'Change a role (audited); never the last enabled admin\'s',
   body: { role: ROLES }, ok: [200, '#User'], errors: { 400: ['invalid_id', 'invalid_role', 'unknown_field'], 404: ['user_not_found'], 409: ['last_admin'] } });
@@ -260,14 +260,15 @@ route('POST /api/events/:id/waiver', { tag: 'waivers', summary: 'Sign: an immuta
     intent: 'boolean', consent: 'boolean', 'minors?': [{ name: 'string', date_of_birth: 'date' }],
     emergency: { name: 'string', phone: 'string', relationship: 'string' }, 'supersedes?': 'uuid' },
   ok: [201, { signature: 'object', hold: 'any', next: 'any' }],
-  errors: { 400: ['unknown_field', 'legal_name_required', 'invalid_email'], 401: ['session_mismatch', 'session_revoked'], 404: ['event_not_found'], 409: ['version_changed', 'text_changed'] } });
+  errors: { 400: ['unknown_field', 'version_id_required', 'date_of_birth_or_adult', 'intent_required', 'consent_required', 'emergency_required', 'invalid_minors'],
+    401: ['session_mismatch', 'session_revoked'], 404: ['event_not_found', 'no_waiver_required'], 409: ['version_mismatch', 'hash_mismatch', 'already_superseded'], 422: ['signer_is_minor', 'minor_is_adult'] } });
 route('GET /api/waivers/:id', { tag: 'waivers', summary: 'A signature as stored with the text signed',
   ok: [200, { signature: 'object', version: 'object', event: 'object' }], errors: { 400: ['invalid_id'], 404: ['signature_not_found'] } });
 
 route('POST /api/events/:id/party-links', { tag: 'guests', summary: 'A party link for guests (the secret shown once)',
   body: { seats: 'integer', expires_at: 'date-time', 'note?': 'string|null' },
   ok: [201, { id: 'uuid', url: 'string', seats: 'integer', expires_at: 'date-time', note: 'string|null' }],
-  errors: { 400: ['seats_required', 'invalid_seats', 'expires_at_required', 'invalid_expires_at', 'invalid_note', 'unknown_field', 'invalid_id'], 404: ['event_not_found'], 409: ['event_not_open'], 422: ['seats_out_of_range', 'expires_at_out_of_range'] } });
+  errors: { 400: ['seats_required', 'expires_at_required', 'invalid_expires_at', 'invalid_note', 'unknown_field', 'invalid_id'], 404: ['event_not_found'], 409: ['event_not_open'], 422: ['expires_at_out_of_range'] } });
 route('GET /api/events/:id/party-links', { tag: 'guests', summary: 'The event\'s party links: seats used and left, who revoked and why',
   ok: [200, { links: ['object'] }], errors: { 400: ['invalid_id'], 404: ['event_not_found'] } });
 route('POST /api/events/:id/party-links/:link_id/revoke', { tag: 'guests', summary: 'Stop a party link taking sign-ups (who joined keeps their place)',
@@ -286,7 +287,7 @@ route('GET /api/events/:id/manifest', { tag: 'dock', summary: 'The dock\'s manif
   errors: { 400: ['invalid_id', 'invalid_format', 'unknown_parameter'], 404: ['event_not_found'] } });
 route('POST /api/events/:id/check-in', { tag: 'dock', summary: 'Check a person in, mark a no-show, or clear it',
   body: { user_id: 'uuid', status: 'checked_in|no_show|null' }, ok: [200, { person: 'object', counts: 'object' }],
-  errors: { 400: ['unknown_field', 'user_id_required', 'invalid_status'], 404: ['person_not_found'], 409: ['checkin_not_open', 'guest_on_hold'] } });
+  errors: { 400: ['unknown_field', 'user_id_required', 'status_required', 'invalid_status'], 404: ['place_not_found'], 409: ['checkin_not_open', 'checkin_closed', 'guest_on_hold'] } });
 
 route('POST /api/imports', { tag: 'imports', summary: 'Import a CSV file of one kind, the whole file or nothing',
   body: { kind: 'string', csv: 'string', 'filename?': 'string' }, ok: [201, '#Import'],

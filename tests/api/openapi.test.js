@@ -57,6 +57,25 @@ describe('the OpenAPI description', () => {
     assert.equal(res.valid, true, JSON.stringify(res.errors, null, 1));
   });
 
+  test('every error code the document lists is one the SQL, the module or nginx\'s config answers', () => {
+    const sources = [
+      ...fs.readdirSync(path.join(ROOT, 'sql/migrations')).map((f) => path.join(ROOT, 'sql/migrations', f)),
+      ...fs.readdirSync(path.join(ROOT, 'ngx_scc_module')).filter((f) => f.endsWith('.c')).map((f) => path.join(ROOT, 'ngx_scc_module', f)),
+      path.join(ROOT, 'conf/nginx.dev.conf.in'),
+    ].map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    const unknown = [];
+    for (const [p, item] of Object.entries(doc.paths)) {
+      for (const [m, op] of Object.entries(item)) {
+        for (const [status, r] of Object.entries(op.responses)) {
+          for (const code of r['x-scc-codes'] ?? []) {
+            if (!sources.includes(`'${code}'`) && !sources.includes(`"${code}"`)) unknown.push(`${m} ${p} ${status} ${code}`);
+          }
+        }
+      }
+    }
+    assert.deepEqual(unknown, [], `codes nothing answers: ${unknown.join(', ')}`);
+  });
+
   test('public routes say so, and the rest ask for a token', () => {
     for (const [p, item] of Object.entries(doc.paths)) {
       for (const [m, op] of Object.entries(item)) {
