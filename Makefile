@@ -118,7 +118,7 @@ unit: $(UNIT_BINS)
 SCC_PORT   ?= 8080
 STACK      := conf/stack
 
-.PHONY: deps up down run test bench schema
+.PHONY: deps up down run test bench schema openapi
 deps:
 	@conf/deps
 
@@ -144,6 +144,11 @@ test: deps
 schema: deps
 	@$(MAKE) --no-print-directory all
 	@sql/snapshot
+
+# frontend/api/openapi.json, the API's description, from docs/api/openapi.mjs
+# and the module's route table (tests/api/openapi.test.js checks it is current).
+openapi:
+	@node docs/api/openapi.mjs
 
 # Not part of `make test`: wrk and pgbench on a dedicated stack.
 bench: deps
