@@ -181,6 +181,21 @@ describe('the production config', () => {
     assert.equal(api.headers.get('cache-control'), 'no-store', 'API answers keep the module\'s no-store');
   });
 
+  test('the operator locations: the API description, and metrics for this machine only', async () => {
+    const doc = await request('/api/openapi.json');
+    assert.equal(doc.status, 200);
+    assert.match(doc.headers.get('content-type'), /^application\/json/);
+    assert.equal(doc.body.openapi, '3.1.0');
+    assert.equal(doc.headers.get('cache-control'), 'no-cache');
+    const local = await request('/metrics');
+    assert.equal(local.status, 200);
+    assert.match(local.text, /^# HELP scc_http_requests_total /m);
+    const other = await request('/metrics', { localAddress: '127.0.0.2' });
+    assert.equal(other.status, 403, 'another address');
+    const forwarded = await request('/metrics', { headers: { 'x-forwarded-for': '198.51.100.60' } });
+    assert.equal(forwarded.status, 403, 'behind the proxy, the client\'s address is judged');
+  });
+
   // Each test below speaks for its own client address through the trusted
   // proxy (127.0.0.1 sets X-Forwarded-For), so their limits never meet.
   test('limit_req: a burst of sign-in attempts gets 429s in the API error shape', async () => {
