@@ -150,13 +150,22 @@ describe('the production config', () => {
     'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
   };
 
-  test('security headers on a page, a module, an API answer, an API error and a 404 page', async () => {
+  test('security headers on a page, a module, an API answer, an API error, a 404 page and a report run\'s HTML', async () => {
     for (const p of ['/', '/shell.js', '/api/health', '/api/events', '/nope.html']) {
       const r = await request(p, { headers: { 'x-forwarded-for': '192.0.2.1' } });
       for (const [name, value] of Object.entries(SECURITY)) {
         assert.equal(r.headers.get(name), value, `${p} (${r.status}): ${name}`);
       }
       assert.equal(r.headers.get('server'), 'nginx', `${p}: no version in Server`);
+    }
+    // A report run's HTML (framed by the admin's page): its own policy, the
+    // others repeated (a location with add_header loses the server's).
+    const report = await request('/api/report-runs/1/html');
+    assert.equal(report.status, 401);
+    const sandboxed = { ...SECURITY, 'x-frame-options': 'SAMEORIGIN',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox" };
+    for (const [name, value] of Object.entries(sandboxed)) {
+      assert.equal(report.headers.get(name), value, `report run html: ${name}`);
     }
   });
 
