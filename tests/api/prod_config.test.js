@@ -131,13 +131,24 @@ describe('the production config', () => {
     }));
   });
 
-  test('plain http is sent to https', async () => {
+  test('plain http is sent to https, but for the ACME challenge', async () => {
     const res = await new Promise((resolve, reject) => {
       http.get({ host: '127.0.0.1', port: httpPort, path: '/events.html?x=1', headers: { host: 'localhost' } },
         (r) => { r.resume(); resolve(r); }).on('error', reject);
     });
     assert.equal(res.statusCode, 301);
     assert.equal(res.headers.location, 'https://localhost/events.html?x=1');
+    // ... except Let's Encrypt's challenge, served from its webroot.
+    fs.mkdirSync(path.join(dir, 'acme/.well-known/acme-challenge'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'acme/.well-known/acme-challenge/tok3n'), 'tok3n.thumbprint');
+    const acme = await new Promise((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port: httpPort, path: '/.well-known/acme-challenge/tok3n' }, (r) => {
+        let text = '';
+        r.on('data', (d) => { text += d; });
+        r.on('end', () => resolve({ status: r.statusCode, type: r.headers['content-type'], text }));
+      }).on('error', reject);
+    });
+    assert.deepEqual(acme, { status: 200, type: 'text/plain', text: 'tok3n.thumbprint' });
   });
 
   const SECURITY = {
