@@ -204,13 +204,16 @@ describe('the production config', () => {
   // Each test below speaks for its own client address through the trusted
   // proxy (127.0.0.1 sets X-Forwarded-For), so their limits never meet.
   test('limit_req: a burst of sign-in attempts gets 429s in the API error shape', async () => {
+    const started = Date.now();
     const all = await Promise.all(Array.from({ length: 40 }, () =>
       request('/api/auth/redeem', { method: 'POST', body: { code: 'A'.repeat(22) },
         headers: { 'x-forwarded-for': '198.51.100.40' } })));
     const counts = {};
     for (const r of all) counts[r.status] = (counts[r.status] ?? 0) + 1;
-    // burst 20 + the one the rate allows: at most 21 reach PostgreSQL.
-    assert.ok(counts[401] >= 1 && counts[401] <= 21, JSON.stringify(counts));
+    // burst 20 + the one the rate allows, + one more each 2 s (30 r/m) the
+    // burst took on a slow machine: no more than that reach PostgreSQL.
+    const allowed = 21 + Math.floor((Date.now() - started) / 2000);
+    assert.ok(counts[401] >= 1 && counts[401] <= allowed, `${JSON.stringify(counts)}, at most ${allowed}`);
     assert.equal(counts[401] + counts[429], 40, JSON.stringify(counts));
     isError(all.find((r) => r.status === 429), 429, 'too_many_requests');
     const other = await request('/api/auth/redeem', { method: 'POST', body: { code: 'A'.repeat(22) },
