@@ -131,13 +131,24 @@ describe('the production config', () => {
     }));
   });
 
-  test('plain http is sent to https', async () => {
+  test('plain http is sent to https, but for the ACME challenge', async () => {
     const res = await new Promise((resolve, reject) => {
       http.get({ host: '127.0.0.1', port: httpPort, path: '/events.html?x=1', headers: { host: 'localhost' } },
         (r) => { r.resume(); resolve(r); }).on('error', reject);
     });
     assert.equal(res.statusCode, 301);
     assert.equal(res.headers.location, 'https://localhost/events.html?x=1');
+    // ... except Let's Encrypt's challenge, served from its webroot.
+    fs.mkdirSync(path.join(dir, 'acme/.well-known/acme-challenge'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'acme/.well-known/acme-challenge/tok3n'), 'tok3n.thumbprint');
+    const acme = await new Promise((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port: httpPort, path: '/.well-known/acme-challenge/tok3n' }, (r) => {
+        let text = '';
+        r.on('data', (d) => { text += d; });
+        r.on('end', () => resolve({ status: r.statusCode, type: r.headers['content-type'], text }));
+      }).on('error', reject);
+    });
+    assert.deepEqual(acme, { status: 200, type: 'text/plain', text: 'tok3n.thumbprint' });
   });
 
   const SECURITY = {
@@ -150,13 +161,22 @@ describe('the production config', () => {
     'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
   };
 
-  test('security headers on a page, a module, an API answer, an API error and a 404 page', async () => {
+  test('security headers on a page, a module, an API answer, an API error, a 404 page and a report run\'s HTML', async () => {
     for (const p of ['/', '/shell.js', '/api/health', '/api/events', '/nope.html']) {
       const r = await request(p, { headers: { 'x-forwarded-for': '192.0.2.1' } });
       for (const [name, value] of Object.entries(SECURITY)) {
         assert.equal(r.headers.get(name), value, `${p} (${r.status}): ${name}`);
       }
       assert.equal(r.headers.get('server'), 'nginx', `${p}: no version in Server`);
+    }
+    // A report run's HTML (framed by the admin's page): its own policy, the
+    // others repeated (a location with add_header loses the server's).
+    const report = await request('/api/report-runs/1/html');
+    assert.equal(report.status, 401);
+    const sandboxed = { ...SECURITY, 'x-frame-options': 'SAMEORIGIN',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox" };
+    for (const [name, value] of Object.entries(sandboxed)) {
+      assert.equal(report.headers.get(name), value, `report run html: ${name}`);
     }
   });
 
@@ -199,13 +219,16 @@ describe('the production config', () => {
   // Each test below speaks for its own client address through the trusted
   // proxy (127.0.0.1 sets X-Forwarded-For), so their limits never meet.
   test('limit_req: a burst of sign-in attempts gets 429s in the API error shape', async () => {
+    const started = Date.now();
     const all = await Promise.all(Array.from({ length: 40 }, () =>
       request('/api/auth/redeem', { method: 'POST', body: { code: 'A'.repeat(22) },
         headers: { 'x-forwarded-for': '198.51.100.40' } })));
     const counts = {};
     for (const r of all) counts[r.status] = (counts[r.status] ?? 0) + 1;
-    // burst 20 + the one the rate allows: at most 21 reach PostgreSQL.
-    assert.ok(counts[401] >= 1 && counts[401] <= 21, JSON.stringify(counts));
+    // burst 20 + the one the rate allows, + one more each 2 s (30 r/m) the
+    // burst took on a slow machine: no more than that reach PostgreSQL.
+    const allowed = 21 + Math.floor((Date.now() - started) / 2000);
+    assert.ok(counts[401] >= 1 && counts[401] <= allowed, `${JSON.stringify(counts)}, at most ${allowed}`);
     assert.equal(counts[401] + counts[429], 40, JSON.stringify(counts));
     isError(all.find((r) => r.status === 429), 429, 'too_many_requests');
     const other = await request('/api/auth/redeem', { method: 'POST', body: { code: 'A'.repeat(22) },

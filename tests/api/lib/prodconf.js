@@ -11,6 +11,7 @@
 //     module,         // the .so to load_module, or null to keep Debian's
 //                     // `include /etc/nginx/modules-enabled/*.conf`
 //     frontend,       // the folder served (default the checkout's frontend/)
+//     acme,           // the ACME challenge webroot (default dir/acme)
 //   });
 //
 // Only what must differ on a test machine changes: the "site:" values and
@@ -30,7 +31,7 @@ export const PROD_CONF = path.join(ROOT, 'conf/nginx.prod.conf.example');
 export function renderProdConf({
   dir, httpsPort, httpPort, pgHost, jwtKey, cert, certKey,
   trustedProxy = '127.0.0.1', module = path.join(ROOT, 'build/ngx_http_scc_module.so'),
-  frontend = path.join(ROOT, 'frontend'),
+  frontend = path.join(ROOT, 'frontend'), acme = path.join(dir, 'acme'),
 }) {
   const subs = [
     ['pid /run/nginx.pid;', `pid ${dir}/nginx.pid;`],
@@ -46,6 +47,7 @@ export function renderProdConf({
     ['ssl_certificate     /etc/ssl/scc/fullchain.pem;', `ssl_certificate     ${cert};`],
     ['ssl_certificate_key /etc/ssl/scc/privkey.pem;', `ssl_certificate_key ${certKey};`],
     ['root /usr/share/scc/frontend;', `root ${frontend};`],
+    ['root /var/www/acme;', `root ${acme};`],
   ];
   if (module) {
     subs.push(['include /etc/nginx/modules-enabled/*.conf;', `load_module ${module};`]);
