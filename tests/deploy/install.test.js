@@ -31,7 +31,7 @@ const LEFTOVERS = [
   `${UNITS}/scc-worker.service`, `${UNITS}/scc-worker@.service`,
   '/etc/systemd/system/multi-user.target.wants/scc-worker.service',
   '/usr/share/man/man1/scc-worker.1.gz', '/usr/share/doc/scc-worker',
-  '/usr/share/doc/libnginx-mod-http-scc',
+  '/usr/share/doc/libnginx-mod-http-scc', '/etc/logrotate.d/scc-worker',
 ];
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scc-deploy-'));
@@ -89,7 +89,8 @@ test('apt-get install: the module enabled the Debian way, the worker with its us
   assert.equal(fs.readlinkSync(LINK), SNIPPET);
   assert.equal(fs.readFileSync(SNIPPET, 'utf8'), 'load_module modules/ngx_http_scc_module.so;\n');
   const conffiles = fs.readFileSync('/var/lib/dpkg/info/scc-worker.conffiles', 'utf8');
-  assert.equal(conffiles.trim(), '/etc/scc/worker.conf');
+  assert.deepEqual(conffiles.trim().split('\n').sort(), ['/etc/logrotate.d/scc-worker', '/etc/scc/worker.conf']);
+  assert.ok(fs.existsSync('/usr/share/doc/scc-worker/README.Debian'), 'the units\' Documentation= exists');
   const conf = fs.readFileSync('/etc/scc/worker.conf', 'utf8');
   assert.match(conf, /^migrations_dir = \/usr\/share\/scc\/migrations$/m);
   assert.match(conf, /^templates_dir = \/usr\/share\/scc\/templates$/m);
