@@ -10,7 +10,9 @@
 // This file must never touch the system's nginx service (it only runs
 // `nginx -t` on the system's config, which starts nothing) nor remove a
 // package it did not install: when either package is installed already, it
-// fails at once and changes nothing.
+// fails at once and changes nothing — unless var/deploy-installed says an
+// earlier run of this file installed them and died before purging (then
+// they are purged first).
 
 import test, { after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -34,6 +36,8 @@ const LEFTOVERS = [
   '/usr/share/doc/libnginx-mod-http-scc', '/etc/logrotate.d/scc-worker',
 ];
 
+// Written before apt-get install, removed after the purge.
+const MARKER = path.join(ROOT, 'var/deploy-installed');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scc-deploy-'));
 fs.chmodSync(tmp, 0o755);   // nginx's workers (www-data) and the scc user read in here
 const apt = (args) => run('apt-get', ['-y', '-q', '-o', 'DPkg::Lock::Timeout=120', ...args],
@@ -42,6 +46,7 @@ const status = async (pkg) => (await run('dpkg-query', ['-W', '-f=${db:Status-St
 const exists = (p) => { try { fs.lstatSync(p); return true; } catch { return false; } };
 
 let debs = [];
+let ready = false;       // the machine was clear: installing cannot replace anyone's package
 let installed = false;
 let stack = null;
 let nginxConf = null;
@@ -49,13 +54,19 @@ const before = {};
 
 after(async () => {
   if (nginxConf) await run(NGINX, ['-c', nginxConf, '-s', 'stop']);
-  if (installed) await apt(['purge', ...PACKAGES]);   // a failed test still leaves no package behind
+  // a failed test still leaves no package behind
+  if (installed && (await apt(['purge', ...PACKAGES])).code === 0) fs.rmSync(MARKER, { force: true });
   if (stack) await stack.stop();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 test('the machine before: root, no SCC package installed, nothing of theirs on disk', async () => {
   assert.equal(process.getuid(), 0, 'the install test needs root (apt-get, dpkg)');
+  if (fs.existsSync(MARKER)) {
+    const r = await apt(['purge', ...PACKAGES]);   // ours, from a run that died
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    fs.rmSync(MARKER);
+  }
   for (const p of PACKAGES) {
     assert.notEqual(await status(p), 'installed', `${p} is installed on this machine: the install test would remove it, so it stops here`);
   }
@@ -63,6 +74,7 @@ test('the machine before: root, no SCC package installed, nothing of theirs on d
   before.modulesEnabled = fs.readdirSync('/etc/nginx/modules-enabled').sort();
   before.user = (await run('getent', ['passwd', 'scc'])).stdout;
   before.systemNginxT = (await run(NGINX, ['-t', '-q'])).code;
+  ready = true;
 });
 
 test('make deb: both packages built with debhelper, lintian without error or warning', async () => {
@@ -82,8 +94,12 @@ test('make deb: both packages built with debhelper, lintian without error or war
 });
 
 test('apt-get install: the module enabled the Debian way, the worker with its user, files and units', async () => {
-  const r = await apt(['install', '--no-install-recommends', ...debs]);
+  assert.ok(ready, 'not installing: the machine was not as this test needs it (first test)');
+  assert.equal(debs.length, 2, 'not installing: make deb did not give both packages');
+  fs.mkdirSync(path.dirname(MARKER), { recursive: true });
+  fs.writeFileSync(MARKER, `${debs.join('\n')}\n`);
   installed = true;
+  const r = await apt(['install', '--no-install-recommends', ...debs]);
   assert.equal(r.code, 0, r.stderr + r.stdout);
   for (const p of PACKAGES) assert.equal(await status(p), 'installed');
   assert.equal(fs.readlinkSync(LINK), SNIPPET);
@@ -109,6 +125,7 @@ test('apt-get install: the module enabled the Debian way, the worker with its us
 });
 
 test('systemd: verify passes and both units score at most 3.0 (systemd-analyze security --offline)', async () => {
+  assert.ok(installed, 'the packages were not installed by this run');
   for (const unit of ['scc-worker.service', 'scc-worker@.service']) {
     const file = `${UNITS}/${unit}`;
     const v = await run('systemd-analyze', ['verify', file]);
@@ -127,6 +144,7 @@ test('systemd: verify passes and both units score at most 3.0 (systemd-analyze s
 });
 
 test('scc-worker migrate from /usr/share/scc, then the worker as user scc sends through the outbox and runs a job', async () => {
+  assert.ok(installed, 'the packages were not installed by this run');
   stack = await startStack({ noWorker: true });
   await stack.psql('create database scc_deploy owner scc_owner', { db: 'postgres' });
   const pg = (user) => `host=${stack.pgHost} dbname=scc_deploy user=${user}`;
@@ -158,6 +176,7 @@ test('scc-worker migrate from /usr/share/scc, then the worker as user scc sends 
 });
 
 test('Debian nginx loads the module through modules-enabled, starts on its own port and pid, and the module answers', async () => {
+  assert.ok(installed, 'the packages were not installed by this run');
   // The system's own config still loads with the module enabled (nothing is started).
   if (before.systemNginxT === 0) {
     const t = await run(NGINX, ['-t', '-q']);
@@ -220,9 +239,11 @@ http {
 });
 
 test('apt-get purge: the machine as it was found (the scc system user is kept, as Debian keeps them)', async () => {
+  assert.ok(installed, 'the packages were not installed by this run');
   const r = await apt(['purge', ...PACKAGES]);
   assert.equal(r.code, 0, r.stderr + r.stdout);
   installed = false;
+  fs.rmSync(MARKER);
   for (const p of PACKAGES) assert.notEqual(await status(p), 'installed');
   for (const p of LEFTOVERS) assert.equal(exists(p), false, `${p} is left after purge`);
   assert.deepEqual(fs.readdirSync('/etc/nginx/modules-enabled').sort(), before.modulesEnabled);
