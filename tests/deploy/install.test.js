@@ -156,7 +156,8 @@ test('scc-worker migrate from /usr/share/scc, then the worker as user scc sends 
 
   // The shipped config with a sender: every path in it is the package's.
   const conf = path.join(tmp, 'worker.conf');
-  fs.writeFileSync(conf, `${fs.readFileSync('/etc/scc/worker.conf', 'utf8')}sender = SCC <no-reply@scc.example>\n`);
+  fs.writeFileSync(conf, `${fs.readFileSync('/etc/scc/worker.conf', 'utf8')}sender = SCC <no-reply@scc.example>\n`
+    + 'log_file = /var/log/scc/worker.log\n');
   fs.chmodSync(conf, 0o644);
   const asScc = (args) => run('runuser', ['-u', 'scc', '--', '/usr/bin/scc-worker', ...args, '--config', conf],
     { env: { ...process.env, SCC_PG: pg('scc_worker') }, cwd: '/' });
@@ -171,7 +172,12 @@ test('scc-worker migrate from /usr/share/scc, then the worker as user scc sends 
   const id = await stack.psql(`select scc.enqueue_job('noop', '{}')`, { db: 'scc_deploy' });
   const w = await asScc(['run', '--until-idle']);
   assert.equal(w.code, 0, w.stderr);
-  assert.match(w.stderr, new RegExp(`info job: kind=noop id=${id} attempt=1/\\d+ outcome=done`));
+  // log_file in the packaged log folder, written by the scc user
+  const log = fs.readFileSync('/var/log/scc/worker.log', 'utf8');
+  assert.match(log, new RegExp(`info job: kind=noop id=${id} attempt=1/\\d+ outcome=done`));
+  const st = fs.statSync('/var/log/scc/worker.log');
+  assert.equal(st.uid, fs.statSync('/var/lib/scc').uid);
+  assert.equal(st.mode & 0o777, 0o640);
   assert.equal(await stack.psql(`select state from scc.jobs where id = ${Number(id)}`, { db: 'scc_deploy' }), 'done');
 });
 
