@@ -113,6 +113,12 @@ test('apt-get install: the module enabled the Debian way, the worker with its us
   assert.doesNotMatch(conf, /^\s*(smtp_password|aws_access_key_id|aws_secret_access_key)\s*=/m, 'no secret in the shipped config');
   assert.deepEqual(fs.readdirSync('/usr/share/scc/migrations'), fs.readdirSync(path.join(ROOT, 'sql/migrations')).filter((f) => f.endsWith('.sql')));
   assert.ok(fs.existsSync('/usr/share/scc/templates/login_link.txt.mustache'));
+  // The web app, with the samples its import page links to (a link in the tree, files here).
+  for (const f of fs.readdirSync(path.join(ROOT, 'frontend'))) {
+    if (f === 'README.md' || f === 'samples') continue;
+    assert.ok(fs.existsSync(`/usr/share/scc/frontend/${f}`), `frontend/${f} installed`);
+  }
+  assert.ok(fs.statSync('/usr/share/scc/frontend/samples/import/journal.csv').isFile());
   const [, , uid, , , home, shell] = (await run('getent', ['passwd', 'scc'])).stdout.trim().split(':');
   assert.ok(Number(uid) < 1000, `scc is a system user (uid ${uid})`);
   assert.equal(home, '/var/lib/scc');
