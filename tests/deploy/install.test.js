@@ -1,10 +1,11 @@
 // install.test.js — the Debian packages on this machine, end to end: `make
 // deb` (conf/deb: dpkg-buildpackage, lintian), the units checked by
-// systemd-analyze, `apt-get install` of both packages, Debian's nginx
-// loading the module through the packaged modules-enabled snippet with its
-// own prefix, pid and port against a test database, `scc-worker migrate`
-// and the worker from the installed paths as the packaged user, then
-// `apt-get purge` and the machine as it was found.  See tests/README.md,
+// systemd-analyze, `apt-get install` of both packages, `scc-worker migrate`
+// and the worker from the installed paths as the packaged user, Debian's
+// nginx loading the module through the packaged modules-enabled snippet
+// with the shipped production config (TLS; its own pid, ports and logs)
+// against a test database and serving the packaged web app, then `apt-get
+// purge` and the machine as it was found.  See tests/README.md,
 // "Deploy tests".
 //
 // This file must never touch the system's nginx service (it only runs
@@ -17,9 +18,11 @@
 import test, { after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { startStack, freePort, run, ROOT } from '../api/lib/stack.js';
+import { writeProdConf } from '../api/lib/prodconf.js';
 
 const PACKAGES = ['libnginx-mod-http-scc', 'scc-worker'];
 const NGINX = '/usr/sbin/nginx';
@@ -53,7 +56,7 @@ let nginxConf = null;
 const before = {};
 
 after(async () => {
-  if (nginxConf) await run(NGINX, ['-c', nginxConf, '-s', 'stop']);
+  if (nginxConf) await run(NGINX, ['-c', nginxConf, '-e', path.join(tmp, 'logs/error.log'), '-s', 'stop']);
   // a failed test still leaves no package behind
   if (installed && (await apt(['purge', ...PACKAGES])).code === 0) fs.rmSync(MARKER, { force: true });
   if (stack) await stack.stop();
@@ -187,63 +190,70 @@ test('scc-worker migrate from /usr/share/scc, then the worker as user scc sends 
   assert.equal(await stack.psql(`select state from scc.jobs where id = ${Number(id)}`, { db: 'scc_deploy' }), 'done');
 });
 
-test('Debian nginx loads the module through modules-enabled, starts on its own port and pid, and the module answers', async () => {
+test('Debian nginx loads the module through modules-enabled with the shipped production config, serves TLS and the packaged web app', async () => {
   assert.ok(installed, 'the packages were not installed by this run');
   // The system's own config still loads with the module enabled (nothing is started).
   if (before.systemNginxT === 0) {
     const t = await run(NGINX, ['-t', '-q']);
     assert.equal(t.code, 0, `the system's nginx.conf no longer loads: ${t.stderr}`);
   }
-  const port = await freePort();
   const secret = path.join(tmp, 'jwt.key');
   fs.writeFileSync(secret, Buffer.from(Array.from({ length: 48 }, (_, i) => (i * 37 + 11) & 0xff)).toString('base64'), { mode: 0o600 });
-  for (const d of ['logs', 'tmp']) fs.mkdirSync(path.join(tmp, d), { recursive: true });
-  nginxConf = path.join(tmp, 'nginx.conf');
-  // A minimal http block of our own; the snippet is loaded exactly as the
-  // system's nginx.conf loads it (relative to nginx's own prefix).
-  fs.writeFileSync(nginxConf, `
-include /etc/nginx/modules-enabled/*.conf;
-user www-data;
-worker_processes 1;
-pid ${tmp}/nginx.pid;
-error_log ${tmp}/logs/error.log warn;
-events { worker_connections 64; }
-http {
-    access_log ${tmp}/logs/access.log;
-    client_body_temp_path ${tmp}/tmp/body;
-    proxy_temp_path ${tmp}/tmp/proxy;
-    fastcgi_temp_path ${tmp}/tmp/fastcgi;
-    uwsgi_temp_path ${tmp}/tmp/uwsgi;
-    scgi_temp_path ${tmp}/tmp/scgi;
-    client_max_body_size 64k;
-    client_body_buffer_size 64k;
-    scc_pg "host=${stack.pgHost} dbname=scc_deploy user=scc_web";
-    scc_jwt_secret_file ${secret};
-    scc_public_origin "http://127.0.0.1:${port}";
-    scc_cookie_secure off;
-    server {
-        listen 127.0.0.1:${port};
-        location /api/ { scc_api; }
-    }
-}
-`);
-  const t = await run(NGINX, ['-t', '-c', nginxConf, '-e', path.join(tmp, 'logs/error.log')]);
+  const cert = path.join(tmp, 'cert.pem');
+  const certKey = path.join(tmp, 'key.pem');
+  const o = await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256',
+    '-nodes', '-keyout', certKey, '-out', cert, '-days', '2', '-subj', '/CN=localhost',
+    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1']);
+  assert.equal(o.code, 0, o.stderr);
+  const ca = fs.readFileSync(cert);
+  const httpsPort = await freePort();
+  const httpPort = await freePort();
+  // conf/nginx.prod.conf.example as shipped, its site values and written
+  // paths in our folder (tests/api/lib/prodconf.js), `include
+  // /etc/nginx/modules-enabled/*.conf` kept (module: null) and the root the
+  // package's /usr/share/scc/frontend.  No -p: the snippet's relative
+  // `modules/ngx_http_scc_module.so` resolves against Debian's own prefix,
+  // as it does for the system's nginx.
+  nginxConf = writeProdConf({
+    dir: tmp, httpsPort, httpPort, pgHost: stack.pgHost, jwtKey: secret, cert, certKey,
+    module: null, frontend: '/usr/share/scc/frontend',
+  });
+  assert.match(fs.readFileSync(nginxConf, 'utf8'), /^include \/etc\/nginx\/modules-enabled\/\*\.conf;$/m);
+  const args = ['-c', nginxConf, '-e', path.join(tmp, 'logs/error.log')];
+  const t = await run(NGINX, ['-t', ...args]);
   assert.equal(t.code, 0, t.stderr);
-  const s = await run(NGINX, ['-c', nginxConf, '-e', path.join(tmp, 'logs/error.log')]);
+  const s = await run(NGINX, args);
   assert.equal(s.code, 0, s.stderr);
-  let res;
-  for (let i = 0; i < 50; i++) {
-    try { res = await fetch(`http://127.0.0.1:${port}/api/health`); break; } catch { await new Promise((r) => setTimeout(r, 100)); }
+  const get = (p) => new Promise((resolve, reject) => {
+    const req = https.get({ host: '127.0.0.1', port: httpsPort, servername: 'localhost', ca, path: p, agent: false },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => { text += d; });
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text }));
+      });
+    req.on('error', reject);
+  });
+  let health;
+  for (let i = 0; i < 50 && !health; i++) {
+    try { health = await get('/api/health'); } catch { await new Promise((r) => setTimeout(r, 100)); }
   }
-  assert.ok(res, 'nginx answered');
-  const body = await res.json();
-  assert.equal(res.status, 200, JSON.stringify(body));
+  assert.ok(health, 'nginx answered over TLS');
+  assert.equal(health.status, 200, health.text);
+  const body = JSON.parse(health.text);
   const latest = fs.readdirSync('/usr/share/scc/migrations').sort().pop().split('_')[0];
-  assert.equal(String(body.schema_version).padStart(3, '0'), latest, JSON.stringify(body));
-  const me = await fetch(`http://127.0.0.1:${port}/api/me`);
+  assert.equal(String(body.schema_version).padStart(3, '0'), latest, health.text);
+  const me = await get('/api/me');
   assert.equal(me.status, 401);
-  assert.match(me.headers.get('www-authenticate'), /^Bearer realm="scc"/);
-  const q = await run(NGINX, ['-c', nginxConf, '-e', path.join(tmp, 'logs/error.log'), '-s', 'quit']);
+  assert.match(me.headers['www-authenticate'], /^Bearer realm="scc"/);
+  // The packaged web app, and an import sample its page links to.
+  const index = await get('/');
+  assert.equal(index.status, 200);
+  assert.equal(index.text, fs.readFileSync('/usr/share/scc/frontend/index.html', 'utf8'));
+  const sample = await get('/samples/import/journal.csv');
+  assert.equal(sample.status, 200);
+  assert.equal(sample.text, fs.readFileSync(path.join(ROOT, 'samples/import/journal.csv'), 'utf8'));
+  const q = await run(NGINX, [...args, '-s', 'quit']);
   assert.equal(q.code, 0, q.stderr);
   for (let i = 0; i < 50 && fs.existsSync(path.join(tmp, 'nginx.pid')); i++) await new Promise((r) => setTimeout(r, 100));
   assert.equal(fs.existsSync(path.join(tmp, 'nginx.pid')), false, 'our nginx stopped');
