@@ -155,6 +155,15 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@tests/bench/run
 
+# ---- Debian packages (helper Q1) ---------------------------------------------
+# `make deb`: libnginx-mod-http-scc and scc-worker into build/deb/ with
+# dpkg-buildpackage on a copy of the tree, then lintian (conf/deb; cached by
+# source hash: nothing is rebuilt while the sources are the same).
+.PHONY: deb
+deb: deps
+	@conf/deb
+# ---- end Debian packages (helper Q1) -----------------------------------------
+
 # ---- fuzzing (libFuzzer, ASan + UBSan) ---------------------------------------
 # tests/fuzz/fuzz_ngx_*.c fuzz the module's pure files, the others the
 # worker's parsers; each target is built from the sources themselves, so the

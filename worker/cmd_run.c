@@ -13,7 +13,8 @@
  *   run_wait       wait on the socket with poll() for a NOTIFY or the next
  *                  poll, never in a sleep loop.
  * SIGTERM/SIGINT: the job in hand is finished and recorded, the rest of the
- * batch is given back, exit 0.
+ * batch is given back, exit 0.  SIGHUP: the log file (`log_file`) is opened
+ * again once the job in hand is done (logrotate moved it away).
  *
  * This file must never hold a job kind's logic (handlers live in their own
  * files) nor SQL beyond LISTEN (queue.c and schedule.c call the functions).
@@ -44,11 +45,31 @@
 #define RUN_PRUNE_ROUNDS  100
 
 static volatile sig_atomic_t stop_flag;
+static volatile sig_atomic_t reopen_flag;
 
 static void on_stop(int sig)
 {
     (void)sig;
     stop_flag = 1;
+}
+
+static void on_hup(int sig)
+{
+    (void)sig;
+    reopen_flag = 1;
+}
+
+/* SIGHUP came: open the log file again (a new one when it was moved). */
+static void reopen_log(const scc_config *cfg)
+{
+    reopen_flag = 0;
+    if (cfg->log_file == NULL || *cfg->log_file == '\0')
+        return;
+    if (scc_log_reopen() != 0)
+        scc_log_error("run", "SIGHUP: cannot reopen %s: %s (still writing to the old file)",
+                      cfg->log_file, strerror(errno));
+    else
+        scc_log_info("run", "SIGHUP: log file %s reopened", cfg->log_file);
 }
 
 /* Waits `seconds` unless a signal arrives first (poll returns EINTR). */
@@ -64,14 +85,16 @@ static const char run_help[] =
     "Run the worker: LISTEN scc_jobs, claim due jobs in batches (FOR UPDATE SKIP LOCKED),\n"
     "run each by kind, queue due report schedule slots, prune old rows.  Several workers\n"
     "may run at once, on any machine.  SIGTERM or SIGINT: finish the job in hand, exit 0.\n"
+    "SIGHUP: open log_file again (after logrotate moved it).\n"
     "\n"
     "  --until-idle    exit 0 once no job is due (benchmarks, one-shot runs)\n"
     "\n"
     "Config keys: poll_interval (s, 5), lease_seconds (60), batch_size (100),\n"
     "job_retention (days, 7), dead_job_retention (30), link_retention (7),\n"
     "throttle_retention (1), session_retention (30), worker_id (host:pid),\n"
-    "retry_base (s, 2), retry_max (s, 3600), log_level (info).\n"
-    "Connect as scc_worker.  One log line per job on stderr: kind, id, attempt, outcome, ms.\n"
+    "retry_base (s, 2), retry_max (s, 3600), log_level (info), log_file (stderr).\n"
+    "Connect as scc_worker.  One log line per job on stderr (or log_file): kind, id,\n"
+    "attempt, outcome, ms.\n"
     "\n";
 
 typedef struct {
@@ -418,6 +441,12 @@ int scc_cmd_run(int argc, char **argv)
         scc_config_free(&cfg);
         return scc_cli_usage("run", "%s", err);
     }
+    if (cfg.log_file != NULL && *cfg.log_file != '\0' && scc_log_open(cfg.log_file) != 0) {
+        snprintf(err, sizeof(err), "log_file: cannot open %s: %s", cfg.log_file,
+                 strerror(errno));
+        scc_config_free(&cfg);
+        return scc_cli_usage("run", "%s", err);
+    }
     /* A worker may serve only the queue; email jobs then wait, retried, for
      * a sender, and the reason is said once here as well as on each job. */
     if (cfg.sender == NULL || *cfg.sender == '\0')
@@ -443,14 +472,20 @@ int scc_cmd_run(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = on_hup;
+    sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
     scc_log_info("run", "scc-worker run: worker %s (poll %gs, lease %gs, batch %d, kinds %s)",
                  st.w.worker_id, st.set.poll_interval, st.set.lease_seconds, st.set.batch_size,
                  scc_queue_kinds_literal());
 
-    while (!stop_flag && run_step(&st) == 0)
-        ;
+    for (;;) {
+        if (reopen_flag)
+            reopen_log(&cfg);
+        if (stop_flag || run_step(&st) != 0)
+            break;
+    }
 
     if (!conn_lost(st.w.conn))
         (void)flush_done(&st);

@@ -33,6 +33,7 @@ static const struct {
     { "throttle_retention", offsetof(scc_config, throttle_retention) },
     { "session_retention", offsetof(scc_config, session_retention) },
     { "log_level",      offsetof(scc_config, log_level) },
+    { "log_file",       offsetof(scc_config, log_file) },
     { "worker_id",      offsetof(scc_config, worker_id) },
     { "retry_base",     offsetof(scc_config, retry_base) },
     { "retry_max",      offsetof(scc_config, retry_max) },
@@ -189,6 +190,7 @@ void scc_config_free(scc_config *cfg)
     free(cfg->throttle_retention);
     free(cfg->session_retention);
     free(cfg->log_level);
+    free(cfg->log_file);
     free(cfg->worker_id);
     free(cfg->retry_base);
     free(cfg->retry_max);

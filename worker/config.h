@@ -17,6 +17,7 @@ typedef struct {
     char *pg;              /* libpq conninfo (key `pg`, env SCC_PG) */
     char *migrations_dir;  /* key `migrations_dir`; default "sql/migrations" */
     char *log_level;       /* debug | info | warn | error (env SCC_LOG_LEVEL wins); default info */
+    char *log_file;        /* run: append log lines here instead of stderr; SIGHUP reopens it */
     /* scc-worker run (parsed and checked by scc_config_run_settings) */
     char *poll_interval;   /* seconds between polls when no NOTIFY came; default 5 */
     char *lease_seconds;   /* a claimed job's lease; default 60 */

@@ -3,10 +3,14 @@
  * component, one write(2) per line.
  *
  * This file must never allocate or block on anything but stderr, so it is
- * safe to call on any error path (out of memory included).
+ * safe to call on any error path (out of memory included).  A log file
+ * (scc_log_open) is put in place of stderr with dup2, so the one write per
+ * line stays one write.
  */
 #include "log.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +21,47 @@
 static scc_log_level log_min = SCC_LOG_INFO;
 
 static const char *const log_names[] = { "debug", "info", "warn", "error" };
+
+/* The file of scc_log_open, kept to open it again on SIGHUP. */
+static char log_path[4096];
+
+int scc_log_open(const char *path)
+{
+    size_t len = strlen(path);
+
+    if (len == 0 || len >= sizeof(log_path)) {
+        errno = len == 0 ? ENOENT : ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(log_path, path, len + 1);
+    if (scc_log_reopen() != 0) {
+        log_path[0] = '\0';
+        return -1;
+    }
+    return 0;
+}
+
+int scc_log_reopen(void)
+{
+    int fd, saved;
+
+    if (log_path[0] == '\0')
+        return 0;
+    fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    if (fd < 0)
+        return -1;
+    fflush(stderr);
+    /* dup2 drops O_CLOEXEC on the new descriptor 2: children inherit it */
+    if (fd != STDERR_FILENO && dup2(fd, STDERR_FILENO) < 0) {
+        saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    if (fd != STDERR_FILENO)
+        close(fd);
+    return 0;
+}
 
 void scc_log_set_level(scc_log_level level)
 {

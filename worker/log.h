@@ -29,6 +29,18 @@ void scc_log_set_level(scc_log_level level);
  * anything else (level untouched). */
 int scc_log_parse_level(const char *name, scc_log_level *level);
 
+/* From now on every line goes to the file `path` (opened for appending,
+ * created 0640, and put in place of stderr, so what a library prints there
+ * lands in it too) instead of the stderr the process was started with.
+ * Returns 0, or -1 with errno (stderr untouched). */
+int scc_log_open(const char *path);
+
+/* Opens the file of scc_log_open again (it was moved away by logrotate: a
+ * new one is created) and puts it in place of stderr.  Returns 0 (also
+ * when no file was set: nothing to do), or -1 with errno, the old file kept.
+ * Not for a signal handler: call it from the loop that saw the signal. */
+int scc_log_reopen(void);
+
 /* One line: level, component (a short word: "run", "job", "email", "db",
  * "migrate", "schedule", "prune"), then the message (printf format; no
  * trailing newline, a long message is cut at 4 KiB). */

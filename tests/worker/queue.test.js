@@ -247,3 +247,45 @@ test('run --help exits 0; a stray argument is a usage error; an unreachable data
   assert.equal(down.code, 1);
   assert.match(down.stderr, /cannot connect to the database/);
 });
+
+/* deployment: log_file and SIGHUP (helper Q1) */
+test('log_file: SIGHUP after the file was moved away opens a new one with the later lines', async () => {
+  const { default: fs } = await import('node:fs');
+  const { default: os } = await import('node:os');
+  const { default: path } = await import('node:path');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scc-q1-log-'));
+  const file = path.join(dir, 'worker.log');
+  const moved = `${file}.1`;
+  const read = (f) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '');
+  const w = spawnWorker(s, { poll_interval: 120, log_file: file });
+  try {
+    await waitFor(() => /scc-worker run: worker /.test(read(file)), { what: 'start line in log_file' });
+    assert.equal(w.log(), '', 'with log_file, nothing goes to the stderr it was started with');
+    const before = await q(`select scc.enqueue_job('noop', '{}')`);
+    await waitFor(() => new RegExp(`id=${before} .*outcome=done`).test(read(file)), { what: 'first job logged' });
+    fs.renameSync(file, moved);   // what logrotate does
+    const during = await q(`select scc.enqueue_job('noop', '{}')`);
+    // Until SIGHUP the worker keeps writing to the file it has open.
+    await waitFor(() => new RegExp(`id=${during} .*outcome=done`).test(read(moved)), { what: 'job logged to the moved file' });
+    assert.equal(fs.existsSync(file), false);
+    w.child.kill('SIGHUP');
+    await waitFor(() => /info run: SIGHUP: log file .* reopened/.test(read(file)), { what: 'a new log file' });
+    const after = await q(`select scc.enqueue_job('noop', '{}')`);
+    await waitFor(() => new RegExp(`id=${after} .*outcome=done`).test(read(file)), { what: 'later job in the new file' });
+    assert.doesNotMatch(read(moved), new RegExp(`id=${after} `), 'the moved file gets no later line');
+    assert.doesNotMatch(read(file), new RegExp(`id=${before} `), 'the new file starts after SIGHUP');
+    assert.equal(fs.statSync(file).mode & 0o777, 0o640);
+  } finally {
+    const r = await w.stop();
+    assert.equal(r.code, 0, 'SIGHUP did not end the worker: SIGTERM still stops it cleanly');
+    assert.match(read(file), /stopping on signal/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('log_file that cannot be opened is a configuration error (exit 2)', async () => {
+  const w = spawnWorker(s, { log_file: '/nonexistent-scc-q1/worker.log' });
+  assert.equal((await w.exited).code, 2);
+  assert.match(w.log(), /log_file: cannot open \/nonexistent-scc-q1\/worker\.log: No such file or directory/);
+});
+/* end deployment (helper Q1) */
