@@ -253,6 +253,10 @@ test('Debian nginx loads the module through modules-enabled with the shipped pro
   const sample = await get('/samples/import/journal.csv');
   assert.equal(sample.status, 200);
   assert.equal(sample.text, fs.readFileSync(path.join(ROOT, 'samples/import/journal.csv'), 'utf8'));
+  // The API's description, packaged with the web app.
+  const openapi = await get('/api/openapi.json');
+  assert.equal(openapi.status, 200);
+  assert.equal(openapi.text, fs.readFileSync(path.join(ROOT, 'frontend/api/openapi.json'), 'utf8'));
   const q = await run(NGINX, [...args, '-s', 'quit']);
   assert.equal(q.code, 0, q.stderr);
   for (let i = 0; i < 50 && fs.existsSync(path.join(tmp, 'nginx.pid')); i++) await new Promise((r) => setTimeout(r, 100));
