@@ -452,6 +452,21 @@ ngx_http_scc_route_check(ngx_str_t *err)
             *err = route->pattern;
             return NGX_ERROR;
         }
+
+        /*
+         * text/plain is for a public machine sender (SNS) only: a cookie
+         * must never ride a body a cross-site form can send (helper Q4)
+         */
+
+        if ((route->flags & NGX_HTTP_SCC_BODY_TEXT)
+            && (!(route->flags & NGX_HTTP_SCC_PUBLIC)
+                || !(route->flags & NGX_HTTP_SCC_BODY)
+                || (route->flags & (NGX_HTTP_SCC_REFRESH|NGX_HTTP_SCC_ISSUE
+                                    |NGX_HTTP_SCC_CLEAR))))
+        {
+            *err = route->pattern;
+            return NGX_ERROR;
+        }
     }
 
     return NGX_OK;
