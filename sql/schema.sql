@@ -15849,9 +15849,6 @@ ALTER TABLE ONLY scc.deploys
     ADD CONSTRAINT deploys_repository_id_fkey FOREIGN KEY (repository_id) REFERENCES scc.repositories(id);
 
 ALTER TABLE ONLY scc.email_events
-    ADD CONSTRAINT email_events_outbox_fkey FOREIGN KEY (outbox_id) REFERENCES scc.email_outbox(id) ON DELETE SET NULL;
-
-ALTER TABLE ONLY scc.email_events
     ADD CONSTRAINT email_events_sns_message_fkey FOREIGN KEY (sns_message) REFERENCES scc.sns_messages(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY scc.event_checklist_items

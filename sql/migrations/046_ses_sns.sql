@@ -49,13 +49,11 @@ create table scc.email_events (
     event          text not null,
     address        text not null,
     ses_message_id text,
-    outbox_id      bigint,
+    outbox_id      bigint,                    -- scc.email_outbox.id (no FK, like the outbox's job_id: rows may be pruned)
     detail         jsonb not null default '{}',
     created_at     timestamptz not null default now(),
     constraint email_events_sns_message_fkey foreign key (sns_message)
         references scc.sns_messages (id) on delete cascade,
-    constraint email_events_outbox_fkey foreign key (outbox_id)
-        references scc.email_outbox (id) on delete set null,
     constraint email_events_event_check check (event in
         ('permanent_bounce', 'transient_bounce', 'undetermined_bounce', 'complaint'))
 );
