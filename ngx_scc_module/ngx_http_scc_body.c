@@ -21,7 +21,10 @@
 static void ngx_http_scc_body_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_scc_body_get(ngx_http_request_t *r,
     ngx_str_t *body);
-static ngx_uint_t ngx_http_scc_body_is_json(ngx_http_request_t *r);
+static ngx_uint_t ngx_http_scc_body_is_json(ngx_http_request_t *r,
+    ngx_uint_t text);
+static ngx_uint_t ngx_http_scc_body_type_is(ngx_table_elt_t *h, char *type,
+    size_t len);
 
 
 ngx_int_t
@@ -29,7 +32,9 @@ ngx_http_scc_body_read(ngx_http_request_t *r, ngx_http_scc_ctx_t *ctx)
 {
     ngx_int_t  rc;
 
-    if (!ngx_http_scc_body_is_json(r)) {
+    if (!ngx_http_scc_body_is_json(r, ctx->match.route->flags
+                                         & NGX_HTTP_SCC_BODY_TEXT))
+    {
         return ngx_http_scc_send_error(r, NGX_HTTP_SCC_ERR_MEDIA_TYPE, NULL);
     }
 
@@ -163,22 +168,39 @@ ngx_http_scc_body_get(ngx_http_request_t *r, ngx_str_t *body)
 
 /*
  * A JSON body must say so: besides being honest, a cross-site form can't
- * send this type without a CORS preflight, which nobody here answers.
+ * send this type without a CORS preflight, which nobody here answers.  A
+ * BODY_TEXT route (POST /api/ses/sns: Amazon SNS posts its JSON as
+ * text/plain) takes text/plain too; its body is checked as JSON all the
+ * same, and it changes nothing a forged cross-site post could use.
  */
 
 static ngx_uint_t
-ngx_http_scc_body_is_json(ngx_http_request_t *r)
+ngx_http_scc_body_is_json(ngx_http_request_t *r, ngx_uint_t text)
 {
-    size_t            len;
     ngx_table_elt_t  *h;
 
     h = r->headers_in.content_type;
-    len = sizeof("application/json") - 1;
 
-    if (h == NULL
-        || h->value.len < len
-        || ngx_strncasecmp(h->value.data, (u_char *) "application/json", len)
-           != 0)
+    if (h == NULL) {
+        return 0;
+    }
+
+    if (ngx_http_scc_body_type_is(h, "application/json",
+                                  sizeof("application/json") - 1))
+    {
+        return 1;
+    }
+
+    return text && ngx_http_scc_body_type_is(h, "text/plain",
+                                             sizeof("text/plain") - 1);
+}
+
+
+static ngx_uint_t
+ngx_http_scc_body_type_is(ngx_table_elt_t *h, char *type, size_t len)
+{
+    if (h->value.len < len
+        || ngx_strncasecmp(h->value.data, (u_char *) type, len) != 0)
     {
         return 0;
     }

@@ -51,6 +51,12 @@ ngx_http_scc_route_t  ngx_http_scc_routes[] = {
                        NGX_HTTP_SCC_PUBLIC|NGX_HTTP_SCC_BODY_OPT
                        |NGX_HTTP_SCC_REFRESH|NGX_HTTP_SCC_CLEAR),
 
+    /* SES bounces and complaints through SNS (helper Q4) */
+    ngx_http_scc_route(NGX_HTTP_POST, "/api/ses/sns", "scc_api.ses_sns",
+                       NGX_HTTP_SCC_ROLE_NONE,
+                       NGX_HTTP_SCC_PUBLIC|NGX_HTTP_SCC_BODY
+                       |NGX_HTTP_SCC_BODY_TEXT),
+
     /* who the token says you are: no database round trip */
     ngx_http_scc_route_local(NGX_HTTP_GET, "/api/me", NGX_HTTP_SCC_LOCAL_ME,
                              NGX_HTTP_SCC_ROLE_GUEST, 0),
@@ -442,6 +448,21 @@ ngx_http_scc_route_check(ngx_str_t *err)
 
         if ((route->flags & NGX_HTTP_SCC_FILE)
             && (route->flags & (NGX_HTTP_SCC_ISSUE|NGX_HTTP_SCC_CLEAR)))
+        {
+            *err = route->pattern;
+            return NGX_ERROR;
+        }
+
+        /*
+         * text/plain is for a public machine sender (SNS) only: a cookie
+         * must never ride a body a cross-site form can send (helper Q4)
+         */
+
+        if ((route->flags & NGX_HTTP_SCC_BODY_TEXT)
+            && (!(route->flags & NGX_HTTP_SCC_PUBLIC)
+                || !(route->flags & NGX_HTTP_SCC_BODY)
+                || (route->flags & (NGX_HTTP_SCC_REFRESH|NGX_HTTP_SCC_ISSUE
+                                    |NGX_HTTP_SCC_CLEAR))))
         {
             *err = route->pattern;
             return NGX_ERROR;

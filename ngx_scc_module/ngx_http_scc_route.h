@@ -33,6 +33,7 @@
 #define NGX_HTTP_SCC_ISSUE           0x0020  /* answer issues tokens, cookies */
 #define NGX_HTTP_SCC_CLEAR           0x0040  /* answer clears the cookies */
 #define NGX_HTTP_SCC_FILE            0x0080  /* answer is a file_response */
+#define NGX_HTTP_SCC_BODY_TEXT       0x0100  /* text/plain JSON accepted too */
 
 /*
  * Local handlers: routes answered by the module in C, no SQL.  Each names

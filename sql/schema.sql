@@ -7639,6 +7639,133 @@ ALTER FUNCTION scc.session_answer(u scc.users, token text, expires timestamp wit
 
 COMMENT ON FUNCTION scc.session_answer(u scc.users, token text, expires timestamp with time zone, session_id uuid) IS 'the issuing answer of redeem and refresh: user, refresh_token, refresh_expires_at, session_id (for the token''s sid; the module keeps it from the client)';
 
+CREATE FUNCTION scc.sns_accept(p_id bigint) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $_$
+declare
+    m      scc.sns_messages;
+    n      jsonb;
+    kind   text;
+    ev     text;
+    addrs  jsonb;
+    a      text;
+    sid    text;
+    ob     bigint;
+    count  int := 0;
+begin
+    update scc.sns_messages as x set status = 'accepted', decided_at = now()
+     where x.id = p_id and x.status = 'queued'
+    returning x.* into m;
+    if m.id is null then
+        return 0;
+    end if;
+    if m.message_type <> 'Notification' then
+        perform scc.audit('{}'::jsonb, 'sns.accept', 'sns_message', p_id::text, null,
+                          jsonb_build_object('type', m.message_type,
+                                             'topic_arn', m.body ->> 'TopicArn'));
+        return 0;
+    end if;
+    begin
+        n := (m.body ->> 'Message')::jsonb;
+    exception when invalid_text_representation then
+        n := null;
+    end;
+    if n is null or jsonb_typeof(n) <> 'object' then
+        update scc.sns_messages as x set reason = 'not an SES notification' where x.id = p_id;
+        return 0;
+    end if;
+    kind := coalesce(n ->> 'notificationType', n ->> 'eventType');
+    sid := n -> 'mail' ->> 'messageId';
+    select o.id into ob from scc.email_outbox as o
+     where o.provider_message_id = sid order by o.id limit 1;
+    if kind = 'Bounce' then
+        ev := case n -> 'bounce' ->> 'bounceType'
+                  when 'Permanent' then 'permanent_bounce'
+                  when 'Transient' then 'transient_bounce'
+                  else 'undetermined_bounce' end;
+        addrs := n -> 'bounce' -> 'bouncedRecipients';
+    elsif kind = 'Complaint' then
+        ev := 'complaint';
+        addrs := n -> 'complaint' -> 'complainedRecipients';
+    else
+        update scc.sns_messages as x set reason = 'not a bounce or complaint: '
+               || coalesce(kind, 'no notificationType') where x.id = p_id;
+        return 0;
+    end if;
+    if jsonb_typeof(addrs) is distinct from 'array' then
+        addrs := '[]'::jsonb;
+    end if;
+    for a in select lower(r ->> 'emailAddress') from jsonb_array_elements(addrs) as r
+              where jsonb_typeof(r) = 'object' loop
+        continue when a is null or a !~ '^[^@\s<>]+@[^@\s<>]+$';
+        insert into scc.email_events (sns_message, event, address, ses_message_id, outbox_id, detail)
+        values (p_id, ev, a, sid, ob, jsonb_strip_nulls(jsonb_build_object(
+                    'bounce_sub_type', n -> 'bounce' ->> 'bounceSubType',
+                    'complaint_type', n -> 'complaint' ->> 'complaintFeedbackType',
+                    'diagnostic', (select r ->> 'diagnosticCode' from jsonb_array_elements(addrs) as r
+                                    where lower(r ->> 'emailAddress') = a limit 1))));
+        if ev in ('permanent_bounce', 'complaint') then
+            perform scc.suppress_email(a, case ev when 'complaint' then 'complaint' else 'bounce' end,
+                                       'SES ' || ev || coalesce(' of ' || sid, ''));
+            perform scc.audit('{}'::jsonb, 'email.suppress', 'email_suppression', a, null,
+                              jsonb_build_object('reason', ev, 'ses_message_id', sid,
+                                                 'outbox_id', ob, 'sns_message', p_id));
+        end if;
+        count := count + 1;
+    end loop;
+    return count;
+end
+$_$;
+
+ALTER FUNCTION scc.sns_accept(p_id bigint) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.sns_accept(p_id bigint) IS 'worker: a verified SNS message: SES bounces/complaints recorded (permanent ones and complaints suppressed)';
+
+CREATE FUNCTION scc.sns_cert_get(p_url text) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$ select c.pem from scc.sns_certs as c where c.url = p_url $$;
+
+ALTER FUNCTION scc.sns_cert_get(p_url text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.sns_cert_get(p_url text) IS 'worker: a cached SNS signing certificate (PEM) or null';
+
+CREATE FUNCTION scc.sns_cert_put(p_url text, p_pem text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+    insert into scc.sns_certs as c (url, pem) values (p_url, p_pem)
+    on conflict (url) do update set pem = excluded.pem, fetched_at = now()
+$$;
+
+ALTER FUNCTION scc.sns_cert_put(p_url text, p_pem text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.sns_cert_put(p_url text, p_pem text) IS 'worker: cache an SNS signing certificate (PEM)';
+
+CREATE FUNCTION scc.sns_message_get(p_id bigint, OUT body text, OUT status text) RETURNS SETOF record
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$ select m.body::text, m.status from scc.sns_messages as m where m.id = p_id $$;
+
+ALTER FUNCTION scc.sns_message_get(p_id bigint, OUT body text, OUT status text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.sns_message_get(p_id bigint, OUT body text, OUT status text) IS 'worker: an SNS message body (text) and status';
+
+CREATE FUNCTION scc.sns_refuse(p_id bigint, p_reason text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+    update scc.sns_messages as m
+       set status = 'refused', reason = p_reason, decided_at = now()
+     where m.id = p_id and m.status = 'queued';
+    select scc.audit('{}'::jsonb, 'sns.refuse', 'sns_message', p_id::text, null, null, p_reason);
+$$;
+
+ALTER FUNCTION scc.sns_refuse(p_id bigint, p_reason text) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc.sns_refuse(p_id bigint, p_reason text) IS 'worker: an SNS message failed verification: refused with the reason, nothing else changes';
+
 CREATE FUNCTION scc.start_session(ctx jsonb, u scc.users, family uuid, token text, OUT new_id uuid, OUT answer json) RETURNS record
     LANGUAGE plpgsql
     AS $$
@@ -11291,6 +11418,56 @@ ALTER FUNCTION scc_api.role_release(ctx jsonb) OWNER TO scc_owner;
 
 COMMENT ON FUNCTION scc_api.role_release(ctx jsonb) IS 'POST /api/events/:id/roles/:role/release: leave (or, captain/admin, remove someone from) a place; before the cutoff for holders; promotes the waitlist head';
 
+CREATE FUNCTION scc_api.ses_sns(ctx jsonb) RETURNS scc_api.response
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'scc'
+    AS $$
+declare
+    b      jsonb := ctx -> 'body';
+    f      text[];
+    new_id bigint;
+begin
+    if pg_catalog.octet_length(b::text) > 262144 then
+        perform scc.fail(413, 'body_too_large', 'an SNS message is at most 256 KiB');
+    end if;
+    perform scc.refuse_unknown_fields(b, array['Type', 'MessageId', 'TopicArn', 'Subject',
+        'Message', 'Timestamp', 'SignatureVersion', 'Signature', 'SigningCertURL',
+        'SubscribeURL', 'UnsubscribeURL', 'Token', 'MessageAttributes']);
+    if b ->> 'Type' is null or b ->> 'Type' not in
+            ('Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation') then
+        perform scc.fail(400, 'invalid_type',
+            'Type must be Notification, SubscriptionConfirmation or UnsubscribeConfirmation');
+    end if;
+    foreach f slice 1 in array array[['MessageId', 'message_id_required'],
+            ['Signature', 'signature_required'], ['SigningCertURL', 'signing_cert_url_required'],
+            ['SignatureVersion', 'signature_version_required'], ['Timestamp', 'timestamp_required'],
+            ['TopicArn', 'topic_arn_required'], ['Message', 'message_required']] loop
+        if pg_catalog.jsonb_typeof(b -> f[1]) is distinct from 'string' or b ->> f[1] = '' then
+            perform scc.fail(400, f[2], f[1] || ' is required (a string)');
+        end if;
+    end loop;
+
+    insert into scc.sns_messages as m (message_type, sns_message_id, signature, body)
+    values (b ->> 'Type', b ->> 'MessageId', b ->> 'Signature', b)
+    on conflict on constraint sns_messages_message_key do nothing
+    returning m.id into new_id;
+    if new_id is null then
+        select m.id into new_id from scc.sns_messages as m
+         where m.sns_message_id = b ->> 'MessageId' and m.signature = b ->> 'Signature';
+        return (202, pg_catalog.json_build_object('status', 'queued', 'id', new_id))::scc_api.response;
+    end if;
+    perform scc.enqueue_job('sns', pg_catalog.jsonb_build_object('sns_message', new_id));
+    perform scc.audit(ctx, 'sns.receive', 'sns_message', new_id::text, null,
+                      pg_catalog.jsonb_build_object('type', b ->> 'Type',
+                                                    'message_id', b ->> 'MessageId'));
+    return (202, pg_catalog.json_build_object('status', 'queued', 'id', new_id))::scc_api.response;
+end
+$$;
+
+ALTER FUNCTION scc_api.ses_sns(ctx jsonb) OWNER TO scc_owner;
+
+COMMENT ON FUNCTION scc_api.ses_sns(ctx jsonb) IS 'POST /api/ses/sns: stores an SNS delivery untrusted and queues its sns job (202); the worker verifies it';
+
 CREATE FUNCTION scc_api.user_disable(ctx jsonb) RETURNS scc_api.response
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'scc'
@@ -14409,6 +14586,31 @@ ALTER TABLE scc.deploys OWNER TO scc_owner;
 
 COMMENT ON TABLE scc.deploys IS 'each deploy of a repository and how it went';
 
+CREATE TABLE scc.email_events (
+    id bigint NOT NULL,
+    sns_message bigint NOT NULL,
+    event text NOT NULL,
+    address text NOT NULL,
+    ses_message_id text,
+    outbox_id bigint,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT email_events_event_check CHECK ((event = ANY (ARRAY['permanent_bounce'::text, 'transient_bounce'::text, 'undetermined_bounce'::text, 'complaint'::text])))
+);
+
+ALTER TABLE scc.email_events OWNER TO scc_owner;
+
+COMMENT ON TABLE scc.email_events IS 'bounces and complaints SES reported (verified SNS notifications), each linked to its outbox row when known';
+
+ALTER TABLE scc.email_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME scc.email_events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 CREATE TABLE scc.email_outbox (
     id bigint NOT NULL,
     job_id bigint,
@@ -14984,6 +15186,43 @@ COMMENT ON TABLE scc.sessions IS 'one refresh token each (SHA-256 only); rotatio
 
 COMMENT ON COLUMN scc.sessions.successor_key IS 'set at rotation: the successor token is HMAC-SHA-256(this token, key), so a refresh inside the grace window gets it again';
 
+CREATE TABLE scc.sns_certs (
+    url text NOT NULL,
+    pem text NOT NULL,
+    fetched_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE scc.sns_certs OWNER TO scc_owner;
+
+COMMENT ON TABLE scc.sns_certs IS 'SNS signing certificates by SigningCertURL (fetched once by the worker over https from an allowed host)';
+
+CREATE TABLE scc.sns_messages (
+    id bigint NOT NULL,
+    message_type text NOT NULL,
+    sns_message_id text NOT NULL,
+    signature text NOT NULL,
+    body jsonb NOT NULL,
+    status text DEFAULT 'queued'::text NOT NULL,
+    reason text,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    decided_at timestamp with time zone,
+    CONSTRAINT sns_messages_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'accepted'::text, 'refused'::text]))),
+    CONSTRAINT sns_messages_type_check CHECK ((message_type = ANY (ARRAY['Notification'::text, 'SubscriptionConfirmation'::text, 'UnsubscribeConfirmation'::text])))
+);
+
+ALTER TABLE scc.sns_messages OWNER TO scc_owner;
+
+COMMENT ON TABLE scc.sns_messages IS 'what SNS posted to /api/ses/sns, untrusted until the worker verified it: queued -> accepted | refused (reason)';
+
+ALTER TABLE scc.sns_messages ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME scc.sns_messages_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 CREATE TABLE scc.targets (
     entity_id bigint NOT NULL,
     month date NOT NULL,
@@ -15199,6 +15438,9 @@ ALTER TABLE ONLY scc.deploys
 ALTER TABLE ONLY scc.deploys
     ADD CONSTRAINT deploys_repository_external_id_key UNIQUE (repository_id, external_id);
 
+ALTER TABLE ONLY scc.email_events
+    ADD CONSTRAINT email_events_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY scc.email_outbox
     ADD CONSTRAINT email_outbox_pkey PRIMARY KEY (id);
 
@@ -15349,6 +15591,15 @@ ALTER TABLE ONLY scc.sessions
 ALTER TABLE ONLY scc.sessions
     ADD CONSTRAINT sessions_refresh_hash_key UNIQUE (refresh_hash);
 
+ALTER TABLE ONLY scc.sns_certs
+    ADD CONSTRAINT sns_certs_pkey PRIMARY KEY (url);
+
+ALTER TABLE ONLY scc.sns_messages
+    ADD CONSTRAINT sns_messages_message_key UNIQUE (sns_message_id, signature);
+
+ALTER TABLE ONLY scc.sns_messages
+    ADD CONSTRAINT sns_messages_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY scc.targets
     ADD CONSTRAINT targets_pkey PRIMARY KEY (entity_id, month);
 
@@ -15432,9 +15683,15 @@ CREATE INDEX deliveries_inquiry_on_idx ON scc.deliveries USING btree (entity_id,
 
 CREATE INDEX deploys_deployed_at_idx ON scc.deploys USING btree (repository_id, deployed_at);
 
+CREATE INDEX email_events_address_idx ON scc.email_events USING btree (address);
+
+CREATE INDEX email_events_outbox_idx ON scc.email_events USING btree (outbox_id) WHERE (outbox_id IS NOT NULL);
+
 CREATE INDEX email_outbox_created ON scc.email_outbox USING btree (created_at);
 
 CREATE UNIQUE INDEX email_outbox_job_id ON scc.email_outbox USING btree (job_id) WHERE (job_id IS NOT NULL);
+
+CREATE INDEX email_outbox_provider_message_idx ON scc.email_outbox USING btree (provider_message_id) WHERE (provider_message_id IS NOT NULL);
 
 CREATE INDEX email_outbox_status ON scc.email_outbox USING btree (status) WHERE (status = ANY (ARRAY['sending'::text, 'unknown'::text]));
 
@@ -15511,6 +15768,8 @@ CREATE INDEX report_runs_schedule ON scc.report_runs USING btree (schedule_id) W
 CREATE INDEX sessions_family_idx ON scc.sessions USING btree (family);
 
 CREATE INDEX sessions_user_idx ON scc.sessions USING btree (user_id) WHERE (revoked_at IS NULL);
+
+CREATE INDEX sns_messages_received_idx ON scc.sns_messages USING btree (received_at);
 
 CREATE INDEX time_entries_worked_on_idx ON scc.time_entries USING btree (contract_id, worked_on);
 
@@ -15690,6 +15949,9 @@ ALTER TABLE ONLY scc.delivery_costs
 
 ALTER TABLE ONLY scc.deploys
     ADD CONSTRAINT deploys_repository_id_fkey FOREIGN KEY (repository_id) REFERENCES scc.repositories(id);
+
+ALTER TABLE ONLY scc.email_events
+    ADD CONSTRAINT email_events_sns_message_fkey FOREIGN KEY (sns_message) REFERENCES scc.sns_messages(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY scc.event_checklist_items
     ADD CONSTRAINT event_checklist_items_event_id_fkey FOREIGN KEY (event_id) REFERENCES scc.events(id) ON DELETE CASCADE;
@@ -16438,6 +16700,21 @@ REVOKE ALL ON FUNCTION scc.service_cost(s scc.services, a date, b date) FROM PUB
 
 REVOKE ALL ON FUNCTION scc.session_answer(u scc.users, token text, expires timestamp with time zone, session_id uuid) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION scc.sns_accept(p_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc.sns_accept(p_id bigint) TO scc_worker;
+
+REVOKE ALL ON FUNCTION scc.sns_cert_get(p_url text) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc.sns_cert_get(p_url text) TO scc_worker;
+
+REVOKE ALL ON FUNCTION scc.sns_cert_put(p_url text, p_pem text) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc.sns_cert_put(p_url text, p_pem text) TO scc_worker;
+
+REVOKE ALL ON FUNCTION scc.sns_message_get(p_id bigint, OUT body text, OUT status text) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc.sns_message_get(p_id bigint, OUT body text, OUT status text) TO scc_worker;
+
+REVOKE ALL ON FUNCTION scc.sns_refuse(p_id bigint, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc.sns_refuse(p_id bigint, p_reason text) TO scc_worker;
+
 REVOKE ALL ON FUNCTION scc.start_session(ctx jsonb, u scc.users, family uuid, token text, OUT new_id uuid, OUT answer json) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION scc.successor_token(token text, key bytea) FROM PUBLIC;
@@ -16668,6 +16945,9 @@ GRANT ALL ON FUNCTION scc_api.role_override(ctx jsonb) TO scc_web;
 
 REVOKE ALL ON FUNCTION scc_api.role_release(ctx jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc_api.role_release(ctx jsonb) TO scc_web;
+
+REVOKE ALL ON FUNCTION scc_api.ses_sns(ctx jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION scc_api.ses_sns(ctx jsonb) TO scc_web;
 
 REVOKE ALL ON FUNCTION scc_api.user_disable(ctx jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION scc_api.user_disable(ctx jsonb) TO scc_web;

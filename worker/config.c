@@ -54,6 +54,9 @@ static const struct {
     { "send_pause",   offsetof(scc_config, send_pause) },
     { "audit_bcc",    offsetof(scc_config, audit_bcc) },
     { "templates_dir", offsetof(scc_config, templates_dir) },
+    /* SNS bounces and complaints (helper Q4) */
+    { "sns_cert_host", offsetof(scc_config, sns_cert_host) },
+    { "sns_ca_file",   offsetof(scc_config, sns_ca_file) },
 };
 
 void scc_config_init(scc_config *cfg)
@@ -211,6 +214,8 @@ void scc_config_free(scc_config *cfg)
     free(cfg->send_pause);
     free(cfg->audit_bcc);
     free(cfg->templates_dir);
+    free(cfg->sns_cert_host);  /* SNS (helper Q4) */
+    free(cfg->sns_ca_file);
     memset(cfg, 0, sizeof(*cfg));
 }
 

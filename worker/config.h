@@ -48,6 +48,9 @@ typedef struct {
     char *send_pause;      /* seconds all sending pauses on AccountSuspended/SendingPaused; default 3600 */
     char *audit_bcc;       /* an address blind-copied on every message */
     char *templates_dir;   /* default worker/templates */
+    /* SNS bounces and complaints (helper Q4; job_sns.c) */
+    char *sns_cert_host;   /* fnmatch pattern for SigningCertURL/SubscribeURL hosts; default sns.*.amazonaws.com */
+    char *sns_ca_file;     /* PEM CA bundle for those HTTPS fetches; default the system's */
 } scc_config;
 
 /* Size of the buffer config functions write their error message into. */

@@ -22,6 +22,8 @@ const scc_job_kind scc_job_kinds[] = {
     { "waiver_completion", scc_job_waiver_completion }, /* T-24 h and departure: valid ÷ manifested guests */
     /* guests: reminders (helper C) — job_event.c */
     { "guest_reminders", scc_job_guest_reminders }, /* departure - 24 h: held guests reminded */
+    /* SES bounces and complaints through SNS (helper Q4) — job_sns.c */
+    { "sns", scc_job_sns },  /* verify an SNS message, then suppress / record / confirm */
     { NULL, NULL }
 };
 

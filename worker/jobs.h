@@ -93,5 +93,7 @@ scc_job_result scc_job_event_roster(scc_worker *w, const scc_job *job, char *err
 scc_job_result scc_job_waiver_completion(scc_worker *w, const scc_job *job, char *err, size_t errlen);
 /* guests: reminders (helper C) */
 scc_job_result scc_job_guest_reminders(scc_worker *w, const scc_job *job, char *err, size_t errlen);
+/* SES bounces and complaints through SNS (helper Q4) — worker/job_sns.c */
+scc_job_result scc_job_sns(scc_worker *w, const scc_job *job, char *err, size_t errlen);
 
 #endif

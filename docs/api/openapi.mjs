@@ -75,7 +75,7 @@ function S(spec, closed = false) {
   let out;
   if (s.startsWith('#')) out = { $ref: `#/components/schemas/${s.slice(1)}` };
   else if (BASE[s]) out = { ...BASE[s] };
-  else if (/^[a-z_]+(\|[a-z_]+)+$/.test(s) || /^[a-z_]+$/.test(s)) out = { type: 'string', enum: s.split('|') };
+  else if (/^[A-Za-z_]+(\|[A-Za-z_]+)+$/.test(s) || /^[a-z_]+$/.test(s)) out = { type: 'string', enum: s.split('|') };
   else throw new Error(`openapi: unknown schema notation ${spec}`);
   if (!nullable) return out;
   if (out.$ref) return { anyOf: [out, { type: 'null' }] };
@@ -136,6 +136,15 @@ route('POST /api/auth/refresh', { tag: 'auth', summary: 'Rotate the refresh toke
   errors: { 401: ['invalid_refresh_token', 'user_disabled'] } });
 route('POST /api/auth/logout', { tag: 'auth', summary: 'End the session and clear the cookies',
   body: { 'refresh_token?': 'string' }, ok: [200, { status: 'string' }] });
+route('POST /api/ses/sns', { tag: 'email', summary: 'Amazon SNS deliveries of SES bounces and complaints, stored untrusted and queued; the worker verifies each signature',
+  description: 'Subscribe an SNS topic (HTTPS, raw message delivery off) to this route. Sent as SNS sends it (text/plain) or as application/json. '
+    + 'A repeated delivery of the same MessageId answers the same row and queues nothing new.',
+  body: { Type: 'Notification|SubscriptionConfirmation|UnsubscribeConfirmation', MessageId: 'string', TopicArn: 'string', Message: 'string',
+    Timestamp: 'string', SignatureVersion: 'string', Signature: 'string', SigningCertURL: 'string', 'Subject?': 'string|null',
+    'SubscribeURL?': 'string', 'UnsubscribeURL?': 'string', 'Token?': 'string', 'MessageAttributes?': 'object' },
+  ok: [202, { status: 'queued', id: 'id' }],
+  errors: { 400: ['unknown_field', 'invalid_type', 'message_id_required', 'signature_required', 'signing_cert_url_required',
+    'signature_version_required', 'timestamp_required', 'topic_arn_required', 'message_required'], 413: ['body_too_large'] } });
 route('GET /api/me', { tag: 'users', summary: 'Who the token says you are (answered by the module, no database round trip)',
   ok: [200, { user: { id: 'uuid', role: ROLES }, 'session_id?': 'uuid', expires_at: 'date-time' }] });
 
@@ -342,7 +351,7 @@ function operation(row, spec) {
   const op = {
     operationId: `${row.method.toLowerCase()}${row.path.replace(/[/:-](\w)/g, (_, c) => c.toUpperCase()).replace(/^Api/, '')}`,
     tags: [spec.tag], summary: spec.summary,
-    description: `Who: ${ROLE_TEXT[row.role]}${row.flags.has('PUBLIC') ? ' (public: no token)' : ''}.`
+    description: (spec.description ? `${spec.description} ` : '') + `Who: ${ROLE_TEXT[row.role]}${row.flags.has('PUBLIC') ? ' (public: no token)' : ''}.`
       + (row.fn ? ` Answered by \`${row.fn}\`.` : ' Answered by the module itself.')
       + (row.flags.has('ISSUE') ? ' Issues tokens: API clients (no Origin) get them in the body; browsers get the cookies.' : '')
       + (row.flags.has('CLEAR') ? ' Clears the cookies.' : ''),
@@ -352,7 +361,10 @@ function operation(row, spec) {
   if (row.flags.has('PUBLIC')) op.security = [];
   if (spec.body) {
     if (!row.flags.has('BODY') && !row.flags.has('BODY_OPT')) throw new Error(`openapi: ${row.method} ${row.path} takes no body in the route table`);
-    op.requestBody = { required: row.flags.has('BODY'), content: { 'application/json': { schema: body(spec.body) } } };
+    const schema = body(spec.body);
+    const content = { 'application/json': { schema } };
+    if (row.flags.has('BODY_TEXT')) content['text/plain'] = { schema: { type: 'string', contentMediaType: 'application/json', contentSchema: schema } };
+    op.requestBody = { required: row.flags.has('BODY'), content };
   } else if (row.flags.has('BODY') || row.flags.has('BODY_OPT')) {
     throw new Error(`openapi: ${row.method} ${row.path} takes a body: describe it`);
   }

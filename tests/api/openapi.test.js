@@ -186,6 +186,11 @@ describe('served and true to the answers', () => {
       { body: { kind: 'ceo', cron: '0 7 1 * *', time_zone: 'Mars/Olympus', recipients: ['a@example.com'] } });
     await go('POST', '/api/events/{id}/transition', `/api/events/${id}/transition`, { body: { to: 'closed' } });
     await go('POST', '/api/imports', '/api/imports', { body: { kind: 'accounts', csv: 'entity,code\n' } });
+    const sns = { Type: 'Notification', MessageId: `oa-${Date.now()}`, TopicArn: 'arn:aws:sns:us-east-1:1:ses', Message: '{}',
+      Timestamp: new Date().toISOString(), SignatureVersion: '2', Signature: 'c2ln', SigningCertURL: 'https://127.0.0.1:1/cert.pem' }; // refused by the host pattern: never fetched
+    const text = { 'content-type': 'text/plain; charset=UTF-8' };
+    await go('POST', '/api/ses/sns', '/api/ses/sns', { anonymous: true, raw: JSON.stringify(sns), headers: text });
+    await go('POST', '/api/ses/sns', '/api/ses/sns', { anonymous: true, raw: JSON.stringify({ ...sns, Signature: undefined }), headers: text });
     assert.deepEqual(problems, [], problems.join('\n\n'));
     const tags = new Set(doc.tags.map((t) => t.name));
     assert.deepEqual([...tags].filter((t) => !seen.has(t)), [], 'every tag has an answer checked');

@@ -144,6 +144,14 @@ MATRIX.push(
   ['DELETE', '/api/report-schedules/:id',   null,                                                          [401, 403, 403, 403, 400]],
 );
 /* end reports: routes and pages (helper J2) */
+/* ses: SNS bounces and complaints (helper Q4) */
+// Public: every caller reaches scc_api.ses_sns, which refuses a message
+// with no Type (400 invalid_type) and so queues nothing on the shared
+// stack.  tests/worker/sns.test.js signs and delivers real messages.
+MATRIX.push(
+  ['POST',   '/api/ses/sns',                { Message: 'matrix' },                                         [400, 400, 400, 400, 400]],
+);
+/* end ses: SNS bounces and complaints (helper Q4) */
 
 let stack;
 const who = {};

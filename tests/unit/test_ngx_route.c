@@ -270,6 +270,17 @@ test_check_refuses_bad_rows(void **state)
     ngx_http_scc_routes[0].flags |= NGX_HTTP_SCC_CLEAR;
     assert_int_equal(ngx_http_scc_route_check(&err), NGX_ERROR);
 
+    /* SNS (helper Q4): text/plain only on a public, cookie-free body route */
+    ngx_http_scc_routes[0] = keep;
+    ngx_http_scc_routes[0].flags = NGX_HTTP_SCC_PUBLIC|NGX_HTTP_SCC_BODY_TEXT;
+    assert_int_equal(ngx_http_scc_route_check(&err), NGX_ERROR);
+    ngx_http_scc_routes[0].flags |= NGX_HTTP_SCC_BODY;
+    assert_int_equal(ngx_http_scc_route_check(&err), NGX_OK);
+    ngx_http_scc_routes[0].flags |= NGX_HTTP_SCC_REFRESH;
+    assert_int_equal(ngx_http_scc_route_check(&err), NGX_ERROR);
+    ngx_http_scc_routes[0].flags = NGX_HTTP_SCC_BODY|NGX_HTTP_SCC_BODY_TEXT;
+    assert_int_equal(ngx_http_scc_route_check(&err), NGX_ERROR);
+
     ngx_http_scc_routes[0] = keep;
     assert_int_equal(ngx_http_scc_route_check(&err), NGX_OK);
 }
