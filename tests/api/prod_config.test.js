@@ -244,6 +244,12 @@ describe('the production config', () => {
       assert.ok(limited.length >= 10, `${p}: ${limited.length} of 40 limited`);
       isError(limited[0], 429, 'too_many_requests');
     }
+    // SNS's route: a wider burst (SNS delivers from few addresses), still held.
+    const sns = await Promise.all(Array.from({ length: 150 }, () =>
+      request('/api/ses/sns', { method: 'POST', body: { Type: 'Notification' }, headers: { 'x-forwarded-for': '198.51.100.52' } })));
+    const snsLimited = sns.filter((r) => r.status === 429);
+    assert.ok(snsLimited.length >= 10 && snsLimited.length <= 49, `/api/ses/sns: ${snsLimited.length} of 150 limited`);
+    assert.deepEqual([...new Set(sns.filter((r) => r.status !== 429).map((r) => r.status))], [400], 'the rest reached the route');
     const signedIn = await signIn(stack, 'crew');
     const all = await Promise.all(Array.from({ length: 40 }, () =>
       request('/api/me', { headers: { authorization: `Bearer ${signedIn.access}`, 'x-forwarded-for': '198.51.100.51' } })));
