@@ -57,6 +57,7 @@ static const struct {
     /* SNS bounces and complaints (helper Q4) */
     { "sns_cert_host", offsetof(scc_config, sns_cert_host) },
     { "sns_ca_file",   offsetof(scc_config, sns_ca_file) },
+    { "sns_topic_arn", offsetof(scc_config, sns_topic_arn) },
 };
 
 void scc_config_init(scc_config *cfg)
@@ -216,6 +217,7 @@ void scc_config_free(scc_config *cfg)
     free(cfg->templates_dir);
     free(cfg->sns_cert_host);  /* SNS (helper Q4) */
     free(cfg->sns_ca_file);
+    free(cfg->sns_topic_arn);
     memset(cfg, 0, sizeof(*cfg));
 }
 

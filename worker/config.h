@@ -51,6 +51,7 @@ typedef struct {
     /* SNS bounces and complaints (helper Q4; job_sns.c) */
     char *sns_cert_host;   /* fnmatch pattern for SigningCertURL/SubscribeURL hosts; default sns.*.amazonaws.com */
     char *sns_ca_file;     /* PEM CA bundle for those HTTPS fetches; default the system's */
+    char *sns_topic_arn;   /* fnmatch pattern for the topics accepted; default any */
 } scc_config;
 
 /* Size of the buffer config functions write their error message into. */

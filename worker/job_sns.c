@@ -3,7 +3,9 @@
  * /api/ses/sns (scc.sns_messages, stored untrusted by the route), verified
  * here before anything it says is believed.
  *
- * Verification: the SigningCertURL must be https:// with a host that
+ * Verification: the TopicArn must match sns_topic_arn (fnmatch; default
+ * any: set it, since any AWS account's topic is signed by SNS too); the
+ * SigningCertURL must be https:// with a host that
  * matches the config key sns_cert_host (fnmatch; default
  * sns.*.amazonaws.com) and no user info; the certificate is fetched once
  * with libcurl (https only, no redirects, at most 64 KiB) and cached in
@@ -48,6 +50,15 @@ static const char *cert_host_pattern(const scc_config *cfg)
 {
     return cfg->sns_cert_host && *cfg->sns_cert_host ? cfg->sns_cert_host
                                                      : "sns.*.amazonaws.com";
+}
+
+/*
+ * Any AWS account can make a topic whose messages SNS signs: the signature
+ * proves SNS sent it, the topic says whose it is.
+ */
+static const char *topic_pattern(const scc_config *cfg)
+{
+    return cfg->sns_topic_arn && *cfg->sns_topic_arn ? cfg->sns_topic_arn : "*";
 }
 
 /* 1 when url is https://HOST[:port]/... with HOST matching the pattern. */
@@ -298,6 +309,12 @@ static int check(scc_worker *w, yajl_val msg, char *why, size_t whylen)
     }
     if (!sig) {
         snprintf(why, whylen, "Signature missing");
+        return 1;
+    }
+    const char *topic = field(msg, "TopicArn");
+    if (!topic || fnmatch(topic_pattern(w->cfg), topic, 0) != 0) {
+        snprintf(why, whylen, "TopicArn %.100s does not match sns_topic_arn %.100s",
+                 topic ? topic : "(none)", topic_pattern(w->cfg));
         return 1;
     }
     if (!url_allowed(w->cfg, url)) {

@@ -52,7 +52,8 @@ before(async () => {
   base = `https://127.0.0.1:${port}`;
   s = await startStack({ noWorker: true });
   w = spawnWorker(s, { poll_interval: 0.3, retry_base: 0.2, retry_max: 0.5,
-                       sns_cert_host: '127.0.0.1', sns_ca_file: keys.tls.certPath });
+                       sns_cert_host: '127.0.0.1', sns_ca_file: keys.tls.certPath,
+                       sns_topic_arn: 'arn:aws:sns:*:123456789012:scc-ses' });
 });
 after(async () => {
   if (w) await w.stop();
@@ -71,9 +72,9 @@ const SIGNED = {
 };
 
 /** An SNS message of `type`, signed the way SNS signs it. */
-function sns(type, fields, { version = '2', signer = 'signer', certUrl } = {}) {
+function sns(type, fields, { version = '2', signer = 'signer', certUrl, topic } = {}) {
   const m = {
-    Type: type, MessageId: crypto.randomUUID(), TopicArn: 'arn:aws:sns:us-east-1:123456789012:scc-ses',
+    Type: type, MessageId: crypto.randomUUID(), TopicArn: topic ?? 'arn:aws:sns:us-east-1:123456789012:scc-ses',
     Timestamp: new Date().toISOString(), SignatureVersion: version,
     SigningCertURL: certUrl ?? `${base}/SimpleNotificationService-signer.pem`, ...fields,
   };
@@ -195,6 +196,11 @@ test('forged and tampered messages change nothing and are refused with a reason'
 
   const version = uniq('version');
   cases.push([version, bounce(version, { version: '3' }), /unknown SignatureVersion/]);
+
+  // Genuinely signed by SNS, but from someone else's topic.
+  const foreign = uniq('topic');
+  cases.push([foreign, bounce(foreign, { topic: 'arn:aws:sns:us-east-1:999999999999:scc-ses' }),
+    /TopicArn arn:aws:sns:us-east-1:999999999999:scc-ses does not match sns_topic_arn/]);
 
   const subscribe = sns('SubscriptionConfirmation', { Message: 'x', Token: 'forged',
     SubscribeURL: `${base}/confirm?Token=forged` }, { signer: 'other' });
