@@ -91,8 +91,9 @@ static const char run_help[] =
     "\n"
     "Config keys: poll_interval (s, 5), lease_seconds (60), batch_size (100),\n"
     "job_retention (days, 7), dead_job_retention (30), link_retention (7),\n"
-    "throttle_retention (1), session_retention (30), worker_id (host:pid),\n"
-    "retry_base (s, 2), retry_max (s, 3600), log_level (info), log_file (stderr).\n"
+    "throttle_retention (1), session_retention (30), sns_retention (30),\n"
+    "worker_id (host:pid), retry_base (s, 2), retry_max (s, 3600), log_level (info),\n"
+    "log_file (stderr).\n"
     "Connect as scc_worker.  One log line per job on stderr (or log_file): kind, id,\n"
     "attempt, outcome, ms.\n"
     "\n";

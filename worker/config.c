@@ -32,6 +32,7 @@ static const struct {
     { "link_retention", offsetof(scc_config, link_retention) },
     { "throttle_retention", offsetof(scc_config, throttle_retention) },
     { "session_retention", offsetof(scc_config, session_retention) },
+    { "sns_retention", offsetof(scc_config, sns_retention) },
     { "log_level",      offsetof(scc_config, log_level) },
     { "log_file",       offsetof(scc_config, log_file) },
     { "worker_id",      offsetof(scc_config, worker_id) },
@@ -193,6 +194,7 @@ void scc_config_free(scc_config *cfg)
     free(cfg->link_retention);
     free(cfg->throttle_retention);
     free(cfg->session_retention);
+    free(cfg->sns_retention);
     free(cfg->log_level);
     free(cfg->log_file);
     free(cfg->worker_id);
@@ -258,6 +260,7 @@ int scc_config_run_settings(const scc_config *cfg, scc_run_settings *out, char *
         { "link_retention", cfg->link_retention, &out->link_retention, 7, 0, 36500 },
         { "throttle_retention", cfg->throttle_retention, &out->throttle_retention, 1, 0, 36500 },
         { "session_retention", cfg->session_retention, &out->session_retention, 30, 0, 36500 },
+        { "sns_retention", cfg->sns_retention, &out->sns_retention, 30, 0, 36500 },
         { "retry_base", cfg->retry_base, &out->retry_base, 2, 0.001, 86400 },
         { "retry_max", cfg->retry_max, &out->retry_max, 3600, 0.001, 30 * 86400 },
     };

@@ -27,6 +27,7 @@ typedef struct {
     char *link_retention;      /* days an expired or used magic link is kept; default 7 */
     char *throttle_retention;  /* days a magic-link throttle row is kept; default 1 */
     char *session_retention;   /* days an ended session family is kept; default 30 */
+    char *sns_retention;       /* days a decided SNS delivery is kept; default 30 */
     char *worker_id;       /* jobs' locked_by; default host:pid */
     char *retry_base;      /* seconds: first retry delay (doubles each time); default 2 */
     char *retry_max;       /* seconds: longest retry delay; default 3600 */
@@ -93,6 +94,7 @@ typedef struct {
     double link_retention;      /* days after a link expired or was used, >= 0 */
     double throttle_retention;  /* days after a throttle row was last used, >= 0 */
     double session_retention;   /* days after a session family ended, >= 0 */
+    double sns_retention;       /* days after an SNS delivery was decided, >= 0 */
     double retry_base;      /* > 0 */
     double retry_max;       /* >= retry_base */
     char   worker_id[128];

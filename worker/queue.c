@@ -184,10 +184,26 @@ int scc_queue_prune(PGconn *conn, const scc_run_settings *set, int max_rows,
                       "$3::float8, $4::float8, $5::float8, $6::int)", 6, vals, "pruning");
     if (res == NULL)
         return -1;
-    for (i = 0; i < PQntuples(res) && i < SCC_QUEUE_PRUNED_KINDS; i++) {
+    for (i = 0; i < PQntuples(res) && i < SCC_QUEUE_PRUNED_KINDS - 1; i++) {
         snprintf(out->what[i], sizeof(out->what[i]), "%s", PQgetvalue(res, i, 0));
         out->deleted[i] += atoi(PQgetvalue(res, i, 1));
         more |= atoi(PQgetvalue(res, i, 1)) >= max_rows;
+    }
+    PQclear(res);
+
+    /* SNS deliveries (049), the last kind */
+    fmt_double(b[0], sizeof(b[0]), set->sns_retention);
+    vals[0] = b[0];
+    vals[1] = mbuf;
+    res = q(conn, "select what, deleted from scc.prune_sns($1::float8, $2::int)", 2, vals,
+            "pruning SNS deliveries");
+    if (res == NULL)
+        return -1;
+    if (PQntuples(res) == 1) {
+        i = SCC_QUEUE_PRUNED_KINDS - 1;
+        snprintf(out->what[i], sizeof(out->what[i]), "%s", PQgetvalue(res, 0, 0));
+        out->deleted[i] += atoi(PQgetvalue(res, 0, 1));
+        more |= atoi(PQgetvalue(res, 0, 1)) >= max_rows;
     }
     PQclear(res);
     return more;

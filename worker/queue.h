@@ -72,15 +72,17 @@ int scc_queue_fail(PGconn *conn, const char *worker, int64_t id, const char *err
 int scc_queue_defer(PGconn *conn, const char *worker, int64_t id, const char *reason,
                     double delay_seconds, char state[16]);
 
-/* What scc.prune deleted, kind by kind ("done jobs", "dead jobs", "magic
- * links", "throttle rows", "sessions"), summed over calls. */
-#define SCC_QUEUE_PRUNED_KINDS 5
+/* What scc.prune and scc.prune_sns deleted, kind by kind ("done jobs",
+ * "dead jobs", "magic links", "throttle rows", "sessions", "sns messages"),
+ * summed over calls. */
+#define SCC_QUEUE_PRUNED_KINDS 6
 typedef struct {
     char what[SCC_QUEUE_PRUNED_KINDS][32];
     int  deleted[SCC_QUEUE_PRUNED_KINDS];
 } scc_queue_pruned;
 
-/* One call of scc.prune with the retentions of `set`, at most max_rows rows
+/* One call of scc.prune and one of scc.prune_sns with the retentions of
+ * `set`, at most max_rows rows
  * of each kind; adds what was deleted to *out (zero it before the first
  * call).  Returns 1 when some kind may have more to delete (call again),
  * 0 when none, -1 on a database error. */

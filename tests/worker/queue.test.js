@@ -172,7 +172,7 @@ test('PostgreSQL restarted while the worker waits: jobs that became due meanwhil
   }
 });
 
-test('a running worker prunes done and dead jobs, ended links, throttle rows and session families after their retention', async () => {
+test('a running worker prunes done and dead jobs, ended links, throttle rows, session families and decided SNS deliveries after their retention', async () => {
   await q(`insert into scc.jobs (kind, payload, state, finished_at) values
              ('noop', '{"n":"done-old"}', 'done', now() - interval '10 days'),
              ('noop', '{"n":"done-new"}', 'done', now() - interval '1 day'),
@@ -190,8 +190,16 @@ test('a running worker prunes done and dead jobs, ended links, throttle rows and
               now() - interval '40 days', null),
              ('00000000-0000-4000-8000-00000000b001', '00000000-0000-4000-8000-00000000bf02', sha256('w-s-live'),
               now() + interval '1 day', null)`);
+  // SNS deliveries (049): decided long ago (with an event: it goes with its message), decided
+  // lately, and queued long ago (never judged: kept).
+  await q(`insert into scc.sns_messages (message_type, sns_message_id, signature, body, status, received_at, decided_at)
+           values ('Notification', 'w-sns-old', 's', '{}', 'accepted', now() - interval '40 days', now() - interval '40 days'),
+                  ('Notification', 'w-sns-new', 's', '{}', 'refused', now() - interval '2 days', now() - interval '2 days'),
+                  ('Notification', 'w-sns-queued', 's', '{}', 'queued', now() - interval '40 days', null)`);
+  await q(`insert into scc.email_events (sns_message, event, address)
+           select id, 'complaint', 'w-sns@example.com' from scc.sns_messages where sns_message_id = 'w-sns-old'`);
   const w = spawnWorker(s, { job_retention: 7, dead_job_retention: 30, link_retention: 7, throttle_retention: 1,
-    session_retention: 30 });
+    session_retention: 30, sns_retention: 30 });
   try {
     await waitFor(async () => (await q(`select count(*) from scc.sessions where refresh_hash = sha256('w-s-old')`)) === '0',
       { what: 'the ended session pruned' });
@@ -201,7 +209,10 @@ test('a running worker prunes done and dead jobs, ended links, throttle rows and
       await q(`select encode(sha256('w-link-live'), 'hex')`), 'the live link stays, the expired one is gone');
     assert.equal(await q(`select count(*) from scc.magic_link_throttle where email_hash in (sha256('w-t-old'), sha256('w-t-new'))`), '1');
     assert.equal(await q(`select count(*) from scc.sessions where refresh_hash = sha256('w-s-live')`), '1', 'a live session stays');
-    for (const what of ['done jobs', 'dead jobs', 'magic links', 'throttle rows']) {
+    assert.equal(await q(`select string_agg(sns_message_id, ',' order by sns_message_id) from scc.sns_messages
+                           where sns_message_id like 'w-sns-%'`), 'w-sns-new,w-sns-queued', 'an old decided delivery goes');
+    assert.equal(await q(`select count(*) from scc.email_events where address = 'w-sns@example.com'`), '0', 'with its event');
+    for (const what of ['done jobs', 'dead jobs', 'magic links', 'throttle rows', 'sns messages']) {
       assert.equal(w.lines(new RegExp(`info prune: deleted 1 ${what}$`)).length, 1, what);
     }
   } finally {
