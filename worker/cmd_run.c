@@ -30,6 +30,7 @@
 #include "schedule.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -38,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Seconds between two rounds of pruning, and rows of each kind a call. */
 #define RUN_PRUNE_EVERY   600
@@ -47,16 +49,42 @@
 static volatile sig_atomic_t stop_flag;
 static volatile sig_atomic_t reopen_flag;
 
+/* The self-pipe: a handler writes a byte, every wait polls the read end.
+ * A flag alone is lost when the signal lands between its check and poll()
+ * (the wait would run its whole timeout, two minutes with a long
+ * poll_interval); the byte is not. */
+static int wake_pipe[2] = { -1, -1 };
+
+static void wake(void)
+{
+    int saved = errno;
+    if (wake_pipe[1] >= 0) {
+        ssize_t r = write(wake_pipe[1], "x", 1);
+        (void)r;   /* a full pipe is already a wake-up */
+    }
+    errno = saved;
+}
+
+/* Empties the pipe after a wait it ended. */
+static void wake_drain(void)
+{
+    char buf[64];
+    while (wake_pipe[0] >= 0 && read(wake_pipe[0], buf, sizeof(buf)) > 0)
+        ;
+}
+
 static void on_stop(int sig)
 {
     (void)sig;
     stop_flag = 1;
+    wake();
 }
 
 static void on_hup(int sig)
 {
     (void)sig;
     reopen_flag = 1;
+    wake();
 }
 
 /* SIGHUP came: open the log file again (a new one when it was moved). */
@@ -72,11 +100,14 @@ static void reopen_log(const scc_config *cfg)
         scc_log_info("run", "SIGHUP: log file %s reopened", cfg->log_file);
 }
 
-/* Waits `seconds` unless a signal arrives first (poll returns EINTR). */
+/* Waits `seconds` unless a signal arrives first (its byte in the pipe). */
 static void pause_for(double seconds)
 {
-    if (!stop_flag && seconds > 0)
-        (void)poll(NULL, 0, (int)(seconds * 1000));
+    struct pollfd pfd = { .fd = wake_pipe[0], .events = POLLIN };
+    if (!stop_flag && seconds > 0) {
+        (void)poll(&pfd, wake_pipe[0] >= 0 ? 1 : 0, (int)(seconds * 1000));
+        wake_drain();
+    }
 }
 
 static const char run_help[] =
@@ -365,15 +396,22 @@ static int run_wait(run_state *st)
     int timeout = (int)((st->next_poll - scc_clock_monotonic()) * 1000) + 1;
     if (timeout < 0)
         timeout = 0;
-    struct pollfd pfd = { .fd = PQsocket(st->w.conn), .events = POLLIN };
-    int pr = poll(&pfd, 1, timeout);
+    if (stop_flag || reopen_flag)
+        timeout = 0;
+    struct pollfd pfd[2] = {
+        { .fd = PQsocket(st->w.conn), .events = POLLIN },
+        { .fd = wake_pipe[0], .events = POLLIN },
+    };
+    int pr = poll(pfd, wake_pipe[0] >= 0 ? 2 : 1, timeout);
     if (pr < 0 && errno != EINTR) {
         scc_log_error("run", "poll: %s", strerror(errno));
         st->exit_code = SCC_EXIT_FAILURE;
         return -1;
     }
+    if (pr > 0 && (pfd[1].revents & POLLIN))
+        wake_drain();
     /* A broken connection is marked bad by libpq: the next step reconnects. */
-    if (pr > 0)
+    if (pr > 0 && pfd[0].revents != 0)
         (void)take_notifications(st->w.conn);
     return 0;
 }
@@ -466,7 +504,12 @@ int scc_cmd_run(int argc, char **argv)
     st.w.lease_seconds = st.set.lease_seconds;
     st.w.stopping = &stop_flag;
 
-    /* No SA_RESTART: a signal must interrupt poll() so we notice it. */
+    /* No SA_RESTART: a signal must interrupt poll() so we notice it; the
+     * self-pipe covers one that lands just before poll() begins. */
+    if (pipe2(wake_pipe, O_NONBLOCK | O_CLOEXEC) != 0) {
+        scc_log_warn("run", "pipe: %s (a signal may wait for the next poll)", strerror(errno));
+        wake_pipe[0] = wake_pipe[1] = -1;
+    }
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_stop;
@@ -495,5 +538,10 @@ int scc_cmd_run(int argc, char **argv)
     PQfinish(st.w.conn);
     free(st.done);
     scc_config_free(&cfg);
+    if (wake_pipe[0] >= 0) {
+        close(wake_pipe[0]);
+        close(wake_pipe[1]);
+        wake_pipe[0] = wake_pipe[1] = -1;
+    }
     return st.exit_code;
 }
